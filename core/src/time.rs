@@ -99,7 +99,11 @@ impl Timestamp {
     /// This instant moved by a (possibly negative) number of seconds, saturating at the
     /// supported range.
     pub fn plus_seconds(self, seconds: i64) -> Timestamp {
-        Timestamp(self.0.saturating_add(seconds).clamp(MIN_SECONDS, MAX_SECONDS))
+        Timestamp(
+            self.0
+                .saturating_add(seconds)
+                .clamp(MIN_SECONDS, MAX_SECONDS),
+        )
     }
 
     /// Seconds from `earlier` to `self` (negative if `self` is earlier).

@@ -1,0 +1,243 @@
+//! The compact query index of a hierarchy: flat arrays indexed by [`NodeKey`], rebuilt on the
+//! first query after a mutation. Every per-ticket query (escalation chain, ancestry, acting
+//! units, jurisdiction) is answered from here without allocation.
+
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use super::{EdgeKind, Hierarchy, NodeClass, NodeKey};
+
+const NONE: u32 = u32::MAX;
+
+/// Compressed rows: the items of key `k` are `items[starts[k]..starts[k + 1]]`.
+#[derive(Debug, Clone)]
+struct Csr<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T> Csr<T> {
+    /// Builds rows from (key, item) pairs; items keep their order within a key.
+    fn from_pairs(n: usize, mut pairs: Vec<(usize, T)>) -> Csr<T> {
+        pairs.sort_by_key(|(k, _)| *k);
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut items = Vec::with_capacity(pairs.len());
+        let mut pairs = pairs.into_iter().peekable();
+        for k in 0..n {
+            starts.push(to_u32(items.len()));
+            while let Some((_, item)) = pairs.next_if(|(pk, _)| *pk == k) {
+                items.push(item);
+            }
+        }
+        starts.push(to_u32(items.len()));
+        Csr { starts, items }
+    }
+
+    fn row(&self, key: NodeKey) -> &[T] {
+        let k = key.index();
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(a), Some(b)) => self.items.get(*a as usize..*b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NONE)
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Index {
+    parent: Vec<u32>,
+    children: Csr<NodeKey>,
+    /// Preorder position of each territorial node (NONE otherwise).
+    tin: Vec<u32>,
+    /// One past the preorder position of the node's last descendant.
+    tout: Vec<u32>,
+    /// Territorial nodes in preorder.
+    euler: Vec<NodeKey>,
+    /// The chain (self, parent, …, root) of each territorial node.
+    chains: Csr<NodeKey>,
+    acts_for: Csr<NodeKey>,
+    served_by: Csr<NodeKey>,
+    led_by: Vec<u32>,
+    jurisdiction: Csr<(NodeKey, Box<[String]>)>,
+    roots: Vec<NodeKey>,
+}
+
+impl Index {
+    pub(crate) fn build(h: &Hierarchy) -> Index {
+        let n = h.slots.len();
+        let mut parent = vec![NONE; n];
+        let mut child_pairs = Vec::new();
+        let mut acts_pairs = Vec::new();
+        let mut served_pairs = Vec::new();
+        let mut led_by = vec![NONE; n];
+        let mut jur_pairs = Vec::new();
+
+        for e in h.graph.edge_references() {
+            let (Some(from), Some(to)) = (
+                h.graph.node_weight(e.source()),
+                h.graph.node_weight(e.target()),
+            ) else {
+                continue;
+            };
+            let (f, t) = (from.key, to.key);
+            match e.weight().kind {
+                EdgeKind::Contains => {
+                    if let Some(p) = parent.get_mut(t.index()) {
+                        *p = f.raw();
+                    }
+                    child_pairs.push((f.index(), t));
+                }
+                EdgeKind::Leads => {
+                    if to.node.kind.is_territorial() {
+                        acts_pairs.push((f.index(), t));
+                    }
+                    if let Some(l) = led_by.get_mut(t.index()) {
+                        if *l == NONE || f.raw() < *l {
+                            *l = f.raw();
+                        }
+                    }
+                }
+                EdgeKind::Serves => {
+                    acts_pairs.push((f.index(), t));
+                    served_pairs.push((t.index(), f));
+                }
+                EdgeKind::MemberOf => {}
+                EdgeKind::Jurisdiction => {
+                    jur_pairs.push((t.index(), (f, e.weight().categories.clone())));
+                }
+            }
+        }
+        for slot in &h.slots {
+            if slot.index.is_some() && slot.kind.class() == NodeClass::Territorial {
+                if let Some(k) = h.by_id.get(slot.id.as_str()) {
+                    acts_pairs.push((k.index(), *k));
+                }
+            }
+        }
+        for pairs in [&mut child_pairs, &mut acts_pairs, &mut served_pairs] {
+            pairs.sort();
+            pairs.dedup();
+        }
+        jur_pairs.sort_by_key(|(unit, (dept, _))| (*unit, *dept));
+
+        let children = Csr::from_pairs(n, child_pairs);
+
+        // Preorder walk of the territorial forest, roots in key order.
+        let mut tin = vec![NONE; n];
+        let mut tout = vec![NONE; n];
+        let mut euler = Vec::new();
+        let mut roots = Vec::new();
+        let mut chain_pairs: Vec<(usize, NodeKey)> = Vec::new();
+        let mut stack: Vec<(NodeKey, bool)> = Vec::new();
+        let mut path: Vec<NodeKey> = Vec::new();
+        for (k, slot) in h.slots.iter().enumerate() {
+            let key = NodeKey(to_u32(k));
+            let is_root = slot.index.is_some()
+                && slot.kind.is_territorial()
+                && parent.get(k).copied() == Some(NONE);
+            if !is_root {
+                continue;
+            }
+            roots.push(key);
+            stack.push((key, false));
+            while let Some((node, done)) = stack.pop() {
+                if done {
+                    if let Some(t) = tout.get_mut(node.index()) {
+                        *t = to_u32(euler.len());
+                    }
+                    path.pop();
+                    continue;
+                }
+                if let Some(t) = tin.get_mut(node.index()) {
+                    *t = to_u32(euler.len());
+                }
+                euler.push(node);
+                path.push(node);
+                chain_pairs.extend(path.iter().rev().map(|a| (node.index(), *a)));
+                stack.push((node, true));
+                for child in children.row(node).iter().rev() {
+                    stack.push((*child, false));
+                }
+            }
+        }
+        // `from_pairs` sorts stably by key, keeping each chain in self→root order.
+        let chains = Csr::from_pairs(n, chain_pairs);
+
+        Index {
+            parent,
+            children,
+            tin,
+            tout,
+            euler,
+            chains,
+            acts_for: Csr::from_pairs(n, acts_pairs),
+            served_by: Csr::from_pairs(n, served_pairs),
+            led_by,
+            jurisdiction: Csr::from_pairs(n, jur_pairs),
+            roots,
+        }
+    }
+
+    pub(crate) fn parent(&self, key: NodeKey) -> Option<NodeKey> {
+        self.parent
+            .get(key.index())
+            .copied()
+            .filter(|p| *p != NONE)
+            .map(NodeKey)
+    }
+
+    pub(crate) fn children(&self, key: NodeKey) -> &[NodeKey] {
+        self.children.row(key)
+    }
+
+    #[inline]
+    pub(crate) fn chain(&self, key: NodeKey) -> &[NodeKey] {
+        self.chains.row(key)
+    }
+
+    pub(crate) fn is_within(&self, unit: NodeKey, area: NodeKey) -> bool {
+        match (
+            self.tin.get(unit.index()),
+            self.tin.get(area.index()),
+            self.tout.get(area.index()),
+        ) {
+            (Some(&u), Some(&a), Some(&a_end)) => u != NONE && a != NONE && a <= u && u < a_end,
+            _ => false,
+        }
+    }
+
+    pub(crate) fn descendants(&self, key: NodeKey) -> &[NodeKey] {
+        match (self.tin.get(key.index()), self.tout.get(key.index())) {
+            (Some(&a), Some(&b)) if a != NONE => {
+                self.euler.get(a as usize + 1..b as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn acts_for(&self, key: NodeKey) -> &[NodeKey] {
+        self.acts_for.row(key)
+    }
+
+    pub(crate) fn served_by(&self, key: NodeKey) -> &[NodeKey] {
+        self.served_by.row(key)
+    }
+
+    pub(crate) fn led_by(&self, key: NodeKey) -> Option<NodeKey> {
+        self.led_by
+            .get(key.index())
+            .copied()
+            .filter(|p| *p != NONE)
+            .map(NodeKey)
+    }
+
+    pub(crate) fn jurisdiction(&self, key: NodeKey) -> &[(NodeKey, Box<[String]>)] {
+        self.jurisdiction.row(key)
+    }
+
+    pub(crate) fn roots(&self) -> &[NodeKey] {
+        &self.roots
+    }
+}
