@@ -1,31 +1,33 @@
-//! Bulk import of the territorial tree from statistical division codes (统计用区划代码).
-//!
-//! A 12-digit code is read as province (2) + city (2) + county (2) + town/street (3) +
-//! community/village (3) digits; trailing zero segments mark the level, and the parent is the
-//! code with the lowest non-zero segment zeroed:
-//!
-//! | code | level | parent |
-//! |---|---|---|
-//! | `340000000000` | province | — |
-//! | `340400000000` | city | `340000000000` |
-//! | `340404000000` | district | `340400000000` |
-//! | `340404001000` | street (town segment 001–099) or town (100–999) | `340404000000` |
-//! | `340404001001` | community | `340404001000` |
-//!
-//! A 15-digit code is a Beijing-style grid code: 6-digit district + 3 street + 3 community + 3
-//! grid sequence; its parent is the community whose 12-digit code is its first 12 digits.
-//!
-//! Rows may come in any order. The highest level present in the input is its root level: a
-//! row at that level whose parent is not in the hierarchy becomes a root (so a district's
-//! codes can be imported on their own). A malformed code, an orphan (a lower row whose parent
-//! is neither in the input nor already in the hierarchy) or a row that breaks a hierarchy
-//! invariant is reported with its 1-based row number; every good row is kept.
+//! Division-code import.
 
 use serde::{Deserialize, Serialize};
 
 use super::{Hierarchy, HierarchyError, Node, NodeId, NodeKind};
 
-/// One input row: a division code and a name.
+/// Bulk import of the territorial tree from statistical division codes (统计用区划代码).
+///
+/// A 12-digit code is read as province (2) + city (2) + county (2) + town/street (3) +
+/// community/village (3) digits; trailing zero segments mark the level, and the parent is the
+/// code with the lowest non-zero segment zeroed:
+///
+/// | code | level | parent |
+/// |---|---|---|
+/// | `340000000000` | province | — |
+/// | `340400000000` | city | `340000000000` |
+/// | `340404000000` | district | `340400000000` |
+/// | `340404001000` | street (town segment 001–099) or town (100–999) | `340404000000` |
+/// | `340404001001` | community | `340404001000` |
+///
+/// A 15-digit code is a Beijing-style grid code: 6-digit district + 3 street + 3 community + 3
+/// grid sequence; its parent is the community whose 12-digit code is its first 12 digits.
+///
+/// Rows may come in any order. The highest level present in the input is its root level: a
+/// row at that level whose parent is not in the hierarchy becomes a root (so a district's
+/// codes can be imported on their own). A malformed code, an orphan (a lower row whose parent
+/// is neither in the input nor already in the hierarchy) or a row that breaks a hierarchy
+/// invariant is reported with its 1-based row number; every good row is kept.
+///
+/// This type is one input row: a division code and a name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DivisionRow {
@@ -159,7 +161,7 @@ fn parse(code: &str) -> Result<(u8, NodeKind, Option<String>), &'static str> {
 }
 
 impl Hierarchy {
-    /// Imports units from division-code rows (see the [module docs](self)). Good rows are
+    /// Imports units from division-code rows (see [`DivisionRow`] for the code rules). Good rows are
     /// added with `contains` edges to their parents; bad rows are reported, never dropped
     /// silently.
     ///

@@ -1,29 +1,4 @@
-//! The hierarchy JSON format, version 1 (a public contract).
-//!
-//! ```json
-//! {
-//!   "format": "wangge.hierarchy",
-//!   "version": 1,
-//!   "nodes": [
-//!     {"id": "340404", "kind": "district", "name": "八公山区"},
-//!     {"id": "340404001", "kind": "street", "name": "毕家岗街道",
-//!      "address": "…", "location": {"lat": 32.63, "lng": 116.83}}
-//!   ],
-//!   "edges": [
-//!     {"kind": "contains", "from": "340404", "to": "340404001"},
-//!     {"kind": "jurisdiction", "from": "dept-smr", "to": "340404", "categories": ["event"]}
-//!   ]
-//! }
-//! ```
-//!
-//! - `nodes[].kind` is one of the snake_case [`NodeKind`](super::NodeKind) names;
-//!   `edges[].kind` one of `contains`, `leads`, `serves`, `member_of`, `jurisdiction`.
-//! - `address` and `location` are optional; `categories` appears on jurisdiction edges only.
-//! - Unknown fields are refused, so a typo cannot silently drop data.
-//! - Export writes nodes in key (insertion) order and edges ordered by kind, source, target;
-//!   import adds nodes in document order and then edges, through the same checks as the
-//!   mutation API, so a document that breaks an invariant is refused with the same error.
-//!   Export → import is the identity, and so is import → export for an exported document.
+//! The hierarchy JSON format.
 
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +9,32 @@ pub const FORMAT_NAME: &str = "wangge.hierarchy";
 /// The `version` field written by this library, and the only one it reads.
 pub const FORMAT_VERSION: u32 = 1;
 
-/// A hierarchy as a plain serializable document (see the [module docs](self)).
+/// The hierarchy JSON format, version 1 (a public contract).
+///
+/// ```json
+/// {
+///   "format": "wangge.hierarchy",
+///   "version": 1,
+///   "nodes": [
+///     {"id": "340404", "kind": "district", "name": "八公山区"},
+///     {"id": "340404001", "kind": "street", "name": "毕家岗街道",
+///      "address": "…", "location": {"lat": 32.63, "lng": 116.83}}
+///   ],
+///   "edges": [
+///     {"kind": "contains", "from": "340404", "to": "340404001"},
+///     {"kind": "jurisdiction", "from": "dept-smr", "to": "340404", "categories": ["event"]}
+///   ]
+/// }
+/// ```
+///
+/// - `nodes[].kind` is one of the snake_case [`NodeKind`](super::NodeKind) names;
+///   `edges[].kind` one of `contains`, `leads`, `serves`, `member_of`, `jurisdiction`.
+/// - `address` and `location` are optional; `categories` appears on jurisdiction edges only.
+/// - Unknown fields are refused, so a typo cannot silently drop data.
+/// - Export writes nodes in key (insertion) order and edges ordered by kind, source, target;
+///   import adds nodes in document order and then edges, through the same checks as the
+///   mutation API, so a document that breaks an invariant is refused with the same error.
+///   Export → import is the identity, and so is import → export for an exported document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HierarchyDocument {
