@@ -9,58 +9,9 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use std::hint::black_box;
-use wangge::hierarchy::{Hierarchy, NodeKey, NodeKind};
+mod common;
 
-/// 1 city → 10 districts → 100 streets → 1,000 communities → 10,000 grids.
-pub fn build_city() -> Hierarchy {
-    let mut h = Hierarchy::new();
-    h.add("c", NodeKind::City, "city").unwrap();
-    for d in 0..10 {
-        let did = format!("c.{d}");
-        h.add(&did, NodeKind::District, &did).unwrap();
-        h.contain("c", &did).unwrap();
-        for s in 0..10 {
-            let sid = format!("{did}.{s}");
-            h.add(&sid, NodeKind::Street, &sid).unwrap();
-            h.contain(&did, &sid).unwrap();
-            for m in 0..10 {
-                let mid = format!("{sid}.{m}");
-                h.add(&mid, NodeKind::Community, &mid).unwrap();
-                h.contain(&sid, &mid).unwrap();
-                for g in 0..10 {
-                    let gid = format!("{mid}.{g}");
-                    h.add(&gid, NodeKind::Grid, &gid).unwrap();
-                    h.contain(&mid, &gid).unwrap();
-                }
-            }
-        }
-        let dept = format!("dept.{d}");
-        h.add(&dept, NodeKind::Department, &dept).unwrap();
-        h.grant_jurisdiction(&dept, &did, &["event"]).unwrap();
-    }
-    h.add("dept.city", NodeKind::Department, "city dept")
-        .unwrap();
-    h.grant_jurisdiction("dept.city", "c", &["event.construction", "facility"])
-        .unwrap();
-    h
-}
-
-/// A deterministic pseudo-random sequence (xorshift), so runs are comparable.
-fn random_grids(h: &Hierarchy, n: usize) -> Vec<NodeKey> {
-    let grids: Vec<NodeKey> = h
-        .nodes_of_kind(NodeKind::Grid)
-        .map(|g| h.key(g.id.as_str()).unwrap())
-        .collect();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            grids[(x % grids.len() as u64) as usize]
-        })
-        .collect()
-}
+use common::{build_city, random_grids};
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("hierarchy");

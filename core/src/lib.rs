@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod hierarchy;
+mod intern;
+pub mod ticket;
 pub mod time;
 
 /// The version of this crate.

@@ -59,6 +59,7 @@ pub(crate) struct Index {
     chains: Csr<NodeKey>,
     acts_for: Csr<NodeKey>,
     served_by: Csr<NodeKey>,
+    members: Csr<NodeKey>,
     led_by: Vec<u32>,
     jurisdiction: Csr<(NodeKey, Box<[String]>)>,
     roots: Vec<NodeKey>,
@@ -71,6 +72,7 @@ impl Index {
         let mut child_pairs = Vec::new();
         let mut acts_pairs = Vec::new();
         let mut served_pairs = Vec::new();
+        let mut member_pairs = Vec::new();
         let mut led_by = vec![NONE; n];
         let mut jur_pairs = Vec::new();
 
@@ -103,7 +105,7 @@ impl Index {
                     acts_pairs.push((f.index(), t));
                     served_pairs.push((t.index(), f));
                 }
-                EdgeKind::MemberOf => {}
+                EdgeKind::MemberOf => member_pairs.push((t.index(), f)),
                 EdgeKind::Jurisdiction => {
                     jur_pairs.push((t.index(), (f, e.weight().categories.clone())));
                 }
@@ -116,7 +118,12 @@ impl Index {
                 }
             }
         }
-        for pairs in [&mut child_pairs, &mut acts_pairs, &mut served_pairs] {
+        for pairs in [
+            &mut child_pairs,
+            &mut acts_pairs,
+            &mut served_pairs,
+            &mut member_pairs,
+        ] {
             pairs.sort();
             pairs.dedup();
         }
@@ -174,6 +181,7 @@ impl Index {
             chains,
             acts_for: Csr::from_pairs(n, acts_pairs),
             served_by: Csr::from_pairs(n, served_pairs),
+            members: Csr::from_pairs(n, member_pairs),
             led_by,
             jurisdiction: Csr::from_pairs(n, jur_pairs),
             roots,
@@ -223,6 +231,10 @@ impl Index {
 
     pub(crate) fn served_by(&self, key: NodeKey) -> &[NodeKey] {
         self.served_by.row(key)
+    }
+
+    pub(crate) fn members(&self, key: NodeKey) -> &[NodeKey] {
+        self.members.row(key)
     }
 
     pub(crate) fn led_by(&self, key: NodeKey) -> Option<NodeKey> {

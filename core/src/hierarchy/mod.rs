@@ -107,6 +107,11 @@ impl NodeId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// An id that is known to be valid (used for placeholders such as `#12`).
+    pub(crate) fn unchecked(id: String) -> NodeId {
+        NodeId(id)
+    }
 }
 
 impl fmt::Display for NodeId {
@@ -273,12 +278,21 @@ struct Slot {
 ///
 /// `Hierarchy` is plain data: `Clone`, `Send`, `Sync`, serializable to the documented JSON
 /// format ([`HierarchyDocument`]), and compared by content (`==` ignores insertion order).
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Hierarchy {
     graph: StableDiGraph<NodeData, EdgeData>,
     slots: Vec<Slot>,
     by_id: FxHashMap<NodeId, NodeKey>,
     index: OnceLock<Index>,
+}
+
+impl fmt::Debug for Hierarchy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hierarchy")
+            .field("nodes", &self.len())
+            .field("edges", &self.edge_count())
+            .finish()
+    }
 }
 
 type Result<T, E = HierarchyError> = std::result::Result<T, E>;
@@ -901,6 +915,12 @@ impl Hierarchy {
     /// Everyone serving a unit, people and organisations, as keys.
     pub fn served_by_keys(&self, key: NodeKey) -> &[NodeKey] {
         self.index().served_by(key)
+    }
+
+    /// The members of an organisation (people and organisations with a `member_of` edge to
+    /// it), as keys in key order.
+    pub fn member_keys(&self, organisation: NodeKey) -> &[NodeKey] {
+        self.index().members(organisation)
     }
 
     /// The territorial units an actor acts for: a unit acts for itself; a person or an

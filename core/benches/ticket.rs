@@ -1,0 +1,228 @@
+//! Ticket benchmarks: 1,000,000 tickets driven through the six main transitions in bulk
+//! (10% also escalated, 5% rejected then reopened), memory per closed ticket, and writing and
+//! verifying the hash-chained log.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+mod common;
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Instant;
+
+use common::{build_city, random_grids, Rng};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use wangge::hierarchy::Hierarchy;
+use wangge::ticket::log::read_events;
+use wangge::ticket::{
+    Action, ActorKey, BulkItem, Ledger, NewTicket, RejectReason, Satisfaction, Taxonomy, TicketKey,
+};
+use wangge::time::Timestamp;
+
+const N: usize = 1_000_000;
+
+/// Reports `n` tickets at random grids; returns the ledger and each ticket's grid.
+fn reported(h: &Arc<Hierarchy>, n: usize) -> Ledger {
+    let mut ledger = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
+    ledger.reserve(n);
+    let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
+    for (i, grid) in random_grids(h, n).into_iter().enumerate() {
+        let id = h.id(grid).unwrap().to_string();
+        let ticket = NewTicket::new(&format!("T{i:07}"), "livelihood.repair", &id).unwrap();
+        ledger.report(ticket, &id, t0).unwrap();
+    }
+    ledger
+}
+
+/// The transitions of every ticket, ticket after ticket.
+fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
+    let h = ledger.hierarchy();
+    let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
+    let mut rng = Rng(seed);
+    let mut items = Vec::with_capacity(ledger.len() * 7);
+    for v in ledger.tickets() {
+        let ticket = v.key();
+        let grid = v.holder();
+        let community = h.parent_key(grid).unwrap();
+        let (g, c) = (ActorKey::node(grid), ActorKey::node(community));
+        let grid_id = h.id(grid).unwrap().clone();
+        let mut minute = 0;
+        let mut push = |actor: ActorKey, action: Action| {
+            minute += 10;
+            items.push(BulkItem {
+                ticket,
+                actor,
+                at: t0.plus_seconds(minute * 60),
+                action,
+            });
+        };
+        let roll = rng.below(100);
+        if roll < 5 {
+            push(
+                c,
+                Action::Reject {
+                    reason: RejectReason::InsufficientInformation,
+                    note: None,
+                },
+            );
+            push(c, Action::Reopen { reason: None });
+        }
+        push(c, Action::File);
+        push(c, Action::Dispatch { to: grid_id });
+        push(g, Action::Acknowledge);
+        let mut holder = g;
+        if (5..15).contains(&roll) {
+            push(ActorKey::SYSTEM, Action::Escalate { to: None });
+            push(c, Action::Acknowledge);
+            holder = c;
+        }
+        push(
+            holder,
+            Action::Handle {
+                outcome: String::new(),
+            },
+        );
+        push(
+            c,
+            Action::Verify {
+                passed: true,
+                note: None,
+            },
+        );
+        push(
+            c,
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied,
+            },
+        );
+    }
+    items
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn bench(c: &mut Criterion) {
+    let h = Arc::new(build_city());
+    let mut g = c.benchmark_group("ticket");
+    g.sample_size(10);
+
+    // One measured run outside criterion for the memory figures.
+    {
+        let before = rss_kib();
+        let mut ledger = reported(&h, N);
+        let items = workload(&ledger, 7);
+        let start = Instant::now();
+        let report = ledger.apply_bulk(&items);
+        let elapsed = start.elapsed();
+        assert!(report.errors.is_empty(), "{:?}", &report.errors[..1]);
+        drop(report);
+        drop(items);
+        let after = rss_kib();
+        let closed = ledger.tickets().filter(|t| !t.state().is_open()).count();
+        println!(
+            "ticket/one run: {} transitions in {:.1} ms = {:.1} M/s; {} closed; heap {} B/ticket; RSS growth {} B/ticket (includes the hash index)",
+            items_len(&ledger),
+            elapsed.as_secs_f64() * 1e3,
+            items_len(&ledger) as f64 / elapsed.as_secs_f64() / 1e6,
+            closed,
+            ledger.heap_size() / N,
+            match (before, after) {
+                (Some(b), Some(a)) => ((a.saturating_sub(b)) * 1024 / N as u64).to_string(),
+                _ => "n/a".into(),
+            }
+        );
+    }
+
+    let template = reported(&h, N);
+    let items = workload(&template, 7);
+    g.throughput(Throughput::Elements(items.len() as u64));
+    g.bench_function(
+        "1M tickets x 6 transitions, bulk, ticket after ticket",
+        |b| {
+            b.iter_batched(
+                || template.clone(),
+                |mut ledger| {
+                    let report = ledger.apply_bulk(black_box(&items));
+                    black_box(report.errors.len());
+                    ledger
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    // The same transitions phase by phase across all tickets (a day's processing).
+    let mut phased = items.clone();
+    phased.sort_by_key(|i| (i.at, i.ticket));
+    g.bench_function(
+        "1M tickets x 6 transitions, bulk, interleaved by time",
+        |b| {
+            b.iter_batched(
+                || template.clone(),
+                |mut ledger| {
+                    let report = ledger.apply_bulk(black_box(&phased));
+                    black_box(report.errors.len());
+                    ledger
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    drop(phased);
+    g.throughput(Throughput::Elements(N as u64));
+    g.bench_function("report 1M tickets", |b| {
+        b.iter(|| black_box(reported(&h, N).len()))
+    });
+
+    // Logs: 100,000 closed tickets.
+    let mut small = reported(&h, 100_000);
+    let small_items = workload(&small, 9);
+    small.apply_bulk(&small_items);
+    let events = small.event_count() as u64;
+    let text = small.to_jsonl();
+    println!(
+        "ticket/log: {} events, {:.0} bytes per line",
+        events,
+        text.len() as f64 / events as f64
+    );
+    g.throughput(Throughput::Elements(events));
+    g.bench_function("write 100k tickets' logs with digests", |b| {
+        b.iter(|| {
+            black_box(
+                small
+                    .write_jsonl(Vec::with_capacity(text.len()))
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
+    g.bench_function("read and verify 100k tickets' logs", |b| {
+        b.iter(|| black_box(read_events(&text).unwrap().len()))
+    });
+    g.bench_function("read, verify and replay 100k tickets' logs", |b| {
+        b.iter(|| {
+            black_box(
+                Ledger::from_jsonl(small.hierarchy().clone(), small.taxonomy().clone(), &text)
+                    .unwrap()
+                    .len(),
+            )
+        })
+    });
+    g.finish();
+    let _ = TicketKey::from_index(0);
+}
+
+fn items_len(ledger: &Ledger) -> usize {
+    // Every event but the report is a transition.
+    ledger.event_count() - ledger.len()
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

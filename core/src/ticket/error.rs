@@ -1,0 +1,166 @@
+use serde::Serialize;
+
+use super::{ActionKind, TicketState};
+use crate::time::Timestamp;
+
+/// Why an action on a ticket was refused. A refused action changes nothing: neither the
+/// ticket's state nor its log.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum TicketError {
+    /// The ticket id is empty, too long, or contains whitespace or control characters.
+    #[error("invalid ticket id {ticket:?}: {reason}")]
+    InvalidTicketId {
+        /// The id given.
+        ticket: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// No ticket with this id in the ledger.
+    #[error("no ticket {ticket:?}")]
+    UnknownTicket {
+        /// The id given.
+        ticket: String,
+    },
+    /// A ticket with this id already exists.
+    #[error("ticket {ticket:?} already exists")]
+    DuplicateTicket {
+        /// The id given.
+        ticket: String,
+    },
+    /// The actor is neither `@system` nor a live node of the hierarchy.
+    #[error("unknown actor {actor:?}")]
+    UnknownActor {
+        /// The actor given.
+        actor: String,
+    },
+    /// A unit named by the action is not a live node of the hierarchy.
+    #[error("unknown unit {unit:?}")]
+    UnknownUnit {
+        /// The id given.
+        unit: String,
+    },
+    /// The category is not in the ledger's taxonomy.
+    #[error("unknown case category {category:?}")]
+    UnknownCategory {
+        /// The code given.
+        category: String,
+    },
+    /// A name is not one of the known values (a state, a channel, a priority, …).
+    #[error("unknown {what} {name:?}")]
+    UnknownName {
+        /// What was being named.
+        what: &'static str,
+        /// The text given.
+        name: String,
+    },
+    /// The action is not allowed in the ticket's current state.
+    #[error("ticket {ticket:?} is {state}: cannot {action} ({reason})")]
+    IllegalTransition {
+        /// The ticket.
+        ticket: String,
+        /// Its current state.
+        state: TicketState,
+        /// The attempted action.
+        action: ActionKind,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// The actor may not perform this action on this ticket.
+    #[error("{actor:?} may not {action} ticket {ticket:?} (held by {holder:?}, state {state})")]
+    Unauthorized {
+        /// The ticket.
+        ticket: String,
+        /// Its current state.
+        state: TicketState,
+        /// The attempted action.
+        action: ActionKind,
+        /// The actor.
+        actor: String,
+        /// The current holder.
+        holder: String,
+    },
+    /// The action names a target that is not acceptable (e.g. dispatching to a building,
+    /// escalating to a unit that is not above the responsible unit).
+    #[error("ticket {ticket:?} ({state}): cannot {action} to {target:?}: {reason}")]
+    InvalidTarget {
+        /// The ticket.
+        ticket: String,
+        /// Its current state.
+        state: TicketState,
+        /// The attempted action.
+        action: ActionKind,
+        /// The target given.
+        target: String,
+        /// Why not.
+        reason: &'static str,
+    },
+    /// Time may not go backwards within a ticket.
+    #[error("ticket {ticket:?}: {at} is before its last event at {last}")]
+    TimeWentBackwards {
+        /// The ticket.
+        ticket: String,
+        /// The time of its last event.
+        last: Timestamp,
+        /// The time given.
+        at: Timestamp,
+    },
+    /// The ticket cannot be handled while summoned departments have not reported.
+    #[error("ticket {ticket:?}: departments {departments:?} have not reported their part")]
+    WhistleOutstanding {
+        /// The ticket.
+        ticket: String,
+        /// The departments still outstanding.
+        departments: Vec<String>,
+    },
+    /// An extension must be requested before the handling deadline.
+    #[error("ticket {ticket:?}: extension requested at {at}, after the deadline {due}")]
+    ExtensionTooLate {
+        /// The ticket.
+        ticket: String,
+        /// The handling deadline.
+        due: Timestamp,
+        /// The time of the request.
+        at: Timestamp,
+    },
+    /// A time lies too far from the ticket's report (more than 136 years).
+    #[error("ticket {ticket:?}: time {at} is out of range")]
+    TimeOutOfRange {
+        /// The ticket.
+        ticket: String,
+        /// The time given.
+        at: Timestamp,
+    },
+    /// A text field is longer than 65,536 bytes.
+    #[error("ticket {ticket:?}: a text field of {len} bytes is longer than 65536")]
+    TextTooLong {
+        /// The ticket.
+        ticket: String,
+        /// Its length.
+        len: usize,
+    },
+}
+
+impl TicketError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TicketError::InvalidTicketId { .. } => "ticket.invalid_id",
+            TicketError::UnknownTicket { .. } => "ticket.unknown_ticket",
+            TicketError::DuplicateTicket { .. } => "ticket.duplicate_ticket",
+            TicketError::UnknownActor { .. } => "ticket.unknown_actor",
+            TicketError::UnknownUnit { .. } => "ticket.unknown_unit",
+            TicketError::UnknownCategory { .. } => "ticket.unknown_category",
+            TicketError::UnknownName { .. } => "ticket.unknown_name",
+            TicketError::IllegalTransition { .. } => "ticket.illegal_transition",
+            TicketError::Unauthorized { .. } => "ticket.unauthorized",
+            TicketError::InvalidTarget { .. } => "ticket.invalid_target",
+            TicketError::TimeWentBackwards { .. } => "ticket.time_went_backwards",
+            TicketError::WhistleOutstanding { .. } => "ticket.whistle_outstanding",
+            TicketError::ExtensionTooLate { .. } => "ticket.extension_too_late",
+            TicketError::TimeOutOfRange { .. } => "ticket.time_out_of_range",
+            TicketError::TextTooLong { .. } => "ticket.text_too_long",
+        }
+    }
+}

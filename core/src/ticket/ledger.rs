@@ -1,0 +1,1471 @@
+//! The ledger: many tickets over one hierarchy, with lookups, bulk application and a
+//! deadline index.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use hashbrown::HashTable;
+use serde::{Deserialize, Serialize};
+
+use super::machine::{next_state, Facts, Refusal};
+use super::record::{
+    Extra, Op, RawEvent, Rec, SummonsRec, FLAG_EXTENDED, FLAG_EXTENSION_PENDING, FLAG_SUPERVISED,
+    FLAG_VERIFIED_ON_SITE, FLAG_VERIFY_FIRST, NONE, NO_TEXT, SYSTEM,
+};
+use super::{
+    Action, ActionKind, Actor, DeadlineKind, Deadlines, Event, NewTicket, RejectReason,
+    Satisfaction, Summons, Taxonomy, TicketError, TicketId, TicketSnapshot, TicketState,
+};
+use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
+use crate::intern::{hash_str, Interner};
+use crate::time::Timestamp;
+
+/// The longest free-text field accepted, in bytes.
+pub const MAX_TEXT_LEN: usize = 65_536;
+
+/// A compact handle for a ticket of one ledger (its position in insertion order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TicketKey(u32);
+
+impl TicketKey {
+    /// The dense index.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The key at a dense index.
+    pub const fn from_index(index: u32) -> TicketKey {
+        TicketKey(index)
+    }
+}
+
+/// A resolved actor: the host system or a node key of the ledger's hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActorKey(u32);
+
+impl ActorKey {
+    /// The host system.
+    pub const SYSTEM: ActorKey = ActorKey(SYSTEM);
+
+    /// A node of the hierarchy.
+    pub const fn node(key: NodeKey) -> ActorKey {
+        ActorKey(key.raw())
+    }
+}
+
+/// One item of a bulk application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkItem {
+    /// The ticket.
+    pub ticket: TicketKey,
+    /// Who acts.
+    pub actor: ActorKey,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub action: Action,
+}
+
+/// The result of a bulk application: one entry per item.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkReport {
+    /// The ticket's state after each item (unchanged for a refused item).
+    pub states: Vec<TicketState>,
+    /// The refused items, by position, with the reason. Refused items changed nothing.
+    pub errors: Vec<(usize, TicketError)>,
+}
+
+impl BulkReport {
+    /// How many items were applied.
+    pub fn applied(&self) -> usize {
+        self.states.len() - self.errors.len()
+    }
+}
+
+/// Data an action adds besides its event: texts and summons.
+#[derive(Debug, Default)]
+pub(crate) struct Pending {
+    texts: Vec<Box<str>>,
+    summons: Vec<SummonsRec>,
+}
+
+/// Many tickets over one hierarchy and one taxonomy.
+///
+/// The ledger owns (a shared pointer to) the hierarchy its tickets refer to, so tickets and
+/// hierarchy can never be mismatched. All mutation goes through the lifecycle: a refused
+/// action returns a [`TicketError`] and leaves every ticket exactly as it was.
+///
+/// ```
+/// use std::sync::Arc;
+/// use wangge::hierarchy::{Hierarchy, NodeKind};
+/// use wangge::ticket::{Action, Ledger, NewTicket, Satisfaction, Taxonomy, TicketState};
+/// use wangge::time::Timestamp;
+///
+/// let mut h = Hierarchy::new();
+/// h.add("c1", NodeKind::Community, "新建社区")?;
+/// h.add("g1", NodeKind::Grid, "第一网格")?;
+/// h.contain("c1", "g1")?;
+/// h.add("w1", NodeKind::GridWorker, "网格员")?;
+/// h.serve("w1", "g1")?;
+/// let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+///
+/// let t = |s: &str| -> Timestamp { s.parse().unwrap() };
+/// ledger.report(NewTicket::new("T1", "livelihood.parking", "g1")?, "w1", t("2025-03-03T09:00:00+08:00"))?;
+/// ledger.apply("T1", "c1", t("2025-03-03T09:10:00+08:00"), Action::File)?;
+/// ledger.apply("T1", "c1", t("2025-03-03T09:20:00+08:00"), Action::Dispatch { to: "g1".parse()? })?;
+/// ledger.apply("T1", "w1", t("2025-03-03T09:30:00+08:00"), Action::Acknowledge)?;
+/// // A stranger may not act:
+/// assert!(ledger.apply("T1", "@system", t("2025-03-03T10:00:00+08:00"), Action::Close).is_err());
+/// ledger.apply("T1", "w1", t("2025-03-05T16:00:00+08:00"), Action::Handle { outcome: "延长免费停车".into() })?;
+/// ledger.apply("T1", "c1", t("2025-03-06T09:00:00+08:00"), Action::Verify { passed: true, note: None })?;
+/// let state = ledger.apply("T1", "c1", t("2025-03-06T10:00:00+08:00"),
+///     Action::Visit { satisfaction: Satisfaction::Satisfied })?;
+/// assert_eq!(state, TicketState::Closed);
+/// assert_eq!(ledger.events("T1")?.len(), 7);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Ledger {
+    hierarchy: Arc<Hierarchy>,
+    taxonomy: Arc<Taxonomy>,
+    tickets: Vec<Rec>,
+    by_id: HashTable<u32>,
+    reporters: Interner,
+    due: BTreeSet<(i64, u32, u8)>,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger")
+            .field("tickets", &self.tickets.len())
+            .field("events", &self.event_count())
+            .field("hierarchy_nodes", &self.hierarchy.len())
+            .field("categories", &self.taxonomy.len())
+            .finish()
+    }
+}
+
+impl Ledger {
+    /// An empty ledger over a hierarchy and a taxonomy.
+    pub fn new(hierarchy: Arc<Hierarchy>, taxonomy: Arc<Taxonomy>) -> Ledger {
+        Ledger {
+            hierarchy,
+            taxonomy,
+            tickets: Vec::new(),
+            by_id: HashTable::new(),
+            reporters: Interner::default(),
+            due: BTreeSet::new(),
+        }
+    }
+
+    /// The hierarchy the tickets refer to.
+    pub fn hierarchy(&self) -> &Arc<Hierarchy> {
+        &self.hierarchy
+    }
+
+    /// Changes the hierarchy (e.g. a new grid worker). Node keys are stable, so tickets keep
+    /// referring to the same units; a unit that was removed keeps its id in every record.
+    pub fn update_hierarchy<R>(&mut self, f: impl FnOnce(&mut Hierarchy) -> R) -> R {
+        f(Arc::make_mut(&mut self.hierarchy))
+    }
+
+    /// The taxonomy of case categories.
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
+    /// The number of tickets.
+    pub fn len(&self) -> usize {
+        self.tickets.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.tickets.is_empty()
+    }
+
+    /// Reserves room for more tickets.
+    pub fn reserve(&mut self, additional: usize) {
+        self.tickets.reserve(additional);
+        let tickets = &self.tickets;
+        self.by_id.reserve(additional, |i| {
+            tickets
+                .get(*i as usize)
+                .map(|r| hash_str(r.id.as_str()))
+                .unwrap_or(0)
+        });
+    }
+
+    /// The key of a ticket.
+    pub fn key(&self, id: &str) -> Option<TicketKey> {
+        let tickets = &self.tickets;
+        self.by_id
+            .find(hash_str(id), |i| {
+                tickets
+                    .get(*i as usize)
+                    .is_some_and(|r| r.id.as_str() == id)
+            })
+            .map(|i| TicketKey(*i))
+    }
+
+    fn require(&self, id: &str) -> Result<TicketKey, TicketError> {
+        self.key(id).ok_or_else(|| TicketError::UnknownTicket {
+            ticket: id.to_owned(),
+        })
+    }
+
+    /// Resolves an actor: `"@system"` or the id of a live node.
+    pub fn actor_key(&self, actor: &str) -> Result<ActorKey, TicketError> {
+        if actor == super::SYSTEM_ACTOR {
+            return Ok(ActorKey::SYSTEM);
+        }
+        self.hierarchy
+            .key(actor)
+            .map(ActorKey::node)
+            .ok_or_else(|| TicketError::UnknownActor {
+                actor: actor.to_owned(),
+            })
+    }
+
+    /// A ticket by id.
+    pub fn get(&self, id: &str) -> Option<TicketView<'_>> {
+        self.key(id).and_then(|k| self.view(k))
+    }
+
+    /// A ticket by key.
+    pub fn view(&self, key: TicketKey) -> Option<TicketView<'_>> {
+        self.tickets
+            .get(key.index())
+            .map(|rec| TicketView { ledger: self, rec })
+    }
+
+    /// All tickets in insertion order.
+    pub fn tickets(&self) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        self.tickets
+            .iter()
+            .map(|rec| TicketView { ledger: self, rec })
+    }
+
+    /// The tickets in a state.
+    pub fn in_state(&self, state: TicketState) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        self.tickets().filter(move |t| t.state() == state)
+    }
+
+    /// The tickets currently held by a node.
+    pub fn held_by(&self, holder: &str) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        let key = self.hierarchy.key_ever(holder);
+        self.tickets().filter(move |t| Some(t.rec.holder) == key)
+    }
+
+    /// The tickets of a category and its subcategories (`livelihood` covers
+    /// `livelihood.parking`).
+    pub fn in_category<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = TicketView<'a>> + 'a {
+        self.tickets()
+            .filter(move |t| crate::hierarchy::category_matches(category, t.category()))
+    }
+
+    /// The tickets that arose within a unit's subtree (the unit itself included).
+    pub fn within(&self, unit: &str) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        let area = self.hierarchy.key(unit);
+        self.tickets()
+            .filter(move |t| area.is_some_and(|a| self.hierarchy.is_within(t.rec.unit, a)))
+    }
+
+    /// Deadlines falling due up to `until` (inclusive) on open tickets, earliest first, from
+    /// the deadline index (only the due entries are touched). Whether a deadline still runs
+    /// in the ticket's state is for the caller to check ([`DeadlineKind::runs_in`]).
+    pub fn due_until(
+        &self,
+        until: Timestamp,
+    ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
+        self.due
+            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
+            .map(|(t, k, d)| {
+                (
+                    Timestamp::EPOCH.plus_seconds(*t),
+                    TicketKey(*k),
+                    DeadlineKind::from_u8(*d),
+                )
+            })
+    }
+
+    // ----- reporting and acting ------------------------------------------------------------
+
+    /// Reports a new ticket (上报). The actor must act for the unit that takes the case (or be
+    /// the host system).
+    pub fn report(
+        &mut self,
+        ticket: NewTicket,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<TicketKey, TicketError> {
+        let actor = self.actor_key(actor)?;
+        self.report_key(&ticket, actor, at, true)
+    }
+
+    /// Applies an action to a ticket and returns its new state.
+    pub fn apply(
+        &mut self,
+        ticket: &str,
+        actor: &str,
+        at: Timestamp,
+        action: Action,
+    ) -> Result<TicketState, TicketError> {
+        if let Action::Report(new) = action {
+            if new.id.as_str() != ticket {
+                return Err(TicketError::InvalidTicketId {
+                    ticket: ticket.to_owned(),
+                    reason: "a report must carry the ticket's own id",
+                });
+            }
+            return self.report(*new, actor, at).map(|_| TicketState::Reported);
+        }
+        let key = self.require(ticket)?;
+        let actor = self.actor_key(actor)?;
+        self.apply_key(key, actor, at, &action)
+    }
+
+    /// Applies an action to a ticket by key (the fast path).
+    pub fn apply_key(
+        &mut self,
+        key: TicketKey,
+        actor: ActorKey,
+        at: Timestamp,
+        action: &Action,
+    ) -> Result<TicketState, TicketError> {
+        self.step(key, actor.0, at, action, true)
+    }
+
+    /// Applies many actions, each on its own: a refused item is reported and changes
+    /// nothing, the others go through in order.
+    pub fn apply_bulk(&mut self, items: &[BulkItem]) -> BulkReport {
+        let mut report = BulkReport {
+            states: Vec::with_capacity(items.len()),
+            errors: Vec::new(),
+        };
+        for (i, item) in items.iter().enumerate() {
+            match self.step(item.ticket, item.actor.0, item.at, &item.action, true) {
+                Ok(state) => report.states.push(state),
+                Err(e) => {
+                    let state = self
+                        .tickets
+                        .get(item.ticket.index())
+                        .map(|r| r.state)
+                        .unwrap_or(TicketState::Reported);
+                    report.states.push(state);
+                    report.errors.push((i, e));
+                }
+            }
+        }
+        report
+    }
+
+    pub(crate) fn report_key(
+        &mut self,
+        new: &NewTicket,
+        actor: ActorKey,
+        at: Timestamp,
+        authorize: bool,
+    ) -> Result<TicketKey, TicketError> {
+        let h = &*self.hierarchy;
+        if self.key(new.id.as_str()).is_some() {
+            return Err(TicketError::DuplicateTicket {
+                ticket: new.id.to_string(),
+            });
+        }
+        let category =
+            self.taxonomy
+                .index(&new.category)
+                .ok_or_else(|| TicketError::UnknownCategory {
+                    category: new.category.clone(),
+                })?;
+        let unknown_unit = |id: &NodeId| TicketError::UnknownUnit {
+            unit: id.to_string(),
+        };
+        let unit = h
+            .key(new.unit.as_str())
+            .ok_or_else(|| unknown_unit(&new.unit))?;
+        if !h.kind_of(unit).is_some_and(NodeKind::is_territorial) {
+            return Err(TicketError::InvalidTarget {
+                ticket: new.id.to_string(),
+                state: TicketState::Reported,
+                action: ActionKind::Report,
+                target: new.unit.to_string(),
+                reason: "a ticket arises in a territorial unit",
+            });
+        }
+        // The default taker: the nearest unit at grid level or above.
+        let default_holder = h
+            .chain_keys(unit)
+            .iter()
+            .find(|k| {
+                h.kind_of(**k)
+                    .and_then(NodeKind::level)
+                    .is_some_and(|l| l <= 5)
+            })
+            .copied()
+            .unwrap_or(unit);
+        let holder = match &new.holder {
+            Some(id) => {
+                let k = h.key(id.as_str()).ok_or_else(|| unknown_unit(id))?;
+                check_assignee(h, k).map_err(|reason| TicketError::InvalidTarget {
+                    ticket: new.id.to_string(),
+                    state: TicketState::Reported,
+                    action: ActionKind::Report,
+                    target: id.to_string(),
+                    reason,
+                })?;
+                k
+            }
+            None => default_holder,
+        };
+        let home = if h.kind_of(holder).is_some_and(NodeKind::is_territorial) {
+            holder
+        } else {
+            default_holder
+        };
+        for text in [&new.description, &new.reporter].into_iter().flatten() {
+            check_text(new.id.as_str(), text)?;
+        }
+        let mut rec = Rec {
+            id: new.id.clone(),
+            // Room for the main loop: report, file, dispatch, acknowledge, handle, verify, visit.
+            log: Vec::with_capacity(7),
+            extra: None,
+            t0: at.unix_seconds(),
+            dues: [NONE; 4],
+            unit,
+            holder,
+            home,
+            dispatcher: NONE,
+            reporter: NONE,
+            category,
+            state: TicketState::Reported,
+            resume: TicketState::Reported,
+            priority: new.priority,
+            channel: new.channel,
+            request_type: new.request_type,
+            satisfaction: u8::MAX,
+            flags: if new.verify_first {
+                FLAG_VERIFY_FIRST
+            } else {
+                0
+            },
+            returns: 0,
+            reopens: 0,
+            escalations: 0,
+            reminders: 0,
+            refusals: 0,
+        };
+        if authorize && !authorized(h, &rec, actor.0, ActionKind::Report) {
+            return Err(TicketError::Unauthorized {
+                ticket: new.id.to_string(),
+                state: TicketState::Reported,
+                action: ActionKind::Report,
+                actor: self.actor_name(actor.0),
+                holder: self.node_name(holder),
+            });
+        }
+        let mut aux = NO_TEXT;
+        if let Some(d) = &new.description {
+            rec.extra = Some(Box::new(Extra {
+                texts: vec![d.as_str().into()],
+                summons: Vec::new(),
+            }));
+            aux = 0;
+        }
+        if let Some(r) = &new.reporter {
+            rec.reporter = self.reporters.intern(r);
+        }
+        rec.log.push(RawEvent {
+            dt: 0,
+            actor: actor.0,
+            op: Op {
+                kind: ActionKind::Report,
+                small: 0,
+                aux,
+                arg: holder.raw(),
+            },
+        });
+        let index = u32::try_from(self.tickets.len()).map_err(|_| TicketError::TimeOutOfRange {
+            ticket: new.id.to_string(),
+            at,
+        })?;
+        let tickets = &self.tickets;
+        self.by_id
+            .insert_unique(hash_str(new.id.as_str()), index, |i| {
+                tickets
+                    .get(*i as usize)
+                    .map(|r| hash_str(r.id.as_str()))
+                    .unwrap_or(0)
+            });
+        self.tickets.push(rec);
+        Ok(TicketKey(index))
+    }
+
+    /// Validates an action, then commits it through [`commit`], the same fold that replay
+    /// uses. Nothing is changed before every check has passed.
+    pub(crate) fn step(
+        &mut self,
+        key: TicketKey,
+        actor: u32,
+        at: Timestamp,
+        action: &Action,
+        authorize: bool,
+    ) -> Result<TicketState, TicketError> {
+        let (op, next, pending) = self.validate(key, actor, at, action, authorize)?;
+        let rec = self
+            .tickets
+            .get_mut(key.index())
+            .ok_or_else(|| TicketError::UnknownTicket {
+                ticket: format!("#{}", key.0),
+            })?;
+        let old_dues = rec.dues;
+        let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0;
+        let event = RawEvent {
+            dt: u32::try_from(dt).unwrap_or(0),
+            actor,
+            op,
+        };
+        commit(rec, event, next, pending);
+        let (t0, dues, open) = (rec.t0, rec.dues, rec.state.is_open());
+        if old_dues != dues || !open {
+            self.reindex(key, t0, old_dues, if open { dues } else { [NONE; 4] });
+        }
+        Ok(next)
+    }
+
+    fn reindex(&mut self, key: TicketKey, t0: i64, old: [u32; 4], new: [u32; 4]) {
+        for (kind, (o, n)) in old.iter().zip(new.iter()).enumerate() {
+            if o == n {
+                continue;
+            }
+            let kind = u8::try_from(kind).unwrap_or(0);
+            if *o != NONE {
+                self.due.remove(&(t0 + i64::from(*o), key.0, kind));
+            }
+            if *n != NONE {
+                self.due.insert((t0 + i64::from(*n), key.0, kind));
+            }
+        }
+    }
+
+    fn validate(
+        &self,
+        key: TicketKey,
+        actor: u32,
+        at: Timestamp,
+        action: &Action,
+        authorize: bool,
+    ) -> Result<(Op, TicketState, Pending), TicketError> {
+        let h = &*self.hierarchy;
+        let rec = self
+            .tickets
+            .get(key.index())
+            .ok_or_else(|| TicketError::UnknownTicket {
+                ticket: format!("#{}", key.0),
+            })?;
+        let kind = action.kind();
+        let ticket = || rec.id.to_string();
+        let illegal = |reason: &'static str| TicketError::IllegalTransition {
+            ticket: rec.id.to_string(),
+            state: rec.state,
+            action: kind,
+            reason,
+        };
+        let invalid = |target: &str, reason: &'static str| TicketError::InvalidTarget {
+            ticket: rec.id.to_string(),
+            state: rec.state,
+            action: kind,
+            target: target.to_owned(),
+            reason,
+        };
+        // Time.
+        let dt = at.unix_seconds() - rec.t0;
+        let last = rec.last_dt();
+        if dt < i64::from(last) {
+            return Err(TicketError::TimeWentBackwards {
+                ticket: ticket(),
+                last: rec.time(last),
+                at,
+            });
+        }
+        let to_dt = |t: Timestamp| -> Result<u32, TicketError> {
+            u32::try_from(t.unix_seconds() - rec.t0)
+                .ok()
+                .filter(|v| *v != NONE)
+                .ok_or_else(|| TicketError::TimeOutOfRange {
+                    ticket: rec.id.to_string(),
+                    at: t,
+                })
+        };
+        let dt = to_dt(at)?;
+        // The state machine.
+        let summons = rec.summons();
+        let facts = Facts {
+            verification_pending: rec.has(FLAG_VERIFY_FIRST) && !rec.has(FLAG_VERIFIED_ON_SITE),
+            verification_required: rec.has(FLAG_VERIFY_FIRST),
+            whistle_outstanding: summons.iter().any(SummonsRec::outstanding),
+            extension_pending: rec.has(FLAG_EXTENSION_PENDING),
+            extended: rec.has(FLAG_EXTENDED),
+            resume_to: rec.resume,
+        };
+        let next = next_state(rec.state, action, &facts).map_err(|r| match r {
+            Refusal::Illegal(reason) => illegal(reason),
+            Refusal::WhistleOutstanding => TicketError::WhistleOutstanding {
+                ticket: ticket(),
+                departments: summons
+                    .iter()
+                    .filter(|s| s.outstanding())
+                    .map(|s| self.node_name(s.department))
+                    .collect(),
+            },
+        })?;
+        // Who may act. Replay skips this and the checks against other tickets: the log
+        // records actions that passed them when they were taken.
+        let live = authorize;
+        if live && !authorized(h, rec, actor, kind) {
+            return Err(TicketError::Unauthorized {
+                ticket: ticket(),
+                state: rec.state,
+                action: kind,
+                actor: self.actor_name(actor),
+                holder: self.node_name(rec.holder),
+            });
+        }
+        // The action's own data.
+        let mut texts: Vec<Box<str>> = Vec::new();
+        let mut new_summons: Vec<SummonsRec> = Vec::new();
+        let base = rec.extra.as_ref().map(|x| x.texts.len()).unwrap_or(0);
+        let mut text = |s: &str| -> Result<u32, TicketError> {
+            check_text(rec.id.as_str(), s)?;
+            if s.is_empty() {
+                // An empty text is not stored: it reads back as absent.
+                return Ok(NONE);
+            }
+            let i = base + texts.len();
+            if i >= usize::from(NO_TEXT) {
+                return Err(TicketError::TextTooLong {
+                    ticket: rec.id.to_string(),
+                    len: s.len(),
+                });
+            }
+            texts.push(s.into());
+            Ok(u32::try_from(i).unwrap_or(NONE))
+        };
+        let short = |i: u32| u16::try_from(i).unwrap_or(NO_TEXT);
+        let node = |id: &NodeId| {
+            h.key(id.as_str()).ok_or_else(|| TicketError::UnknownUnit {
+                unit: id.to_string(),
+            })
+        };
+        let op = |small: u8, aux: u16, arg: u32| Op {
+            kind,
+            small,
+            aux,
+            arg,
+        };
+        let op = match action {
+            Action::Report(_) => return Err(illegal("the ticket already exists")),
+            Action::ConfirmOnSite
+            | Action::File
+            | Action::Acknowledge
+            | Action::Close
+            | Action::Resume
+            | Action::Unpark => op(0, NO_TEXT, NONE),
+            Action::Reject { reason, note } => {
+                let (code, first) = match reason {
+                    RejectReason::Duplicate { of } => {
+                        if of == &rec.id {
+                            return Err(invalid(
+                                of.as_str(),
+                                "a ticket is not a duplicate of itself",
+                            ));
+                        }
+                        if live {
+                            self.require(of.as_str())?;
+                        }
+                        (0, text(of.as_str())?)
+                    }
+                    RejectReason::OutOfScope => (1, NONE),
+                    RejectReason::InsufficientInformation => (2, NONE),
+                };
+                let note = match note {
+                    Some(n) => short(text(n)?),
+                    None => NO_TEXT,
+                };
+                op(code, note, first)
+            }
+            Action::Reopen { reason } => op(0, NO_TEXT, opt_text(&mut text, reason)?),
+            Action::Dispatch { to } => {
+                let target = node(to)?;
+                check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
+                op(0, NO_TEXT, target.raw())
+            }
+            Action::Return { reason } => op(0, NO_TEXT, text(reason)?),
+            Action::Handle { outcome } => op(0, NO_TEXT, text(outcome)?),
+            Action::Verify { passed, note } => {
+                op(u8::from(*passed), NO_TEXT, opt_text(&mut text, note)?)
+            }
+            Action::Visit { satisfaction } => op(*satisfaction as u8, NO_TEXT, NONE),
+            Action::Suspend { reason } | Action::Park { reason } => op(0, NO_TEXT, text(reason)?),
+            Action::RequestExtension { until, reason } => {
+                let due = rec.due(DeadlineKind::Handle);
+                if due != NONE && dt > due {
+                    return Err(TicketError::ExtensionTooLate {
+                        ticket: ticket(),
+                        due: rec.time(due),
+                        at,
+                    });
+                }
+                if *until <= at {
+                    return Err(invalid(
+                        &until.to_string(),
+                        "an extension asks for a later deadline",
+                    ));
+                }
+                let until = to_dt(*until)?;
+                op(0, short(text(reason)?), until)
+            }
+            Action::DecideExtension { granted } => op(u8::from(*granted), NO_TEXT, NONE),
+            Action::Merge { into } => {
+                if into == &rec.id {
+                    return Err(invalid(
+                        into.as_str(),
+                        "a ticket cannot be merged into itself",
+                    ));
+                }
+                if live {
+                    let other = self.require(into.as_str())?;
+                    if self
+                        .tickets
+                        .get(other.index())
+                        .is_some_and(|o| o.state == TicketState::Merged)
+                    {
+                        return Err(invalid(into.as_str(), "the original is itself merged"));
+                    }
+                }
+                op(0, NO_TEXT, text(into.as_str())?)
+            }
+            Action::Escalate { to } => {
+                let target = match to {
+                    Some(id) => node(id)?,
+                    None => h.parent_key(rec.home).ok_or_else(|| {
+                        invalid(
+                            &self.node_name(rec.home),
+                            "the responsible unit has no higher unit",
+                        )
+                    })?,
+                };
+                if target == rec.home || !h.is_within(rec.home, target) {
+                    return Err(invalid(
+                        &self.node_name(target),
+                        "escalation goes to a unit above the responsible unit",
+                    ));
+                }
+                op(0, NO_TEXT, target.raw())
+            }
+            Action::Whistle {
+                departments,
+                sign_by,
+                report_by,
+            } => {
+                if departments.is_empty() {
+                    return Err(invalid("", "a whistle summons at least one department"));
+                }
+                let sign_due = sign_by.map(to_dt).transpose()?.unwrap_or(NONE);
+                let report_due = report_by.map(to_dt).transpose()?.unwrap_or(NONE);
+                for (i, d) in departments.iter().enumerate() {
+                    let k = node(d)?;
+                    if h.kind_of(k) != Some(NodeKind::Department) {
+                        return Err(invalid(d.as_str(), "only departments are summoned"));
+                    }
+                    let repeated = departments.iter().take(i).any(|x| x == d)
+                        || summons.iter().any(|s| s.department == k && s.outstanding());
+                    if repeated {
+                        return Err(invalid(d.as_str(), "the department is already summoned"));
+                    }
+                    new_summons.push(SummonsRec {
+                        department: k,
+                        summoned: dt,
+                        sign_due,
+                        report_due,
+                        signed: NONE,
+                        reported: NONE,
+                        released: NONE,
+                    });
+                }
+                let count = u16::try_from(new_summons.len()).unwrap_or(u16::MAX);
+                op(0, count, u32::try_from(summons.len()).unwrap_or(NONE))
+            }
+            Action::SignWhistle => {
+                if !summons
+                    .iter()
+                    .any(|s| s.department.raw() == actor && s.outstanding() && s.signed == NONE)
+                {
+                    return Err(illegal(
+                        "the department has already signed for this whistle",
+                    ));
+                }
+                op(0, NO_TEXT, NONE)
+            }
+            Action::ReportWhistle { note } => {
+                if !summons
+                    .iter()
+                    .any(|s| s.department.raw() == actor && s.outstanding() && s.signed != NONE)
+                {
+                    return Err(illegal(
+                        "the department must sign for the whistle (报到) before reporting, once",
+                    ));
+                }
+                op(0, NO_TEXT, opt_text(&mut text, note)?)
+            }
+            Action::ReleaseWhistle { department } => {
+                let k = node(department)?;
+                if !summons.iter().any(|s| s.department == k && s.outstanding()) {
+                    return Err(invalid(
+                        department.as_str(),
+                        "no outstanding summons of this department",
+                    ));
+                }
+                op(0, NO_TEXT, k.raw())
+            }
+            Action::RecordRefusal { party, note } => {
+                let party = text(party)?;
+                let note = match note {
+                    Some(n) => short(text(n)?),
+                    None => NO_TEXT,
+                };
+                op(0, note, party)
+            }
+            Action::Supervise { note } => op(0, NO_TEXT, opt_text(&mut text, note)?),
+            Action::Remind { deadline } => op(*deadline as u8, NO_TEXT, NONE),
+            Action::SetDeadline { deadline, due } => op(*deadline as u8, NO_TEXT, to_dt(*due)?),
+        };
+        Ok((
+            op,
+            next,
+            Pending {
+                texts,
+                summons: new_summons,
+            },
+        ))
+    }
+
+    pub(crate) fn node_name(&self, key: NodeKey) -> String {
+        self.hierarchy
+            .id(key)
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| format!("#{}", key.raw()))
+    }
+
+    pub(crate) fn actor_name(&self, actor: u32) -> String {
+        if actor == SYSTEM {
+            super::SYSTEM_ACTOR.to_owned()
+        } else {
+            self.node_name(NodeKey::from_index(actor))
+        }
+    }
+
+    fn node_id(&self, key: NodeKey) -> NodeId {
+        self.hierarchy
+            .id(key)
+            .cloned()
+            .unwrap_or_else(|| NodeId::unchecked(format!("#{}", key.raw())))
+    }
+
+    fn actor(&self, actor: u32) -> Actor {
+        if actor == SYSTEM {
+            Actor::System
+        } else {
+            Actor::Node(self.node_id(NodeKey::from_index(actor)))
+        }
+    }
+
+    /// The events of a ticket, in order.
+    pub fn events(&self, id: &str) -> Result<Vec<Event>, TicketError> {
+        let key = self.require(id)?;
+        Ok(self.events_of(key).collect())
+    }
+
+    /// The events of a ticket by key.
+    pub fn events_of(&self, key: TicketKey) -> impl Iterator<Item = Event> + '_ {
+        let rec = self.tickets.get(key.index());
+        rec.into_iter().flat_map(move |rec| {
+            rec.log
+                .iter()
+                .enumerate()
+                .map(move |(seq, ev)| self.decode(rec, seq, ev))
+        })
+    }
+
+    /// An estimate of the heap memory held by the tickets (logs, texts, summons, the id
+    /// index and the deadline index), in bytes, excluding the shared hierarchy and taxonomy.
+    pub fn heap_size(&self) -> usize {
+        use std::mem::size_of;
+        let tickets: usize = self
+            .tickets
+            .iter()
+            .map(|r| {
+                r.id.as_str().len()
+                    + r.log.capacity() * size_of::<RawEvent>()
+                    + r.extra.as_ref().map_or(0, |x| {
+                        size_of::<Extra>()
+                            + x.texts.capacity() * size_of::<Box<str>>()
+                            + x.texts.iter().map(|t| t.len()).sum::<usize>()
+                            + x.summons.capacity() * size_of::<SummonsRec>()
+                    })
+            })
+            .sum();
+        tickets
+            + self.tickets.capacity() * size_of::<Rec>()
+            + self.by_id.capacity() * (size_of::<u32>() + 1)
+            + self.due.len() * (size_of::<(i64, u32, u8)>() + 8)
+    }
+
+    /// Every event of every ticket, ticket by ticket in insertion order.
+    pub fn all_events(&self) -> impl Iterator<Item = Event> + '_ {
+        (0..self.tickets.len())
+            .flat_map(move |i| self.events_of(TicketKey(u32::try_from(i).unwrap_or(u32::MAX))))
+    }
+
+    /// The number of events of all tickets.
+    pub fn event_count(&self) -> usize {
+        self.tickets.iter().map(|r| r.log.len()).sum()
+    }
+
+    fn decode(&self, rec: &Rec, seq: usize, ev: &RawEvent) -> Event {
+        let op = ev.op;
+        let text = |i: u32| rec.text(i).unwrap_or_default().to_owned();
+        let opt = |i: u32| rec.text(i).map(str::to_owned);
+        let id =
+            |i: u32| TicketId::new(rec.text(i).unwrap_or("?")).unwrap_or_else(|_| rec.id.clone());
+        let node = |k: u32| self.node_id(NodeKey::from_index(k));
+        let at = |dt: u32| rec.time(dt);
+        let action = match op.kind {
+            ActionKind::Report => Action::Report(Box::new(NewTicket {
+                id: rec.id.clone(),
+                category: self
+                    .taxonomy
+                    .by_index(rec.category)
+                    .map(|c| c.code.clone())
+                    .unwrap_or_default(),
+                channel: rec.channel,
+                unit: node(rec.unit.raw()),
+                holder: Some(node(op.arg)),
+                reporter: self.reporters.get(rec.reporter).map(str::to_owned),
+                priority: rec.priority,
+                request_type: rec.request_type,
+                verify_first: rec.has(FLAG_VERIFY_FIRST),
+                description: opt(u32::from(op.aux)),
+            })),
+            ActionKind::ConfirmOnSite => Action::ConfirmOnSite,
+            ActionKind::File => Action::File,
+            ActionKind::Reject => Action::Reject {
+                reason: match op.small {
+                    0 => RejectReason::Duplicate { of: id(op.arg) },
+                    1 => RejectReason::OutOfScope,
+                    _ => RejectReason::InsufficientInformation,
+                },
+                note: opt(u32::from(op.aux)),
+            },
+            ActionKind::Reopen => Action::Reopen {
+                reason: opt(op.arg),
+            },
+            ActionKind::Dispatch => Action::Dispatch { to: node(op.arg) },
+            ActionKind::Acknowledge => Action::Acknowledge,
+            ActionKind::Return => Action::Return {
+                reason: text(op.arg),
+            },
+            ActionKind::Handle => Action::Handle {
+                outcome: text(op.arg),
+            },
+            ActionKind::Verify => Action::Verify {
+                passed: op.small != 0,
+                note: opt(op.arg),
+            },
+            ActionKind::Visit => Action::Visit {
+                satisfaction: Satisfaction::from_u8(op.small),
+            },
+            ActionKind::Close => Action::Close,
+            ActionKind::Suspend => Action::Suspend {
+                reason: text(op.arg),
+            },
+            ActionKind::Resume => Action::Resume,
+            ActionKind::RequestExtension => Action::RequestExtension {
+                until: at(op.arg),
+                reason: text(u32::from(op.aux)),
+            },
+            ActionKind::DecideExtension => Action::DecideExtension {
+                granted: op.small != 0,
+            },
+            ActionKind::Park => Action::Park {
+                reason: text(op.arg),
+            },
+            ActionKind::Unpark => Action::Unpark,
+            ActionKind::Merge => Action::Merge { into: id(op.arg) },
+            ActionKind::Escalate => Action::Escalate {
+                to: Some(node(op.arg)),
+            },
+            ActionKind::Whistle => {
+                let batch: Vec<&SummonsRec> = rec
+                    .summons()
+                    .iter()
+                    .skip(op.arg as usize)
+                    .take(usize::from(op.aux))
+                    .collect();
+                let first = batch.first();
+                Action::Whistle {
+                    departments: batch.iter().map(|s| node(s.department.raw())).collect(),
+                    sign_by: first.and_then(|s| rec.opt_time(s.sign_due)),
+                    report_by: first.and_then(|s| rec.opt_time(s.report_due)),
+                }
+            }
+            ActionKind::SignWhistle => Action::SignWhistle,
+            ActionKind::ReportWhistle => Action::ReportWhistle { note: opt(op.arg) },
+            ActionKind::ReleaseWhistle => Action::ReleaseWhistle {
+                department: node(op.arg),
+            },
+            ActionKind::RecordRefusal => Action::RecordRefusal {
+                party: text(op.arg),
+                note: opt(u32::from(op.aux)),
+            },
+            ActionKind::Supervise => Action::Supervise { note: opt(op.arg) },
+            ActionKind::Remind => Action::Remind {
+                deadline: DeadlineKind::from_u8(op.small),
+            },
+            ActionKind::SetDeadline => Action::SetDeadline {
+                deadline: DeadlineKind::from_u8(op.small),
+                due: at(op.arg),
+            },
+        };
+        Event {
+            ticket: rec.id.clone(),
+            seq: u32::try_from(seq).unwrap_or(u32::MAX),
+            at: at(ev.dt),
+            actor: self.actor(ev.actor),
+            action,
+        }
+    }
+
+    /// Rebuilds a ledger from events (of any number of tickets, interleaved or not), applying
+    /// each through the same transition function as live actions. Each ticket's events must
+    /// start with its report and come in `seq` order.
+    ///
+    /// Replay checks the lifecycle (states, targets, times) but neither authorization nor
+    /// references to other tickets (duplicates, merges): the log is the record of actions that
+    /// passed those checks when they were taken (the people who took them may have moved on
+    /// since, and a log written ticket by ticket may mention an original before its report).
+    /// Integrity is the digest chain's job ([`super::log`]).
+    pub fn replay(
+        hierarchy: Arc<Hierarchy>,
+        taxonomy: Arc<Taxonomy>,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Ledger, ReplayError> {
+        let mut ledger = Ledger::new(hierarchy, taxonomy);
+        for (position, event) in events.into_iter().enumerate() {
+            ledger
+                .replay_one(&event)
+                .map_err(|error| ReplayError { position, error })?;
+        }
+        Ok(ledger)
+    }
+
+    /// Appends one logged event (see [`Ledger::replay`]).
+    pub fn replay_one(&mut self, event: &Event) -> Result<TicketState, TicketError> {
+        let actor = match &event.actor {
+            Actor::System => ActorKey::SYSTEM,
+            Actor::Node(id) => {
+                ActorKey::node(self.hierarchy.key_ever(id.as_str()).ok_or_else(|| {
+                    TicketError::UnknownActor {
+                        actor: id.to_string(),
+                    }
+                })?)
+            }
+        };
+        let expected = self
+            .key(event.ticket.as_str())
+            .and_then(|k| self.tickets.get(k.index()))
+            .map(|r| r.log.len())
+            .unwrap_or(0);
+        if usize::try_from(event.seq).ok() != Some(expected) {
+            return Err(TicketError::IllegalTransition {
+                ticket: event.ticket.to_string(),
+                state: self
+                    .get(event.ticket.as_str())
+                    .map(|t| t.state())
+                    .unwrap_or(TicketState::Reported),
+                action: event.action.kind(),
+                reason: "events must come in sequence, starting with the report",
+            });
+        }
+        match &event.action {
+            Action::Report(new) => {
+                if new.id != event.ticket {
+                    return Err(TicketError::InvalidTicketId {
+                        ticket: event.ticket.to_string(),
+                        reason: "a report must carry the ticket's own id",
+                    });
+                }
+                self.report_key(new, actor, event.at, false)
+                    .map(|_| TicketState::Reported)
+            }
+            action => {
+                let key = self.require(event.ticket.as_str())?;
+                self.step(key, actor.0, event.at, action, false)
+            }
+        }
+    }
+}
+
+/// A replay stopped at an event that the lifecycle refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("event {position} (0-based) was refused: {error}")]
+pub struct ReplayError {
+    /// The position of the refused event in the input (0-based).
+    pub position: usize,
+    /// Why it was refused.
+    pub error: TicketError,
+}
+
+fn opt_text(
+    text: &mut impl FnMut(&str) -> Result<u32, TicketError>,
+    value: &Option<String>,
+) -> Result<u32, TicketError> {
+    match value {
+        Some(s) => text(s),
+        None => Ok(NONE),
+    }
+}
+
+fn check_text(ticket: &str, s: &str) -> Result<(), TicketError> {
+    if s.len() > MAX_TEXT_LEN {
+        Err(TicketError::TextTooLong {
+            ticket: ticket.to_owned(),
+            len: s.len(),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a node can hold a ticket: anything but a compound or a building.
+fn check_assignee(h: &Hierarchy, key: NodeKey) -> Result<(), &'static str> {
+    match h.kind_of(key) {
+        Some(NodeKind::Compound | NodeKind::Building) => {
+            Err("a compound or a building cannot hold a ticket; dispatch to who serves it")
+        }
+        Some(_) => Ok(()),
+        None => Err("unknown node"),
+    }
+}
+
+/// The authorization rule of the [module docs](super#who-may-act).
+fn authorized(h: &Hierarchy, rec: &Rec, actor: u32, kind: ActionKind) -> bool {
+    if actor == SYSTEM {
+        return kind.system_may();
+    }
+    if matches!(kind, ActionKind::SignWhistle | ActionKind::ReportWhistle) {
+        return rec.summons().iter().any(|s| s.department.raw() == actor);
+    }
+    if actor == rec.holder.raw() {
+        return true;
+    }
+    let a = NodeKey::from_index(actor);
+    let index = h.index();
+    index
+        .acts_for(a)
+        .iter()
+        .any(|u| index.is_within(rec.home, *u))
+        || index.served_by(rec.holder).contains(&a)
+        || index.members(rec.holder).contains(&a)
+}
+
+/// The fold: applies one validated event to a ticket. Live actions and replay both come
+/// through here, so a ticket's state is exactly the fold of its log.
+fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
+    let prev = rec.state;
+    let op = ev.op;
+    let key = |v: u32| NodeKey::from_index(v);
+    let mut summons = pending.summons;
+    match op.kind {
+        ActionKind::Report
+        | ActionKind::File
+        | ActionKind::Reject
+        | ActionKind::Acknowledge
+        | ActionKind::Handle
+        | ActionKind::Verify
+        | ActionKind::Close
+        | ActionKind::Park
+        | ActionKind::Unpark
+        | ActionKind::Merge => {}
+        ActionKind::ConfirmOnSite => rec.flags |= FLAG_VERIFIED_ON_SITE,
+        ActionKind::Reopen => {
+            if prev == TicketState::Closed {
+                rec.reopens = rec.reopens.saturating_add(1);
+            }
+        }
+        ActionKind::Dispatch => {
+            rec.dispatcher = rec.holder.raw();
+            rec.holder = key(op.arg);
+        }
+        ActionKind::Return => {
+            rec.holder = if rec.dispatcher == NONE {
+                rec.home
+            } else {
+                key(rec.dispatcher)
+            };
+            rec.dispatcher = NONE;
+            rec.returns = rec.returns.saturating_add(1);
+        }
+        ActionKind::Visit => {
+            rec.satisfaction = op.small;
+            if next == TicketState::InProgress {
+                rec.reopens = rec.reopens.saturating_add(1);
+            }
+        }
+        ActionKind::Suspend => rec.resume = prev,
+        ActionKind::Resume => {
+            // The clock was paused: move every deadline by the time spent suspended.
+            let since = rec
+                .log
+                .iter()
+                .rev()
+                .find(|e| e.op.kind == ActionKind::Suspend)
+                .map(|e| e.dt)
+                .unwrap_or(ev.dt);
+            let paused = ev.dt.saturating_sub(since);
+            for due in rec.dues.iter_mut().filter(|d| **d != NONE) {
+                *due = due.saturating_add(paused).min(NONE - 1);
+            }
+        }
+        ActionKind::RequestExtension => rec.flags |= FLAG_EXTENSION_PENDING,
+        ActionKind::DecideExtension => {
+            rec.flags &= !FLAG_EXTENSION_PENDING;
+            if op.small != 0 {
+                rec.flags |= FLAG_EXTENDED;
+                let until = rec
+                    .log
+                    .iter()
+                    .rev()
+                    .find(|e| e.op.kind == ActionKind::RequestExtension)
+                    .map(|e| e.op.arg);
+                if let (Some(until), Some(due)) =
+                    (until, rec.dues.get_mut(DeadlineKind::Handle as usize))
+                {
+                    *due = until;
+                }
+            }
+        }
+        ActionKind::Escalate => {
+            rec.dispatcher = rec.holder.raw();
+            rec.holder = key(op.arg);
+            rec.home = key(op.arg);
+            rec.escalations = rec.escalations.saturating_add(1);
+        }
+        ActionKind::Whistle => {}
+        ActionKind::SignWhistle | ActionKind::ReportWhistle => {
+            let signing = op.kind == ActionKind::SignWhistle;
+            if let Some(extra) = rec.extra.as_mut() {
+                if let Some(s) = extra.summons.iter_mut().find(|s| {
+                    s.department.raw() == ev.actor
+                        && s.outstanding()
+                        && (s.signed == NONE) == signing
+                }) {
+                    if signing {
+                        s.signed = ev.dt;
+                    } else {
+                        s.reported = ev.dt;
+                    }
+                }
+            }
+        }
+        ActionKind::ReleaseWhistle => {
+            if let Some(extra) = rec.extra.as_mut() {
+                if let Some(s) = extra
+                    .summons
+                    .iter_mut()
+                    .find(|s| s.department.raw() == op.arg && s.outstanding())
+                {
+                    s.released = ev.dt;
+                }
+            }
+        }
+        ActionKind::RecordRefusal => rec.refusals = rec.refusals.saturating_add(1),
+        ActionKind::Supervise => rec.flags |= FLAG_SUPERVISED,
+        ActionKind::Remind => rec.reminders = rec.reminders.saturating_add(1),
+        ActionKind::SetDeadline => {
+            if let Some(due) = rec.dues.get_mut(usize::from(op.small)) {
+                *due = op.arg;
+            }
+        }
+    }
+    if !pending.texts.is_empty() || !summons.is_empty() {
+        let extra = rec.extra.get_or_insert_with(Box::default);
+        extra.texts.extend(pending.texts);
+        extra.summons.append(&mut summons);
+    }
+    rec.state = next;
+    rec.log.push(ev);
+}
+
+/// A read-only view of one ticket.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketView<'a> {
+    ledger: &'a Ledger,
+    rec: &'a Rec,
+}
+
+impl<'a> TicketView<'a> {
+    /// The id.
+    pub fn id(&self) -> &'a TicketId {
+        &self.rec.id
+    }
+
+    /// The key in its ledger.
+    pub fn key(&self) -> TicketKey {
+        self.ledger
+            .key(self.rec.id.as_str())
+            .unwrap_or(TicketKey(u32::MAX))
+    }
+
+    /// The current state.
+    pub fn state(&self) -> TicketState {
+        self.rec.state
+    }
+
+    /// The category code.
+    pub fn category(&self) -> &'a str {
+        self.ledger
+            .taxonomy
+            .by_index(self.rec.category)
+            .map(|c| c.code.as_str())
+            .unwrap_or("")
+    }
+
+    /// The dense category index in the ledger's taxonomy.
+    pub fn category_index(&self) -> u16 {
+        self.rec.category
+    }
+
+    /// The unit where it arose.
+    pub fn unit(&self) -> NodeKey {
+        self.rec.unit
+    }
+
+    /// Who holds it now.
+    pub fn holder(&self) -> NodeKey {
+        self.rec.holder
+    }
+
+    /// The responsible territorial unit (属地).
+    pub fn responsible_unit(&self) -> NodeKey {
+        self.rec.home
+    }
+
+    /// When it was reported.
+    pub fn reported_at(&self) -> Timestamp {
+        self.rec.time(0)
+    }
+
+    /// When its last event happened.
+    pub fn updated_at(&self) -> Timestamp {
+        self.rec.time(self.rec.last_dt())
+    }
+
+    /// A deadline, if set.
+    pub fn deadline(&self, kind: DeadlineKind) -> Option<Timestamp> {
+        self.rec.opt_time(self.rec.due(kind))
+    }
+
+    /// The number of events in its log.
+    pub fn event_count(&self) -> usize {
+        self.rec.log.len()
+    }
+
+    /// Its events, in order.
+    pub fn events(&self) -> impl Iterator<Item = Event> + 'a {
+        let (ledger, rec) = (self.ledger, self.rec);
+        rec.log
+            .iter()
+            .enumerate()
+            .map(move |(seq, ev)| ledger.decode(rec, seq, ev))
+    }
+
+    /// Every fact about the ticket as plain data.
+    pub fn snapshot(&self) -> TicketSnapshot {
+        let rec = self.rec;
+        let l = self.ledger;
+        let ended = (!rec.state.is_open()).then(|| rec.time(rec.last_dt()));
+        let deadlines = Deadlines {
+            acknowledge: rec.opt_time(rec.due(DeadlineKind::Acknowledge)),
+            handle: rec.opt_time(rec.due(DeadlineKind::Handle)),
+            verify: rec.opt_time(rec.due(DeadlineKind::Verify)),
+            reply: rec.opt_time(rec.due(DeadlineKind::Reply)),
+        };
+        let merged_into = rec
+            .log
+            .iter()
+            .rev()
+            .find(|e| e.op.kind == ActionKind::Merge)
+            .filter(|_| rec.state == TicketState::Merged)
+            .and_then(|e| rec.text(e.op.arg))
+            .and_then(|s| TicketId::new(s).ok());
+        TicketSnapshot {
+            id: rec.id.clone(),
+            state: rec.state,
+            category: self.category().to_owned(),
+            channel: rec.channel,
+            priority: rec.priority,
+            request_type: rec.request_type,
+            unit: l.node_id(rec.unit),
+            holder: l.node_id(rec.holder),
+            responsible_unit: l.node_id(rec.home),
+            dispatcher: (rec.dispatcher != NONE)
+                .then(|| l.node_id(NodeKey::from_index(rec.dispatcher))),
+            reporter: l.reporters.get(rec.reporter).map(str::to_owned),
+            description: rec
+                .log
+                .first()
+                .and_then(|e| rec.text(u32::from(e.op.aux)))
+                .map(str::to_owned),
+            reported_at: rec.time(0),
+            updated_at: rec.time(rec.last_dt()),
+            ended_at: ended,
+            satisfaction: (rec.satisfaction != u8::MAX)
+                .then(|| Satisfaction::from_u8(rec.satisfaction)),
+            suspended_from: (rec.state == TicketState::Suspended).then_some(rec.resume),
+            verify_first: rec.has(FLAG_VERIFY_FIRST),
+            verified_on_site: rec.has(FLAG_VERIFIED_ON_SITE),
+            supervised: rec.has(FLAG_SUPERVISED),
+            extension_pending: rec.has(FLAG_EXTENSION_PENDING),
+            extended: rec.has(FLAG_EXTENDED),
+            returns: u32::from(rec.returns),
+            reopens: u32::from(rec.reopens),
+            escalations: u32::from(rec.escalations),
+            reminders: u32::from(rec.reminders),
+            refusals: u32::from(rec.refusals),
+            deadlines,
+            summons: rec
+                .summons()
+                .iter()
+                .map(|s| Summons {
+                    department: l.node_id(s.department),
+                    summoned_at: rec.time(s.summoned),
+                    sign_by: rec.opt_time(s.sign_due),
+                    report_by: rec.opt_time(s.report_due),
+                    signed_at: rec.opt_time(s.signed),
+                    reported_at: rec.opt_time(s.reported),
+                    released_at: rec.opt_time(s.released),
+                })
+                .collect(),
+            merged_into,
+            events: u32::try_from(rec.log.len()).unwrap_or(u32::MAX),
+        }
+    }
+}

@@ -1,0 +1,845 @@
+//! Tickets (工单): resident requests and problems found on patrol, handled in a closed loop
+//! (清单化、闭环式管理) with an append-only event log.
+//!
+//! A ticket follows the seven steps of GB/T 30428 (数字化城市管理信息系统) and the 12345
+//! hotline loop (接诉即办): it is reported, filed (立案) or rejected (不予立案), dispatched
+//! (派遣) to a unit or a person, signed for (签收) or returned (退单), handled (处置),
+//! verified on site (核查), and closed (结案) after a return visit (回访) records the
+//! resident's satisfaction. It can be suspended (挂起), extended (延期), parked (挂账),
+//! merged into an original, escalated (升级) up the hierarchy, and can summon departments by
+//! blowing the whistle (吹哨); each summoned department signs for it (报到) and reports its
+//! part done.
+//!
+//! # The state machine
+//!
+//! One `match` in [`machine::next_state`] decides every transition; this table is that
+//! match ("open" means any state but closed, rejected and merged):
+//!
+//! | action | from | to | guard |
+//! |---|---|---|---|
+//! | `report` | — | reported | creates the ticket |
+//! | `confirm_on_site` 现场核实 | reported | reported | the report requires verification before filing |
+//! | `file` 立案 | reported | filed | verified on site if that was required |
+//! | `reject` 不予立案 | reported | rejected | a duplicate must name another ticket |
+//! | `reopen` | rejected / closed | reported / in_progress | |
+//! | `dispatch` 派遣 | filed | dispatched | the target is a unit, organisation or person that can act |
+//! | `acknowledge` 签收 | dispatched | in_progress | |
+//! | `return` 退单 | dispatched, in_progress | filed | back to the dispatcher; counted |
+//! | `handle` 处置完成 | in_progress | handled | every summoned department reported or released |
+//! | `verify` 核查 | handled | verified / in_progress | passed / failed |
+//! | `visit` 回访 | verified | closed / in_progress | satisfied or basically satisfied / unsatisfied (counted as a reopening) |
+//! | `close` 结案 | verified | closed | closing without a return visit |
+//! | `suspend` 挂起 | filed, dispatched, in_progress, handled | suspended | |
+//! | `resume` | suspended | the state it was suspended from | |
+//! | `request_extension` 延期申请 | dispatched, in_progress | same | none pending; before the handling deadline |
+//! | `decide_extension` | dispatched, in_progress | same | one pending; granting moves the deadline |
+//! | `park` 挂账 | in_progress | parked | an extension was granted before |
+//! | `unpark` | parked | in_progress | |
+//! | `merge` 合并 | reported, filed, dispatched, in_progress, suspended | merged | into another ticket that is not merged |
+//! | `escalate` 升级 | filed, dispatched, in_progress | dispatched | to a strict ancestor of the responsible unit |
+//! | `whistle` 吹哨 | in_progress | in_progress | departments not already summoned |
+//! | `sign_whistle` 报到 | in_progress | in_progress | by a summoned department, once |
+//! | `report_whistle` | in_progress | in_progress | by a summoned department that signed, once |
+//! | `release_whistle` | in_progress | in_progress | an outstanding summons |
+//! | `record_refusal` | dispatched, in_progress | same | a responsible party refused (e.g. a shop owner) |
+//! | `supervise` 督办, `remind` 催办, `set_deadline` | open | same | |
+//!
+//! # Who may act
+//!
+//! Every action is authorized against the hierarchy. The actor must be
+//! - the holder, someone serving it or a member of it (a grid worker of the holding grid, a
+//!   department's staff), or
+//! - a node that acts for the ticket's responsible unit (属地) or one of its ancestors: the
+//!   unit itself, the people and organisations serving it, the Party organisations leading it;
+//! - or, for `sign_whistle` and `report_whistle` only, the summoned department itself;
+//! - or the host system ([`Actor::System`]) for the engine's actions (`report`, `escalate`,
+//!   `whistle`, `supervise`, `remind`, `set_deadline`).
+//!
+//! Anything else is refused with [`TicketError::Unauthorized`], naming the actor, the ticket
+//! and the action. Authentication (who is really calling) is the host's job.
+//!
+//! # The event log
+//!
+//! Every accepted action becomes an [`Event`] appended to the ticket's log, and the ticket's
+//! state is a fold over that log: [`Ledger::replay`] rebuilds it exactly. A refused action
+//! changes nothing, neither the state nor the log. Times come from the caller and may not go
+//! backwards within a ticket. Logs serialize to JSON lines with a hash chain (see [`log`]).
+
+mod error;
+mod ledger;
+pub mod log;
+pub mod machine;
+mod record;
+mod taxonomy;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::hierarchy::NodeId;
+use crate::time::Timestamp;
+
+pub use error::TicketError;
+pub use ledger::{
+    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketKey, TicketView, MAX_TEXT_LEN,
+};
+pub use record::{Deadlines, Summons, TicketSnapshot};
+pub use taxonomy::{Category, Taxonomy, TaxonomyError};
+
+/// The id of a ticket, chosen by the caller (e.g. a 12345 work-order number).
+///
+/// Non-empty, at most 128 bytes, no whitespace or control characters.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct TicketId(Box<str>);
+
+impl TicketId {
+    /// Checks and wraps an id.
+    pub fn new(id: impl AsRef<str>) -> Result<TicketId, TicketError> {
+        let id = id.as_ref();
+        let reason = if id.is_empty() {
+            Some("a ticket id must not be empty")
+        } else if id.len() > 128 {
+            Some("a ticket id must be at most 128 bytes")
+        } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Some("a ticket id must not contain whitespace or control characters")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(TicketError::InvalidTicketId {
+                ticket: id.to_owned(),
+                reason,
+            }),
+            None => Ok(TicketId(id.into())),
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for TicketId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for TicketId {
+    type Err = TicketError;
+    fn from_str(s: &str) -> Result<TicketId, TicketError> {
+        TicketId::new(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TicketId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TicketId, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        TicketId::new(s.as_ref()).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The state of a ticket. See the [module table](self#the-state-machine).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum TicketState {
+    /// 已上报: reported, waiting to be filed.
+    Reported,
+    /// 不予立案: not filed (duplicate, out of scope, not enough information).
+    Rejected,
+    /// 已立案: filed, waiting to be dispatched.
+    Filed,
+    /// 已派遣: dispatched, waiting to be signed for.
+    Dispatched,
+    /// 处置中: signed for and being handled.
+    InProgress,
+    /// 处置完成: handled, waiting for verification on site.
+    Handled,
+    /// 核查通过: verified, waiting for the return visit.
+    Verified,
+    /// 已结案: closed.
+    Closed,
+    /// 挂起: waiting on someone else; the clock is paused.
+    Suspended,
+    /// 挂账: unsolved after an extension, kept in the problem bank.
+    Parked,
+    /// 已合并: a duplicate merged into its original.
+    Merged,
+}
+
+impl TicketState {
+    /// Every state.
+    pub const ALL: [TicketState; 11] = [
+        TicketState::Reported,
+        TicketState::Rejected,
+        TicketState::Filed,
+        TicketState::Dispatched,
+        TicketState::InProgress,
+        TicketState::Handled,
+        TicketState::Verified,
+        TicketState::Closed,
+        TicketState::Suspended,
+        TicketState::Parked,
+        TicketState::Merged,
+    ];
+
+    /// Whether the ticket is still open (not closed, rejected or merged).
+    pub const fn is_open(self) -> bool {
+        !matches!(
+            self,
+            TicketState::Closed | TicketState::Rejected | TicketState::Merged
+        )
+    }
+
+    /// The snake_case name used in every serialized format.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            TicketState::Reported => "reported",
+            TicketState::Rejected => "rejected",
+            TicketState::Filed => "filed",
+            TicketState::Dispatched => "dispatched",
+            TicketState::InProgress => "in_progress",
+            TicketState::Handled => "handled",
+            TicketState::Verified => "verified",
+            TicketState::Closed => "closed",
+            TicketState::Suspended => "suspended",
+            TicketState::Parked => "parked",
+            TicketState::Merged => "merged",
+        }
+    }
+
+    /// The Chinese term.
+    pub const fn chinese(self) -> &'static str {
+        match self {
+            TicketState::Reported => "已上报",
+            TicketState::Rejected => "不予立案",
+            TicketState::Filed => "已立案",
+            TicketState::Dispatched => "已派遣",
+            TicketState::InProgress => "处置中",
+            TicketState::Handled => "处置完成",
+            TicketState::Verified => "核查通过",
+            TicketState::Closed => "已结案",
+            TicketState::Suspended => "挂起",
+            TicketState::Parked => "挂账",
+            TicketState::Merged => "已合并",
+        }
+    }
+}
+
+impl fmt::Display for TicketState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TicketState {
+    type Err = TicketError;
+    fn from_str(s: &str) -> Result<TicketState, TicketError> {
+        TicketState::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| TicketError::UnknownName {
+                what: "state",
+                name: s.to_owned(),
+            })
+    }
+}
+
+macro_rules! str_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal / $zh:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+        #[serde(rename_all = "snake_case")]
+        #[repr(u8)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The snake_case name used in every serialized format.
+            pub const fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The Chinese term.
+            pub const fn chinese(self) -> &'static str {
+                match self { $($name::$variant => $zh),+ }
+            }
+
+            #[allow(dead_code)]
+            pub(crate) fn from_u8(v: u8) -> $name {
+                $name::ALL.get(usize::from(v)).copied().unwrap_or_default()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = TicketError;
+            fn from_str(s: &str) -> Result<$name, TicketError> {
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|k| k.as_str() == s)
+                    .ok_or_else(|| TicketError::UnknownName { what: stringify!($name), name: s.to_owned() })
+            }
+        }
+    };
+}
+
+str_enum! {
+    /// How a ticket came in (来源渠道).
+    Channel {
+        /// 网格巡查: found by a grid worker on patrol.
+        #[default]
+        GridPatrol = "grid_patrol" / "网格巡查",
+        /// 居民来访: a resident came to the office.
+        ResidentVisit = "resident_visit" / "居民来访",
+        /// 12345 热线: the citizen service hotline.
+        Hotline12345 = "hotline_12345" / "12345热线",
+        /// 网络: an online platform or app.
+        Online = "online" / "网络平台",
+        /// 其他: anything else.
+        Other = "other" / "其他",
+    }
+}
+
+str_enum! {
+    /// How urgent a ticket is (紧急程度); service levels key on it.
+    Priority {
+        /// 紧急: an emergency (Beijing: 2 hours).
+        Emergency = "emergency" / "紧急",
+        /// 较急: urgent.
+        Urgent = "urgent" / "较急",
+        /// 一般: ordinary.
+        #[default]
+        Normal = "normal" / "一般",
+        /// 疑难复杂: a complex case given a longer deadline (Beijing: 15 days).
+        Complex = "complex" / "疑难复杂",
+    }
+}
+
+str_enum! {
+    /// What the resident asks for (诉求类型), as the 12345 hotline classifies requests.
+    RequestType {
+        /// 咨询: an enquiry (Guangdong: 2 working days).
+        Enquiry = "enquiry" / "咨询",
+        /// 求助: a request for help (10 working days).
+        #[default]
+        Help = "help" / "求助",
+        /// 建议: a suggestion (10 working days).
+        Suggestion = "suggestion" / "建议",
+        /// 投诉: a complaint (15 working days).
+        Complaint = "complaint" / "投诉",
+        /// 举报: a report of wrongdoing (15 working days).
+        Report = "report" / "举报",
+    }
+}
+
+str_enum! {
+    /// The resident's satisfaction at the return visit (回访满意度).
+    Satisfaction {
+        /// 满意.
+        #[default]
+        Satisfied = "satisfied" / "满意",
+        /// 基本满意.
+        BasicallySatisfied = "basically_satisfied" / "基本满意",
+        /// 不满意: reopens the ticket.
+        Unsatisfied = "unsatisfied" / "不满意",
+    }
+}
+
+str_enum! {
+    /// A deadline a ticket can carry (时限).
+    DeadlineKind {
+        /// 签收时限: to sign for a dispatch.
+        #[default]
+        Acknowledge = "acknowledge" / "签收时限",
+        /// 处置时限: to finish handling.
+        Handle = "handle" / "处置时限",
+        /// 核查时限: to verify on site.
+        Verify = "verify" / "核查时限",
+        /// 答复时限: to reply to the resident (close the loop).
+        Reply = "reply" / "答复时限",
+    }
+}
+
+impl DeadlineKind {
+    /// Whether this deadline runs in a state: acknowledge while dispatched, handle while
+    /// dispatched or in progress, verify while handled, reply until the ticket is closed.
+    /// No deadline runs while a ticket is suspended or parked.
+    pub const fn runs_in(self, state: TicketState) -> bool {
+        use TicketState as S;
+        match self {
+            DeadlineKind::Acknowledge => matches!(state, S::Dispatched),
+            DeadlineKind::Handle => matches!(state, S::Dispatched | S::InProgress),
+            DeadlineKind::Verify => matches!(state, S::Handled),
+            DeadlineKind::Reply => matches!(
+                state,
+                S::Reported | S::Filed | S::Dispatched | S::InProgress | S::Handled | S::Verified
+            ),
+        }
+    }
+}
+
+/// Why a report was not filed (不予立案原因).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RejectReason {
+    /// 重复: a duplicate of another ticket.
+    Duplicate {
+        /// The original ticket.
+        of: TicketId,
+    },
+    /// 不属于受理范围: out of scope.
+    OutOfScope,
+    /// 信息不全: not enough information.
+    InsufficientInformation,
+}
+
+/// Who performs an action: a node of the hierarchy, or the host system running the
+/// escalation engine. Serialized as the node id, or `"@system"`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// The host system (系统), for automatic actions.
+    System,
+    /// A unit, organisation or person of the hierarchy.
+    Node(NodeId),
+}
+
+/// How [`Actor::System`] is written.
+pub const SYSTEM_ACTOR: &str = "@system";
+
+impl Actor {
+    /// An actor from text: `"@system"` or a node id.
+    pub fn parse(s: &str) -> Result<Actor, TicketError> {
+        if s == SYSTEM_ACTOR {
+            Ok(Actor::System)
+        } else {
+            NodeId::new(s)
+                .map(Actor::Node)
+                .map_err(|_| TicketError::UnknownActor {
+                    actor: s.to_owned(),
+                })
+        }
+    }
+
+    /// The actor as text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Actor::System => SYSTEM_ACTOR,
+            Actor::Node(id) => id.as_str(),
+        }
+    }
+}
+
+impl fmt::Display for Actor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Actor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Actor, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Actor::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A new ticket, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NewTicket {
+    /// The ticket's id.
+    pub id: TicketId,
+    /// Its category code in the ledger's [`Taxonomy`].
+    pub category: String,
+    /// How it came in.
+    #[serde(default)]
+    pub channel: Channel,
+    /// Where it arose: a territorial unit (typically a grid, compound or building).
+    pub unit: NodeId,
+    /// The unit that takes the case (受理单位); by default the nearest unit at grid level or
+    /// above on the escalation chain of `unit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder: Option<NodeId>,
+    /// An opaque id of the reporter (no personal data is required).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<String>,
+    /// How urgent it is.
+    #[serde(default)]
+    pub priority: Priority,
+    /// What the resident asks for.
+    #[serde(default)]
+    pub request_type: RequestType,
+    /// Whether it must be verified on site before it can be filed (公众举报须现场核实).
+    #[serde(default)]
+    pub verify_first: bool,
+    /// A free-text description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+impl NewTicket {
+    /// A ticket with defaults: found on grid patrol, normal priority, a request for help.
+    pub fn new(id: &str, category: &str, unit: &str) -> Result<NewTicket, TicketError> {
+        Ok(NewTicket {
+            id: TicketId::new(id)?,
+            category: category.to_owned(),
+            channel: Channel::default(),
+            unit: NodeId::new(unit).map_err(|_| TicketError::UnknownUnit {
+                unit: unit.to_owned(),
+            })?,
+            holder: None,
+            reporter: None,
+            priority: Priority::default(),
+            request_type: RequestType::default(),
+            verify_first: false,
+            description: None,
+        })
+    }
+}
+
+/// An action on a ticket. Serialized with a `type` tag, e.g.
+/// `{"type": "dispatch", "to": "340404001001"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
+pub enum Action {
+    /// 上报: creates the ticket (only as the first event of a log).
+    Report(Box<NewTicket>),
+    /// 现场核实: the report was verified on site and can be filed.
+    ConfirmOnSite,
+    /// 立案: file the case.
+    File,
+    /// 不予立案: do not file it.
+    Reject {
+        /// Why.
+        reason: RejectReason,
+        /// A note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Reopen a rejected or closed ticket.
+    Reopen {
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// 派遣: send the case to a unit, organisation or person.
+    Dispatch {
+        /// The assignee.
+        to: NodeId,
+    },
+    /// 签收: the assignee signs for the case.
+    Acknowledge,
+    /// 退单: the assignee returns the case as not its responsibility.
+    Return {
+        /// Why.
+        reason: String,
+    },
+    /// 处置完成: the case has been handled.
+    Handle {
+        /// What was done.
+        outcome: String,
+    },
+    /// 核查: verification on site.
+    Verify {
+        /// Whether it passed.
+        passed: bool,
+        /// A note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// 回访: the return visit records the resident's satisfaction; satisfied or basically
+    /// satisfied closes the ticket, unsatisfied reopens it.
+    Visit {
+        /// The resident's answer.
+        satisfaction: Satisfaction,
+    },
+    /// 结案: close without a return visit (e.g. an anonymous report).
+    Close,
+    /// 挂起: pause the case while it waits on someone else.
+    Suspend {
+        /// Why.
+        reason: String,
+    },
+    /// Resume a suspended case.
+    Resume,
+    /// 延期申请: ask for a later handling deadline.
+    RequestExtension {
+        /// The deadline asked for.
+        until: Timestamp,
+        /// Why.
+        reason: String,
+    },
+    /// Grant or refuse the pending extension request.
+    DecideExtension {
+        /// Whether it is granted.
+        granted: bool,
+    },
+    /// 挂账: park a case unsolved after an extension in the problem bank.
+    Park {
+        /// Why.
+        reason: String,
+    },
+    /// Take a parked case up again.
+    Unpark,
+    /// 合并: merge a duplicate into its original.
+    Merge {
+        /// The original.
+        into: TicketId,
+    },
+    /// 升级: move the case to a higher unit, which must sign for it again.
+    Escalate {
+        /// The target; by default the parent of the responsible unit.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<NodeId>,
+    },
+    /// 吹哨: summon departments.
+    Whistle {
+        /// The departments summoned.
+        departments: Vec<NodeId>,
+        /// When they must sign for it (报到时限), if set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sign_by: Option<Timestamp>,
+        /// When they must report their part done, if set.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        report_by: Option<Timestamp>,
+    },
+    /// 报到: a summoned department (the actor) signs for the whistle.
+    SignWhistle,
+    /// A summoned department (the actor) reports its part done.
+    ReportWhistle {
+        /// What it did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// Release a summoned department from an outstanding whistle.
+    ReleaseWhistle {
+        /// The department.
+        department: NodeId,
+    },
+    /// Record that a responsible party refused to act (e.g. a shop owner who will not repair).
+    RecordRefusal {
+        /// Who refused.
+        party: String,
+        /// A note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// 督办: mark the case for close supervision.
+    Supervise {
+        /// A note.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+    /// 催办: remind the holder of a deadline.
+    Remind {
+        /// The deadline concerned.
+        deadline: DeadlineKind,
+    },
+    /// Set a deadline (normally done by the service-level engine).
+    SetDeadline {
+        /// Which deadline.
+        deadline: DeadlineKind,
+        /// When it falls due.
+        due: Timestamp,
+    },
+}
+
+/// The kind of an [`Action`], without its data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+#[allow(missing_docs)]
+pub enum ActionKind {
+    Report,
+    ConfirmOnSite,
+    File,
+    Reject,
+    Reopen,
+    Dispatch,
+    Acknowledge,
+    Return,
+    Handle,
+    Verify,
+    Visit,
+    Close,
+    Suspend,
+    Resume,
+    RequestExtension,
+    DecideExtension,
+    Park,
+    Unpark,
+    Merge,
+    Escalate,
+    Whistle,
+    SignWhistle,
+    ReportWhistle,
+    ReleaseWhistle,
+    RecordRefusal,
+    Supervise,
+    Remind,
+    SetDeadline,
+}
+
+impl ActionKind {
+    /// Every action kind.
+    pub const ALL: [ActionKind; 28] = [
+        ActionKind::Report,
+        ActionKind::ConfirmOnSite,
+        ActionKind::File,
+        ActionKind::Reject,
+        ActionKind::Reopen,
+        ActionKind::Dispatch,
+        ActionKind::Acknowledge,
+        ActionKind::Return,
+        ActionKind::Handle,
+        ActionKind::Verify,
+        ActionKind::Visit,
+        ActionKind::Close,
+        ActionKind::Suspend,
+        ActionKind::Resume,
+        ActionKind::RequestExtension,
+        ActionKind::DecideExtension,
+        ActionKind::Park,
+        ActionKind::Unpark,
+        ActionKind::Merge,
+        ActionKind::Escalate,
+        ActionKind::Whistle,
+        ActionKind::SignWhistle,
+        ActionKind::ReportWhistle,
+        ActionKind::ReleaseWhistle,
+        ActionKind::RecordRefusal,
+        ActionKind::Supervise,
+        ActionKind::Remind,
+        ActionKind::SetDeadline,
+    ];
+
+    /// The snake_case name (the `type` tag of the serialized action).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Report => "report",
+            ActionKind::ConfirmOnSite => "confirm_on_site",
+            ActionKind::File => "file",
+            ActionKind::Reject => "reject",
+            ActionKind::Reopen => "reopen",
+            ActionKind::Dispatch => "dispatch",
+            ActionKind::Acknowledge => "acknowledge",
+            ActionKind::Return => "return",
+            ActionKind::Handle => "handle",
+            ActionKind::Verify => "verify",
+            ActionKind::Visit => "visit",
+            ActionKind::Close => "close",
+            ActionKind::Suspend => "suspend",
+            ActionKind::Resume => "resume",
+            ActionKind::RequestExtension => "request_extension",
+            ActionKind::DecideExtension => "decide_extension",
+            ActionKind::Park => "park",
+            ActionKind::Unpark => "unpark",
+            ActionKind::Merge => "merge",
+            ActionKind::Escalate => "escalate",
+            ActionKind::Whistle => "whistle",
+            ActionKind::SignWhistle => "sign_whistle",
+            ActionKind::ReportWhistle => "report_whistle",
+            ActionKind::ReleaseWhistle => "release_whistle",
+            ActionKind::RecordRefusal => "record_refusal",
+            ActionKind::Supervise => "supervise",
+            ActionKind::Remind => "remind",
+            ActionKind::SetDeadline => "set_deadline",
+        }
+    }
+
+    /// Whether the host system may perform this action.
+    pub const fn system_may(self) -> bool {
+        matches!(
+            self,
+            ActionKind::Report
+                | ActionKind::Escalate
+                | ActionKind::Whistle
+                | ActionKind::Supervise
+                | ActionKind::Remind
+                | ActionKind::SetDeadline
+        )
+    }
+}
+
+impl fmt::Display for ActionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Action {
+    /// The kind of this action.
+    pub fn kind(&self) -> ActionKind {
+        match self {
+            Action::Report(_) => ActionKind::Report,
+            Action::ConfirmOnSite => ActionKind::ConfirmOnSite,
+            Action::File => ActionKind::File,
+            Action::Reject { .. } => ActionKind::Reject,
+            Action::Reopen { .. } => ActionKind::Reopen,
+            Action::Dispatch { .. } => ActionKind::Dispatch,
+            Action::Acknowledge => ActionKind::Acknowledge,
+            Action::Return { .. } => ActionKind::Return,
+            Action::Handle { .. } => ActionKind::Handle,
+            Action::Verify { .. } => ActionKind::Verify,
+            Action::Visit { .. } => ActionKind::Visit,
+            Action::Close => ActionKind::Close,
+            Action::Suspend { .. } => ActionKind::Suspend,
+            Action::Resume => ActionKind::Resume,
+            Action::RequestExtension { .. } => ActionKind::RequestExtension,
+            Action::DecideExtension { .. } => ActionKind::DecideExtension,
+            Action::Park { .. } => ActionKind::Park,
+            Action::Unpark => ActionKind::Unpark,
+            Action::Merge { .. } => ActionKind::Merge,
+            Action::Escalate { .. } => ActionKind::Escalate,
+            Action::Whistle { .. } => ActionKind::Whistle,
+            Action::SignWhistle => ActionKind::SignWhistle,
+            Action::ReportWhistle { .. } => ActionKind::ReportWhistle,
+            Action::ReleaseWhistle { .. } => ActionKind::ReleaseWhistle,
+            Action::RecordRefusal { .. } => ActionKind::RecordRefusal,
+            Action::Supervise { .. } => ActionKind::Supervise,
+            Action::Remind { .. } => ActionKind::Remind,
+            Action::SetDeadline { .. } => ActionKind::SetDeadline,
+        }
+    }
+}
+
+/// One entry of a ticket's log: who did what, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Event {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// The position in the ticket's log, from 0 (the report).
+    pub seq: u32,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Who did it.
+    pub actor: Actor,
+    /// What was done.
+    pub action: Action,
+}

@@ -1,0 +1,1165 @@
+//! Tickets: every transition, every refusal, the leak case end to end, the serialized log,
+//! and property tests over random action sequences.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use wangge::ticket::log::{read_events, LogError};
+use wangge::ticket::{
+    Action, ActionKind, Channel, DeadlineKind, Ledger, NewTicket, RejectReason, Satisfaction,
+    TicketError, TicketState,
+};
+use wangge::time::Timestamp;
+
+fn new(id: &str) -> NewTicket {
+    NewTicket::new(id, "livelihood.repair", BUILDING).unwrap()
+}
+
+fn dispatch(to: &str) -> Action {
+    Action::Dispatch {
+        to: to.parse().unwrap(),
+    }
+}
+
+fn code(r: Result<TicketState, TicketError>) -> &'static str {
+    r.expect_err("expected a refusal").code()
+}
+
+/// Drives T1 to `in_progress` in grid 1, held by the grid.
+fn in_progress(l: &mut Ledger) {
+    l.report(new("T1"), WORKER, t(0)).unwrap();
+    l.apply("T1", COMMUNITY, t(1), Action::File).unwrap();
+    l.apply("T1", COMMUNITY, t(2), dispatch(GRID)).unwrap();
+    l.apply("T1", WORKER, t(3), Action::Acknowledge).unwrap();
+}
+
+#[test]
+fn the_main_loop() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    let v = l.get("T1").unwrap();
+    assert_eq!(v.state(), TicketState::InProgress);
+    assert_eq!(l.hierarchy().id(v.holder()).unwrap().as_str(), GRID);
+    // Default taker: the grid above the building.
+    assert_eq!(
+        l.hierarchy().id(v.responsible_unit()).unwrap().as_str(),
+        GRID
+    );
+    assert_eq!(
+        l.apply(
+            "T1",
+            WORKER,
+            t(10),
+            Action::Handle {
+                outcome: "修好了".into()
+            }
+        ),
+        Ok(TicketState::Handled)
+    );
+    assert_eq!(
+        l.apply(
+            "T1",
+            COMMUNITY,
+            t(11),
+            Action::Verify {
+                passed: false,
+                note: Some("还在漏".into())
+            }
+        ),
+        Ok(TicketState::InProgress)
+    );
+    l.apply(
+        "T1",
+        WORKER,
+        t(12),
+        Action::Handle {
+            outcome: "再修".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        l.apply(
+            "T1",
+            COMMUNITY,
+            t(13),
+            Action::Verify {
+                passed: true,
+                note: None
+            }
+        ),
+        Ok(TicketState::Verified)
+    );
+    assert_eq!(
+        l.apply(
+            "T1",
+            COMMUNITY,
+            t(14),
+            Action::Visit {
+                satisfaction: Satisfaction::Unsatisfied
+            }
+        ),
+        Ok(TicketState::InProgress)
+    );
+    l.apply(
+        "T1",
+        WORKER,
+        t(15),
+        Action::Handle {
+            outcome: "彻底修好".into(),
+        },
+    )
+    .unwrap();
+    l.apply(
+        "T1",
+        COMMUNITY,
+        t(16),
+        Action::Verify {
+            passed: true,
+            note: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        l.apply(
+            "T1",
+            PARTY,
+            t(17),
+            Action::Visit {
+                satisfaction: Satisfaction::BasicallySatisfied
+            }
+        ),
+        Ok(TicketState::Closed)
+    );
+    let s = l.get("T1").unwrap().snapshot();
+    assert_eq!(s.reopens, 1);
+    assert_eq!(s.satisfaction, Some(Satisfaction::BasicallySatisfied));
+    assert_eq!(s.ended_at, Some(t(17)));
+    assert_eq!(s.events, 12);
+    // Closed: reopen goes back to in progress and counts.
+    assert_eq!(
+        l.apply("T1", COMMUNITY, t(20), Action::Reopen { reason: None }),
+        Ok(TicketState::InProgress)
+    );
+    assert_eq!(l.get("T1").unwrap().snapshot().reopens, 2);
+}
+
+#[test]
+fn verification_before_filing_and_rejection() {
+    let mut l = ledger();
+    let mut n = new("T1");
+    n.verify_first = true;
+    n.channel = Channel::Hotline12345;
+    l.report(n, COMMUNITY, t(0)).unwrap();
+    assert_eq!(
+        code(l.apply("T1", COMMUNITY, t(1), Action::File)),
+        "ticket.illegal_transition"
+    );
+    l.apply("T1", WORKER, t(2), Action::ConfirmOnSite).unwrap();
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(2), Action::ConfirmOnSite)),
+        "ticket.illegal_transition"
+    );
+    assert_eq!(
+        l.apply("T1", COMMUNITY, t(3), Action::File),
+        Ok(TicketState::Filed)
+    );
+
+    l.report(new("T2"), COMMUNITY, t(0)).unwrap();
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(1), Action::ConfirmOnSite)),
+        "ticket.illegal_transition"
+    );
+    let dup = |of: &str| Action::Reject {
+        reason: RejectReason::Duplicate {
+            of: of.parse().unwrap(),
+        },
+        note: None,
+    };
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(1), dup("T2"))),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(1), dup("T9"))),
+        "ticket.unknown_ticket"
+    );
+    assert_eq!(
+        l.apply("T2", COMMUNITY, t(1), dup("T1")),
+        Ok(TicketState::Rejected)
+    );
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(2), Action::File)),
+        "ticket.illegal_transition"
+    );
+    assert_eq!(
+        l.apply(
+            "T2",
+            COMMUNITY,
+            t(3),
+            Action::Reopen {
+                reason: Some("不是重复".into())
+            }
+        ),
+        Ok(TicketState::Reported)
+    );
+    assert_eq!(
+        l.apply(
+            "T2",
+            COMMUNITY,
+            t(4),
+            Action::Reject {
+                reason: RejectReason::OutOfScope,
+                note: Some("不属于受理范围".into())
+            }
+        ),
+        Ok(TicketState::Rejected)
+    );
+}
+
+#[test]
+fn return_goes_back_to_the_dispatcher_and_counts() {
+    let mut l = ledger();
+    l.report(new("T1"), WORKER, t(0)).unwrap();
+    l.apply("T1", COMMUNITY, t(1), Action::File).unwrap();
+    // The grid holds it; the community dispatches it to the property manager.
+    l.apply("T1", COMMUNITY, t(2), dispatch(PROPERTY)).unwrap();
+    assert_eq!(
+        l.apply(
+            "T1",
+            PROPERTY,
+            t(3),
+            Action::Return {
+                reason: "不属于物业".into()
+            }
+        ),
+        Ok(TicketState::Filed)
+    );
+    let s = l.get("T1").unwrap().snapshot();
+    assert_eq!((s.returns, s.holder.as_str()), (1, GRID));
+    // Dispatch to a person: the grid worker signs for it himself.
+    l.apply("T1", COMMUNITY, t(4), dispatch(WORKER)).unwrap();
+    l.apply("T1", WORKER, t(5), Action::Acknowledge).unwrap();
+    // Buildings and compounds cannot hold tickets.
+    l.report(new("T2"), WORKER, t(0)).unwrap();
+    l.apply("T2", COMMUNITY, t(1), Action::File).unwrap();
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(2), dispatch(BUILDING))),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(2), dispatch("nope"))),
+        "ticket.unknown_unit"
+    );
+}
+
+#[test]
+fn suspension_pauses_deadlines() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    l.apply(
+        "T1",
+        "@system",
+        t(4),
+        Action::SetDeadline {
+            deadline: DeadlineKind::Handle,
+            due: t(100),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        l.apply(
+            "T1",
+            WORKER,
+            t(10),
+            Action::Suspend {
+                reason: "等待产权单位".into()
+            }
+        ),
+        Ok(TicketState::Suspended)
+    );
+    assert_eq!(
+        l.get("T1").unwrap().snapshot().suspended_from,
+        Some(TicketState::InProgress)
+    );
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            WORKER,
+            t(11),
+            Action::Handle {
+                outcome: "x".into()
+            }
+        )),
+        "ticket.illegal_transition"
+    );
+    assert_eq!(
+        l.apply("T1", WORKER, t(70), Action::Resume),
+        Ok(TicketState::InProgress)
+    );
+    // 60 minutes suspended: the deadline moved by 60 minutes.
+    assert_eq!(
+        l.get("T1").unwrap().deadline(DeadlineKind::Handle),
+        Some(t(160))
+    );
+    assert_eq!(l.due_until(t(200)).count(), 1);
+}
+
+#[test]
+fn extensions_and_parking() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(5), Action::Park { reason: "x".into() })),
+        "ticket.illegal_transition"
+    );
+    l.apply(
+        "T1",
+        "@system",
+        t(4),
+        Action::SetDeadline {
+            deadline: DeadlineKind::Handle,
+            due: t(100),
+        },
+    )
+    .unwrap();
+    let ask = |until: i64| Action::RequestExtension {
+        until: t(until),
+        reason: "需要协调".into(),
+    };
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            WORKER,
+            t(5),
+            Action::DecideExtension { granted: true }
+        )),
+        "ticket.illegal_transition"
+    );
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(5), ask(4))),
+        "ticket.invalid_target"
+    );
+    l.apply("T1", WORKER, t(5), ask(500)).unwrap();
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(6), ask(600))),
+        "ticket.illegal_transition"
+    );
+    l.apply(
+        "T1",
+        COMMUNITY,
+        t(7),
+        Action::DecideExtension { granted: false },
+    )
+    .unwrap();
+    assert_eq!(
+        l.get("T1").unwrap().deadline(DeadlineKind::Handle),
+        Some(t(100))
+    );
+    // After the deadline an extension can no longer be requested.
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(101), ask(600))),
+        "ticket.extension_too_late"
+    );
+    assert_eq!(
+        code(l.apply("T1", WORKER, t(6), ask(500))),
+        "ticket.time_went_backwards"
+    );
+    l.apply("T1", WORKER, t(99), ask(500)).unwrap();
+    l.apply(
+        "T1",
+        COMMUNITY,
+        t(100),
+        Action::DecideExtension { granted: true },
+    )
+    .unwrap();
+    assert_eq!(
+        l.get("T1").unwrap().deadline(DeadlineKind::Handle),
+        Some(t(500))
+    );
+    assert_eq!(
+        l.apply(
+            "T1",
+            COMMUNITY,
+            t(600),
+            Action::Park {
+                reason: "延期后仍未解决".into()
+            }
+        ),
+        Ok(TicketState::Parked)
+    );
+    assert_eq!(
+        l.apply("T1", COMMUNITY, t(700), Action::Unpark),
+        Ok(TicketState::InProgress)
+    );
+}
+
+#[test]
+fn merging() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    l.report(new("T2"), WORKER, t(0)).unwrap();
+    l.report(new("T3"), WORKER, t(0)).unwrap();
+    assert_eq!(
+        code(l.apply(
+            "T2",
+            COMMUNITY,
+            t(1),
+            Action::Merge {
+                into: "T2".parse().unwrap()
+            }
+        )),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        l.apply(
+            "T2",
+            COMMUNITY,
+            t(1),
+            Action::Merge {
+                into: "T1".parse().unwrap()
+            }
+        ),
+        Ok(TicketState::Merged)
+    );
+    assert_eq!(
+        code(l.apply(
+            "T3",
+            COMMUNITY,
+            t(1),
+            Action::Merge {
+                into: "T2".parse().unwrap()
+            }
+        )),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        l.get("T2")
+            .unwrap()
+            .snapshot()
+            .merged_into
+            .unwrap()
+            .as_str(),
+        "T1"
+    );
+    assert_eq!(
+        code(l.apply("T2", COMMUNITY, t(2), Action::File)),
+        "ticket.illegal_transition"
+    );
+}
+
+#[test]
+fn authorization() {
+    let mut l = ledger();
+    l.report(new("T1"), WORKER, t(0)).unwrap();
+    // A grid worker of another grid, a department, the system and an unknown actor.
+    for (actor, code_) in [
+        (WORKER2, "ticket.unauthorized"),
+        (SMR, "ticket.unauthorized"),
+        ("@system", "ticket.unauthorized"),
+        ("ghost", "ticket.unknown_actor"),
+    ] {
+        let e = l.apply("T1", actor, t(1), Action::File).unwrap_err();
+        assert_eq!(e.code(), code_, "{actor}");
+        if let TicketError::Unauthorized {
+            actor: a,
+            ticket,
+            action,
+            ..
+        } = e
+        {
+            assert_eq!(
+                (a.as_str(), ticket.as_str(), action),
+                (actor, "T1", ActionKind::File)
+            );
+        }
+    }
+    // Ancestors and the Party committee leading the community may act.
+    l.apply("T1", PARTY, t(1), Action::File).unwrap();
+    l.apply("T1", TOWN, t(2), Action::Supervise { note: None })
+        .unwrap();
+    l.apply(
+        "T1",
+        "@system",
+        t(3),
+        Action::Remind {
+            deadline: DeadlineKind::Reply,
+        },
+    )
+    .unwrap();
+    // The system cannot report for a unit it has no taker for? It can: it is the host.
+    l.report(new("T2"), "@system", t(0)).unwrap();
+    // A worker of grid 2 cannot report in grid 1.
+    assert_eq!(
+        l.report(new("T3"), WORKER2, t(0)).unwrap_err().code(),
+        "ticket.unauthorized"
+    );
+}
+
+#[test]
+fn report_refusals() {
+    let mut l = ledger();
+    l.report(new("T1"), WORKER, t(0)).unwrap();
+    assert_eq!(
+        l.report(new("T1"), WORKER, t(0)).unwrap_err().code(),
+        "ticket.duplicate_ticket"
+    );
+    let mut bad = new("T2");
+    bad.category = "nope".into();
+    assert_eq!(
+        l.report(bad, WORKER, t(0)).unwrap_err().code(),
+        "ticket.unknown_category"
+    );
+    assert_eq!(
+        l.report(
+            NewTicket::new("T3", "livelihood", "ghost").unwrap(),
+            WORKER,
+            t(0)
+        )
+        .unwrap_err()
+        .code(),
+        "ticket.unknown_unit"
+    );
+    assert_eq!(
+        l.report(
+            NewTicket::new("T3", "livelihood", WORKER).unwrap(),
+            WORKER,
+            t(0)
+        )
+        .unwrap_err()
+        .code(),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        NewTicket::new("a b", "livelihood", GRID)
+            .unwrap_err()
+            .code(),
+        "ticket.invalid_id"
+    );
+    assert_eq!(
+        l.apply("T9", WORKER, t(1), Action::File)
+            .unwrap_err()
+            .code(),
+        "ticket.unknown_ticket"
+    );
+    assert_eq!(
+        l.apply("T1", WORKER, t(-1), Action::File)
+            .unwrap_err()
+            .code(),
+        "ticket.time_went_backwards"
+    );
+    let far = Timestamp::from_unix_seconds(t(0).unix_seconds() + (u32::MAX as i64) + 10).unwrap();
+    assert_eq!(
+        l.apply("T1", WORKER, far, Action::File).unwrap_err().code(),
+        "ticket.time_out_of_range"
+    );
+    let long = "长".repeat(30_000);
+    assert_eq!(
+        l.apply(
+            "T1",
+            WORKER,
+            t(1),
+            Action::Reject {
+                reason: RejectReason::OutOfScope,
+                note: Some(long)
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "ticket.text_too_long"
+    );
+    assert_eq!(
+        "bogus".parse::<TicketState>().unwrap_err().code(),
+        "ticket.unknown_name"
+    );
+    assert_eq!(l.len(), 1);
+}
+
+/// The article's leak at 西湖春天小区, driven by hand.
+#[test]
+fn the_leak_case() {
+    let mut l = ledger();
+    let mut n = NewTicket::new("XHCT-2025-001", "livelihood.repair", BUILDING).unwrap();
+    n.channel = Channel::ResidentVisit;
+    n.reporter = Some("resident-0001".into());
+    n.verify_first = true;
+    n.holder = Some(COMMUNITY.parse().unwrap());
+    n.description = Some("商铺楼饭店二层卫生间漏水到住宅楼入户大厅".into());
+    let id = "XHCT-2025-001";
+    l.report(n, COMMUNITY, t(0)).unwrap();
+    // The grid worker does not act for the community's case; the community does.
+    assert_eq!(
+        code(l.apply(id, WORKER, t(30), Action::ConfirmOnSite)),
+        "ticket.unauthorized"
+    );
+    l.apply(id, COMMUNITY, t(30), Action::ConfirmOnSite)
+        .unwrap();
+    l.apply(id, COMMUNITY, t(40), Action::File).unwrap();
+    l.apply(id, COMMUNITY, t(41), dispatch(GRID)).unwrap();
+    l.apply(id, WORKER, t(45), Action::Acknowledge).unwrap();
+    l.apply(
+        id,
+        WORKER,
+        t(60 * 24),
+        Action::RecordRefusal {
+            party: "饭店店主".into(),
+            note: Some("不愿出钱维修".into()),
+        },
+    )
+    .unwrap();
+    // The community escalates to the town (三和镇).
+    assert_eq!(
+        l.apply(
+            id,
+            COMMUNITY,
+            t(60 * 25),
+            Action::Escalate {
+                to: Some(TOWN.parse().unwrap())
+            }
+        ),
+        Ok(TicketState::Dispatched)
+    );
+    // The community no longer acts for the case: it is below the town now.
+    assert_eq!(
+        code(l.apply(id, COMMUNITY, t(60 * 26), Action::Acknowledge)),
+        "ticket.unauthorized"
+    );
+    l.apply(id, TOWN, t(60 * 26), Action::Acknowledge).unwrap();
+    let whistle = Action::Whistle {
+        departments: vec![
+            SMR.parse().unwrap(),
+            CG.parse().unwrap(),
+            ZJ.parse().unwrap(),
+        ],
+        sign_by: Some(t(60 * 27)),
+        report_by: Some(t(60 * 24 * 5)),
+    };
+    l.apply(id, TOWN, t(60 * 26), whistle).unwrap();
+    // Not before every department has reported.
+    match l
+        .apply(
+            id,
+            TOWN,
+            t(60 * 26),
+            Action::Handle {
+                outcome: "x".into(),
+            },
+        )
+        .unwrap_err()
+    {
+        TicketError::WhistleOutstanding { departments, .. } => {
+            assert_eq!(departments, [SMR, CG, ZJ])
+        }
+        e => panic!("{e}"),
+    }
+    assert_eq!(
+        code(l.apply(id, SMR, t(60 * 26), Action::ReportWhistle { note: None })),
+        "ticket.illegal_transition"
+    );
+    for d in [SMR, CG, ZJ] {
+        l.apply(id, d, t(60 * 26 + 20), Action::SignWhistle)
+            .unwrap();
+    }
+    assert_eq!(
+        code(l.apply(id, SMR, t(60 * 26 + 21), Action::SignWhistle)),
+        "ticket.illegal_transition"
+    );
+    assert_eq!(
+        code(l.apply(id, WORKER2, t(60 * 26 + 21), Action::SignWhistle)),
+        "ticket.unauthorized"
+    );
+    for d in [SMR, CG, ZJ] {
+        l.apply(
+            id,
+            d,
+            t(60 * 30),
+            Action::ReportWhistle {
+                note: Some("现场责令店主维修".into()),
+            },
+        )
+        .unwrap();
+    }
+    l.apply(
+        id,
+        TOWN,
+        t(60 * 48),
+        Action::Handle {
+            outcome: "店主已维修卫生间".into(),
+        },
+    )
+    .unwrap();
+    l.apply(
+        id,
+        TOWN,
+        t(60 * 49),
+        Action::Verify {
+            passed: true,
+            note: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        l.apply(
+            id,
+            TOWN,
+            t(60 * 50),
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied
+            }
+        ),
+        Ok(TicketState::Closed)
+    );
+    let s = l.get(id).unwrap().snapshot();
+    assert_eq!((s.escalations, s.refusals, s.summons.len()), (1, 1, 3));
+    assert!(s
+        .summons
+        .iter()
+        .all(|x| x.signed_at == Some(t(60 * 26 + 20)) && x.reported_at == Some(t(60 * 30))));
+    assert_eq!(s.responsible_unit.as_str(), TOWN);
+    // The log round-trips and replays to the same ticket.
+    let text = l.to_jsonl();
+    let back = Ledger::from_jsonl(l.hierarchy().clone(), l.taxonomy().clone(), &text).unwrap();
+    assert_eq!(back.get(id).unwrap().snapshot(), s);
+    assert_eq!(back.to_jsonl(), text);
+}
+
+#[test]
+fn whistle_release_and_refusals() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    l.apply(
+        "T1",
+        COMMUNITY,
+        t(4),
+        Action::Whistle {
+            departments: vec![SMR.parse().unwrap()],
+            sign_by: None,
+            report_by: None,
+        },
+    )
+    .unwrap();
+    let again = Action::Whistle {
+        departments: vec![SMR.parse().unwrap()],
+        sign_by: None,
+        report_by: None,
+    };
+    assert_eq!(
+        code(l.apply("T1", COMMUNITY, t(5), again)),
+        "ticket.invalid_target"
+    );
+    let not_dept = Action::Whistle {
+        departments: vec![GRID.parse().unwrap()],
+        sign_by: None,
+        report_by: None,
+    };
+    assert_eq!(
+        code(l.apply("T1", COMMUNITY, t(5), not_dept)),
+        "ticket.invalid_target"
+    );
+    let empty = Action::Whistle {
+        departments: vec![],
+        sign_by: None,
+        report_by: None,
+    };
+    assert_eq!(
+        code(l.apply("T1", COMMUNITY, t(5), empty)),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            COMMUNITY,
+            t(5),
+            Action::ReleaseWhistle {
+                department: CG.parse().unwrap()
+            }
+        )),
+        "ticket.invalid_target"
+    );
+    l.apply(
+        "T1",
+        COMMUNITY,
+        t(6),
+        Action::ReleaseWhistle {
+            department: SMR.parse().unwrap(),
+        },
+    )
+    .unwrap();
+    l.apply(
+        "T1",
+        WORKER,
+        t(7),
+        Action::Handle {
+            outcome: "ok".into(),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn escalation_targets() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    // To a unit that is not above: refused.
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            COMMUNITY,
+            t(5),
+            Action::Escalate {
+                to: Some(GRID2.parse().unwrap())
+            }
+        )),
+        "ticket.invalid_target"
+    );
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            COMMUNITY,
+            t(5),
+            Action::Escalate {
+                to: Some(GRID.parse().unwrap())
+            }
+        )),
+        "ticket.invalid_target"
+    );
+    // Default: the parent of the responsible unit.
+    l.apply("T1", "@system", t(5), Action::Escalate { to: None })
+        .unwrap();
+    assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), COMMUNITY);
+    for (i, unit) in [TOWN, ZONE, CITY].into_iter().enumerate() {
+        l.apply(
+            "T1",
+            "@system",
+            t(6 + i as i64),
+            Action::Escalate { to: None },
+        )
+        .unwrap();
+        assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), unit);
+    }
+    assert_eq!(
+        code(l.apply("T1", "@system", t(10), Action::Escalate { to: None })),
+        "ticket.invalid_target"
+    );
+}
+
+#[test]
+fn bulk_reports_every_bad_item() {
+    use wangge::ticket::{ActorKey, BulkItem};
+    let mut l = ledger();
+    let k1 = l.report(new("T1"), WORKER, t(0)).unwrap();
+    let k2 = l.report(new("T2"), WORKER, t(0)).unwrap();
+    let c = l.actor_key(COMMUNITY).unwrap();
+    let items = vec![
+        BulkItem {
+            ticket: k1,
+            actor: c,
+            at: t(1),
+            action: Action::File,
+        },
+        BulkItem {
+            ticket: k2,
+            actor: ActorKey::SYSTEM,
+            at: t(1),
+            action: Action::File,
+        },
+        BulkItem {
+            ticket: k1,
+            actor: c,
+            at: t(2),
+            action: Action::File,
+        },
+        BulkItem {
+            ticket: k2,
+            actor: c,
+            at: t(2),
+            action: Action::File,
+        },
+    ];
+    let before = l.get("T2").unwrap().snapshot();
+    let report = l.apply_bulk(&items);
+    assert_eq!(
+        report.states,
+        [
+            TicketState::Filed,
+            TicketState::Reported,
+            TicketState::Filed,
+            TicketState::Filed
+        ]
+    );
+    let bad: Vec<(usize, &str)> = report.errors.iter().map(|(i, e)| (*i, e.code())).collect();
+    assert_eq!(
+        bad,
+        [(1, "ticket.unauthorized"), (2, "ticket.illegal_transition")]
+    );
+    assert_eq!(report.applied(), 2);
+    assert_ne!(l.get("T2").unwrap().snapshot(), before);
+}
+
+#[test]
+fn queries() {
+    let mut l = ledger();
+    in_progress(&mut l);
+    l.report(
+        NewTicket::new("T2", "livelihood.parking", GRID2).unwrap(),
+        WORKER2,
+        t(0),
+    )
+    .unwrap();
+    assert_eq!(l.in_state(TicketState::InProgress).count(), 1);
+    assert_eq!(l.held_by(GRID).count(), 1);
+    assert_eq!(l.in_category("livelihood").count(), 2);
+    assert_eq!(l.in_category("livelihood.parking").count(), 1);
+    assert_eq!(l.within(COMPOUND).count(), 1);
+    assert_eq!(l.within(COMMUNITY).count(), 2);
+    assert_eq!(l.within(GRID2).count(), 1);
+}
+
+// ----- the serialized log ------------------------------------------------------------------
+
+fn sample_log() -> (Ledger, String) {
+    let mut l = ledger();
+    in_progress(&mut l);
+    l.apply(
+        "T1",
+        WORKER,
+        t(10),
+        Action::Handle {
+            outcome: "修好了".into(),
+        },
+    )
+    .unwrap();
+    l.report(new("T2"), WORKER, t(1)).unwrap();
+    l.apply("T2", COMMUNITY, t(2), Action::File).unwrap();
+    let text = l.to_jsonl();
+    (l, text)
+}
+
+fn reread(l: &Ledger, text: &str) -> Result<Ledger, LogError> {
+    Ledger::from_jsonl(l.hierarchy().clone(), l.taxonomy().clone(), text)
+}
+
+#[test]
+fn log_format_is_documented() {
+    let (l, text) = sample_log();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with(r#"{"v":1,"ticket":"T1","seq":0,"at":"2025-03-03T09:00:00+08:00","actor":"hh-wgy1","action":{"type":"report","id":"T1","category":"livelihood.repair""#), "{first}");
+    assert!(text
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with(r#"{"v":1,"end":{"events":7,"digest":""#));
+    assert_eq!(read_events(&text).unwrap().len(), 7);
+    assert_eq!(reread(&l, &text).unwrap().to_jsonl(), text);
+}
+
+#[test]
+fn tampering_is_detected_at_the_first_bad_line() {
+    let (l, text) = sample_log();
+    let lines: Vec<&str> = text.lines().collect();
+    let join = |v: Vec<String>| v.join("\n") + "\n";
+    // Edited: change the outcome text.
+    let edited = join(lines.iter().map(|s| s.replace("修好了", "没修")).collect());
+    let e = reread(&l, &edited).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.tampered", 5));
+    // Dropped (middle of a chain).
+    let mut dropped: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    dropped.remove(2);
+    let e = reread(&l, &join(dropped)).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.tampered", 3));
+    // Dropped at the end of a chain: the end record catches it.
+    let mut tail: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    tail.remove(4);
+    let e = reread(&l, &join(tail)).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.truncated", 7));
+    // Reordered.
+    let mut swapped: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    swapped.swap(1, 2);
+    assert_eq!(reread(&l, &join(swapped)).unwrap_err().line(), 2);
+    // Cut: no end record.
+    let cut = join(
+        lines[..lines.len() - 1]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    assert_eq!(reread(&l, &cut).unwrap_err().code(), "log.truncated");
+    // Garbage and wrong versions.
+    assert_eq!(reread(&l, "{\n").unwrap_err().code(), "log.malformed");
+    assert_eq!(
+        reread(&l, "{\"v\":2}\n").unwrap_err().code(),
+        "log.unsupported_version"
+    );
+}
+
+// ----- property tests -----------------------------------------------------------------------
+
+const ACTORS: [&str; 9] = [
+    WORKER, WORKER2, COMMUNITY, TOWN, PARTY, SMR, CG, PROPERTY, "@system",
+];
+
+fn arb_action() -> impl Strategy<Value = Action> {
+    let node = prop::sample::select(vec![
+        GRID, GRID2, COMMUNITY, TOWN, WORKER, PROPERTY, SMR, BUILDING,
+    ]);
+    let dept = prop::sample::select(vec![SMR, CG, ZJ]);
+    let ticket = prop::sample::select(vec!["T0", "T1", "T2"]);
+    prop_oneof![
+        Just(Action::File),
+        Just(Action::ConfirmOnSite),
+        Just(Action::Acknowledge),
+        Just(Action::Close),
+        Just(Action::Resume),
+        Just(Action::Unpark),
+        Just(Action::SignWhistle),
+        Just(Action::ReportWhistle { note: None }),
+        node.clone().prop_map(|n| Action::Dispatch {
+            to: n.parse().unwrap()
+        }),
+        prop::option::of(node).prop_map(|n| Action::Escalate {
+            to: n.map(|n| n.parse().unwrap())
+        }),
+        Just(Action::Return {
+            reason: "not ours".into()
+        }),
+        Just(Action::Handle {
+            outcome: "done".into()
+        }),
+        any::<bool>().prop_map(|passed| Action::Verify { passed, note: None }),
+        prop::sample::select(Satisfaction::ALL.to_vec())
+            .prop_map(|satisfaction| Action::Visit { satisfaction }),
+        Just(Action::Suspend {
+            reason: "wait".into()
+        }),
+        (1i64..500).prop_map(|m| Action::RequestExtension {
+            until: t(m),
+            reason: "more".into()
+        }),
+        any::<bool>().prop_map(|granted| Action::DecideExtension { granted }),
+        Just(Action::Park {
+            reason: "bank".into()
+        }),
+        ticket.clone().prop_map(|i| Action::Merge {
+            into: i.parse().unwrap()
+        }),
+        ticket.prop_map(|i| Action::Reject {
+            reason: RejectReason::Duplicate {
+                of: i.parse().unwrap()
+            },
+            note: None
+        }),
+        Just(Action::Reject {
+            reason: RejectReason::OutOfScope,
+            note: None
+        }),
+        Just(Action::Reopen { reason: None }),
+        prop::collection::vec(dept.clone(), 1..3).prop_map(|d| Action::Whistle {
+            departments: d.into_iter().map(|x| x.parse().unwrap()).collect(),
+            sign_by: Some(t(600)),
+            report_by: None
+        }),
+        dept.prop_map(|d| Action::ReleaseWhistle {
+            department: d.parse().unwrap()
+        }),
+        Just(Action::RecordRefusal {
+            party: "店主".into(),
+            note: None
+        }),
+        Just(Action::Supervise { note: None }),
+        (0i64..400).prop_map(|m| Action::SetDeadline {
+            deadline: DeadlineKind::Handle,
+            due: t(m)
+        }),
+        Just(Action::Remind {
+            deadline: DeadlineKind::Handle
+        }),
+    ]
+}
+
+fn arb_steps() -> impl Strategy<Value = Vec<(usize, usize, i64, Action)>> {
+    prop::collection::vec(
+        (0usize..3, 0usize..ACTORS.len(), 0i64..3, arb_action()),
+        1..80,
+    )
+}
+
+fn seeded() -> Ledger {
+    let mut l = ledger();
+    for i in 0..3 {
+        let mut n = new(&format!("T{i}"));
+        n.verify_first = i == 2;
+        l.report(n, WORKER, t(0)).unwrap();
+    }
+    l
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn state_is_the_fold_of_the_log_and_refusals_change_nothing(steps in arb_steps()) {
+        let mut l = seeded();
+        let mut clock = 0i64;
+        for (ticket, actor, dt, action) in steps {
+            clock += dt;
+            let id = format!("T{ticket}");
+            let before_snapshot = l.get(&id).unwrap().snapshot();
+            let before_log = l.events(&id).unwrap();
+            let before_json = l.to_jsonl();
+            if l.apply(&id, ACTORS[actor], t(clock), action).is_err() {
+                prop_assert_eq!(l.get(&id).unwrap().snapshot(), before_snapshot);
+                prop_assert_eq!(l.events(&id).unwrap(), before_log);
+                prop_assert_eq!(l.to_jsonl(), before_json);
+            }
+        }
+        // Replaying the events gives the same tickets; so does the JSON round trip.
+        let replayed = Ledger::replay(l.hierarchy().clone(), l.taxonomy().clone(), l.all_events()).unwrap();
+        let text = l.to_jsonl();
+        let reread = Ledger::from_jsonl(l.hierarchy().clone(), l.taxonomy().clone(), &text).unwrap();
+        for v in l.tickets() {
+            prop_assert_eq!(replayed.get(v.id().as_str()).unwrap().snapshot(), v.snapshot());
+            prop_assert_eq!(reread.get(v.id().as_str()).unwrap().snapshot(), v.snapshot());
+        }
+        prop_assert_eq!(reread.to_jsonl(), text);
+    }
+
+    #[test]
+    fn tampering_with_any_single_event_is_detected(steps in arb_steps(), pick in any::<prop::sample::Index>(), edit in 0u8..3) {
+        let mut l = seeded();
+        let mut clock = 0i64;
+        for (ticket, actor, dt, action) in steps {
+            clock += dt;
+            let _ = l.apply(&format!("T{ticket}"), ACTORS[actor], t(clock), action);
+        }
+        let text = l.to_jsonl();
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let events = lines.len() - 1;
+        let i = pick.index(events);
+        let mut bad = lines.clone();
+        match edit {
+            // Edit the time of one event by a second.
+            0 => {
+                let at = l.all_events().nth(i).unwrap().at;
+                let later = at.plus_seconds(1).to_string();
+                bad[i] = bad[i].replacen(&format!("\"at\":\"{at}\""), &format!("\"at\":\"{later}\""), 1);
+            }
+            1 => { bad.remove(i); }
+            _ => {
+                // Swap two events of the same ticket (the interleaving of different
+                // tickets' chains carries no meaning).
+                let all: Vec<_> = l.all_events().collect();
+                prop_assume!(i + 1 < events && all[i].ticket == all[i + 1].ticket);
+                bad.swap(i, i + 1);
+            }
+        }
+        prop_assume!(bad != lines);
+        let e = Ledger::from_jsonl(l.hierarchy().clone(), l.taxonomy().clone(), &(bad.join("\n") + "\n")).unwrap_err();
+        prop_assert!(matches!(e.code(), "log.tampered" | "log.truncated"), "{}", e);
+    }
+}
