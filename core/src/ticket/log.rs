@@ -10,7 +10,9 @@
 //!   fields of [`Event`]; `action` carries a `type` tag (the snake_case [`ActionKind`](super::ActionKind)).
 //! - `digest` is the lowercase hex SHA-256 of the previous event's digest of the same ticket
 //!   (32 raw bytes; 32 zero bytes for `seq` 0) followed by the line's bytes without the
-//!   `digest` member (the canonical serialization, exactly as written). Each ticket's events
+//!   `digest` member, i.e. the line as written with `,"digest":"…"` removed. `digest` is
+//!   always the last member, and a reader hashes the bytes it read, so any edit of a line —
+//!   even of its spacing — breaks the chain. Each ticket's events
 //!   form a chain, so logs of different tickets can be interleaved, split by territory and
 //!   processed in parallel.
 //! - A log ends with an end record, `{"v":1,"end":{"events":N,"digest":"…"}}`: `events`
@@ -217,7 +219,39 @@ fn chain_digest(prev: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(prev);
     hasher.update(canonical);
+    hasher.update(b"}");
     hasher.finalize().into()
+}
+
+/// The line without its closing `,"digest":"…"}` (the closing brace is hashed separately,
+/// see [`chain_digest`]).
+fn canonical_bytes<'a>(line: &'a str, digest: &str) -> Option<&'a [u8]> {
+    let suffix_len = ",\"digest\":\"".len() + digest.len() + "\"}".len();
+    let cut = line.len().checked_sub(suffix_len)?;
+    let (head, tail) = line.split_at_checked(cut)?;
+    let expected = tail.strip_prefix(",\"digest\":\"")?.strip_suffix("\"}")?;
+    (expected == digest).then_some(head.as_bytes())
+}
+
+fn hex_eq(text: &str, bytes: &[u8; 32]) -> bool {
+    text.len() == 64
+        && text
+            .as_bytes()
+            .chunks(2)
+            .zip(bytes.iter())
+            .all(|(pair, b)| {
+                let nib = |c: u8| match c {
+                    b'0'..=b'9' => Some(c - b'0'),
+                    b'a'..=b'f' => Some(c - b'a' + 10),
+                    _ => None,
+                };
+                match pair {
+                    [hi, lo] => nib(*hi)
+                        .zip(nib(*lo))
+                        .is_some_and(|(h, l)| (h << 4 | l) == *b),
+                    _ => false,
+                }
+            })
 }
 
 /// Writes events as hash-chained JSON lines (see the [module docs](self)).
@@ -257,10 +291,11 @@ impl<W: io::Write> LogWriter<W> {
             .head(event.ticket.as_str())
             .map(|(_, d)| d)
             .unwrap_or([0; 32]);
+        // Hash the line without its closing brace, then the brace (see `chain_digest`), and
+        // replace the brace by the digest member.
+        self.buf.pop();
         let digest = chain_digest(&prev, &self.buf);
         self.chains.set(event.ticket.as_str(), event.seq, digest);
-        // Replace the closing brace by the digest member.
-        self.buf.pop();
         self.buf.extend_from_slice(b",\"digest\":\"");
         self.buf.extend_from_slice(hex(&digest).as_bytes());
         self.buf.extend_from_slice(b"\"}\n");
@@ -371,20 +406,11 @@ impl LogReader {
                 "out of sequence: an event before it was dropped or moved",
             ));
         }
-        let canonical = serde_json::to_vec(&LineOut {
-            v: LOG_VERSION,
-            ticket: &event.ticket,
-            seq: event.seq,
-            at: event.at,
-            actor: &event.actor,
-            action: &event.action,
-        })
-        .map_err(|e| LogError::Malformed {
-            line,
-            message: e.to_string(),
-        })?;
-        let computed = chain_digest(&prev, &canonical);
-        if hex(&computed) != digest {
+        // The canonical bytes are the line as written without its trailing digest member.
+        let canonical = canonical_bytes(text, &digest)
+            .ok_or_else(|| tampered("the digest member is not the last member of the line"))?;
+        let computed = chain_digest(&prev, canonical);
+        if !hex_eq(&digest, &computed) {
             return Err(tampered(
                 "the digest does not match the event's content and chain",
             ));
