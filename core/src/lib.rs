@@ -1,8 +1,10 @@
 #![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod calendar;
 pub mod hierarchy;
 mod intern;
+pub mod sla;
 pub mod ticket;
 pub mod time;
 

@@ -303,6 +303,19 @@ impl Weekday {
         Weekday::Sunday,
     ];
 
+    /// The snake_case name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Weekday::Monday => "monday",
+            Weekday::Tuesday => "tuesday",
+            Weekday::Wednesday => "wednesday",
+            Weekday::Thursday => "thursday",
+            Weekday::Friday => "friday",
+            Weekday::Saturday => "saturday",
+            Weekday::Sunday => "sunday",
+        }
+    }
+
     /// 0 for Monday … 6 for Sunday.
     pub const fn index(self) -> usize {
         self as usize

@@ -1,0 +1,837 @@
+//! Working time (工作时间): weekly spans, holidays (法定节假日) and make-up working days (调休上班).
+//!
+//! A [`Calendar`] has a weekly pattern of working spans (several a day, e.g. 08:30–12:00 and
+//! 14:00–17:30, each half-open `[start, end)` at minute precision), dated exceptions that make
+//! a day a holiday or a working day, and a fixed UTC offset (+08:00 by default; China has one
+//! time zone and no daylight saving time). A make-up working day uses the spans of an
+//! ordinary working day (Monday's, unless the exception gives its own).
+//!
+//! All arithmetic is exact to the second and allocation-free:
+//! - [`Calendar::add_working_seconds`]: the instant at which `n` seconds of working time have
+//!   elapsed since `t`. Counting starts at the next working span if `t` is outside working
+//!   time; adding exactly the rest of a span lands on the span's end (17:30, not the next
+//!   morning); adding 0 returns `t`.
+//! - [`Calendar::add_working_days`]: the end of working time on the n-th working day after
+//!   the day of `t` (the day of `t` is not counted, as in the Civil Code).
+//! - [`Calendar::working_seconds_between`]: working time elapsed between two instants.
+//! - [`Calendar::period_end_date`] / [`Calendar::period_deadline`]: the Civil Code's count of
+//!   periods in days (Arts. 200–203).
+//!
+//! No official holiday schedule ships as data: load the State Council's notice for the year
+//! with [`Calendar::with_exceptions_text`].
+//!
+//! ```
+//! use wangge::calendar::Calendar;
+//! use wangge::time::Timestamp;
+//!
+//! // 2025: the Spring Festival holiday runs 28 Jan – 4 Feb; Sunday 26 Jan is a working day.
+//! let cal = Calendar::standard().with_exceptions_text(
+//!     "2025-01-26 working 春节调休\n2025-01-28 holiday 春节\n",
+//! )?;
+//! let t: Timestamp = "2025-01-24T16:00:00+08:00".parse()?; // a Friday
+//! let due = cal.add_working_seconds(t, 2 * 3600);
+//! assert_eq!(due.to_string(), "2025-01-26T09:00:00+08:00"); // Sunday, a make-up day
+//! assert_eq!(cal.working_seconds_between(t, due), 2 * 3600);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::{Date, Timestamp, Weekday, CHINA_OFFSET_SECONDS, SECONDS_PER_DAY};
+
+/// Why a calendar was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CalendarError {
+    /// A span is not `HH:MM`–`HH:MM` within 00:00–24:00 with start before end.
+    #[error("invalid working span {span:?} on {day}: {reason}")]
+    InvalidSpan {
+        /// The weekday or date.
+        day: String,
+        /// The span as given.
+        span: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Two spans of a day overlap.
+    #[error("working spans {first} and {second} overlap on {day}")]
+    OverlappingSpans {
+        /// The weekday or date.
+        day: String,
+        /// The first span.
+        first: String,
+        /// The second span.
+        second: String,
+    },
+    /// The same date has two exceptions.
+    #[error("date {date} has two exceptions")]
+    DuplicateException {
+        /// The date.
+        date: String,
+    },
+    /// The weekly pattern has no working time, so no deadline could ever fall due.
+    #[error("the weekly pattern has no working time")]
+    NoWorkingTime,
+    /// The UTC offset is not of the form `+HH:MM` within ±18:00.
+    #[error("invalid UTC offset {offset:?}")]
+    InvalidOffset {
+        /// The offset as given.
+        offset: String,
+    },
+    /// A line of an exceptions list is not `YYYY-MM-DD holiday|working [name]`.
+    #[error("line {line} of the exceptions list ({text:?}): {reason}")]
+    InvalidLine {
+        /// The 1-based line number.
+        line: usize,
+        /// The line.
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The document is not a calendar of a supported format and version.
+    #[error("unsupported calendar document: format {format:?} version {version}")]
+    UnsupportedFormat {
+        /// The format found.
+        format: String,
+        /// The version found.
+        version: u32,
+    },
+    /// The document is not valid JSON for the calendar format.
+    #[error("malformed calendar document: {message}")]
+    Malformed {
+        /// What the parser said.
+        message: String,
+    },
+}
+
+impl CalendarError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CalendarError::InvalidSpan { .. } => "calendar.invalid_span",
+            CalendarError::OverlappingSpans { .. } => "calendar.overlapping_spans",
+            CalendarError::DuplicateException { .. } => "calendar.duplicate_exception",
+            CalendarError::NoWorkingTime => "calendar.no_working_time",
+            CalendarError::InvalidOffset { .. } => "calendar.invalid_offset",
+            CalendarError::InvalidLine { .. } => "calendar.invalid_line",
+            CalendarError::UnsupportedFormat { .. } => "calendar.unsupported_format",
+            CalendarError::Malformed { .. } => "calendar.malformed",
+        }
+    }
+}
+
+/// A working span of a day, `[start, end)` in seconds since midnight (minute precision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// A span from minutes since midnight (`end` may be 1440, i.e. 24:00).
+    pub fn from_minutes(start: u32, end: u32) -> Option<Span> {
+        (start < end && end <= 1440).then_some(Span {
+            start: start * 60,
+            end: end * 60,
+        })
+    }
+
+    /// Its start in seconds since midnight.
+    pub fn start_second(self) -> u32 {
+        self.start
+    }
+
+    /// Its end in seconds since midnight.
+    pub fn end_second(self) -> u32 {
+        self.end
+    }
+
+    fn len(self) -> i64 {
+        i64::from(self.end - self.start)
+    }
+
+    /// Working seconds of this span within `[from, to)` (seconds of the day).
+    fn overlap(self, from: i64, to: i64) -> i64 {
+        (i64::from(self.end).min(to) - i64::from(self.start).max(from)).max(0)
+    }
+}
+
+fn hhmm(seconds: u32) -> String {
+    format!("{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}–{}", hhmm(self.start), hhmm(self.end))
+    }
+}
+
+fn parse_hhmm(s: &str) -> Option<u32> {
+    let (h, m) = s.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
+}
+
+impl Serialize for Span {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        [hhmm(self.start), hhmm(self.end)].serialize(serializer)
+    }
+}
+
+/// A span as written in JSON: `["08:30", "12:00"]`, checked when the calendar is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct RawSpan(String, String);
+
+/// What an exception makes of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// 放假: no working time.
+    Holiday,
+    /// 调休上班: a working day.
+    Working,
+}
+
+/// A dated exception to the weekly pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// The day.
+    pub date: Date,
+    /// Holiday or working day.
+    pub kind: DayKind,
+    /// A name, e.g. `春节` or `春节调休`.
+    pub name: String,
+    /// Working spans of a working day (empty: the ordinary working day's spans).
+    pub spans: Vec<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawException {
+    date: Date,
+    kind: DayKind,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    spans: Vec<RawSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawWeek {
+    #[serde(default)]
+    monday: Vec<RawSpan>,
+    #[serde(default)]
+    tuesday: Vec<RawSpan>,
+    #[serde(default)]
+    wednesday: Vec<RawSpan>,
+    #[serde(default)]
+    thursday: Vec<RawSpan>,
+    #[serde(default)]
+    friday: Vec<RawSpan>,
+    #[serde(default)]
+    saturday: Vec<RawSpan>,
+    #[serde(default)]
+    sunday: Vec<RawSpan>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RawCalendar {
+    format: String,
+    version: u32,
+    #[serde(default = "default_offset")]
+    utc_offset: String,
+    week: RawWeek,
+    #[serde(default)]
+    exceptions: Vec<RawException>,
+}
+
+fn default_offset() -> String {
+    "+08:00".to_owned()
+}
+
+/// A working calendar. See the [module documentation](self).
+///
+/// JSON (`wangge.calendar` version 1):
+///
+/// ```json
+/// {"format": "wangge.calendar", "version": 1, "utcOffset": "+08:00",
+///  "week": {"monday": [["08:30", "12:00"], ["14:00", "17:30"]], "tuesday": [["08:30", "12:00"]],
+///           "saturday": [], "sunday": []},
+///  "exceptions": [{"date": "2025-01-26", "kind": "working", "name": "春节调休"},
+///                 {"date": "2025-01-28", "kind": "holiday", "name": "春节"}]}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar {
+    offset: i32,
+    week: [Vec<Span>; 7],
+    day_seconds: [i64; 7],
+    week_seconds: i64,
+    working_weekdays: i64,
+    /// Sorted by day number.
+    exceptions: Vec<(i64, Exception)>,
+    workday: Vec<Span>,
+}
+
+fn check_spans(day: &str, mut spans: Vec<Span>) -> Result<Vec<Span>, CalendarError> {
+    spans.sort();
+    for pair in spans.windows(2) {
+        if let [a, b] = pair {
+            if b.start < a.end {
+                return Err(CalendarError::OverlappingSpans {
+                    day: day.to_owned(),
+                    first: a.to_string(),
+                    second: b.to_string(),
+                });
+            }
+        }
+    }
+    Ok(spans)
+}
+
+fn parse_span(day: &str, raw: &RawSpan) -> Result<Span, CalendarError> {
+    let invalid = |reason| CalendarError::InvalidSpan {
+        day: day.to_owned(),
+        span: format!("{}–{}", raw.0, raw.1),
+        reason,
+    };
+    let start = parse_hhmm(&raw.0).ok_or_else(|| invalid("times are HH:MM from 00:00 to 24:00"))?;
+    let end = parse_hhmm(&raw.1).ok_or_else(|| invalid("times are HH:MM from 00:00 to 24:00"))?;
+    Span::from_minutes(start, end).ok_or_else(|| invalid("a span starts before it ends"))
+}
+
+fn parse_offset(s: &str) -> Result<i32, CalendarError> {
+    let invalid = || CalendarError::InvalidOffset {
+        offset: s.to_owned(),
+    };
+    let (sign, rest) = match s.as_bytes().first() {
+        Some(b'+') => (1, s.get(1..).unwrap_or("")),
+        Some(b'-') => (-1, s.get(1..).unwrap_or("")),
+        _ => return Err(invalid()),
+    };
+    let minutes = parse_hhmm(rest).ok_or_else(invalid)?;
+    if minutes > 18 * 60 {
+        return Err(invalid());
+    }
+    i32::try_from(minutes)
+        .map(|m| sign * m * 60)
+        .map_err(|_| invalid())
+}
+
+fn format_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let m = seconds.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+impl Calendar {
+    /// A calendar from a weekly pattern (Monday first), exceptions and an offset in seconds
+    /// east of UTC.
+    pub fn new(
+        week: [Vec<Span>; 7],
+        exceptions: Vec<Exception>,
+        offset_seconds: i32,
+    ) -> Result<Calendar, CalendarError> {
+        if offset_seconds.abs() > 18 * 3600 {
+            return Err(CalendarError::InvalidOffset {
+                offset: format_offset(offset_seconds),
+            });
+        }
+        let mut checked: [Vec<Span>; 7] = Default::default();
+        for (slot, (spans, day)) in checked.iter_mut().zip(week.into_iter().zip(Weekday::ALL)) {
+            *slot = check_spans(day.as_str(), spans)?;
+        }
+        let day_seconds = checked
+            .each_ref()
+            .map(|spans| spans.iter().map(|s| s.len()).sum::<i64>());
+        let week_seconds: i64 = day_seconds.iter().sum();
+        if week_seconds == 0 {
+            return Err(CalendarError::NoWorkingTime);
+        }
+        let workday = checked
+            .iter()
+            .find(|s| !s.is_empty())
+            .cloned()
+            .unwrap_or_default();
+        let mut cal = Calendar {
+            offset: offset_seconds,
+            working_weekdays: day_seconds.iter().filter(|s| **s > 0).count() as i64,
+            week: checked,
+            day_seconds,
+            week_seconds,
+            exceptions: Vec::new(),
+            workday,
+        };
+        for e in exceptions {
+            cal.add_exception(e)?;
+        }
+        Ok(cal)
+    }
+
+    /// Monday to Friday, 08:30–12:00 and 14:00–17:30, UTC+08:00, no exceptions. This is a
+    /// common office pattern, **not** an official holiday schedule: add the year's holidays
+    /// and make-up days with [`Calendar::with_exceptions_text`].
+    pub fn standard() -> Calendar {
+        let day = vec![
+            Span {
+                start: 8 * 3600 + 1800,
+                end: 12 * 3600,
+            },
+            Span {
+                start: 14 * 3600,
+                end: 17 * 3600 + 1800,
+            },
+        ];
+        let week = [
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day.clone(),
+            day,
+            Vec::new(),
+            Vec::new(),
+        ];
+        Calendar::new(week, Vec::new(), CHINA_OFFSET_SECONDS).unwrap_or_else(|_| Calendar {
+            offset: CHINA_OFFSET_SECONDS,
+            week: Default::default(),
+            day_seconds: [0; 7],
+            week_seconds: 0,
+            working_weekdays: 0,
+            exceptions: Vec::new(),
+            workday: Vec::new(),
+        })
+    }
+
+    /// Adds one dated exception.
+    pub fn add_exception(&mut self, mut e: Exception) -> Result<(), CalendarError> {
+        let day = e.date.day_number();
+        let pos = self.exceptions.partition_point(|(d, _)| *d < day);
+        if self.exceptions.get(pos).is_some_and(|(d, _)| *d == day) {
+            return Err(CalendarError::DuplicateException {
+                date: e.date.to_string(),
+            });
+        }
+        e.spans = match e.kind {
+            DayKind::Holiday => Vec::new(),
+            DayKind::Working if e.spans.is_empty() => self.workday.clone(),
+            DayKind::Working => check_spans(&e.date.to_string(), e.spans)?,
+        };
+        self.exceptions.insert(pos, (day, e));
+        Ok(())
+    }
+
+    /// This calendar with exceptions read from lines `YYYY-MM-DD holiday|working [name]`
+    /// (blank lines and `#` comments skipped). Every bad line is an error naming its number.
+    pub fn with_exceptions_text(mut self, text: &str) -> Result<Calendar, CalendarError> {
+        for (i, raw) in text.lines().enumerate() {
+            let line = raw.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let bad = |reason: String| CalendarError::InvalidLine {
+                line: i + 1,
+                text: raw.to_owned(),
+                reason,
+            };
+            let mut parts = line.splitn(3, char::is_whitespace);
+            let date: Date = parts
+                .next()
+                .unwrap_or("")
+                .parse()
+                .map_err(|e: crate::time::TimeError| bad(e.to_string()))?;
+            let kind = match parts.next().map(str::trim) {
+                Some("holiday") => DayKind::Holiday,
+                Some("working") => DayKind::Working,
+                other => {
+                    return Err(bad(format!(
+                        "expected `holiday` or `working`, found {:?}",
+                        other.unwrap_or("")
+                    )))
+                }
+            };
+            let name = parts.next().unwrap_or("").trim().to_owned();
+            self.add_exception(Exception {
+                date,
+                kind,
+                name,
+                spans: Vec::new(),
+            })
+            .map_err(|e| bad(e.to_string()))?;
+        }
+        Ok(self)
+    }
+
+    /// The UTC offset in seconds east of UTC.
+    pub fn offset_seconds(&self) -> i32 {
+        self.offset
+    }
+
+    /// The exceptions, by date.
+    pub fn exceptions(&self) -> impl Iterator<Item = &Exception> + '_ {
+        self.exceptions.iter().map(|(_, e)| e)
+    }
+
+    /// The weekly pattern's spans of a weekday.
+    pub fn weekly_spans(&self, day: Weekday) -> &[Span] {
+        self.week.get(day.index()).map(|v| &v[..]).unwrap_or(&[])
+    }
+
+    fn exception(&self, day: i64) -> Option<&Exception> {
+        self.exceptions
+            .binary_search_by_key(&day, |(d, _)| *d)
+            .ok()
+            .and_then(|i| self.exceptions.get(i))
+            .map(|(_, e)| e)
+    }
+
+    fn spans_of(&self, day: i64) -> &[Span] {
+        match self.exception(day) {
+            Some(e) => &e.spans,
+            None => self.weekly_spans(Weekday::from_day_number(day)),
+        }
+    }
+
+    fn regular_seconds(&self, day: i64) -> i64 {
+        self.day_seconds
+            .get(Weekday::from_day_number(day).index())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The working spans of a date.
+    pub fn spans_on(&self, date: Date) -> &[Span] {
+        self.spans_of(date.day_number())
+    }
+
+    /// Whether a date has working time (工作日).
+    pub fn is_working_day(&self, date: Date) -> bool {
+        !self.spans_on(date).is_empty()
+    }
+
+    /// Whether an instant lies inside a working span.
+    pub fn is_working_time(&self, t: Timestamp) -> bool {
+        let (day, sec) = t.local_day_and_second(self.offset);
+        self.spans_of(day)
+            .iter()
+            .any(|s| i64::from(s.start) <= sec && sec < i64::from(s.end))
+    }
+
+    /// The first instant at or after `t` inside working time.
+    pub fn next_working_instant(&self, t: Timestamp) -> Timestamp {
+        let (mut day, mut sec) = t.local_day_and_second(self.offset);
+        loop {
+            if let Some(s) = self.spans_of(day).iter().find(|s| i64::from(s.end) > sec) {
+                return self.instant(day, sec.max(i64::from(s.start)));
+            }
+            day += 1;
+            sec = 0;
+        }
+    }
+
+    /// A cursor over consecutive days from `day`, without a search per day.
+    fn days_from(&self, day: i64) -> DayCursor<'_> {
+        DayCursor {
+            cal: self,
+            day,
+            weekday: Weekday::from_day_number(day).index(),
+            next: self.exceptions.partition_point(|(d, _)| *d < day),
+        }
+    }
+
+    fn instant(&self, day: i64, sec: i64) -> Timestamp {
+        Timestamp::from_local_day_and_second(day, sec, self.offset)
+    }
+
+    /// The instant at which `n` seconds of working time have elapsed since `t`. See the
+    /// [module documentation](self) for the boundary rules.
+    pub fn add_working_seconds(&self, t: Timestamp, n: i64) -> Timestamp {
+        if n <= 0 {
+            return t;
+        }
+        let (day, mut sec) = t.local_day_and_second(self.offset);
+        let mut days = self.days_from(day);
+        let mut remaining = n;
+        loop {
+            for s in days.spans() {
+                if i64::from(s.end) <= sec {
+                    continue;
+                }
+                let from = sec.max(i64::from(s.start));
+                let available = i64::from(s.end) - from;
+                if remaining <= available {
+                    return self.instant(days.day, from + remaining);
+                }
+                remaining -= available;
+            }
+            days.advance();
+            sec = 0;
+            // Skip whole weeks without exceptions.
+            if remaining > self.week_seconds {
+                let weeks = (remaining - 1) / self.week_seconds;
+                let k = weeks.min(days.clear_weeks());
+                days.skip_weeks(k);
+                remaining -= k * self.week_seconds;
+            }
+        }
+    }
+
+    /// The end of working time on the n-th working day after the day of `t` (the day of
+    /// `t` is not counted). `n = 0` returns `t`.
+    pub fn add_working_days(&self, t: Timestamp, n: u32) -> Timestamp {
+        if n == 0 {
+            return t;
+        }
+        let (day, _) = t.local_day_and_second(self.offset);
+        let mut days = self.days_from(day);
+        let mut remaining = i64::from(n);
+        loop {
+            days.advance();
+            // Skip whole weeks without exceptions.
+            if remaining > self.working_weekdays {
+                let weeks = (remaining - 1) / self.working_weekdays;
+                let k = weeks.min(days.clear_weeks());
+                days.skip_weeks(k);
+                remaining -= k * self.working_weekdays;
+            }
+            if let Some(last) = days.spans().last() {
+                remaining -= 1;
+                if remaining == 0 {
+                    return self.instant(days.day, i64::from(last.end));
+                }
+            }
+        }
+    }
+
+    /// Working time between two instants, in seconds (0 if `b <= a`).
+    pub fn working_seconds_between(&self, a: Timestamp, b: Timestamp) -> i64 {
+        if b <= a {
+            return 0;
+        }
+        let (da, sa) = a.local_day_and_second(self.offset);
+        let (db, sb) = b.local_day_and_second(self.offset);
+        let part = |day: i64, from: i64, to: i64| -> i64 {
+            self.spans_of(day).iter().map(|s| s.overlap(from, to)).sum()
+        };
+        if da == db {
+            return part(da, sa, sb);
+        }
+        part(da, sa, SECONDS_PER_DAY) + self.full_days(da + 1, db) + part(db, 0, sb)
+    }
+
+    /// Working seconds of the whole days `[from, to)`.
+    fn full_days(&self, from: i64, to: i64) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        let n = to - from;
+        let weeks = n / 7;
+        let mut total = weeks * self.week_seconds;
+        for d in from + weeks * 7..to {
+            total += self.regular_seconds(d);
+        }
+        let start = self.exceptions.partition_point(|(d, _)| *d < from);
+        for (d, e) in self
+            .exceptions
+            .iter()
+            .skip(start)
+            .take_while(|(d, _)| *d < to)
+        {
+            total += e.spans.iter().map(|s| s.len()).sum::<i64>() - self.regular_seconds(*d);
+        }
+        total
+    }
+
+    /// The last day of a period of `days` days starting on `start`, by the Civil Code:
+    ///
+    /// > 第二百零一条 按照年、月、日计算期间的，开始的当日不计入，自下一日开始计算。
+    /// > 第二百零三条 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日。
+    ///
+    /// (Art. 201: the first day is not counted; Art. 203: if the last day is a statutory
+    /// holiday, the period ends on the day after the holiday.) Rest days of this calendar
+    /// count as holidays.
+    pub fn period_end_date(&self, start: Date, days: u32) -> Date {
+        let mut day = start.day_number() + i64::from(days);
+        while self.spans_of(day).is_empty() {
+            day += 1;
+        }
+        Date::from_day_number(day)
+    }
+
+    /// The instant a period of `days` days starting at `start` ends: 24:00 of
+    /// [`Calendar::period_end_date`] (Art. 203: 期间的最后一日的截止时间为二十四时).
+    pub fn period_deadline(&self, start: Timestamp, days: u32) -> Timestamp {
+        let (day, _) = start.local_day_and_second(self.offset);
+        let end = self.period_end_date(Date::from_day_number(day), days);
+        self.instant(end.day_number() + 1, 0)
+    }
+
+    /// The calendar as JSON (`wangge.calendar` version 1).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a calendar from JSON.
+    pub fn from_json(text: &str) -> Result<Calendar, CalendarError> {
+        let raw: RawCalendar =
+            serde_json::from_str(text).map_err(|e| CalendarError::Malformed {
+                message: e.to_string(),
+            })?;
+        Calendar::try_from(raw)
+    }
+}
+
+/// Walks consecutive days, keeping the weekday and the next exception at hand.
+struct DayCursor<'a> {
+    cal: &'a Calendar,
+    day: i64,
+    weekday: usize,
+    /// Index of the first exception at or after `day`.
+    next: usize,
+}
+
+impl<'a> DayCursor<'a> {
+    fn spans(&self) -> &'a [Span] {
+        match self.cal.exceptions.get(self.next) {
+            Some((d, e)) if *d == self.day => &e.spans,
+            _ => self
+                .cal
+                .week
+                .get(self.weekday)
+                .map(|v| &v[..])
+                .unwrap_or(&[]),
+        }
+    }
+
+    fn advance(&mut self) {
+        if self
+            .cal
+            .exceptions
+            .get(self.next)
+            .is_some_and(|(d, _)| *d == self.day)
+        {
+            self.next += 1;
+        }
+        self.day += 1;
+        self.weekday = (self.weekday + 1) % 7;
+    }
+
+    /// How many whole weeks from `day` contain no exception.
+    fn clear_weeks(&self) -> i64 {
+        self.cal
+            .exceptions
+            .get(self.next)
+            .map_or(i64::MAX, |(d, _)| (d - self.day) / 7)
+    }
+
+    fn skip_weeks(&mut self, k: i64) {
+        self.day += 7 * k;
+    }
+}
+
+impl Default for Calendar {
+    fn default() -> Calendar {
+        Calendar::standard()
+    }
+}
+
+fn raw_spans(spans: &[Span]) -> Vec<RawSpan> {
+    spans
+        .iter()
+        .map(|s| RawSpan(hhmm(s.start), hhmm(s.end)))
+        .collect()
+}
+
+impl From<&Calendar> for RawCalendar {
+    fn from(c: &Calendar) -> RawCalendar {
+        let w = |d: Weekday| raw_spans(c.weekly_spans(d));
+        RawCalendar {
+            format: "wangge.calendar".to_owned(),
+            version: 1,
+            utc_offset: format_offset(c.offset),
+            week: RawWeek {
+                monday: w(Weekday::Monday),
+                tuesday: w(Weekday::Tuesday),
+                wednesday: w(Weekday::Wednesday),
+                thursday: w(Weekday::Thursday),
+                friday: w(Weekday::Friday),
+                saturday: w(Weekday::Saturday),
+                sunday: w(Weekday::Sunday),
+            },
+            exceptions: c
+                .exceptions()
+                .map(|e| RawException {
+                    date: e.date,
+                    kind: e.kind,
+                    name: e.name.clone(),
+                    spans: if e.kind == DayKind::Working && e.spans != c.workday {
+                        raw_spans(&e.spans)
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<RawCalendar> for Calendar {
+    type Error = CalendarError;
+    fn try_from(raw: RawCalendar) -> Result<Calendar, CalendarError> {
+        if raw.format != "wangge.calendar" || raw.version != 1 {
+            return Err(CalendarError::UnsupportedFormat {
+                format: raw.format,
+                version: raw.version,
+            });
+        }
+        let offset = parse_offset(&raw.utc_offset)?;
+        let parse = |day: Weekday, spans: &[RawSpan]| -> Result<Vec<Span>, CalendarError> {
+            spans.iter().map(|s| parse_span(day.as_str(), s)).collect()
+        };
+        let w = &raw.week;
+        let week = [
+            parse(Weekday::Monday, &w.monday)?,
+            parse(Weekday::Tuesday, &w.tuesday)?,
+            parse(Weekday::Wednesday, &w.wednesday)?,
+            parse(Weekday::Thursday, &w.thursday)?,
+            parse(Weekday::Friday, &w.friday)?,
+            parse(Weekday::Saturday, &w.saturday)?,
+            parse(Weekday::Sunday, &w.sunday)?,
+        ];
+        let mut exceptions = Vec::with_capacity(raw.exceptions.len());
+        for e in raw.exceptions {
+            let day = e.date.to_string();
+            let spans = e
+                .spans
+                .iter()
+                .map(|s| parse_span(&day, s))
+                .collect::<Result<Vec<_>, _>>()?;
+            exceptions.push(Exception {
+                date: e.date,
+                kind: e.kind,
+                name: e.name,
+                spans,
+            });
+        }
+        Calendar::new(week, exceptions, offset)
+    }
+}
+
+impl Serialize for Calendar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RawCalendar::from(self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Calendar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Calendar, D::Error> {
+        let raw = RawCalendar::deserialize(deserializer)?;
+        Calendar::try_from(raw).map_err(serde::de::Error::custom)
+    }
+}
