@@ -18,7 +18,10 @@ use super::{
 };
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::intern::{hash_str, Interner};
+use crate::sla::ServiceLevels;
 use crate::time::Timestamp;
+
+use super::service::moves_clocks;
 
 /// The longest free-text field accepted, in bytes.
 pub const MAX_TEXT_LEN: usize = 65_536;
@@ -129,11 +132,44 @@ pub(crate) struct Pending {
 #[derive(Clone)]
 pub struct Ledger {
     hierarchy: Arc<Hierarchy>,
-    taxonomy: Arc<Taxonomy>,
-    tickets: Vec<Rec>,
+    pub(super) taxonomy: Arc<Taxonomy>,
+    pub(super) tickets: Vec<Rec>,
     by_id: HashTable<u32>,
     reporters: Interner,
+    /// Deadlines of open tickets: (due, ticket, kind) with kinds 0–3 the [`DeadlineKind`]s
+    /// and 4, 5 a summoned department's sign-for and report deadlines.
     due: BTreeSet<(i64, u32, u8)>,
+    /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
+    /// an unsatisfied visit, a dispatch, a whistle, a reopening).
+    attention: BTreeSet<u32>,
+    /// Tickets by the unit where they arose.
+    by_unit: rustc_hash::FxHashMap<u32, Vec<u32>>,
+    /// Tickets by report time, sorted.
+    by_report: Vec<(i64, u32)>,
+    pub(super) levels: Option<Arc<ServiceLevels>>,
+}
+
+/// The due-index kind of a summoned department's sign-for deadline.
+pub(crate) const DUE_SUMMONS_SIGN: u8 = 4;
+/// The due-index kind of a summoned department's report deadline.
+pub(crate) const DUE_SUMMONS_REPORT: u8 = 5;
+
+fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
+    let mut out = Vec::new();
+    if !rec.state.is_open() {
+        return out;
+    }
+    for s in rec.summons().iter().filter(|s| s.outstanding()) {
+        if s.signed == NONE && s.sign_due != NONE {
+            out.push((rec.t0 + i64::from(s.sign_due), DUE_SUMMONS_SIGN));
+        }
+        if s.report_due != NONE {
+            out.push((rec.t0 + i64::from(s.report_due), DUE_SUMMONS_REPORT));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 impl std::fmt::Debug for Ledger {
@@ -157,6 +193,10 @@ impl Ledger {
             by_id: HashTable::new(),
             reporters: Interner::default(),
             due: BTreeSet::new(),
+            attention: BTreeSet::new(),
+            by_unit: rustc_hash::FxHashMap::default(),
+            by_report: Vec::new(),
+            levels: None,
         }
     }
 
@@ -285,6 +325,7 @@ impl Ledger {
     ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
         self.due
             .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
+            .filter(|(_, _, d)| *d < DUE_SUMMONS_SIGN)
             .map(|(t, k, d)| {
                 (
                     Timestamp::EPOCH.plus_seconds(*t),
@@ -292,6 +333,84 @@ impl Ledger {
                     DeadlineKind::from_u8(*d),
                 )
             })
+    }
+
+    /// Tickets with a summoned department's deadline (to sign for, or to report) falling due
+    /// up to `until`, earliest first.
+    pub fn summons_due_until(
+        &self,
+        until: Timestamp,
+    ) -> impl Iterator<Item = (Timestamp, TicketKey)> + '_ {
+        self.due
+            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
+            .filter(|(_, _, d)| *d >= DUE_SUMMONS_SIGN)
+            .map(|(t, k, _)| (Timestamp::EPOCH.plus_seconds(*t), TicketKey(*k)))
+    }
+
+    /// Open tickets with an event an escalation rule may react to (returns, refusals,
+    /// unsatisfied visits, dispatches, whistles, reopenings), in key order.
+    pub fn needing_attention(&self) -> impl Iterator<Item = TicketKey> + '_ {
+        self.attention.iter().map(|k| TicketKey(*k))
+    }
+
+    /// The tickets reported in `[from, to]`, by report time.
+    pub fn reported_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Iterator<Item = TicketKey> + '_ {
+        let lo = self
+            .by_report
+            .partition_point(|(t, _)| *t < from.unix_seconds());
+        let hi = self
+            .by_report
+            .partition_point(|(t, _)| *t <= to.unix_seconds());
+        self.by_report
+            .get(lo..hi.max(lo))
+            .unwrap_or(&[])
+            .iter()
+            .map(|(_, k)| TicketKey(*k))
+    }
+
+    /// The tickets that arose in exactly this unit, in key order.
+    pub fn arisen_in(&self, unit: NodeKey) -> &[u32] {
+        self.by_unit.get(&unit.raw()).map(|v| &v[..]).unwrap_or(&[])
+    }
+
+    /// A one-ticket copy of this ledger (the ticket is at key 0), for dry runs.
+    pub fn scratch(&self, key: TicketKey) -> Option<Ledger> {
+        let rec = self.tickets.get(key.index())?;
+        let mut scratch = Ledger::new(self.hierarchy.clone(), self.taxonomy.clone());
+        scratch.levels = self.levels.clone();
+        scratch.reporters = self.reporters.clone();
+        scratch.tickets.push(rec.clone());
+        Some(scratch)
+    }
+
+    /// Applies a sequence of actions to a copy of one ticket and returns each result,
+    /// leaving the ledger untouched (a dry run, e.g. to check an engine's decisions).
+    pub fn simulate(
+        &self,
+        key: TicketKey,
+        steps: &[(ActorKey, Timestamp, Action)],
+    ) -> Vec<Result<TicketState, TicketError>> {
+        let Some(rec) = self.tickets.get(key.index()) else {
+            return steps
+                .iter()
+                .map(|_| {
+                    Err(TicketError::UnknownTicket {
+                        ticket: format!("#{}", key.0),
+                    })
+                })
+                .collect();
+        };
+        let mut scratch = Ledger::new(self.hierarchy.clone(), self.taxonomy.clone());
+        scratch.levels = self.levels.clone();
+        scratch.tickets.push(rec.clone());
+        steps
+            .iter()
+            .map(|(actor, at, action)| scratch.step(TicketKey(0), actor.0, *at, action, true))
+            .collect()
     }
 
     // ----- reporting and acting ------------------------------------------------------------
@@ -504,7 +623,15 @@ impl Ledger {
                     .map(|r| hash_str(r.id.as_str()))
                     .unwrap_or(0)
             });
+        self.by_unit.entry(unit.raw()).or_default().push(index);
+        // Reports usually come in time order: then this is a push.
+        let entry = (at.unix_seconds(), index);
+        let pos = self.by_report.partition_point(|e| *e <= entry);
+        self.by_report.insert(pos, entry);
         self.tickets.push(rec);
+        if authorize && self.levels.is_some() {
+            self.renew_deadlines(TicketKey(index), at);
+        }
         Ok(TicketKey(index))
     }
 
@@ -526,6 +653,19 @@ impl Ledger {
                 ticket: format!("#{}", key.0),
             })?;
         let old_dues = rec.dues;
+        let kind = action.kind();
+        let whistling = matches!(
+            kind,
+            ActionKind::Whistle
+                | ActionKind::SignWhistle
+                | ActionKind::ReportWhistle
+                | ActionKind::ReleaseWhistle
+        );
+        let old_summons = if whistling || !rec.summons().is_empty() {
+            summons_dues(rec)
+        } else {
+            Vec::new()
+        };
         let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0;
         let event = RawEvent {
             dt: u32::try_from(dt).unwrap_or(0),
@@ -534,10 +674,59 @@ impl Ledger {
         };
         commit(rec, event, next, pending);
         let (t0, dues, open) = (rec.t0, rec.dues, rec.state.is_open());
+        let new_summons = if old_summons.is_empty() && !whistling {
+            Vec::new()
+        } else {
+            summons_dues(rec)
+        };
+        let unsatisfied = matches!(
+            action,
+            Action::Visit {
+                satisfaction: Satisfaction::Unsatisfied
+            }
+        );
         if old_dues != dues || !open {
             self.reindex(key, t0, old_dues, if open { dues } else { [NONE; 4] });
         }
+        if old_summons != new_summons {
+            for (t, k) in &old_summons {
+                self.due.remove(&(*t, key.0, *k));
+            }
+            for (t, k) in &new_summons {
+                self.due.insert((*t, key.0, *k));
+            }
+        }
+        if !open {
+            self.attention.remove(&key.0);
+        } else if unsatisfied
+            || matches!(
+                kind,
+                ActionKind::Return
+                    | ActionKind::RecordRefusal
+                    | ActionKind::Dispatch
+                    | ActionKind::Whistle
+                    | ActionKind::Reopen
+            )
+        {
+            self.attention.insert(key.0);
+        }
+        if authorize && self.levels.is_some() && moves_clocks(action.kind()) {
+            self.renew_deadlines(key, at);
+        }
         Ok(next)
+    }
+
+    /// Commits an event generated by the ledger itself (a renewed deadline), which is valid
+    /// by construction in any open state.
+    pub(super) fn commit_internal(&mut self, key: TicketKey, event: RawEvent) {
+        let Some(rec) = self.tickets.get_mut(key.index()) else {
+            return;
+        };
+        let old = rec.dues;
+        let state = rec.state;
+        commit(rec, event, state, Pending::default());
+        let (t0, dues) = (rec.t0, rec.dues);
+        self.reindex(key, t0, old, dues);
     }
 
     fn reindex(&mut self, key: TicketKey, t0: i64, old: [u32; 4], new: [u32; 4]) {
@@ -701,7 +890,11 @@ impl Ledger {
                 };
                 op(code, note, first)
             }
-            Action::Reopen { reason } => op(0, NO_TEXT, opt_text(&mut text, reason)?),
+            Action::Reopen { reason } => op(
+                u8::from(rec.state == TicketState::Closed),
+                NO_TEXT,
+                opt_text(&mut text, reason)?,
+            ),
             Action::Dispatch { to } => {
                 let target = node(to)?;
                 check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
@@ -846,6 +1039,24 @@ impl Ledger {
             Action::Supervise { note } => op(0, NO_TEXT, opt_text(&mut text, note)?),
             Action::Remind { deadline } => op(*deadline as u8, NO_TEXT, NONE),
             Action::SetDeadline { deadline, due } => op(*deadline as u8, NO_TEXT, to_dt(*due)?),
+            Action::RuleFired {
+                rule,
+                breach,
+                subject,
+            } => {
+                if rule.is_empty() {
+                    return Err(invalid("", "a rule has a name"));
+                }
+                let breach = to_dt(*breach)?;
+                let name = short(text(rule)?);
+                match subject {
+                    Some(s) => {
+                        text(s.as_str())?;
+                        op(1, name, breach)
+                    }
+                    None => op(0, name, breach),
+                }
+            }
         };
         Ok((
             op,
@@ -926,6 +1137,13 @@ impl Ledger {
             + self.tickets.capacity() * size_of::<Rec>()
             + self.by_id.capacity() * (size_of::<u32>() + 1)
             + self.due.len() * (size_of::<(i64, u32, u8)>() + 8)
+            + self.by_report.capacity() * size_of::<(i64, u32)>()
+            + self
+                .by_unit
+                .values()
+                .map(|v| v.capacity() * 4 + 32)
+                .sum::<usize>()
+            + self.attention.len() * 8
     }
 
     /// Every event of every ticket, ticket by ticket in insertion order.
@@ -1038,6 +1256,14 @@ impl Ledger {
             ActionKind::Supervise => Action::Supervise { note: opt(op.arg) },
             ActionKind::Remind => Action::Remind {
                 deadline: DeadlineKind::from_u8(op.small),
+            },
+            ActionKind::RuleFired => Action::RuleFired {
+                rule: text(u32::from(op.aux)),
+                breach: at(op.arg),
+                subject: (op.small != 0)
+                    .then(|| rec.text(u32::from(op.aux) + 1))
+                    .flatten()
+                    .and_then(|s| NodeId::new(s).ok()),
             },
             ActionKind::SetDeadline => Action::SetDeadline {
                 deadline: DeadlineKind::from_u8(op.small),
@@ -1206,7 +1432,7 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
         | ActionKind::Merge => {}
         ActionKind::ConfirmOnSite => rec.flags |= FLAG_VERIFIED_ON_SITE,
         ActionKind::Reopen => {
-            if prev == TicketState::Closed {
+            if op.small != 0 {
                 rec.reopens = rec.reopens.saturating_add(1);
             }
         }
@@ -1304,6 +1530,7 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
                 *due = op.arg;
             }
         }
+        ActionKind::RuleFired => {}
     }
     if !pending.texts.is_empty() || !summons.is_empty() {
         let extra = rec.extra.get_or_insert_with(Box::default);
@@ -1395,6 +1622,96 @@ impl<'a> TicketView<'a> {
             .iter()
             .enumerate()
             .map(move |(seq, ev)| ledger.decode(rec, seq, ev))
+    }
+
+    /// The times of its events of one kind, in order.
+    pub fn times_of(&self, kind: ActionKind) -> impl Iterator<Item = Timestamp> + 'a {
+        let rec = self.rec;
+        rec.log
+            .iter()
+            .filter(move |e| e.op.kind == kind)
+            .map(move |e| rec.time(e.dt))
+    }
+
+    /// The time of its last event of one kind.
+    pub fn last_time_of(&self, kind: ActionKind) -> Option<Timestamp> {
+        let rec = self.rec;
+        rec.log
+            .iter()
+            .rev()
+            .find(|e| e.op.kind == kind)
+            .map(|e| rec.time(e.dt))
+    }
+
+    /// The time of its last unsatisfied return visit.
+    pub fn last_unsatisfied_visit(&self) -> Option<Timestamp> {
+        let rec = self.rec;
+        rec.log
+            .iter()
+            .rev()
+            .find(|e| {
+                e.op.kind == ActionKind::Visit && e.op.small == Satisfaction::Unsatisfied as u8
+            })
+            .map(|e| rec.time(e.dt))
+    }
+
+    /// Everyone it was dispatched or escalated to, in order.
+    pub fn assignees(&self) -> impl Iterator<Item = NodeKey> + 'a {
+        self.rec
+            .log
+            .iter()
+            .filter(|e| matches!(e.op.kind, ActionKind::Dispatch | ActionKind::Escalate))
+            .map(|e| NodeKey::from_index(e.op.arg))
+    }
+
+    /// The departments it summoned, in order (with repeats).
+    pub fn summoned(&self) -> impl Iterator<Item = NodeKey> + 'a {
+        self.rec.summons().iter().map(|s| s.department)
+    }
+
+    /// Whether a `rule_fired` event records this rule, breach and subject.
+    pub fn has_fired(&self, rule: &str, breach: Timestamp, subject: Option<&str>) -> bool {
+        let rec = self.rec;
+        rec.log.iter().any(|e| {
+            e.op.kind == ActionKind::RuleFired
+                && rec.time(e.op.arg) == breach
+                && rec.text(u32::from(e.op.aux)) == Some(rule)
+                && match subject {
+                    Some(s) => e.op.small != 0 && rec.text(u32::from(e.op.aux) + 1) == Some(s),
+                    None => e.op.small == 0,
+                }
+        })
+    }
+
+    /// How urgent it is.
+    pub fn priority(&self) -> super::Priority {
+        self.rec.priority
+    }
+
+    /// What is asked for.
+    pub fn request_type(&self) -> super::RequestType {
+        self.rec.request_type
+    }
+
+    /// Times returned (退单).
+    pub fn returns(&self) -> u32 {
+        u32::from(self.rec.returns)
+    }
+
+    /// Times escalated.
+    pub fn escalations(&self) -> u32 {
+        u32::from(self.rec.escalations)
+    }
+
+    /// Its deadlines as recorded.
+    pub fn deadlines(&self) -> Deadlines {
+        let rec = self.rec;
+        Deadlines {
+            acknowledge: rec.opt_time(rec.due(DeadlineKind::Acknowledge)),
+            handle: rec.opt_time(rec.due(DeadlineKind::Handle)),
+            verify: rec.opt_time(rec.due(DeadlineKind::Verify)),
+            reply: rec.opt_time(rec.due(DeadlineKind::Reply)),
+        }
     }
 
     /// Every fact about the ticket as plain data.

@@ -106,11 +106,14 @@ pub fn next_state(
         ) => Ok(S::Merged),
         (S::Filed | S::Dispatched | S::InProgress, A::Escalate { .. }) => Ok(S::Dispatched),
         (
-            S::InProgress,
+            S::Dispatched | S::InProgress,
             A::Whistle { .. } | A::SignWhistle | A::ReportWhistle { .. } | A::ReleaseWhistle { .. },
         ) => Ok(state),
         (S::Dispatched | S::InProgress, A::RecordRefusal { .. }) => Ok(state),
-        (_, A::Supervise { .. } | A::Remind { .. } | A::SetDeadline { .. }) if open => Ok(state),
+        (
+            _,
+            A::Supervise { .. } | A::Remind { .. } | A::SetDeadline { .. } | A::RuleFired { .. },
+        ) if open => Ok(state),
         (S::Closed | S::Rejected | S::Merged, _) => Err(Illegal("the ticket is no longer open")),
         _ => Err(Illegal("the action is not allowed in this state")),
     }

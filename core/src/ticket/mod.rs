@@ -37,12 +37,12 @@
 //! | `unpark` | parked | in_progress | |
 //! | `merge` 合并 | reported, filed, dispatched, in_progress, suspended | merged | into another ticket that is not merged |
 //! | `escalate` 升级 | filed, dispatched, in_progress | dispatched | to a strict ancestor of the responsible unit |
-//! | `whistle` 吹哨 | in_progress | in_progress | departments not already summoned |
-//! | `sign_whistle` 报到 | in_progress | in_progress | by a summoned department, once |
-//! | `report_whistle` | in_progress | in_progress | by a summoned department that signed, once |
-//! | `release_whistle` | in_progress | in_progress | an outstanding summons |
+//! | `whistle` 吹哨 | dispatched, in_progress | same | departments not already summoned |
+//! | `sign_whistle` 报到 | dispatched, in_progress | same | by a summoned department, once |
+//! | `report_whistle` | dispatched, in_progress | same | by a summoned department that signed, once |
+//! | `release_whistle` | dispatched, in_progress | same | an outstanding summons |
 //! | `record_refusal` | dispatched, in_progress | same | a responsible party refused (e.g. a shop owner) |
-//! | `supervise` 督办, `remind` 催办, `set_deadline` | open | same | |
+//! | `supervise` 督办, `remind` 催办, `set_deadline`, `rule_fired` | open | same | |
 //!
 //! # Who may act
 //!
@@ -53,7 +53,7 @@
 //!   unit itself, the people and organisations serving it, the Party organisations leading it;
 //! - or, for `sign_whistle` and `report_whistle` only, the summoned department itself;
 //! - or the host system ([`Actor::System`]) for the engine's actions (`report`, `escalate`,
-//!   `whistle`, `supervise`, `remind`, `set_deadline`).
+//!   `whistle`, `supervise`, `remind`, `set_deadline`, `rule_fired`).
 //!
 //! Anything else is refused with [`TicketError::Unauthorized`], naming the actor, the ticket
 //! and the action. Authentication (who is really calling) is the host's job.
@@ -70,6 +70,7 @@ mod ledger;
 pub mod log;
 pub mod machine;
 mod record;
+mod service;
 mod taxonomy;
 
 use std::fmt;
@@ -667,6 +668,17 @@ pub enum Action {
         /// When it falls due.
         due: Timestamp,
     },
+    /// Records that an escalation rule fired for a breach, so that it never fires twice for
+    /// the same one (written by the escalation engine after its actions).
+    RuleFired {
+        /// The rule's name.
+        rule: String,
+        /// What fired it: the deadline missed or the event that triggered it.
+        breach: Timestamp,
+        /// The department concerned, for a late summons.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<NodeId>,
+    },
 }
 
 /// The kind of an [`Action`], without its data.
@@ -703,11 +715,12 @@ pub enum ActionKind {
     Supervise,
     Remind,
     SetDeadline,
+    RuleFired,
 }
 
 impl ActionKind {
     /// Every action kind.
-    pub const ALL: [ActionKind; 28] = [
+    pub const ALL: [ActionKind; 29] = [
         ActionKind::Report,
         ActionKind::ConfirmOnSite,
         ActionKind::File,
@@ -736,6 +749,7 @@ impl ActionKind {
         ActionKind::Supervise,
         ActionKind::Remind,
         ActionKind::SetDeadline,
+        ActionKind::RuleFired,
     ];
 
     /// The snake_case name (the `type` tag of the serialized action).
@@ -769,6 +783,7 @@ impl ActionKind {
             ActionKind::Supervise => "supervise",
             ActionKind::Remind => "remind",
             ActionKind::SetDeadline => "set_deadline",
+            ActionKind::RuleFired => "rule_fired",
         }
     }
 
@@ -782,6 +797,7 @@ impl ActionKind {
                 | ActionKind::Supervise
                 | ActionKind::Remind
                 | ActionKind::SetDeadline
+                | ActionKind::RuleFired
         )
     }
 }
@@ -824,6 +840,7 @@ impl Action {
             Action::Supervise { .. } => ActionKind::Supervise,
             Action::Remind { .. } => ActionKind::Remind,
             Action::SetDeadline { .. } => ActionKind::SetDeadline,
+            Action::RuleFired { .. } => ActionKind::RuleFired,
         }
     }
 }

@@ -1,0 +1,199 @@
+//! Deadlines from service levels, kept in the log as `set_deadline` events.
+
+use std::sync::Arc;
+
+use super::ledger::{Ledger, TicketKey};
+use super::record::{Op, RawEvent, Rec, NONE, NO_TEXT, SYSTEM};
+use super::{ActionKind, DeadlineKind, Satisfaction};
+use crate::sla::{Amount, ServiceLevels};
+use crate::time::Timestamp;
+
+/// Whether an action can move a deadline's clock.
+pub(crate) fn moves_clocks(kind: ActionKind) -> bool {
+    matches!(
+        kind,
+        ActionKind::Report
+            | ActionKind::Dispatch
+            | ActionKind::Escalate
+            | ActionKind::Handle
+            | ActionKind::Verify
+            | ActionKind::Visit
+            | ActionKind::Reopen
+            | ActionKind::Resume
+            | ActionKind::DecideExtension
+    )
+}
+
+/// The deadlines a ticket should carry under some service levels, computed from its log
+/// (see [`crate::sla`]); `NONE` where the policy sets no target or the clock has not
+/// started.
+pub(crate) fn compute(rec: &Rec, levels: &ServiceLevels, category: &str) -> [u32; 4] {
+    let Some(rule) = levels
+        .policy
+        .rule_for(category, rec.priority, rec.request_type)
+    else {
+        return [NONE; 4];
+    };
+    let cal = &levels.calendar;
+    // Clock starts, the granted extension and the pauses, from one pass over the log.
+    let (mut ack, mut handle, mut verify) = (None, None, None);
+    let mut grant: Option<(u32, u32)> = None;
+    let mut requested = NONE;
+    let mut suspended: Option<u32> = None;
+    let mut pauses: Vec<(u32, u32)> = Vec::new();
+    for e in &rec.log {
+        let restart_handle = |handle: &mut Option<u32>, grant: &mut Option<(u32, u32)>| {
+            *handle = Some(e.dt);
+            *grant = None;
+        };
+        match e.op.kind {
+            ActionKind::Dispatch | ActionKind::Escalate => {
+                ack = Some(e.dt);
+                restart_handle(&mut handle, &mut grant);
+            }
+            // `small` marks a reopening of a closed ticket (not of a rejected report).
+            ActionKind::Reopen if e.op.small != 0 => restart_handle(&mut handle, &mut grant),
+            ActionKind::Verify if e.op.small == 0 => restart_handle(&mut handle, &mut grant),
+            ActionKind::Visit if e.op.small == Satisfaction::Unsatisfied as u8 => {
+                restart_handle(&mut handle, &mut grant)
+            }
+            ActionKind::Handle => verify = Some(e.dt),
+            ActionKind::RequestExtension => requested = e.op.arg,
+            ActionKind::DecideExtension if e.op.small != 0 && requested != NONE => {
+                grant = Some((e.dt, requested));
+            }
+            ActionKind::Suspend => suspended = Some(e.dt),
+            ActionKind::Resume => {
+                if let Some(s) = suspended.take() {
+                    pauses.push((s, e.dt));
+                }
+            }
+            _ => {}
+        }
+    }
+    let time = |dt: u32| rec.time(dt);
+    let due = |kind: DeadlineKind, start: Option<u32>| -> u32 {
+        let (Some(amount), Some(start)) = (rule.targets.get(kind), start) else {
+            return NONE;
+        };
+        let (mut due, from) = match (kind, grant) {
+            (DeadlineKind::Handle, Some((at, until))) => (time(until), at),
+            _ => (amount.after(time(start), cal), start),
+        };
+        for (s, e) in pauses.iter().filter(|(s, _)| *s >= from) {
+            if time(*s) < due {
+                due = shift(amount, due, time(*s), time(*e), levels);
+            }
+        }
+        u32::try_from(due.unix_seconds() - rec.t0)
+            .ok()
+            .filter(|v| *v != NONE)
+            .unwrap_or(NONE - 1)
+    };
+    [
+        due(DeadlineKind::Acknowledge, ack),
+        due(DeadlineKind::Handle, handle),
+        due(DeadlineKind::Verify, verify),
+        due(DeadlineKind::Reply, rec.log.first().map(|e| e.dt)),
+    ]
+}
+
+fn shift(
+    amount: Amount,
+    due: Timestamp,
+    from: Timestamp,
+    to: Timestamp,
+    levels: &ServiceLevels,
+) -> Timestamp {
+    amount.shift(due, from, to, &levels.calendar)
+}
+
+impl Ledger {
+    /// The service levels deadlines are computed with, if any.
+    pub fn service_levels(&self) -> Option<&Arc<ServiceLevels>> {
+        self.levels.as_ref()
+    }
+
+    /// Attaches (or detaches) service levels. From now on every action that moves a clock
+    /// records the deadlines it changes as `set_deadline` events by `@system`. Open tickets
+    /// are brought up to date at `now` (or at their last event, if later): their deadlines are
+    /// recomputed from their logs, so the time already accrued is kept and only the budget
+    /// changes. Returns how many deadlines changed.
+    pub fn set_service_levels(
+        &mut self,
+        levels: Option<Arc<ServiceLevels>>,
+        now: Timestamp,
+    ) -> usize {
+        self.levels = levels;
+        if self.levels.is_none() {
+            return 0;
+        }
+        let mut changed = 0;
+        for i in 0..self.tickets.len() {
+            let key = TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX));
+            let at = match self.tickets.get(i) {
+                Some(r) if r.state.is_open() => {
+                    let last = r.time(r.last_dt());
+                    if now > last {
+                        now
+                    } else {
+                        last
+                    }
+                }
+                _ => continue,
+            };
+            changed += self.renew_deadlines(key, at);
+        }
+        changed
+    }
+
+    /// Recomputes a ticket's deadlines and records those that changed, at `at`.
+    pub(crate) fn renew_deadlines(&mut self, key: TicketKey, at: Timestamp) -> usize {
+        let Some(levels) = self.levels.clone() else {
+            return 0;
+        };
+        let Some(rec) = self.tickets.get(key.index()) else {
+            return 0;
+        };
+        if !rec.state.is_open() {
+            return 0;
+        }
+        let category = self
+            .taxonomy
+            .by_index(rec.category)
+            .map(|c| c.code.as_str())
+            .unwrap_or("");
+        let wanted = compute(rec, &levels, category);
+        let Ok(dt) = u32::try_from(at.unix_seconds() - rec.t0) else {
+            return 0;
+        };
+        let mut changed = 0;
+        for (kind, due) in wanted.into_iter().enumerate() {
+            let current = rec_due(self, key, kind);
+            if due == NONE || current == Some(due) {
+                continue;
+            }
+            let event = RawEvent {
+                dt,
+                actor: SYSTEM,
+                op: Op {
+                    kind: ActionKind::SetDeadline,
+                    small: u8::try_from(kind).unwrap_or(0),
+                    aux: NO_TEXT,
+                    arg: due,
+                },
+            };
+            self.commit_internal(key, event);
+            changed += 1;
+        }
+        changed
+    }
+}
+
+fn rec_due(ledger: &Ledger, key: TicketKey, kind: usize) -> Option<u32> {
+    ledger
+        .tickets
+        .get(key.index())
+        .and_then(|r| r.dues.get(kind))
+        .copied()
+}
