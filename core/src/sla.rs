@@ -4,7 +4,7 @@
 //! sign for a dispatch, to handle, to verify and to reply, each an [`Amount`] of working or
 //! calendar time. The first matching rule wins.
 //!
-//! Each deadline has a clock ([`clock_start`]): signing for and handling run from the latest
+//! Each deadline has a clock: signing for and handling run from the latest
 //! dispatch or escalation (so an escalated ticket gets fresh deadlines, renewed in working
 //! time), verification from the latest handling, the reply from the report. A deadline is
 //! the instant at which its budget has been used up, counting only working time for working
