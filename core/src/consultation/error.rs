@@ -188,6 +188,16 @@ pub enum ConsultationError {
         /// The electorate's kind.
         electorate: ElectorateKind,
     },
+    /// A tally counts more on a basis than is eligible (or a basis the electorate lacks).
+    #[error("the tally counts {counted} on {basis}, more than the {eligible} eligible")]
+    InconsistentTally {
+        /// The basis.
+        basis: Basis,
+        /// What the tally counts on it.
+        counted: String,
+        /// What is eligible on it.
+        eligible: String,
+    },
     /// The id is not on the roll the electorate was drawn from.
     #[error("{voter:?} is not on the roll")]
     UnknownVoter {
@@ -356,6 +366,7 @@ impl ConsultationError {
             ConsultationError::InvalidFraction { .. } => "consultation.invalid_fraction",
             ConsultationError::InvalidRule { .. } => "consultation.invalid_rule",
             ConsultationError::BasisUnavailable { .. } => "consultation.basis_unavailable",
+            ConsultationError::InconsistentTally { .. } => "consultation.inconsistent_tally",
             ConsultationError::UnknownVoter { .. } => "consultation.unknown_voter",
             ConsultationError::VoterNotInScope { .. } => "consultation.voter_not_in_scope",
             ConsultationError::NotEligible { .. } => "consultation.not_eligible",

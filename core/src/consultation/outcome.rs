@@ -197,14 +197,33 @@ pub(crate) fn bind(
         .collect()
 }
 
+/// What a decision needs to know about its electorate.
+pub(crate) struct Context<'a> {
+    pub(crate) kind: ElectorateKind,
+    pub(crate) scope: &'a Scope,
+    pub(crate) eligible: &'a Weights,
+    pub(crate) policy: NonVoterPolicy,
+}
+
+impl Electorate {
+    pub(crate) fn context(&self) -> Context<'_> {
+        Context {
+            kind: self.kind(),
+            scope: self.scope(),
+            eligible: self.totals(),
+            policy: self.non_voter_policy(),
+        }
+    }
+}
+
 /// The counts a rule is decided on: the tally, plus non-voters under the electorate's
 /// policy.
-pub(crate) fn effective(electorate: &Electorate, tally: &Tally) -> Tally {
-    if electorate.non_voter_policy() == NonVoterPolicy::NotCounted {
+pub(crate) fn effective(ctx: &Context<'_>, tally: &Tally) -> Tally {
+    if ctx.policy == NonVoterPolicy::NotCounted {
         return *tally;
     }
     let mut out = *tally;
-    for (basis, choice, amount) in allocations(electorate, tally) {
+    for (basis, choice, amount) in allocations(ctx, tally) {
         let w = out.of_mut(choice);
         w.set(basis, w.get(basis) + amount);
     }
@@ -212,19 +231,18 @@ pub(crate) fn effective(electorate: &Electorate, tally: &Tally) -> Tally {
 }
 
 fn allocations<'a>(
-    electorate: &'a Electorate,
+    ctx: &'a Context<'a>,
     tally: &Tally,
 ) -> impl Iterator<Item = (Basis, Choice, u64)> + 'a {
     let tally = *tally;
-    let on = electorate.non_voter_policy() == NonVoterPolicy::CountedWithMajority;
-    electorate
-        .kind()
+    let on = ctx.policy == NonVoterPolicy::CountedWithMajority;
+    ctx.kind
         .bases()
         .iter()
         .filter(move |_| on)
         .filter_map(move |basis| {
             let cast = tally.participants().get(*basis);
-            let non_voters = electorate.totals().get(*basis).saturating_sub(cast);
+            let non_voters = ctx.eligible.get(*basis).saturating_sub(cast);
             let majority = Choice::ALL
                 .into_iter()
                 .find(|c| 2 * u128::from(tally.of(*c).get(*basis)) > u128::from(cast))?;
@@ -278,19 +296,38 @@ pub(crate) fn passes(
             .all(|(_, v)| choice_of(*v) == Some(Choice::Agree))
 }
 
+/// The consents of a rule, checked against the ballots.
+pub(crate) fn consent_outcomes(
+    electorate: &Electorate,
+    consents: &[(Consent, VoterIndex)],
+    choice_of: impl Fn(VoterIndex) -> Option<Choice>,
+) -> Vec<ConsentOutcome> {
+    consents
+        .iter()
+        .map(|(consent, v)| {
+            let choice = choice_of(*v);
+            ConsentOutcome {
+                consent: consent.clone(),
+                voter: electorate.voter_id(*v).unwrap_or_default().to_owned(),
+                choice,
+                given: choice == Some(Choice::Agree),
+            }
+        })
+        .collect()
+}
+
 /// The full outcome with explanations.
 pub(crate) fn outcome(
     rule: &Rule,
-    electorate: &Electorate,
+    ctx: &Context<'_>,
     tally: &Tally,
-    consents: &[(Consent, VoterIndex)],
-    choice_of: impl Fn(VoterIndex) -> Option<Choice>,
+    consents: Vec<ConsentOutcome>,
     vote: Option<&str>,
     closed: bool,
 ) -> Outcome {
-    let kind = electorate.kind();
-    let eligible = *electorate.totals();
-    let counted = effective(electorate, tally);
+    let kind = ctx.kind;
+    let eligible = *ctx.eligible;
+    let counted = effective(ctx, tally);
     let groups: Vec<GroupOutcome> = rule
         .groups
         .iter()
@@ -311,19 +348,7 @@ pub(crate) fn outcome(
             }
         })
         .collect();
-    let consents: Vec<ConsentOutcome> = consents
-        .iter()
-        .map(|(consent, v)| {
-            let choice = choice_of(*v);
-            ConsentOutcome {
-                consent: consent.clone(),
-                voter: electorate.voter_id(*v).unwrap_or_default().to_owned(),
-                choice,
-                given: choice == Some(Choice::Agree),
-            }
-        })
-        .collect();
-    let non_voters: Vec<NonVoterAllocation> = allocations(electorate, tally)
+    let non_voters: Vec<NonVoterAllocation> = allocations(ctx, tally)
         .map(|(basis, choice, amount)| NonVoterAllocation {
             basis,
             choice,
@@ -341,7 +366,7 @@ pub(crate) fn outcome(
         rule: rule.id.clone(),
         rule_name: rule.name.clone(),
         electorate: kind,
-        scope: electorate.scope().clone(),
+        scope: ctx.scope.clone(),
         closed,
         passed,
         quorum,
@@ -352,6 +377,76 @@ pub(crate) fn outcome(
         groups,
         consents,
         explanation,
+    }
+}
+
+impl Rule {
+    /// Decides this rule from counts alone: the eligible totals and the tally of an
+    /// electorate of `kind` (e.g. paper ballots counted by hand, 纸质票统计结果), with a
+    /// non-voter policy. Refused for a rule that requires individual consents (they need
+    /// ballots), a basis the kind lacks, or a tally that exceeds the eligible totals
+    /// ([`ConsultationError::InconsistentTally`]).
+    pub fn decide_counts(
+        &self,
+        kind: ElectorateKind,
+        scope: &Scope,
+        eligible: &Weights,
+        tally: &Tally,
+        policy: NonVoterPolicy,
+    ) -> Result<Outcome, ConsultationError> {
+        self.validate()?;
+        if !self.must_agree.is_empty() {
+            return Err(ConsultationError::InvalidRule {
+                rule: self.id.clone(),
+                reason: "a rule with required consents is decided from ballots, not counts".into(),
+            });
+        }
+        if let Some(basis) = self.bases().find(|b| !kind.has(*b)) {
+            return Err(ConsultationError::BasisUnavailable {
+                rule: self.id.clone(),
+                basis,
+                electorate: kind,
+            });
+        }
+        for basis in Basis::ALL {
+            let cast = Choice::ALL
+                .iter()
+                .try_fold(0u64, |sum, c| sum.checked_add(tally.of(*c).get(basis)));
+            let available = if kind.has(basis) {
+                eligible.get(basis)
+            } else {
+                0
+            };
+            match cast {
+                Some(cast) if cast <= available => {}
+                _ => {
+                    return Err(ConsultationError::InconsistentTally {
+                        basis,
+                        counted: cast.map_or_else(
+                            || "overflow".to_owned(),
+                            |c| Quantity::on(basis, c).to_string(),
+                        ),
+                        eligible: Quantity::on(basis, available).to_string(),
+                    })
+                }
+            }
+        }
+        let ctx = Context {
+            kind,
+            scope,
+            eligible,
+            policy,
+        };
+        Ok(outcome(self, &ctx, tally, Vec::new(), None, true))
+    }
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Quantity::Area(a) => write!(f, "{a} m²"),
+            Quantity::Count(n) => write!(f, "{n}"),
+        }
     }
 }
 

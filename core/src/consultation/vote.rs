@@ -350,7 +350,7 @@ impl Vote {
 
     /// Whether the rule is satisfied now (no allocation; see [`Vote::outcome`] for why).
     pub fn passes(&self) -> bool {
-        let counted = outcome::effective(&self.electorate, &self.running);
+        let counted = outcome::effective(&self.electorate.context(), &self.running);
         outcome::passes(
             &self.spec.rule,
             self.electorate.totals(),
@@ -362,12 +362,13 @@ impl Vote {
 
     /// The outcome now: final once the vote is closed, provisional before.
     pub fn outcome(&self) -> Outcome {
+        let consents =
+            outcome::consent_outcomes(&self.electorate, &self.consents, |v| self.choice_of(v));
         outcome::outcome(
             &self.spec.rule,
-            &self.electorate,
+            &self.electorate.context(),
             &self.running,
-            &self.consents,
-            |v| self.choice_of(v),
+            consents,
             Some(&self.spec.id),
             self.is_closed(),
         )
@@ -505,8 +506,14 @@ impl Rule {
         let consents = outcome::bind(self, electorate)?;
         let tally = electorate.tally(ballots)?;
         let choice_of = |v: VoterIndex| ballots.iter().find(|b| b.voter == v).map(|b| b.choice);
+        let consents = outcome::consent_outcomes(electorate, &consents, choice_of);
         Ok(outcome::outcome(
-            self, electorate, &tally, &consents, choice_of, None, true,
+            self,
+            &electorate.context(),
+            &tally,
+            consents,
+            None,
+            true,
         ))
     }
 }
