@@ -499,6 +499,22 @@ pub struct BallotRecord {
 }
 
 impl Rule {
+    /// Whether this rule passes on a bare list of ballots: the same decision as
+    /// [`Rule::evaluate`], without building the explanation (one tally pass, no allocation
+    /// but the duplicate check's bitset).
+    pub fn passes(&self, electorate: &Electorate, ballots: &[CastBallot]) -> Result<bool> {
+        let consents = outcome::bind(self, electorate)?;
+        let tally = electorate.tally(ballots)?;
+        let counted = outcome::effective(&electorate.context(), &tally);
+        Ok(outcome::passes(
+            self,
+            electorate.totals(),
+            &counted,
+            &consents,
+            |v| ballots.iter().find(|b| b.voter == v).map(|b| b.choice),
+        ))
+    }
+
     /// Decides this rule on a bare list of ballots (treated as all the ballots: the
     /// outcome is marked closed). Refused if the rule does not fit the electorate or the
     /// ballots are invalid (see [`Electorate::tally`]).
