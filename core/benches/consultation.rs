@@ -117,6 +117,13 @@ fn bench(c: &mut Criterion) {
     }
 
     let mut g = c.benchmark_group("consultation");
+    g.bench_function(
+        "electorate of 5,000 owners (5,200 units, compound scope)",
+        |b| {
+            let scope = Scope::Compound(NodeId::new("c").unwrap());
+            b.iter(|| black_box(roll.electorate(&h, &scope).unwrap()))
+        },
+    );
     g.throughput(Throughput::Elements(4_000));
     g.bench_function("full tally of 4,000 ballots (checked)", |b| {
         b.iter(|| black_box(e.tally(black_box(&ballots)).unwrap()))

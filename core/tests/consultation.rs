@@ -2069,8 +2069,9 @@ fn exact_two_thirds_at_the_largest_scale() {
     );
 }
 
-/// A real roll of 10 million units of 10^7 m² each (about 2.5 GB and a minute in debug
-/// builds): run with `cargo test --release -- --ignored ten_million`.
+/// A real roll of 10 million units of 10^7 m² each. It needs about 6.5 GB of memory and
+/// 2.5 minutes in a release build (most of it allocating ids), so it is not part of the
+/// default run: `cargo test --release -p wangge --test consultation -- --ignored ten_million`.
 #[test]
 #[ignore]
 fn ten_million_unit_roll() {

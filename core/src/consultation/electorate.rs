@@ -1,6 +1,7 @@
 //! Rolls and electorates: who may vote, with what weight (业主名册, 居民名册).
 
 use std::fmt;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -345,6 +346,7 @@ impl OwnerRoll {
     pub fn electorate(&self, hierarchy: &Hierarchy, scope: &Scope) -> Result<Electorate> {
         let filter = Filter::resolve(hierarchy, scope)?;
         let mut b = Builder::new(ElectorateKind::Owners, scope.clone(), self.non_voters);
+        b.reserve(self.owners.len(), self.units.len());
         let mut voter_of_owner = vec![u32::MAX; self.owners.len()];
         let mut has_unit = vec![false; self.owners.len()];
         let mut building_keys: FxHashMap<&str, NodeKey> = FxHashMap::default();
@@ -845,8 +847,8 @@ pub struct Electorate {
     kind: ElectorateKind,
     scope: Scope,
     non_voters: NonVoterPolicy,
-    ids: Vec<Box<str>>,
-    index: FxHashMap<Box<str>, u32>,
+    ids: Vec<Arc<str>>,
+    index: FxHashMap<Arc<str>, u32>,
     weights: Vec<VoterWeight>,
     units: FxHashMap<Box<str>, u32>,
     excluded: FxHashMap<Box<str>, Exclusion>,
@@ -858,8 +860,8 @@ struct Builder {
     kind: ElectorateKind,
     scope: Scope,
     non_voters: NonVoterPolicy,
-    ids: Vec<Box<str>>,
-    index: FxHashMap<Box<str>, u32>,
+    ids: Vec<Arc<str>>,
+    index: FxHashMap<Arc<str>, u32>,
     weights: Vec<VoterWeight>,
     units: FxHashMap<Box<str>, u32>,
     excluded: FxHashMap<Box<str>, Exclusion>,
@@ -881,10 +883,17 @@ impl Builder {
         }
     }
 
+    fn reserve(&mut self, voters: usize, units: usize) {
+        self.ids.reserve(voters);
+        self.index.reserve(voters);
+        self.weights.reserve(voters);
+        self.units.reserve(units);
+    }
+
     fn push(&mut self, id: &str, weight: VoterWeight) -> Result<u32> {
         let ix = to_u32(self.ids.len())?;
-        let id: Box<str> = id.into();
-        self.index.insert(id.clone(), ix);
+        let id: Arc<str> = Arc::from(id);
+        self.index.insert(Arc::clone(&id), ix);
         self.ids.push(id);
         self.weights.push(weight);
         Ok(ix)
