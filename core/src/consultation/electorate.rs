@@ -124,6 +124,12 @@ pub enum NonVoterPolicy {
     /// basis. Required individual consents ([`Rule::must_agree`](super::Rule::must_agree))
     /// are never presumed: they need a ballot. The adjustment is made on every evaluation,
     /// so an outcome before closing shows what closing now would give.
+    ///
+    /// Under this policy one more ballot can end a majority (e.g. turn 2 agree / 1 oppose
+    /// into 2 / 2), after which the non-voters no longer count and counted participation
+    /// drops: participation is monotone in ballots only under [`NonVoterPolicy::NotCounted`].
+    /// For the Art. 278 presets, turning an opposing ballot into an agreeing one still never
+    /// turns a pass into a fail (tested).
     CountedWithMajority,
 }
 

@@ -716,7 +716,7 @@ fn explain(
     }
     if groups.len() > 1 {
         zh.push_str("任一组条件满足即可：");
-        en.push_str(" Any one group suffices: ");
+        en.push_str(" Any one group suffices:");
     }
     let mut group_zh = Vec::new();
     let mut group_en = Vec::new();
@@ -744,7 +744,13 @@ fn explain(
     }
     if !group_zh.is_empty() {
         let _ = write!(zh, "{}。", group_zh.join("；"));
-        let _ = write!(en, " {}.", group_en.join("; "));
+        let text = group_en.join("; ");
+        let mut chars = text.chars();
+        let capitalized: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let _ = write!(en, " {capitalized}.");
     }
     if !consents.is_empty() {
         zh.push_str("须本人同意：");
