@@ -495,7 +495,7 @@ fn basis_words(kind: ElectorateKind, basis: Basis) -> (&'static str, &'static st
             ("十八周岁以上居民人数", "residents aged 18+")
         }
         (Basis::Persons, _) => ("成员人数", "members"),
-        (Basis::Households, _) => ("户代表人数", "household representatives"),
+        (Basis::Households, _) => ("户代表", "household representatives"),
         (Basis::Representatives, ElectorateKind::Residents) => {
             ("居民小组代表人数", "elected representatives")
         }
@@ -743,8 +743,8 @@ fn explain(
         }
     }
     if !group_zh.is_empty() {
-        let _ = write!(zh, "{}。", group_zh.join("；"));
-        let text = group_en.join("; ");
+        let _ = write!(zh, "{}。", group_zh.join("；或"));
+        let text = group_en.join("; or ");
         let mut chars = text.chars();
         let capitalized: String = chars
             .next()
