@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calendar;
+pub mod consultation;
 pub mod escalation;
 pub mod hierarchy;
 mod intern;

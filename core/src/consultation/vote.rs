@@ -1,0 +1,535 @@
+//! Votes: open, cast (in person or by written proxy), close, tally (表决).
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::error::check_id;
+use super::outcome::{self, Outcome};
+use super::tally::{CastBallot, Choice, Tally, VoterIndex};
+use super::{Consent, ConsultationError, Electorate, Rule, Scope};
+use crate::time::Timestamp;
+
+type Result<T, E = ConsultationError> = std::result::Result<T, E>;
+
+/// What it takes to open a vote: an agenda item, a rule, and its time window.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VoteSpec {
+    /// The vote id.
+    pub id: String,
+    /// The agenda item voted on (议题), e.g. "2单元加装电梯".
+    pub agenda: String,
+    /// The decision rule.
+    pub rule: Rule,
+    /// When ballots may first be cast.
+    pub opens_at: Timestamp,
+    /// The closing time: a ballot dated later is refused.
+    pub closes_at: Timestamp,
+}
+
+/// A ballot as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ballot {
+    /// The voter (see [`Electorate::voter_id`]).
+    pub voter: VoterIndex,
+    /// The choice.
+    pub choice: Choice,
+    /// When it was cast.
+    pub at: Timestamp,
+    /// The proxy who cast it under a written proxy (委托书), if not the voter in person.
+    pub proxy: Option<String>,
+}
+
+/// A written proxy (委托书): the principal authorizes the proxy to vote for them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProxyAuthorization {
+    /// The voter who authorizes.
+    pub principal: String,
+    /// Who may vote for them (anyone: another owner, a relative, …).
+    pub proxy: String,
+}
+
+/// A vote (表决): an agenda item decided by a rule over an electorate.
+///
+/// Every mutation is checked and a refused one changes nothing. Times are passed in: the
+/// library never reads the clock. The running tally is updated per ballot in O(1);
+/// [`Vote::recount`] recomputes it from the ballots.
+///
+/// ```
+/// use std::sync::Arc;
+/// use wangge::consultation::{Choice, Electorate, Member, Rule, Vote, VoteSpec, Basis};
+///
+/// let members = Electorate::members(["li", "wang", "zhao"].map(Member::new))?;
+/// let at = |t: &str| t.parse().unwrap();
+/// let mut vote = Vote::open(Arc::new(members), VoteSpec {
+///     id: "hall-2024-07".into(),
+///     agenda: "景观桥桥面改为大理石".into(),
+///     rule: Rule::consensus_of_attendees(Basis::Persons),
+///     opens_at: at("2024-07-06T09:00:00+08:00"),
+///     closes_at: at("2024-07-06T11:00:00+08:00"),
+/// })?;
+/// vote.cast("li", Choice::Agree, at("2024-07-06T10:00:00+08:00"))?;
+/// vote.cast("wang", Choice::Abstain, at("2024-07-06T10:01:00+08:00"))?;
+/// assert!(vote.cast("li", Choice::Oppose, at("2024-07-06T10:02:00+08:00")).is_err());
+/// vote.close(at("2024-07-06T11:00:00+08:00"))?;
+/// let outcome = vote.outcome();
+/// assert!(outcome.passed); // nobody attending opposed
+/// assert_eq!(vote.tally(), &vote.recount());
+/// # Ok::<(), wangge::consultation::ConsultationError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Vote {
+    spec: VoteSpec,
+    electorate: Arc<Electorate>,
+    consents: Vec<(Consent, VoterIndex)>,
+    closed_at: Option<Timestamp>,
+    proxies: Vec<ProxyAuthorization>,
+    proxy_of: FxHashMap<u32, usize>,
+    ballots: Vec<Ballot>,
+    compact: Vec<CastBallot>,
+    /// Per voter: 0 if no ballot, else the ballot's position + 1.
+    ballot_of: Vec<u32>,
+    latest: Option<Timestamp>,
+    running: Tally,
+}
+
+impl Vote {
+    /// Opens a vote. Refused if the id is invalid, the closing time is not after the
+    /// opening time, or the rule is invalid for this electorate (a basis it lacks, a
+    /// required consent outside the scope).
+    pub fn open(electorate: Arc<Electorate>, spec: VoteSpec) -> Result<Vote> {
+        check_id("vote", &spec.id)?;
+        if spec.closes_at <= spec.opens_at {
+            return Err(ConsultationError::InvalidClosingTime {
+                vote: spec.id,
+                opens_at: spec.opens_at,
+                closes_at: spec.closes_at,
+            });
+        }
+        let consents = outcome::bind(&spec.rule, &electorate)?;
+        let n = electorate.len();
+        Ok(Vote {
+            spec,
+            electorate,
+            consents,
+            closed_at: None,
+            proxies: Vec::new(),
+            proxy_of: FxHashMap::default(),
+            ballots: Vec::new(),
+            compact: Vec::new(),
+            ballot_of: vec![0; n],
+            latest: None,
+            running: Tally::default(),
+        })
+    }
+
+    /// The vote id.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The agenda item.
+    pub fn agenda(&self) -> &str {
+        &self.spec.agenda
+    }
+
+    /// The rule.
+    pub fn rule(&self) -> &Rule {
+        &self.spec.rule
+    }
+
+    /// The electorate.
+    pub fn electorate(&self) -> &Electorate {
+        &self.electorate
+    }
+
+    /// The opening time.
+    pub fn opens_at(&self) -> Timestamp {
+        self.spec.opens_at
+    }
+
+    /// The closing time.
+    pub fn closes_at(&self) -> Timestamp {
+        self.spec.closes_at
+    }
+
+    /// When the vote was closed, if it was.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        self.closed_at
+    }
+
+    /// Whether the vote is closed.
+    pub fn is_closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+
+    fn check_open(&self) -> Result<()> {
+        match self.closed_at {
+            Some(closed_at) => Err(ConsultationError::VoteClosed {
+                vote: self.spec.id.clone(),
+                closed_at,
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Registers a written proxy (委托书) from an eligible voter. Refused when closed, for a
+    /// principal who is not eligible, for an invalid proxy id, or when the principal has
+    /// already authorized someone.
+    pub fn register_proxy(&mut self, principal: &str, proxy: &str) -> Result<()> {
+        self.check_open()?;
+        let voter = self.electorate.voter(principal)?;
+        check_id("proxy", proxy)?;
+        if let Some(existing) = self
+            .proxy_of
+            .get(&voter.raw())
+            .and_then(|i| self.proxies.get(*i))
+        {
+            return Err(ConsultationError::DuplicateProxy {
+                vote: self.spec.id.clone(),
+                principal: principal.to_owned(),
+                existing: existing.proxy.clone(),
+            });
+        }
+        self.proxy_of.insert(voter.raw(), self.proxies.len());
+        self.proxies.push(ProxyAuthorization {
+            principal: principal.to_owned(),
+            proxy: proxy.to_owned(),
+        });
+        Ok(())
+    }
+
+    /// The written proxies registered, in order.
+    pub fn proxies(&self) -> &[ProxyAuthorization] {
+        &self.proxies
+    }
+
+    /// Casts a ballot in person. Refused when the vote is closed, the voter is unknown, out
+    /// of scope or not eligible, the time is outside the vote's window, or the voter has
+    /// already voted.
+    pub fn cast(&mut self, voter: &str, choice: Choice, at: Timestamp) -> Result<()> {
+        self.check_open()?;
+        let v = self.electorate.voter(voter)?;
+        self.record(v, voter, choice, at, None)
+    }
+
+    /// Casts a ballot for `principal` by the proxy they authorized in writing. Refused as
+    /// [`Vote::cast`], and with [`ConsultationError::ProxyNotAuthorized`] when no written
+    /// proxy from `principal` to `proxy` is registered.
+    pub fn cast_by_proxy(
+        &mut self,
+        proxy: &str,
+        principal: &str,
+        choice: Choice,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.check_open()?;
+        let v = self.electorate.voter(principal)?;
+        let authorized = self
+            .proxy_of
+            .get(&v.raw())
+            .and_then(|i| self.proxies.get(*i))
+            .is_some_and(|p| p.proxy == proxy);
+        if !authorized {
+            return Err(ConsultationError::ProxyNotAuthorized {
+                vote: self.spec.id.clone(),
+                proxy: proxy.to_owned(),
+                principal: principal.to_owned(),
+            });
+        }
+        self.record(v, principal, choice, at, Some(proxy))
+    }
+
+    fn record(
+        &mut self,
+        v: VoterIndex,
+        voter: &str,
+        choice: Choice,
+        at: Timestamp,
+        proxy: Option<&str>,
+    ) -> Result<()> {
+        if at < self.spec.opens_at {
+            return Err(ConsultationError::BallotBeforeOpening {
+                vote: self.spec.id.clone(),
+                voter: voter.to_owned(),
+                at,
+                opens_at: self.spec.opens_at,
+            });
+        }
+        if at > self.spec.closes_at {
+            return Err(ConsultationError::BallotAfterClosing {
+                vote: self.spec.id.clone(),
+                voter: voter.to_owned(),
+                at,
+                closes_at: self.spec.closes_at,
+            });
+        }
+        let weight = self
+            .electorate
+            .weight(v)
+            .ok_or_else(|| ConsultationError::UnknownVoter {
+                voter: voter.to_owned(),
+            })?;
+        let position = u32::try_from(self.ballots.len() + 1).map_err(|_| {
+            ConsultationError::CapacityExceeded {
+                limit: u64::from(u32::MAX),
+            }
+        })?;
+        let slot =
+            self.ballot_of
+                .get_mut(v.index())
+                .ok_or_else(|| ConsultationError::UnknownVoter {
+                    voter: voter.to_owned(),
+                })?;
+        if *slot != 0 {
+            let first_at = self.ballots.get(*slot as usize - 1).map(|b| b.at);
+            return Err(ConsultationError::DuplicateBallot {
+                vote: Some(self.spec.id.clone()),
+                voter: voter.to_owned(),
+                first_at,
+            });
+        }
+        *slot = position;
+        self.ballots.push(Ballot {
+            voter: v,
+            choice,
+            at,
+            proxy: proxy.map(str::to_owned),
+        });
+        self.compact.push(CastBallot { voter: v, choice });
+        self.running.add(choice, weight);
+        self.latest = Some(self.latest.map_or(at, |l| l.max(at)));
+        Ok(())
+    }
+
+    /// Closes the vote at `at` (possibly before the closing time, e.g. once everyone has
+    /// voted). Refused if already closed, or if `at` is before the opening or before the
+    /// latest ballot.
+    pub fn close(&mut self, at: Timestamp) -> Result<()> {
+        self.check_open()?;
+        if at < self.spec.opens_at || self.latest.is_some_and(|l| at < l) {
+            return Err(ConsultationError::InvalidClosingTime {
+                vote: self.spec.id.clone(),
+                opens_at: self.spec.opens_at,
+                closes_at: at,
+            });
+        }
+        self.closed_at = Some(at);
+        Ok(())
+    }
+
+    /// The running tally, updated in O(1) per ballot.
+    pub fn tally(&self) -> &Tally {
+        &self.running
+    }
+
+    /// The full tally recomputed from the ballots (equal to [`Vote::tally`]).
+    pub fn recount(&self) -> Tally {
+        self.electorate.tally_trusted(&self.compact)
+    }
+
+    /// The ballots in the order cast.
+    pub fn ballots(&self) -> &[Ballot] {
+        &self.ballots
+    }
+
+    /// The ballots in compact form, for [`Electorate::tally`].
+    pub fn cast_ballots(&self) -> &[CastBallot] {
+        &self.compact
+    }
+
+    /// A voter's choice, if they voted.
+    pub fn choice_of(&self, voter: VoterIndex) -> Option<Choice> {
+        let slot = *self.ballot_of.get(voter.index())?;
+        let position = (slot as usize).checked_sub(1)?;
+        self.ballots.get(position).map(|b| b.choice)
+    }
+
+    /// Whether the rule is satisfied now (no allocation; see [`Vote::outcome`] for why).
+    pub fn passes(&self) -> bool {
+        let counted = outcome::effective(&self.electorate.context(), &self.running);
+        outcome::passes(
+            &self.spec.rule,
+            self.electorate.totals(),
+            &counted,
+            &self.consents,
+            |v| self.choice_of(v),
+        )
+    }
+
+    /// The outcome now: final once the vote is closed, provisional before.
+    pub fn outcome(&self) -> Outcome {
+        let consents =
+            outcome::consent_outcomes(&self.electorate, &self.consents, |v| self.choice_of(v));
+        outcome::outcome(
+            &self.spec.rule,
+            &self.electorate.context(),
+            &self.running,
+            consents,
+            Some(&self.spec.id),
+            self.is_closed(),
+        )
+    }
+
+    /// The vote as a record (to store it, and to [`Vote::replay`] it later).
+    pub fn to_record(&self) -> VoteRecord {
+        VoteRecord {
+            format: VOTE_FORMAT.to_owned(),
+            version: 1,
+            id: self.spec.id.clone(),
+            agenda: self.spec.agenda.clone(),
+            rule: self.spec.rule.clone(),
+            scope: self.electorate.scope().clone(),
+            opens_at: self.spec.opens_at,
+            closes_at: self.spec.closes_at,
+            closed_at: self.closed_at,
+            proxies: self.proxies.clone(),
+            ballots: self
+                .ballots
+                .iter()
+                .map(|b| BallotRecord {
+                    voter: self
+                        .electorate
+                        .voter_id(b.voter)
+                        .unwrap_or_default()
+                        .to_owned(),
+                    choice: b.choice,
+                    at: b.at,
+                    proxy: b.proxy.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Rebuilds a vote from its record over an electorate of the same scope, re-checking
+    /// every proxy and ballot.
+    pub fn replay(electorate: Arc<Electorate>, record: &VoteRecord) -> Result<Vote> {
+        if record.format != VOTE_FORMAT || record.version != 1 {
+            return Err(ConsultationError::UnsupportedFormat {
+                expected: VOTE_FORMAT,
+                format: record.format.clone(),
+                version: record.version,
+            });
+        }
+        if electorate.scope() != &record.scope {
+            return Err(ConsultationError::Malformed {
+                message: format!(
+                    "the vote record is over {}, the electorate over {}",
+                    record.scope,
+                    electorate.scope()
+                ),
+            });
+        }
+        let mut vote = Vote::open(
+            electorate,
+            VoteSpec {
+                id: record.id.clone(),
+                agenda: record.agenda.clone(),
+                rule: record.rule.clone(),
+                opens_at: record.opens_at,
+                closes_at: record.closes_at,
+            },
+        )?;
+        for p in &record.proxies {
+            vote.register_proxy(&p.principal, &p.proxy)?;
+        }
+        for b in &record.ballots {
+            match &b.proxy {
+                Some(proxy) => vote.cast_by_proxy(proxy, &b.voter, b.choice, b.at)?,
+                None => vote.cast(&b.voter, b.choice, b.at)?,
+            }
+        }
+        if let Some(at) = record.closed_at {
+            vote.close(at)?;
+        }
+        Ok(vote)
+    }
+}
+
+/// The `format` field of a vote record.
+pub const VOTE_FORMAT: &str = "wangge.consultation.vote";
+
+/// A vote as a document: its spec, scope, proxies and ballots by voter id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VoteRecord {
+    /// Always `"wangge.consultation.vote"`.
+    pub format: String,
+    /// Always 1.
+    pub version: u32,
+    /// The vote id.
+    pub id: String,
+    /// The agenda item.
+    pub agenda: String,
+    /// The rule.
+    pub rule: Rule,
+    /// The scope of the electorate.
+    pub scope: Scope,
+    /// Opening time.
+    pub opens_at: Timestamp,
+    /// Closing time.
+    pub closes_at: Timestamp,
+    /// When it was closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<Timestamp>,
+    /// Written proxies.
+    #[serde(default)]
+    pub proxies: Vec<ProxyAuthorization>,
+    /// Ballots in the order cast.
+    #[serde(default)]
+    pub ballots: Vec<BallotRecord>,
+}
+
+/// A ballot in a [`VoteRecord`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BallotRecord {
+    /// The voter id.
+    pub voter: String,
+    /// The choice.
+    pub choice: Choice,
+    /// When.
+    pub at: Timestamp,
+    /// The proxy, if cast by written proxy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+}
+
+impl Rule {
+    /// Whether this rule passes on a bare list of ballots: the same decision as
+    /// [`Rule::evaluate`], without building the explanation (one tally pass, no allocation
+    /// but the duplicate check's bitset).
+    pub fn passes(&self, electorate: &Electorate, ballots: &[CastBallot]) -> Result<bool> {
+        let consents = outcome::bind(self, electorate)?;
+        let tally = electorate.tally(ballots)?;
+        let counted = outcome::effective(&electorate.context(), &tally);
+        Ok(outcome::passes(
+            self,
+            electorate.totals(),
+            &counted,
+            &consents,
+            |v| ballots.iter().find(|b| b.voter == v).map(|b| b.choice),
+        ))
+    }
+
+    /// Decides this rule on a bare list of ballots (treated as all the ballots: the
+    /// outcome is marked closed). Refused if the rule does not fit the electorate or the
+    /// ballots are invalid (see [`Electorate::tally`]).
+    pub fn evaluate(&self, electorate: &Electorate, ballots: &[CastBallot]) -> Result<Outcome> {
+        let consents = outcome::bind(self, electorate)?;
+        let tally = electorate.tally(ballots)?;
+        let choice_of = |v: VoterIndex| ballots.iter().find(|b| b.voter == v).map(|b| b.choice);
+        let consents = outcome::consent_outcomes(electorate, &consents, choice_of);
+        Ok(outcome::outcome(
+            self,
+            &electorate.context(),
+            &tally,
+            consents,
+            None,
+            true,
+        ))
+    }
+}
