@@ -270,7 +270,7 @@ impl ForumRecords {
         period: Option<Period>,
     ) -> impl Iterator<Item = &'a Session> + 'a {
         self.sessions.iter().filter(move |s| {
-            forum.map_or(true, |f| s.forum == f) && period.map_or(true, |p| p.contains(s.date))
+            forum.is_none_or(|f| s.forum == f) && period.is_none_or(|p| p.contains(s.date))
         })
     }
 
