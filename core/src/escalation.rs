@@ -406,12 +406,73 @@ pub struct Decision {
     pub effect: Effect,
 }
 
+/// Why a rule fires; rendered into a reason only for the firings that are kept.
+#[derive(Debug, Clone)]
+enum Why {
+    Missed(DeadlineKind, Timestamp),
+    Approaching(DeadlineKind, Timestamp),
+    SummonsLate {
+        department: NodeKey,
+        by: Timestamp,
+        signing: bool,
+    },
+    Refusal(Timestamp),
+    Unsatisfied(Timestamp),
+    Returns(u32),
+    Crosses {
+        grids: usize,
+        departments: usize,
+    },
+    Repeats {
+        same: usize,
+        within_days: u32,
+        per: NodeKind,
+    },
+}
+
+impl Why {
+    fn render(&self, h: &Hierarchy) -> String {
+        match self {
+            Why::Missed(kind, due) => format!("{} {due} 已超时 / missed", deadline_label(*kind)),
+            Why::Approaching(kind, due) => {
+                format!("{} {due} 即将到期 / falls due soon", deadline_label(*kind))
+            }
+            Why::SummonsLate {
+                department,
+                by,
+                signing,
+            } => {
+                let d = h.id(*department).map(NodeId::as_str).unwrap_or("?");
+                if *signing {
+                    format!("{d} 未在 {by} 前报到 / did not sign for the whistle by {by}")
+                } else {
+                    format!("{d} 未在 {by} 前报告 / did not report its part by {by}")
+                }
+            }
+            Why::Refusal(t) => format!("{t} 记录责任方拒不履行 / a responsible party refused"),
+            Why::Unsatisfied(t) => format!("{t} 回访不满意 / unsatisfied at the return visit"),
+            Why::Returns(n) => format!("退单 {n} 次 / returned {n} times"),
+            Why::Crosses { grids, departments } => format!(
+                "涉及 {grids} 个网格、{departments} 个部门 / touches {grids} grids and {departments} departments"
+            ),
+            Why::Repeats {
+                same,
+                within_days,
+                per,
+            } => format!(
+                "{same} 件同类诉求 {within_days} 天内来自同一{} / {same} tickets of this category from the same {per} within {within_days} days",
+                per.chinese()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 struct Firing {
-    key: TicketKey,
     rule: usize,
     breach: Timestamp,
     subject: Option<NodeKey>,
-    reason: String,
+    why: Why,
 }
 
 fn deadline_label(kind: DeadlineKind) -> &'static str {
@@ -457,6 +518,17 @@ pub fn escalation_target(
     Some(target)
 }
 
+struct Context<'a> {
+    now: Timestamp,
+    policy: &'a EscalationPolicy,
+    calendar: &'a Calendar,
+    horizon: Timestamp,
+    /// Whether some rule reacts to what other rules do (a warning on a renewed deadline,
+    /// a boundary crossed by a whistle): then decisions are checked on a copy of the ticket
+    /// and evaluated again there.
+    reactive: bool,
+}
+
 /// Evaluates a policy over a ledger at `now` and returns the decisions, in a deterministic
 /// order (by ticket, then rule, then breach). The ledger is not changed; apply the
 /// decisions with [`apply`]. Working-time amounts are counted in `calendar`.
@@ -464,9 +536,13 @@ pub fn escalation_target(
 /// The hierarchy is the ledger's own ([`Ledger::hierarchy`]), so tickets and units can never
 /// be mismatched. Candidates come from the ledger's deadline index (up to the farthest
 /// warning horizon), its summons deadlines, its attention set and its recent reports, so a
-/// sweep touches what is due rather than every ticket. Each ticket's decisions are checked on
-/// a copy of the ticket and evaluated again there until nothing new fires (an escalation
-/// renews a deadline that may already call for a warning), so that evaluating again at the
+/// sweep touches what is due rather than every ticket. Deadline entries that no rule can act
+/// on any more get a `recheck` decision that moves them out of the index (or to the next
+/// rule's threshold), so later sweeps do not visit them again.
+///
+/// When a rule reacts to what others do (a warning on a deadline an escalation renews, a
+/// boundary crossed by a whistle), each ticket's decisions are checked on a copy of the
+/// ticket and evaluated again there until nothing new fires, so that evaluating again at the
 /// same instant after applying them yields nothing.
 pub fn evaluate(
     now: Timestamp,
@@ -475,6 +551,7 @@ pub fn evaluate(
     calendar: &Calendar,
 ) -> Vec<Decision> {
     let rules = &policy.rules;
+    let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
     let ctx = Context {
         now,
         policy,
@@ -486,19 +563,29 @@ pub fn evaluate(
                 _ => None,
             })
             .fold(now, |a, b| a.max(b)),
+        reactive: has(|t| {
+            matches!(
+                t,
+                Trigger::DeadlineApproaching { .. } | Trigger::CrossesBoundaries { .. }
+            )
+        }),
     };
-    let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
-    let mut candidates: Vec<TicketKey> = Vec::new();
+    // Candidates, each with the deadline kinds found due in the index (a bit per kind).
+    let mut candidates: Vec<(TicketKey, u8)> = Vec::new();
     if has(|t| {
         matches!(
             t,
             Trigger::DeadlineMissed { .. } | Trigger::DeadlineApproaching { .. }
         )
     }) {
-        candidates.extend(ledger.due_until(ctx.horizon).map(|(_, k, _)| k));
+        candidates.extend(
+            ledger
+                .due_until(ctx.horizon)
+                .map(|(_, k, kind)| (k, 1u8 << (kind as u8))),
+        );
     }
     if has(|t| matches!(t, Trigger::SummonsLate)) {
-        candidates.extend(ledger.summons_due_until(now).map(|(_, k)| k));
+        candidates.extend(ledger.summons_due_until(now).map(|(_, k)| (k, 0)));
     }
     if has(|t| {
         matches!(
@@ -509,38 +596,38 @@ pub fn evaluate(
                 | Trigger::CrossesBoundaries { .. }
         )
     }) {
-        candidates.extend(ledger.needing_attention());
+        candidates.extend(ledger.needing_attention().map(|k| (k, 0)));
     }
     let mut repeats = repeated_complaints(ledger, &ctx);
-    candidates.extend(repeats.iter().map(|f| f.key));
-    candidates.sort_unstable();
-    candidates.dedup();
-    repeats.sort_by_key(|f| f.key);
+    candidates.extend(repeats.iter().map(|(k, _)| (*k, 0)));
+    candidates.sort_unstable_by_key(|(k, _)| *k);
+    candidates.dedup_by(|a, b| {
+        if a.0 == b.0 {
+            b.1 |= a.1;
+            true
+        } else {
+            false
+        }
+    });
+    repeats.sort_by_key(|(k, _)| *k);
 
     let mut decisions = Vec::new();
-    for key in candidates {
+    for (key, kinds) in candidates {
         let Some(v) = ledger.view(key) else { continue };
         let mut firings = detect(ledger, &v, &ctx);
-        firings.extend(repeats.iter().filter(|f| f.key == key).map(|f| Firing {
-            key: f.key,
-            rule: f.rule,
-            breach: f.breach,
-            subject: f.subject,
-            reason: f.reason.clone(),
-        }));
+        firings.extend(
+            repeats
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, f)| f.clone()),
+        );
         settle(ledger, &v, &ctx, &mut firings);
-        if !firings.is_empty() {
-            decide_ticket(ledger, &ctx, key, firings, &mut decisions);
+        let rechecks = rechecks(&v, &ctx, kinds, &firings);
+        if !firings.is_empty() || !rechecks.is_empty() {
+            decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions);
         }
     }
     decisions
-}
-
-struct Context<'a> {
-    now: Timestamp,
-    policy: &'a EscalationPolicy,
-    calendar: &'a Calendar,
-    horizon: Timestamp,
 }
 
 /// Drops firings already recorded on the ticket, and orders and dedups the rest.
@@ -557,11 +644,62 @@ fn settle(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>, firings: &mut 
     firings.dedup_by(|a, b| (a.rule, a.breach, a.subject) == (b.rule, b.breach, b.subject));
 }
 
+/// For each deadline found in the index: when the engine next needs to look at it. `None`
+/// inside means never again for its current due instant.
+fn rechecks(
+    v: &TicketView<'_>,
+    ctx: &Context<'_>,
+    kinds: u8,
+    firings: &[Firing],
+) -> Vec<(DeadlineKind, Option<Timestamp>)> {
+    let mut out = Vec::new();
+    for kind in DeadlineKind::ALL.iter().copied() {
+        if kinds & (1 << (kind as u8)) == 0 {
+            continue;
+        }
+        let Some(due) = v.deadline(kind) else {
+            continue;
+        };
+        let mut next: Option<Timestamp> = None;
+        let mut stay = false;
+        if kind.runs_in(v.state()) {
+            for (ri, rule) in ctx.policy.rules.iter().enumerate() {
+                if !rule_applies(rule, v.category()) {
+                    continue;
+                }
+                let fired = || {
+                    firings.iter().any(|f| f.rule == ri && f.breach == due)
+                        || v.has_fired(&rule.name, due, None)
+                };
+                match &rule.when {
+                    Trigger::DeadlineMissed { deadline, grace } if *deadline == kind => {
+                        if !fired() {
+                            let at = grace
+                                .map_or(due, |g| g.after(due, ctx.calendar))
+                                .plus_seconds(1);
+                            next = Some(next.map_or(at, |n| n.min(at)));
+                        }
+                    }
+                    Trigger::DeadlineApproaching { deadline, .. } if *deadline == kind => {
+                        if ctx.now <= due && !fired() {
+                            stay = true;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !stay && next != Some(due) {
+            out.push((kind, next));
+        }
+    }
+    out
+}
+
 /// Every per-ticket trigger that holds now (repeated complaints aside).
 fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing> {
     let h = &**ledger.hierarchy();
     let (now, cal) = (ctx.now, ctx.calendar);
-    let key = v.key();
     let mut out = Vec::new();
     if !v.state().is_open() {
         return out;
@@ -571,13 +709,12 @@ fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing>
         if !rule_applies(rule, v.category()) {
             continue;
         }
-        let mut fire = |breach: Timestamp, subject: Option<NodeKey>, reason: String| {
+        let mut fire = |breach: Timestamp, subject: Option<NodeKey>, why: Why| {
             out.push(Firing {
-                key,
                 rule: ri,
                 breach,
                 subject,
-                reason,
+                why,
             })
         };
         match &rule.when {
@@ -590,11 +727,7 @@ fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing>
                 };
                 let threshold = grace.map_or(due, |g| g.after(due, cal));
                 if now > threshold {
-                    fire(
-                        due,
-                        None,
-                        format!("{} {due} 已超时 / missed", deadline_label(*deadline)),
-                    );
+                    fire(due, None, Why::Missed(*deadline, due));
                 }
             }
             Trigger::DeadlineApproaching { deadline, before } => {
@@ -605,14 +738,7 @@ fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing>
                     continue;
                 };
                 if now <= due && before.after(now, cal) >= due {
-                    fire(
-                        due,
-                        None,
-                        format!(
-                            "{} {due} 即将到期 / falls due soon",
-                            deadline_label(*deadline)
-                        ),
-                    );
+                    fire(due, None, Why::Approaching(*deadline, due));
                 }
             }
             Trigger::SummonsLate => {
@@ -622,26 +748,29 @@ fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing>
                         continue;
                     }
                     let late = match (s.signed_at, s.sign_by, s.report_by) {
-                        (None, Some(by), _) if now > by => Some((by, "报到 sign for the whistle")),
-                        (_, _, Some(by)) if now > by => Some((by, "报告 report its part")),
+                        (None, Some(by), _) if now > by => Some((by, true)),
+                        (_, _, Some(by)) if now > by => Some((by, false)),
                         _ => None,
                     };
-                    if let Some((breach, what)) = late {
+                    if let (Some((by, signing)), Some(department)) =
+                        (late, h.key_ever(s.department.as_str()))
+                    {
                         fire(
-                            breach,
-                            h.key_ever(s.department.as_str()),
-                            format!(
-                                "{} 未在 {breach} 前{what} / missed the deadline {breach}",
-                                s.department
-                            ),
+                            by,
+                            Some(department),
+                            Why::SummonsLate {
+                                department,
+                                by,
+                                signing,
+                            },
                         );
                     }
                 }
             }
             Trigger::RepeatedComplaints { .. } => {}
             other => {
-                if let Some((breach, reason)) = event_trigger(h, v, other) {
-                    fire(breach, None, reason);
+                if let Some((breach, why)) = event_trigger(h, v, other) {
+                    fire(breach, None, why);
                 }
             }
         }
@@ -650,7 +779,7 @@ fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing>
 }
 
 /// Firings of repeated-complaint rules among the tickets reported within their windows.
-fn repeated_complaints(ledger: &Ledger, ctx: &Context<'_>) -> Vec<Firing> {
+fn repeated_complaints(ledger: &Ledger, ctx: &Context<'_>) -> Vec<(TicketKey, Firing)> {
     let h = &**ledger.hierarchy();
     let mut out = Vec::new();
     for (ri, rule) in ctx.policy.rules.iter().enumerate() {
@@ -689,74 +818,58 @@ fn repeated_complaints(ledger: &Ledger, ctx: &Context<'_>) -> Vec<Firing> {
                 })
                 .count();
             if same >= count as usize {
-                out.push(Firing {
+                out.push((
                     key,
-                    rule: ri,
-                    breach: v.reported_at(),
-                    subject: None,
-                    reason: format!(
-                        "{same} 件同类诉求 {within_days} 天内来自同一{} / {same} tickets of this category from the same {} within {within_days} days",
-                        kind.chinese(),
-                        kind
-                    ),
-                });
+                    Firing {
+                        rule: ri,
+                        breach: v.reported_at(),
+                        subject: None,
+                        why: Why::Repeats {
+                            same,
+                            within_days,
+                            per: kind,
+                        },
+                    },
+                ));
             }
         }
     }
     out
 }
 
-fn event_trigger(
-    h: &Hierarchy,
-    v: &TicketView<'_>,
-    trigger: &Trigger,
-) -> Option<(Timestamp, String)> {
+fn event_trigger(h: &Hierarchy, v: &TicketView<'_>, trigger: &Trigger) -> Option<(Timestamp, Why)> {
     match trigger {
-        Trigger::Refusal => v.last_time_of(ActionKind::RecordRefusal).map(|t| {
-            (
-                t,
-                format!("{t} 记录责任方拒不履行 / a responsible party refused"),
-            )
-        }),
-        Trigger::Unsatisfied => v.last_unsatisfied_visit().map(|t| {
-            (
-                t,
-                format!("{t} 回访不满意 / unsatisfied at the return visit"),
-            )
-        }),
+        Trigger::Refusal => v
+            .last_time_of(ActionKind::RecordRefusal)
+            .map(|t| (t, Why::Refusal(t))),
+        Trigger::Unsatisfied => v.last_unsatisfied_visit().map(|t| (t, Why::Unsatisfied(t))),
         Trigger::Returns { at_least } => {
             let n = usize::try_from(*at_least).unwrap_or(usize::MAX).max(1);
-            v.times_of(ActionKind::Return).nth(n - 1).map(|t| {
-                (
-                    t,
-                    format!("退单 {} 次 / returned {} times", v.returns(), v.returns()),
-                )
-            })
+            v.times_of(ActionKind::Return)
+                .nth(n - 1)
+                .map(|t| (t, Why::Returns(v.returns())))
         }
         Trigger::CrossesBoundaries { grids, departments } => {
             let mut seen_grids: Vec<NodeKey> = Vec::new();
             let mut seen_depts: Vec<NodeKey> = Vec::new();
             for k in v.assignees().chain(v.summoned()) {
-                match h.kind_of(k) {
-                    Some(NodeKind::Department) => {
-                        if !seen_depts.contains(&k) {
-                            seen_depts.push(k);
-                        }
+                if h.kind_of(k) == Some(NodeKind::Department) {
+                    if !seen_depts.contains(&k) {
+                        seen_depts.push(k);
                     }
-                    _ => {
-                        let grid = if h.kind_of(k) == Some(NodeKind::Grid) {
-                            Some(k)
-                        } else {
-                            h.acts_for(k)
-                                .iter()
-                                .find(|u| h.kind_of(**u) == Some(NodeKind::Grid))
-                                .copied()
-                        };
-                        if let Some(g) = grid {
-                            if !seen_grids.contains(&g) {
-                                seen_grids.push(g);
-                            }
-                        }
+                    continue;
+                }
+                let grid = if h.kind_of(k) == Some(NodeKind::Grid) {
+                    Some(k)
+                } else {
+                    h.acts_for(k)
+                        .iter()
+                        .find(|u| h.kind_of(**u) == Some(NodeKind::Grid))
+                        .copied()
+                };
+                if let Some(g) = grid {
+                    if !seen_grids.contains(&g) {
+                        seen_grids.push(g);
                     }
                 }
             }
@@ -775,17 +888,29 @@ fn event_trigger(
                 .unwrap_or_else(|| v.reported_at());
                 (
                     t,
-                    format!(
-                        "涉及 {} 个网格、{} 个部门 / touches {} grids and {} departments",
-                        seen_grids.len(),
-                        seen_depts.len(),
-                        seen_grids.len(),
-                        seen_depts.len()
-                    ),
+                    Why::Crosses {
+                        grids: seen_grids.len(),
+                        departments: seen_depts.len(),
+                    },
                 )
             })
         }
         _ => None,
+    }
+}
+
+/// The running state of one ticket's responses within a sweep.
+struct GroupState {
+    home: NodeKey,
+    summoned: Vec<NodeKey>,
+}
+
+impl GroupState {
+    fn of(v: &TicketView<'_>) -> GroupState {
+        GroupState {
+            home: v.responsible_unit(),
+            summoned: v.outstanding_summons().collect(),
+        }
     }
 }
 
@@ -794,18 +919,92 @@ fn decide_ticket(
     ctx: &Context<'_>,
     key: TicketKey,
     mut firings: Vec<Firing>,
+    rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
     out: &mut Vec<Decision>,
 ) {
     let h = &**ledger.hierarchy();
-    let Some(ticket) = ledger.view(key).map(|v| v.id().clone()) else {
+    let Some(v) = ledger.view(key) else { return };
+    let ticket = v.id().clone();
+    let decision =
+        |rule: &str, trigger: &str, f: Option<&Firing>, reason: String, effect| Decision {
+            ticket: ticket.clone(),
+            rule: rule.to_owned(),
+            trigger: trigger.to_owned(),
+            breach: f.map_or(ctx.now, |f| f.breach),
+            subject: f.and_then(|f| f.subject).and_then(|k| h.id(k)).cloned(),
+            reason,
+            effect,
+        };
+    // Index bookkeeping first: it refers to the deadlines as they stand now.
+    for (deadline, at) in &rechecks {
+        let reason = match at {
+            Some(t) => format!(
+                "{} 复查于 {t} / look again at {t}",
+                deadline_label(*deadline)
+            ),
+            None => format!(
+                "{} 无待触发规则 / no rule left to fire",
+                deadline_label(*deadline)
+            ),
+        };
+        out.push(decision(
+            "",
+            "recheck",
+            None,
+            reason,
+            Effect::Act {
+                action: Action::Recheck {
+                    deadline: *deadline,
+                    at: *at,
+                },
+            },
+        ));
+    }
+    if !ctx.reactive {
+        // Check each action against the ticket as it stands (the engine's actions do not
+        // depend on each other's state changes here).
+        let mut state = GroupState::of(&v);
+        for f in &firings {
+            let Some(rule) = ctx.policy.rules.get(f.rule) else {
+                continue;
+            };
+            let reason = f.why.render(h);
+            for effect in responses(h, &v, ctx, rule, f, &reason, &mut state) {
+                let keep = match &effect {
+                    Effect::Act { action } => {
+                        ledger.check(key, ActorKey::SYSTEM, ctx.now, action).is_ok()
+                    }
+                    Effect::Notify { .. } => true,
+                };
+                if keep {
+                    out.push(decision(
+                        &rule.name,
+                        rule.when.name(),
+                        Some(f),
+                        reason.clone(),
+                        effect,
+                    ));
+                }
+            }
+        }
         return;
-    };
+    }
+    // Apply the responses on a copy and look again until nothing new fires.
     let Some(mut scratch) = ledger.scratch(key) else {
         return;
     };
     let scratch_key = TicketKey::from_index(0);
-    // Apply the firings' responses on the copy, then look again: an escalation renews
-    // deadlines, a whistle adds summons; stop when nothing new fires.
+    for (deadline, at) in &rechecks {
+        let _ = scratch.apply_key(
+            scratch_key,
+            ActorKey::SYSTEM,
+            ctx.now,
+            &Action::Recheck {
+                deadline: *deadline,
+                at: *at,
+            },
+        );
+    }
     for _round in 0..4 {
         if firings.is_empty() {
             break;
@@ -814,7 +1013,13 @@ fn decide_ticket(
             let Some(rule) = ctx.policy.rules.get(f.rule) else {
                 continue;
             };
-            for effect in responses(&scratch, scratch_key, ctx, rule, f) {
+            let Some(sv) = scratch.view(scratch_key) else {
+                break;
+            };
+            let mut state = GroupState::of(&sv);
+            let reason = f.why.render(h);
+            let effects = responses(h, &sv, ctx, rule, f, &reason, &mut state);
+            for effect in effects {
                 let keep = match &effect {
                     Effect::Act { action } => scratch
                         .apply_key(scratch_key, ActorKey::SYSTEM, ctx.now, action)
@@ -822,48 +1027,35 @@ fn decide_ticket(
                     Effect::Notify { .. } => true,
                 };
                 if keep {
-                    out.push(Decision {
-                        ticket: ticket.clone(),
-                        rule: rule.name.clone(),
-                        trigger: rule.when.name().to_owned(),
-                        breach: f.breach,
-                        subject: f.subject.and_then(|k| h.id(k)).cloned(),
-                        reason: f.reason.clone(),
+                    out.push(decision(
+                        &rule.name,
+                        rule.when.name(),
+                        Some(f),
+                        reason.clone(),
                         effect,
-                    });
+                    ));
                 }
             }
         }
-        let Some(v) = scratch.view(scratch_key) else {
+        let Some(sv) = scratch.view(scratch_key) else {
             break;
         };
-        firings = detect(&scratch, &v, ctx);
-        settle(&scratch, &v, ctx, &mut firings);
+        firings = detect(&scratch, &sv, ctx);
+        settle(&scratch, &sv, ctx, &mut firings);
     }
 }
 
-/// The effects of one firing on the ticket as it stands, ending with its `rule_fired`
-/// marker.
+/// The effects of one firing, ending with its `rule_fired` marker.
 fn responses(
-    ledger: &Ledger,
-    key: TicketKey,
+    h: &Hierarchy,
+    v: &TicketView<'_>,
     ctx: &Context<'_>,
     rule: &Rule,
     f: &Firing,
+    reason: &str,
+    state: &mut GroupState,
 ) -> Vec<Effect> {
-    let h = &**ledger.hierarchy();
     let mut out = Vec::new();
-    let Some(v) = ledger.view(key) else {
-        return out;
-    };
-    let mut home = v.responsible_unit();
-    let mut summoned: Vec<NodeKey> = v
-        .snapshot()
-        .summons
-        .iter()
-        .filter(|s| s.reported_at.is_none() && s.released_at.is_none())
-        .filter_map(|s| h.key_ever(s.department.as_str()))
-        .collect();
     for resp in &rule.then {
         let action = match resp {
             Response::Remind => Some(Action::Remind {
@@ -874,24 +1066,23 @@ fn responses(
                 },
             }),
             Response::Supervise => Some(Action::Supervise {
-                note: Some(format!("{}: {}", rule.name, f.reason)),
+                note: Some(format!("{}: {reason}", rule.name)),
             }),
-            Response::Escalate { to } => {
-                escalation_target(h, home, *to, ctx.policy.top).and_then(|target| {
-                    home = target;
+            Response::Escalate { to } => escalation_target(h, state.home, *to, ctx.policy.top)
+                .and_then(|target| {
+                    state.home = target;
                     h.id(target).map(|id| Action::Escalate {
                         to: Some(id.clone()),
                     })
-                })
-            }
+                }),
             Response::Whistle {
                 sign_within,
                 report_within,
             } => {
                 let mut depts = Vec::new();
                 h.departments_for_key(v.unit(), v.category(), &mut depts);
-                depts.retain(|d| !summoned.contains(d));
-                summoned.extend(depts.iter().copied());
+                depts.retain(|d| !state.summoned.contains(d));
+                state.summoned.extend(depts.iter().copied());
                 (!depts.is_empty()).then(|| Action::Whistle {
                     departments: depts.iter().filter_map(|d| h.id(*d)).cloned().collect(),
                     sign_by: Some(sign_within.after(ctx.now, ctx.calendar)),
@@ -935,9 +1126,19 @@ pub struct Applied {
 /// records them. Returns one result per decision that acts.
 pub fn apply(ledger: &mut Ledger, decisions: &[Decision], now: Timestamp) -> Vec<Applied> {
     let mut out = Vec::new();
+    // Decisions come grouped by ticket: look each ticket up once.
+    let mut last: Option<(&TicketId, Option<TicketKey>)> = None;
     for (index, d) in decisions.iter().enumerate() {
         if let Effect::Act { action } = &d.effect {
-            let result = match ledger.key(d.ticket.as_str()) {
+            let key = match last {
+                Some((id, key)) if id == &d.ticket => key,
+                _ => {
+                    let key = ledger.key(d.ticket.as_str());
+                    last = Some((&d.ticket, key));
+                    key
+                }
+            };
+            let result = match key {
                 Some(key) => ledger.apply_key(key, ActorKey::SYSTEM, now, action),
                 None => Err(TicketError::UnknownTicket {
                     ticket: d.ticket.to_string(),

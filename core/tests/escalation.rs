@@ -104,12 +104,27 @@ fn dispatched(l: &mut Ledger, id: &str) {
     .unwrap();
 }
 
+/// The decisions' actions, leaving out the deadline index's bookkeeping (`recheck`).
 fn actions(d: &[wangge::escalation::Decision]) -> Vec<String> {
     d.iter()
+        .filter(|d| d.trigger != "recheck")
         .map(|d| match &d.effect {
             Effect::Act { action } => action.kind().to_string(),
             Effect::Notify { .. } => "notify".into(),
         })
+        .collect()
+}
+
+/// Evaluates and keeps the firings (not the index bookkeeping).
+fn firing(
+    now: Timestamp,
+    l: &Ledger,
+    p: &EscalationPolicy,
+    c: &Calendar,
+) -> Vec<wangge::escalation::Decision> {
+    evaluate(now, l, p, c)
+        .into_iter()
+        .filter(|d| d.trigger != "recheck")
         .collect()
 }
 
@@ -183,11 +198,11 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
         ),
     ]);
     let c = cal();
-    assert!(evaluate(t(30), &l, &p, &c).is_empty()); // 09:30: nothing due yet
+    assert!(firing(t(30), &l, &p, &c).is_empty()); // 09:30: nothing due yet
     let d = evaluate(t(60), &l, &p, &c);
     assert_eq!(actions(&d), ["remind", "rule_fired"]);
-    assert_eq!(d[0].rule, "ack-late");
-    assert!(d[0].reason.contains("签收时限"), "{}", d[0].reason);
+    assert_eq!(d[1].rule, "ack-late");
+    assert!(d[1].reason.contains("签收时限"), "{}", d[1].reason);
     apply(&mut l, &d, t(60));
     assert!(
         evaluate(t(60), &l, &p, &c).is_empty(),
@@ -208,7 +223,7 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
     );
     // Renewed in working time: 2 working hours from 12:20 skip the lunch break → 16:00.
     assert_eq!(hhmm(s.deadlines.handle.unwrap()), "16:00");
-    assert!(evaluate(t(200), &l, &p, &c).is_empty());
+    assert!(firing(t(200), &l, &p, &c).is_empty());
     // Still not handled at 16:30: up again, to the town; then the district; never above.
     sweep(&mut l, t(450), &p, &c);
     assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), TOWN);
@@ -226,6 +241,13 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
         "the top level stops escalation"
     );
     assert_eq!(l.get("T1").unwrap().snapshot().escalations, 3);
+    // Nothing can fire for that deadline any more: it has left the index, so later sweeps
+    // do not visit it again.
+    let later = evaluate(t(60 * 24 * 30), &l, &p, &c);
+    assert!(later.iter().all(|d| d.rule != "handle-late"));
+    apply(&mut l, &later, t(60 * 24 * 30));
+    assert!(l.due_until(t(60 * 24 * 30)).next().is_none());
+    assert!(evaluate(t(60 * 24 * 31), &l, &p, &c).is_empty());
 }
 
 #[test]
@@ -253,14 +275,14 @@ fn warnings_and_grace() {
     ]);
     let c = cal();
     // Due 11:10: the warning window opens at 10:10.
-    assert!(evaluate(t(60), &l, &p, &c).is_empty());
+    assert!(firing(t(60), &l, &p, &c).is_empty());
     assert_eq!(
         actions(&sweep(&mut l, t(80), &p, &c)),
         ["remind", "rule_fired"]
     );
-    assert!(evaluate(t(100), &l, &p, &c).is_empty());
+    assert!(firing(t(100), &l, &p, &c).is_empty());
     // Missed at 11:10; the grace of 30 working minutes ends at 11:40.
-    assert!(evaluate(t(159), &l, &p, &c).is_empty());
+    assert!(firing(t(159), &l, &p, &c).is_empty());
     let d = sweep(&mut l, t(161), &p, &c);
     assert_eq!(actions(&d), ["supervise", "rule_fired"]);
     assert!(l.get("T1").unwrap().snapshot().supervised);
@@ -306,7 +328,7 @@ fn returns_unsatisfied_and_boundaries() {
         },
     )
     .unwrap();
-    assert!(evaluate(t(21), &l, &p, &c).is_empty());
+    assert!(firing(t(21), &l, &p, &c).is_empty());
     l.apply(
         "T1",
         COMMUNITY,
@@ -376,7 +398,7 @@ fn returns_unsatisfied_and_boundaries() {
     let d = sweep(&mut l, t(31), &p, &c);
     assert_eq!(actions(&d), ["notify", "rule_fired"]);
     assert!(matches!(&d[0].effect, Effect::Notify { to: Some(to), .. } if to == "street"));
-    assert!(evaluate(t(32), &l, &p, &c).is_empty());
+    assert!(firing(t(32), &l, &p, &c).is_empty());
 }
 
 #[test]
@@ -404,7 +426,7 @@ fn repeated_complaints_per_compound() {
     report(&mut l, "B", COMPOUND, "livelihood.repair", 10);
     report(&mut l, "C", GRID2, "livelihood.repair", 11); // another place
     report(&mut l, "D", BUILDING, "livelihood.parking", 12); // another category
-    assert!(evaluate(t(13 * 24 * 60), &l, &p, &c).is_empty());
+    assert!(firing(t(13 * 24 * 60), &l, &p, &c).is_empty());
     report(&mut l, "E", BUILDING, "livelihood.repair", 20);
     let d = sweep(&mut l, t(20 * 24 * 60 + 1), &p, &c);
     assert_eq!(
@@ -414,7 +436,7 @@ fn repeated_complaints_per_compound() {
     assert!(d[0].reason.contains("3"), "{}", d[0].reason);
     // 41 days after A, a fourth complaint only has E and itself in its window.
     report(&mut l, "F", BUILDING, "livelihood.repair", 41);
-    assert!(evaluate(t(41 * 24 * 60 + 1), &l, &p, &c).is_empty());
+    assert!(firing(t(41 * 24 * 60 + 1), &l, &p, &c).is_empty());
 }
 
 /// The article's leak at 西湖春天小区, driven by the engine: the owner's refusal escalates the
@@ -514,7 +536,7 @@ fn the_leak_case_driven_by_the_engine() {
     let d = sweep(&mut l, friday, &p, &c);
     assert_eq!(actions(&d), ["supervise", "notify", "rule_fired"]);
     assert_eq!(d[2].subject.as_ref().unwrap().as_str(), ZJ);
-    assert!(evaluate(friday.plus_seconds(3600), &l, &p, &c).is_empty());
+    assert!(firing(friday.plus_seconds(3600), &l, &p, &c).is_empty());
     l.apply(
         id,
         ZJ,
@@ -767,7 +789,7 @@ proptest! {
             prop_assert_eq!(&d1, &d2);
             let results = apply(&mut l, &d1, now);
             prop_assert!(results.iter().all(|r| r.result.is_ok()), "{:?}", results);
-            prop_assert!(evaluate(now, &l, &p, &c).is_empty());
+            prop_assert!(firing(now, &l, &p, &c).is_empty());
             for (i, b) in before.iter().enumerate() {
                 let after = level(&l, &format!("P{i}"));
                 if let (Some((e0, d0)), Some((e1, d1))) = (b, &after) {
@@ -776,5 +798,76 @@ proptest! {
                 }
             }
         }
+    }
+}
+
+/// A passed forum decision resolves its ticket through the lifecycle (issue: consultation
+/// decisions linked to tickets).
+#[test]
+fn forum_decision_resolves_a_ticket() {
+    use wangge::consultation::{AgendaItem, Decision, Forum, ForumKind, ForumRecords, Session};
+    let mut l = ledger();
+    l.report(
+        NewTicket::new("CP-1", "livelihood.charging", GRID).unwrap(),
+        WORKER,
+        t(0),
+    )
+    .unwrap();
+    l.apply("CP-1", COMMUNITY, t(1), Action::File).unwrap();
+    l.apply(
+        "CP-1",
+        COMMUNITY,
+        t(2),
+        Action::Dispatch {
+            to: GRID.parse().unwrap(),
+        },
+    )
+    .unwrap();
+    l.apply("CP-1", WORKER, t(3), Action::Acknowledge).unwrap();
+    let mut records = ForumRecords::new();
+    records
+        .add_forum(Forum {
+            id: "hh-g1".into(),
+            name: "第一网格居民协商会".into(),
+            kind: ForumKind::ResidentConsultation,
+            host: None,
+        })
+        .unwrap();
+    records
+        .record(Session {
+            id: "hh-g1-1".into(),
+            forum: "hh-g1".into(),
+            date: "2025-03-08".parse().unwrap(),
+            convener: "第一网格党支部".into(),
+            participants: 23,
+            agenda: vec![AgendaItem {
+                issue: "charging".into(),
+                title: "充电桩选点".into(),
+                decisions: vec![
+                    Decision {
+                        text: "充电桩设在3栋北侧".into(),
+                        ticket: Some("CP-1".into()),
+                        solved: true,
+                        vote: None,
+                    },
+                    Decision {
+                        text: "另议".into(),
+                        ticket: Some("CP-404".into()),
+                        solved: true,
+                        vote: None,
+                    },
+                ],
+            }],
+        })
+        .unwrap();
+    let results = records.resolve_tickets(&mut l, WORKER, t(60 * 24 * 5));
+    assert_eq!(results[0].1, Ok(TicketState::Handled));
+    assert_eq!(
+        results[1].1.as_ref().unwrap_err().code(),
+        "ticket.unknown_ticket"
+    );
+    match &l.events("CP-1").unwrap().last().unwrap().action {
+        Action::Handle { outcome } => assert!(outcome.contains("充电桩设在3栋北侧"), "{outcome}"),
+        a => panic!("{a:?}"),
     }
 }

@@ -144,6 +144,9 @@ pub struct Ledger {
     attention: BTreeSet<u32>,
     /// Tickets by the unit where they arose.
     by_unit: rustc_hash::FxHashMap<u32, Vec<u32>>,
+    /// Deadline index entries moved by the engine (`recheck`): (ticket, kind) → the index key,
+    /// or `i64::MAX` when no rule can fire for the current due instant any more.
+    rechecks: rustc_hash::FxHashMap<(u32, u8), i64>,
     /// Tickets by report time, sorted.
     by_report: Vec<(i64, u32)>,
     pub(super) levels: Option<Arc<ServiceLevels>>,
@@ -196,6 +199,7 @@ impl Ledger {
             attention: BTreeSet::new(),
             by_unit: rustc_hash::FxHashMap::default(),
             by_report: Vec::new(),
+            rechecks: rustc_hash::FxHashMap::default(),
             levels: None,
         }
     }
@@ -276,16 +280,20 @@ impl Ledger {
 
     /// A ticket by key.
     pub fn view(&self, key: TicketKey) -> Option<TicketView<'_>> {
-        self.tickets
-            .get(key.index())
-            .map(|rec| TicketView { ledger: self, rec })
+        self.tickets.get(key.index()).map(|rec| TicketView {
+            ledger: self,
+            key,
+            rec,
+        })
     }
 
     /// All tickets in insertion order.
     pub fn tickets(&self) -> impl Iterator<Item = TicketView<'_>> + '_ {
-        self.tickets
-            .iter()
-            .map(|rec| TicketView { ledger: self, rec })
+        self.tickets.iter().zip(0u32..).map(|(rec, k)| TicketView {
+            ledger: self,
+            key: TicketKey(k),
+            rec,
+        })
     }
 
     /// The tickets in a state.
@@ -375,6 +383,24 @@ impl Ledger {
     /// The tickets that arose in exactly this unit, in key order.
     pub fn arisen_in(&self, unit: NodeKey) -> &[u32] {
         self.by_unit.get(&unit.raw()).map(|v| &v[..]).unwrap_or(&[])
+    }
+
+    /// Checks an action against a ticket as it stands, without applying it: `Ok` with the
+    /// state it would lead to, or the error applying it would give.
+    pub fn check(
+        &self,
+        key: TicketKey,
+        actor: ActorKey,
+        at: Timestamp,
+        action: &Action,
+    ) -> Result<TicketState, TicketError> {
+        if let Action::Report(new) = action {
+            return Err(TicketError::DuplicateTicket {
+                ticket: new.id.to_string(),
+            });
+        }
+        self.validate(key, actor.0, at, action, true)
+            .map(|(_, next, _)| next)
     }
 
     /// A one-ticket copy of this ledger (the ticket is at key 0), for dry runs.
@@ -688,6 +714,14 @@ impl Ledger {
         if old_dues != dues || !open {
             self.reindex(key, t0, old_dues, if open { dues } else { [NONE; 4] });
         }
+        if let Action::Recheck { deadline, at } = action {
+            if open {
+                let due = (dues.get(*deadline as usize).copied())
+                    .filter(|d| *d != NONE)
+                    .map(|d| t0 + i64::from(d));
+                self.recheck(key, *deadline as u8, due, at.map(Timestamp::unix_seconds));
+            }
+        }
         if old_summons != new_summons {
             for (t, k) in &old_summons {
                 self.due.remove(&(*t, key.0, *k));
@@ -736,11 +770,34 @@ impl Ledger {
             }
             let kind = u8::try_from(kind).unwrap_or(0);
             if *o != NONE {
-                self.due.remove(&(t0 + i64::from(*o), key.0, kind));
+                self.unindex(key, kind, t0 + i64::from(*o));
             }
             if *n != NONE {
                 self.due.insert((t0 + i64::from(*n), key.0, kind));
             }
+        }
+    }
+
+    /// Removes a deadline's index entry, wherever a `recheck` moved it.
+    fn unindex(&mut self, key: TicketKey, kind: u8, due: i64) {
+        match self.rechecks.remove(&(key.0, kind)) {
+            Some(moved) => {
+                self.due.remove(&(moved, key.0, kind));
+            }
+            None => {
+                self.due.remove(&(due, key.0, kind));
+            }
+        }
+    }
+
+    /// Moves a deadline's index entry to `at` (or out of the index).
+    fn recheck(&mut self, key: TicketKey, kind: u8, due: Option<i64>, at: Option<i64>) {
+        let Some(due) = due else { return };
+        self.unindex(key, kind, due);
+        let moved = at.unwrap_or(i64::MAX);
+        self.rechecks.insert((key.0, kind), moved);
+        if at.is_some() {
+            self.due.insert((moved, key.0, kind));
         }
     }
 
@@ -1039,6 +1096,11 @@ impl Ledger {
             Action::Supervise { note } => op(0, NO_TEXT, opt_text(&mut text, note)?),
             Action::Remind { deadline } => op(*deadline as u8, NO_TEXT, NONE),
             Action::SetDeadline { deadline, due } => op(*deadline as u8, NO_TEXT, to_dt(*due)?),
+            Action::Recheck { deadline, at } => op(
+                *deadline as u8,
+                NO_TEXT,
+                at.map(to_dt).transpose()?.unwrap_or(NONE),
+            ),
             Action::RuleFired {
                 rule,
                 breach,
@@ -1256,6 +1318,10 @@ impl Ledger {
             ActionKind::Supervise => Action::Supervise { note: opt(op.arg) },
             ActionKind::Remind => Action::Remind {
                 deadline: DeadlineKind::from_u8(op.small),
+            },
+            ActionKind::Recheck => Action::Recheck {
+                deadline: DeadlineKind::from_u8(op.small),
+                at: rec.opt_time(op.arg),
             },
             ActionKind::RuleFired => Action::RuleFired {
                 rule: text(u32::from(op.aux)),
@@ -1530,7 +1596,7 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
                 *due = op.arg;
             }
         }
-        ActionKind::RuleFired => {}
+        ActionKind::RuleFired | ActionKind::Recheck => {}
     }
     if !pending.texts.is_empty() || !summons.is_empty() {
         let extra = rec.extra.get_or_insert_with(Box::default);
@@ -1545,6 +1611,7 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketView<'a> {
     ledger: &'a Ledger,
+    key: TicketKey,
     rec: &'a Rec,
 }
 
@@ -1556,9 +1623,7 @@ impl<'a> TicketView<'a> {
 
     /// The key in its ledger.
     pub fn key(&self) -> TicketKey {
-        self.ledger
-            .key(self.rec.id.as_str())
-            .unwrap_or(TicketKey(u32::MAX))
+        self.key
     }
 
     /// The current state.
@@ -1662,6 +1727,15 @@ impl<'a> TicketView<'a> {
             .iter()
             .filter(|e| matches!(e.op.kind, ActionKind::Dispatch | ActionKind::Escalate))
             .map(|e| NodeKey::from_index(e.op.arg))
+    }
+
+    /// The departments summoned that have neither reported nor been released.
+    pub fn outstanding_summons(&self) -> impl Iterator<Item = NodeKey> + 'a {
+        self.rec
+            .summons()
+            .iter()
+            .filter(|s| s.outstanding())
+            .map(|s| s.department)
     }
 
     /// The departments it summoned, in order (with repeats).

@@ -112,7 +112,11 @@ pub fn next_state(
         (S::Dispatched | S::InProgress, A::RecordRefusal { .. }) => Ok(state),
         (
             _,
-            A::Supervise { .. } | A::Remind { .. } | A::SetDeadline { .. } | A::RuleFired { .. },
+            A::Supervise { .. }
+            | A::Remind { .. }
+            | A::SetDeadline { .. }
+            | A::RuleFired { .. }
+            | A::Recheck { .. },
         ) if open => Ok(state),
         (S::Closed | S::Rejected | S::Merged, _) => Err(Illegal("the ticket is no longer open")),
         _ => Err(Illegal("the action is not allowed in this state")),

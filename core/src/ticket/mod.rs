@@ -42,7 +42,7 @@
 //! | `report_whistle` | dispatched, in_progress | same | by a summoned department that signed, once |
 //! | `release_whistle` | dispatched, in_progress | same | an outstanding summons |
 //! | `record_refusal` | dispatched, in_progress | same | a responsible party refused (e.g. a shop owner) |
-//! | `supervise` 督办, `remind` 催办, `set_deadline`, `rule_fired` | open | same | |
+//! | `supervise` 督办, `remind` 催办, `set_deadline`, `rule_fired`, `recheck` | open | same | |
 //!
 //! # Who may act
 //!
@@ -53,7 +53,7 @@
 //!   unit itself, the people and organisations serving it, the Party organisations leading it;
 //! - or, for `sign_whistle` and `report_whistle` only, the summoned department itself;
 //! - or the host system ([`Actor::System`]) for the engine's actions (`report`, `escalate`,
-//!   `whistle`, `supervise`, `remind`, `set_deadline`, `rule_fired`).
+//!   `whistle`, `supervise`, `remind`, `set_deadline`, `rule_fired`, `recheck`).
 //!
 //! Anything else is refused with [`TicketError::Unauthorized`], naming the actor, the ticket
 //! and the action. Authentication (who is really calling) is the host's job.
@@ -679,6 +679,16 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         subject: Option<NodeId>,
     },
+    /// Tells the deadline index when the escalation engine next needs to look at a deadline
+    /// (the next rule threshold for it), or that no rule can fire for it any more, so that
+    /// sweeps touch only what is due (written by the engine).
+    Recheck {
+        /// Which deadline.
+        deadline: DeadlineKind,
+        /// When to look again; never for the current due instant if absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at: Option<Timestamp>,
+    },
 }
 
 /// The kind of an [`Action`], without its data.
@@ -716,11 +726,12 @@ pub enum ActionKind {
     Remind,
     SetDeadline,
     RuleFired,
+    Recheck,
 }
 
 impl ActionKind {
     /// Every action kind.
-    pub const ALL: [ActionKind; 29] = [
+    pub const ALL: [ActionKind; 30] = [
         ActionKind::Report,
         ActionKind::ConfirmOnSite,
         ActionKind::File,
@@ -750,6 +761,7 @@ impl ActionKind {
         ActionKind::Remind,
         ActionKind::SetDeadline,
         ActionKind::RuleFired,
+        ActionKind::Recheck,
     ];
 
     /// The snake_case name (the `type` tag of the serialized action).
@@ -784,6 +796,7 @@ impl ActionKind {
             ActionKind::Remind => "remind",
             ActionKind::SetDeadline => "set_deadline",
             ActionKind::RuleFired => "rule_fired",
+            ActionKind::Recheck => "recheck",
         }
     }
 
@@ -798,6 +811,7 @@ impl ActionKind {
                 | ActionKind::Remind
                 | ActionKind::SetDeadline
                 | ActionKind::RuleFired
+                | ActionKind::Recheck
         )
     }
 }
@@ -841,6 +855,7 @@ impl Action {
             Action::Remind { .. } => ActionKind::Remind,
             Action::SetDeadline { .. } => ActionKind::SetDeadline,
             Action::RuleFired { .. } => ActionKind::RuleFired,
+            Action::Recheck { .. } => ActionKind::Recheck,
         }
     }
 }

@@ -147,6 +147,14 @@ impl Ledger {
         changed
     }
 
+    /// Attaches service levels for the actions to come, without recomputing the deadlines
+    /// already recorded: for a ledger whose deadlines already follow these levels (e.g. one
+    /// replayed from its own log), where [`Ledger::set_service_levels`] would find nothing
+    /// to change after a pass over every open ticket.
+    pub fn attach_service_levels(&mut self, levels: Arc<ServiceLevels>) {
+        self.levels = Some(levels);
+    }
+
     /// Recomputes a ticket's deadlines and records those that changed, at `at`.
     pub(crate) fn renew_deadlines(&mut self, key: TicketKey, at: Timestamp) -> usize {
         let Some(levels) = self.levels.clone() else {
