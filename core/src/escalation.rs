@@ -672,18 +672,18 @@ fn rechecks(
                         || v.has_fired(&rule.name, due, None)
                 };
                 match &rule.when {
-                    Trigger::DeadlineMissed { deadline, grace } if *deadline == kind => {
-                        if !fired() {
-                            let at = grace
-                                .map_or(due, |g| g.after(due, ctx.calendar))
-                                .plus_seconds(1);
-                            next = Some(next.map_or(at, |n| n.min(at)));
-                        }
+                    Trigger::DeadlineMissed { deadline, grace }
+                        if *deadline == kind && !fired() =>
+                    {
+                        let at = grace
+                            .map_or(due, |g| g.after(due, ctx.calendar))
+                            .plus_seconds(1);
+                        next = Some(next.map_or(at, |n| n.min(at)));
                     }
-                    Trigger::DeadlineApproaching { deadline, .. } if *deadline == kind => {
-                        if ctx.now <= due && !fired() {
-                            stay = true;
-                        }
+                    Trigger::DeadlineApproaching { deadline, .. }
+                        if *deadline == kind && ctx.now <= due && !fired() =>
+                    {
+                        stay = true;
                     }
                     _ => {}
                 }
