@@ -6,6 +6,8 @@ pub mod consultation;
 pub mod escalation;
 pub mod hierarchy;
 mod intern;
+pub mod interop;
+pub mod metrics;
 pub mod sla;
 pub mod ticket;
 pub mod time;

@@ -1607,6 +1607,40 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
     rec.log.push(ev);
 }
 
+/// What the evaluation metrics need to know about a ticket ([`TicketView::facts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketFacts {
+    /// When it was reported.
+    pub reported_at: Timestamp,
+    /// Its state now.
+    pub state: TicketState,
+    /// Whether it was ever filed (立案).
+    pub filed: bool,
+    /// When it was closed, if it is closed now.
+    pub closed_at: Option<Timestamp>,
+    /// Its closing deadline: the reply deadline, or the handling deadline if it has none.
+    pub closing_due: Option<Timestamp>,
+    /// Its first dispatch.
+    pub first_dispatch: Option<Timestamp>,
+    /// Its first handling after the first dispatch.
+    pub first_handled: Option<Timestamp>,
+    /// Its first signing for a dispatch (签收).
+    pub first_acknowledged: Option<Timestamp>,
+    /// The acknowledgement deadline in force when it was first signed for.
+    pub acknowledge_due: Option<Timestamp>,
+    /// The satisfaction recorded at its last return visit.
+    pub last_visit: Option<Satisfaction>,
+    /// Times returned.
+    pub returns: u32,
+    /// Times reopened.
+    pub reopens: u32,
+    /// Times escalated.
+    pub escalations: u32,
+    /// Departments summoned (whistles).
+    pub summons: u32,
+}
+
 /// A read-only view of one ticket.
 #[derive(Debug, Clone, Copy)]
 pub struct TicketView<'a> {
@@ -1786,6 +1820,66 @@ impl<'a> TicketView<'a> {
             verify: rec.opt_time(rec.due(DeadlineKind::Verify)),
             reply: rec.opt_time(rec.due(DeadlineKind::Reply)),
         }
+    }
+
+    /// The facts the evaluation metrics count, from one pass over the log.
+    pub fn facts(&self) -> TicketFacts {
+        let rec = self.rec;
+        let mut f = TicketFacts {
+            reported_at: rec.time(0),
+            state: rec.state,
+            filed: false,
+            closed_at: None,
+            closing_due: None,
+            first_dispatch: None,
+            first_handled: None,
+            first_acknowledged: None,
+            acknowledge_due: None,
+            last_visit: None,
+            returns: u32::from(rec.returns),
+            reopens: u32::from(rec.reopens),
+            escalations: u32::from(rec.escalations),
+            summons: u32::try_from(rec.summons().len()).unwrap_or(u32::MAX),
+        };
+        let mut ack_due = NONE;
+        for e in &rec.log {
+            match e.op.kind {
+                ActionKind::File => f.filed = true,
+                ActionKind::Dispatch if f.first_dispatch.is_none() => {
+                    f.first_dispatch = Some(rec.time(e.dt))
+                }
+                ActionKind::Handle if f.first_dispatch.is_some() && f.first_handled.is_none() => {
+                    f.first_handled = Some(rec.time(e.dt))
+                }
+                ActionKind::SetDeadline if e.op.small == DeadlineKind::Acknowledge as u8 => {
+                    ack_due = e.op.arg
+                }
+                ActionKind::Acknowledge if f.first_acknowledged.is_none() => {
+                    f.first_acknowledged = Some(rec.time(e.dt));
+                    f.acknowledge_due = rec.opt_time(ack_due);
+                }
+                ActionKind::Visit => f.last_visit = Some(Satisfaction::from_u8(e.op.small)),
+                ActionKind::Close => {}
+                _ => {}
+            }
+            let closes = matches!(e.op.kind, ActionKind::Close)
+                || (e.op.kind == ActionKind::Visit
+                    && e.op.small != Satisfaction::Unsatisfied as u8);
+            if closes {
+                f.closed_at = Some(rec.time(e.dt));
+            }
+        }
+        if rec.state != TicketState::Closed {
+            f.closed_at = None;
+        }
+        let reply = rec.due(DeadlineKind::Reply);
+        let due = if reply != NONE {
+            reply
+        } else {
+            rec.due(DeadlineKind::Handle)
+        };
+        f.closing_due = rec.opt_time(due);
+        f
     }
 
     /// Every fact about the ticket as plain data.

@@ -83,7 +83,8 @@ use crate::time::Timestamp;
 
 pub use error::TicketError;
 pub use ledger::{
-    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketKey, TicketView, MAX_TEXT_LEN,
+    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey, TicketView,
+    MAX_TEXT_LEN,
 };
 pub use record::{Deadlines, Summons, TicketSnapshot};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};

@@ -1,0 +1,3 @@
+//! Interoperability with other civic-issue systems.
+
+pub mod open311;
