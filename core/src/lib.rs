@@ -14,3 +14,87 @@ pub mod time;
 
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Any error of the library: one variant per module error, each with a stable
+/// [`code`](Error::code) and its data as [`details`](Error::details). The bindings map it to
+/// exception classes (Python) and `Error` objects (JavaScript) with the same code.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A hierarchy mutation, query or import was refused.
+    #[error(transparent)]
+    Hierarchy(#[from] hierarchy::HierarchyError),
+    /// A division-code row was refused.
+    #[error(transparent)]
+    DivisionCode(#[from] hierarchy::DivisionCodeError),
+    /// A ticket action was refused.
+    #[error(transparent)]
+    Ticket(#[from] ticket::TicketError),
+    /// A serialized log was refused.
+    #[error(transparent)]
+    Log(#[from] ticket::log::LogError),
+    /// A replayed event was refused.
+    #[error(transparent)]
+    Replay(#[from] ticket::ReplayError),
+    /// A taxonomy was refused.
+    #[error(transparent)]
+    Taxonomy(#[from] ticket::TaxonomyError),
+    /// A calendar was refused.
+    #[error(transparent)]
+    Calendar(#[from] calendar::CalendarError),
+    /// A time or date could not be read.
+    #[error(transparent)]
+    Time(#[from] time::TimeError),
+    /// A service or escalation policy was refused.
+    #[error(transparent)]
+    Policy(#[from] sla::PolicyError),
+    /// A consultation (roll, rule, vote, forum record) was refused.
+    #[error(transparent)]
+    Consultation(#[from] consultation::ConsultationError),
+    /// A document could not be read at all.
+    #[error("malformed input: {message}")]
+    Malformed {
+        /// What the parser said.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The stable error code, e.g. `ticket.illegal_transition`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Hierarchy(e) => e.code(),
+            Error::DivisionCode(e) => e.code(),
+            Error::Ticket(e) => e.code(),
+            Error::Log(e) => e.code(),
+            Error::Replay(e) => e.error.code(),
+            Error::Taxonomy(e) => e.code(),
+            Error::Calendar(e) => e.code(),
+            Error::Time(e) => e.code(),
+            Error::Policy(e) => e.code(),
+            Error::Consultation(e) => e.code(),
+            Error::Malformed { .. } => "input.malformed",
+        }
+    }
+
+    /// The error's data (ids, states, values) as a JSON object with snake_case keys.
+    pub fn details(&self) -> serde_json::Value {
+        let value = match self {
+            Error::Hierarchy(e) => serde_json::to_value(e),
+            Error::DivisionCode(e) => serde_json::to_value(e),
+            Error::Ticket(e) => serde_json::to_value(e),
+            Error::Log(e) => serde_json::to_value(e),
+            Error::Replay(e) => serde_json::to_value(e),
+            Error::Taxonomy(e) => serde_json::to_value(e),
+            Error::Calendar(e) => serde_json::to_value(e),
+            Error::Time(e) => serde_json::to_value(e),
+            Error::Policy(e) => serde_json::to_value(e),
+            Error::Consultation(e) => serde_json::to_value(e),
+            Error::Malformed { message } => Ok(serde_json::json!({ "message": message })),
+        };
+        match value {
+            Ok(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
+            _ => serde_json::Value::Object(serde_json::Map::new()),
+        }
+    }
+}

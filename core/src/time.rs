@@ -24,6 +24,7 @@ pub const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
 
 /// An error reading a time or a date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(untagged)]
 #[non_exhaustive]
 pub enum TimeError {
     /// The text is not an RFC 3339 instant with an offset (e.g. `2025-01-26T09:00:00+08:00`).

@@ -71,6 +71,7 @@ pub mod log;
 pub mod machine;
 mod record;
 mod service;
+pub mod table;
 mod taxonomy;
 
 use std::fmt;

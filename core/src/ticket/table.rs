@@ -1,0 +1,195 @@
+//! Flat rows: tickets and events as one-level records, for CSV files and data frames.
+//!
+//! An event row has the columns `ticket`, `at`, `actor` and `type` (the action), then the
+//! action's own fields as columns (`to`, `reason`, `outcome`, `satisfaction`, …; a report row
+//! carries the new ticket's `category`, `unit`, `channel`, …). Nested values (a reject
+//! reason, a list of departments) are JSON text in their column; `departments` may also be a
+//! `;`-separated list. Empty cells are absent values. `seq` may be given (it is checked) or
+//! left out (events of a ticket are then taken in row order).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use serde_json::json;
+//! use wangge::hierarchy::{Hierarchy, NodeKind};
+//! use wangge::ticket::{table, Ledger, Taxonomy};
+//!
+//! let mut h = Hierarchy::new();
+//! h.add("g1", NodeKind::Grid, "第一网格")?;
+//! let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+//! let rows = vec![
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:00:00+08:00", "actor": "g1", "type": "report",
+//!            "category": "livelihood.parking", "unit": "g1"}),
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:05:00+08:00", "actor": "g1", "type": "file"}),
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:06:00+08:00", "actor": "g1", "type": "visit"}),
+//! ];
+//! let rows: Vec<_> = rows.into_iter().filter_map(|r| r.as_object().cloned()).collect();
+//! let bad = table::load(&mut ledger, &rows);
+//! assert_eq!(bad.len(), 1); // row 3: a visit needs a satisfaction, and a filed ticket cannot be visited
+//! assert_eq!(bad[0].0, 3);
+//! assert_eq!(ledger.events("T1")?.len(), 2);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde_json::{Map, Value};
+
+use super::{Event, Ledger, TicketSnapshot};
+use crate::Error;
+
+const ENVELOPE: [&str; 5] = ["ticket", "seq", "at", "actor", "type"];
+/// Report columns that belong to the new ticket rather than to the action envelope.
+const JSON_COLUMNS: [&str; 2] = ["reason", "departments"];
+
+fn cell_to_value(key: &str, v: &Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s)
+            if JSON_COLUMNS.contains(&key) && (s.starts_with('{') || s.starts_with('[')) =>
+        {
+            serde_json::from_str(s).ok().or_else(|| Some(v.clone()))
+        }
+        Value::String(s) if key == "departments" => Some(Value::Array(
+            s.split(';')
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(|x| Value::String(x.to_owned()))
+                .collect(),
+        )),
+        Value::String(s) if matches!(key, "passed" | "granted" | "verifyFirst") => {
+            match s.as_str() {
+                "true" | "1" | "True" | "TRUE" => Some(Value::Bool(true)),
+                "false" | "0" | "False" | "FALSE" => Some(Value::Bool(false)),
+                _ => Some(v.clone()),
+            }
+        }
+        Value::Number(n) if key == "seq" => Some(Value::Number(n.clone())),
+        other => Some(other.clone()),
+    }
+}
+
+/// An event from a flat row. `seq` is used when the row has none.
+pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error> {
+    let mut action = Map::new();
+    let mut new_ticket = Map::new();
+    let get = |k: &str| row.get(k).and_then(|v| cell_to_value(k, v));
+    let kind = get("type").unwrap_or(Value::Null);
+    for (k, v) in row {
+        if ENVELOPE.contains(&k.as_str()) {
+            continue;
+        }
+        if let Some(v) = cell_to_value(k, v) {
+            if kind == "report" {
+                new_ticket.insert(k.clone(), v);
+            } else {
+                action.insert(k.clone(), v);
+            }
+        }
+    }
+    if kind == "report" {
+        if let Some(id) = get("ticket") {
+            new_ticket.insert("id".to_owned(), id);
+        }
+        action = new_ticket;
+    }
+    action.insert("type".to_owned(), kind);
+    let seq = match get("seq") {
+        Some(Value::Number(n)) => n
+            .as_u64()
+            .and_then(|s| u32::try_from(s).ok())
+            .unwrap_or(seq),
+        Some(Value::String(s)) => s.parse().unwrap_or(seq),
+        _ => seq,
+    };
+    let event = serde_json::json!({
+        "ticket": get("ticket"),
+        "seq": seq,
+        "at": get("at"),
+        "actor": get("actor"),
+        "action": Value::Object(action),
+    });
+    serde_json::from_value(event).map_err(|e| Error::Malformed {
+        message: e.to_string(),
+    })
+}
+
+/// An event as a flat row (the inverse of [`event_from_row`]; nested values become JSON
+/// text, departments a `;`-separated list).
+pub fn event_to_row(event: &Event) -> Map<String, Value> {
+    let mut row = Map::new();
+    row.insert("ticket".into(), Value::String(event.ticket.to_string()));
+    row.insert("seq".into(), Value::from(event.seq));
+    row.insert("at".into(), Value::String(event.at.to_string()));
+    row.insert("actor".into(), Value::String(event.actor.to_string()));
+    if let Ok(Value::Object(action)) = serde_json::to_value(&event.action) {
+        for (k, v) in action {
+            if k == "id" {
+                continue;
+            }
+            let v = match (k.as_str(), v) {
+                ("departments", Value::Array(items)) => Value::String(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                ),
+                (_, v @ (Value::Object(_) | Value::Array(_))) => Value::String(v.to_string()),
+                (_, v) => v,
+            };
+            row.insert(k, v);
+        }
+    }
+    row
+}
+
+/// A ticket snapshot as a flat row: deadlines as `deadline_<kind>` columns, summons as a
+/// JSON text column.
+pub fn ticket_to_row(t: &TicketSnapshot) -> Map<String, Value> {
+    let mut row = match serde_json::to_value(t) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    if let Some(Value::Object(d)) = row.remove("deadlines") {
+        for kind in ["acknowledge", "handle", "verify", "reply"] {
+            let key = format!("deadline{}{}", &kind[..1].to_uppercase(), &kind[1..]);
+            row.insert(key, d.get(kind).cloned().unwrap_or(Value::Null));
+        }
+    }
+    if let Some(s) = row.remove("summons") {
+        row.insert("summons".into(), Value::String(s.to_string()));
+    } else {
+        row.insert("summons".into(), Value::String("[]".into()));
+    }
+    for key in [
+        "dispatcher",
+        "reporter",
+        "description",
+        "endedAt",
+        "satisfaction",
+        "suspendedFrom",
+        "mergedInto",
+    ] {
+        row.entry(key.to_owned()).or_insert(Value::Null);
+    }
+    row
+}
+
+/// Loads flat event rows into a ledger, replaying each (lifecycle checked, authorization not,
+/// as [`Ledger::replay`]). Every bad row is reported with its 1-based row number and error;
+/// good rows are kept. A row without `seq` takes the next position in its ticket's log.
+pub fn load(ledger: &mut Ledger, rows: &[Map<String, Value>]) -> Vec<(usize, Error)> {
+    let mut bad = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let ticket = row.get("ticket").and_then(Value::as_str).unwrap_or("");
+        let next = ledger
+            .get(ticket)
+            .map(|v| u32::try_from(v.event_count()).unwrap_or(u32::MAX))
+            .unwrap_or(0);
+        let result = event_from_row(row, next)
+            .and_then(|event| ledger.replay_one(&event).map_err(Error::from));
+        if let Err(e) = result {
+            bad.push((i + 1, e));
+        }
+    }
+    bad
+}
