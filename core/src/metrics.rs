@@ -978,6 +978,8 @@ pub fn compute(
 #[allow(missing_docs)]
 pub enum Metric {
     Received,
+    Filed,
+    Rejected,
     Closed,
     Due,
     Returns,
@@ -999,6 +1001,8 @@ fn value(row: &MetricsRow, metric: Metric) -> Option<(u128, u128)> {
     let rate = |r: &Rate| (r.den > 0).then(|| (u128::from(r.num), u128::from(r.den)));
     match metric {
         Metric::Received => count(c.received),
+        Metric::Filed => count(c.filed),
+        Metric::Rejected => count(c.rejected),
         Metric::Closed => count(c.closed),
         Metric::Due => count(c.due),
         Metric::Returns => count(c.returns),

@@ -123,7 +123,7 @@ pub use outcome::{
 };
 pub use rule::{
     Basis, Bilingual, Comparison, Condition, ConditionGroup, Consent, Denominator, Fraction,
-    Numerator, Rule, RULE_FORMAT,
+    Numerator, Rule, RulePreset, RuleSpec, RULE_FORMAT,
 };
 pub use tally::{CastBallot, Choice, Tally, VoterIndex, Weights};
 pub use vote::{Ballot, BallotRecord, ProxyAuthorization, Vote, VoteRecord, VoteSpec, VOTE_FORMAT};

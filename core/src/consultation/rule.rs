@@ -718,3 +718,77 @@ impl Rule {
         )
     }
 }
+
+/// A built-in rule chosen by name (for rules written as data): JSON
+/// `{"preset": "civil_code_278_special"}`, `{"preset": "elevator_installation", "units": ["3-2-101"]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "preset", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RulePreset {
+    /// [`Rule::civil_code_278_ordinary`].
+    #[serde(rename = "civil_code_278_ordinary")]
+    CivilCode278Ordinary,
+    /// [`Rule::civil_code_278_special`].
+    #[serde(rename = "civil_code_278_special")]
+    CivilCode278Special,
+    /// [`Rule::civil_code_279_unanimity`] over the owners concerned.
+    #[serde(rename = "civil_code_279_unanimity")]
+    CivilCode279Unanimity {
+        /// The owners concerned.
+        owners: Vec<String>,
+    },
+    /// [`Rule::residents_meeting`].
+    ResidentsMeeting,
+    /// [`Rule::elevator_installation`] with the units physically used.
+    ElevatorInstallation {
+        /// The units whose owners must agree individually.
+        units: Vec<String>,
+    },
+    /// [`Rule::consensus_of_attendees`] on a basis.
+    ConsensusOfAttendees {
+        /// The basis.
+        basis: Basis,
+    },
+    /// [`Rule::two_thirds_of_representatives`].
+    TwoThirdsOfRepresentatives,
+}
+
+impl RulePreset {
+    /// The rule.
+    pub fn rule(&self) -> Rule {
+        match self {
+            RulePreset::CivilCode278Ordinary => Rule::civil_code_278_ordinary(),
+            RulePreset::CivilCode278Special => Rule::civil_code_278_special(),
+            RulePreset::CivilCode279Unanimity { owners } => {
+                Rule::civil_code_279_unanimity(owners.iter().cloned())
+            }
+            RulePreset::ResidentsMeeting => Rule::residents_meeting(),
+            RulePreset::ElevatorInstallation { units } => {
+                Rule::elevator_installation(units.iter().cloned())
+            }
+            RulePreset::ConsensusOfAttendees { basis } => Rule::consensus_of_attendees(*basis),
+            RulePreset::TwoThirdsOfRepresentatives => Rule::two_thirds_of_representatives(),
+        }
+    }
+}
+
+/// A rule written out in full or named as a preset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RuleSpec {
+    /// A preset.
+    Preset(RulePreset),
+    /// A rule in full.
+    Rule(Rule),
+}
+
+impl RuleSpec {
+    /// The rule, checked.
+    pub fn rule(self) -> Result<Rule, ConsultationError> {
+        let rule = match self {
+            RuleSpec::Preset(p) => p.rule(),
+            RuleSpec::Rule(r) => r,
+        };
+        rule.validate()?;
+        Ok(rule)
+    }
+}

@@ -1,0 +1,258 @@
+//! Owners' rolls, electorates, votes and forum records.
+
+use std::sync::Arc;
+
+use wangge::consultation::{
+    Choice, Electorate as CoreElectorate, ForumRecords as CoreForums, ForumRecordsDocument,
+    OwnerRoll as CoreRoll, OwnerRollDocument, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+};
+use wangge::time::Timestamp;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{err, from_js, json_text, to_js, ts};
+use crate::hierarchy::Hierarchy;
+use crate::ledger::Ledger;
+use crate::types::*;
+
+/// An owners' roll (业主名册): exclusive units with their exact areas and owners.
+#[wasm_bindgen]
+pub struct OwnerRoll {
+    inner: CoreRoll,
+}
+
+#[wasm_bindgen]
+impl OwnerRoll {
+    /// A roll from its JSON document (object or text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsOwnerRoll) -> Result<OwnerRoll, JsValue> {
+        let value: JsValue = document.into();
+        let inner = match value.as_string() {
+            Some(text) => CoreRoll::from_json(&text).map_err(err)?,
+            None => {
+                let doc: OwnerRollDocument = from_js(value)?;
+                CoreRoll::from_document(doc).map_err(err)?
+            }
+        };
+        Ok(OwnerRoll { inner })
+    }
+
+    /// The JSON document.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The electorate of a scope (a compound, a building, a building unit, a territory, or
+    /// the whole roll), resolved against the hierarchy.
+    pub fn electorate(&self, hierarchy: &Hierarchy, scope: JsScope) -> Result<Electorate, JsValue> {
+        let s: Scope = from_js(scope.into())?;
+        Ok(Electorate {
+            inner: Arc::new(self.inner.electorate(&hierarchy.inner, &s).map_err(err)?),
+        })
+    }
+}
+
+/// The eligible voters of a vote, with their weights.
+#[wasm_bindgen]
+pub struct Electorate {
+    inner: Arc<CoreElectorate>,
+}
+
+#[wasm_bindgen]
+impl Electorate {
+    /// The number of voters (owners counted by the headcount rule).
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The total weights.
+    pub fn totals(&self) -> Result<JsWeights, JsValue> {
+        Ok(to_js(self.inner.totals())?.unchecked_into())
+    }
+
+    /// The voter ids.
+    pub fn voters(&self) -> Vec<String> {
+        self.inner.voters().map(|(_, id)| id.to_owned()).collect()
+    }
+
+    /// The voter who owns an exclusive unit.
+    #[wasm_bindgen(js_name = voterOfUnit)]
+    pub fn voter_of_unit(&self, unit: &str) -> Result<String, JsValue> {
+        let v = self.inner.voter_of_unit(unit).map_err(err)?;
+        Ok(self.inner.voter_id(v).unwrap_or_default().to_owned())
+    }
+}
+
+/// A vote (表决): ballots by eligible voters or by written proxy, once each, within its time
+/// window; the running tally updates per ballot.
+#[wasm_bindgen]
+pub struct Vote {
+    inner: CoreVote,
+}
+
+fn choice(value: JsValue) -> Result<Choice, JsValue> {
+    from_js(value)
+}
+
+#[wasm_bindgen]
+impl Vote {
+    /// Opens a vote: an id, an agenda item, a rule (in full or as a preset), and its window.
+    #[wasm_bindgen(constructor)]
+    pub fn new(electorate: &Electorate, spec: JsVoteSpec) -> Result<Vote, JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Spec {
+            id: String,
+            agenda: String,
+            rule: Box<serde_json::value::RawValue>,
+            opens_at: Timestamp,
+            closes_at: Timestamp,
+        }
+        let s: Spec = from_js(spec.into())?;
+        let spec = VoteSpec {
+            id: s.id,
+            agenda: s.agenda,
+            rule: rule_of(s.rule.get())?,
+            opens_at: s.opens_at,
+            closes_at: s.closes_at,
+        };
+        Ok(Vote {
+            inner: CoreVote::open(electorate.inner.clone(), spec).map_err(err)?,
+        })
+    }
+
+    /// Registers a written proxy (委托书).
+    #[wasm_bindgen(js_name = registerProxy)]
+    pub fn register_proxy(&mut self, principal: &str, proxy: &str) -> Result<(), JsValue> {
+        self.inner.register_proxy(principal, proxy).map_err(err)
+    }
+
+    /// Casts a ballot.
+    pub fn cast(&mut self, voter: &str, choice: JsChoice, at: &str) -> Result<(), JsValue> {
+        let c = self::choice(choice.into())?;
+        self.inner.cast(voter, c, ts(at)?).map_err(err)
+    }
+
+    /// Casts a ballot by proxy.
+    #[wasm_bindgen(js_name = castByProxy)]
+    pub fn cast_by_proxy(
+        &mut self,
+        proxy: &str,
+        principal: &str,
+        choice: JsChoice,
+        at: &str,
+    ) -> Result<(), JsValue> {
+        let c = self::choice(choice.into())?;
+        self.inner
+            .cast_by_proxy(proxy, principal, c, ts(at)?)
+            .map_err(err)
+    }
+
+    /// Closes the vote.
+    pub fn close(&mut self, at: &str) -> Result<(), JsValue> {
+        self.inner.close(ts(at)?).map_err(err)
+    }
+
+    /// Whether the vote is closed.
+    #[wasm_bindgen(getter, js_name = isClosed)]
+    pub fn is_closed(&self) -> bool {
+        self.inner.is_closed()
+    }
+
+    /// The running tally.
+    pub fn tally(&self) -> Result<JsTally, JsValue> {
+        Ok(to_js(self.inner.tally())?.unchecked_into())
+    }
+
+    /// Whether the rule holds on the ballots so far (or at closing).
+    pub fn passes(&self) -> bool {
+        self.inner.passes()
+    }
+
+    /// The outcome: passed or not, every condition with its counts and exact margin, and an
+    /// explanation in Chinese and English.
+    pub fn outcome(&self) -> Result<JsOutcome, JsValue> {
+        Ok(to_js(&self.inner.outcome())?.unchecked_into())
+    }
+}
+
+/// A rule from JSON text: a preset (`{"preset": …}`) or a rule in full, checked.
+fn rule_of(text: &str) -> Result<wangge::consultation::Rule, JsValue> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        preset: Option<serde::de::IgnoredAny>,
+    }
+    let probe: Result<Probe, _> = serde_json::from_str(text);
+    let is_preset = matches!(probe, Ok(Probe { preset: Some(_) }));
+    let spec = if is_preset {
+        RuleSpec::Preset(from_text(text)?)
+    } else {
+        RuleSpec::Rule(from_text(text)?)
+    };
+    spec.rule().map_err(err)
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsValue> {
+    serde_json::from_str(text).map_err(|e| crate::convert::malformed(&e.to_string()))
+}
+
+/// A rule as a full document (from a preset, or checked from data).
+#[wasm_bindgen(js_name = ruleDocument)]
+pub fn rule_document(rule: JsRule) -> Result<JsRuleOut, JsValue> {
+    let text = json_text(rule.into())?;
+    Ok(to_js(&rule_of(&text)?)?.unchecked_into())
+}
+
+/// The records of consultation forums (居民协商会, 周末议事厅, …).
+#[wasm_bindgen]
+pub struct ForumRecords {
+    pub(crate) inner: CoreForums,
+}
+
+#[wasm_bindgen]
+impl ForumRecords {
+    /// Records from their JSON document (object or text).
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsForumRecords) -> Result<ForumRecords, JsValue> {
+        let doc: ForumRecordsDocument = from_js(document.into())?;
+        Ok(ForumRecords {
+            inner: CoreForums::from_document(doc).map_err(err)?,
+        })
+    }
+
+    /// The JSON document.
+    #[wasm_bindgen(js_name = toDocument)]
+    pub fn to_document(&self) -> Result<JsForumRecordsOut, JsValue> {
+        Ok(to_js(&self.inner.to_document())?.unchecked_into())
+    }
+
+    /// Sessions held, consultations, problems solved (all forums, all time).
+    pub fn stats(&self) -> Result<JsForumStats, JsValue> {
+        Ok(to_js(&self.inner.stats(None, None).map_err(err)?)?.unchecked_into())
+    }
+
+    /// Resolves the tickets linked to solved decisions through the lifecycle; returns the
+    /// ids of the tickets resolved and throws nothing for refused ones (they stay as they
+    /// were and are listed with their error code).
+    #[wasm_bindgen(js_name = resolveTickets)]
+    pub fn resolve_tickets(
+        &self,
+        ledger: &mut Ledger,
+        actor: &str,
+        at: &str,
+    ) -> Result<JsTicketResolutions, JsValue> {
+        let results = self
+            .inner
+            .resolve_tickets(&mut ledger.inner, actor, ts(at)?);
+        let v: Vec<serde_json::Value> = results
+            .into_iter()
+            .map(|(r, res)| match res {
+                Ok(state) => serde_json::json!({"ticket": r.ticket, "state": state}),
+                Err(e) => serde_json::json!({"ticket": r.ticket, "error": e.code()}),
+            })
+            .collect();
+        Ok(to_js(&v)?.unchecked_into())
+    }
+}

@@ -1,0 +1,87 @@
+//! Conversions at the boundary: values, times and errors.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wangge::time::Timestamp;
+use wasm_bindgen::prelude::*;
+
+// Values cross the boundary as JSON (`JSON.parse` / `JSON.stringify` on the JS side, serde_json
+// on ours): one serde implementation per type instead of two keeps the module small, and the
+// shapes are exactly the documented JSON contracts.
+
+/// A Rust value as a plain JS value (JSON-compatible: numbers, objects, arrays).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| malformed(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| malformed("unserializable value"))
+}
+
+/// A JS value (a plain object, or a JSON string) as a Rust value.
+pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
+    let text = json_text(value)?;
+    serde_json::from_str(&text).map_err(|e| malformed(&e.to_string()))
+}
+
+/// A JS value (object or JSON text) as JSON text.
+pub fn json_text(value: JsValue) -> Result<String, JsValue> {
+    if let Some(text) = value.as_string() {
+        // A bare string is JSON text if it looks like a document, else a JSON string value.
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            return Ok(text);
+        }
+        return serde_json::to_string(&text).map_err(|e| malformed(&e.to_string()));
+    }
+    if value.is_undefined() {
+        return Ok("null".to_owned());
+    }
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| malformed("the value cannot be written as JSON"))
+}
+
+/// An instant from an ISO-8601 string.
+pub fn ts(text: &str) -> Result<Timestamp, JsValue> {
+    text.parse::<Timestamp>().map_err(err)
+}
+
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for c in key.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A wangge error as a thrown `Error`: `name` is `WanggeError`, `code` the stable code, and
+/// each field of the error's data a camelCase property.
+pub fn err(e: impl Into<wangge::Error>) -> JsValue {
+    let e: wangge::Error = e.into();
+    let error = js_sys::Error::new(&e.to_string());
+    error.set_name("WanggeError");
+    let obj: &JsValue = error.as_ref();
+    let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code().into());
+    if let serde_json::Value::Object(details) = e.details() {
+        for (k, v) in details {
+            if let Ok(v) = to_js(&v) {
+                let _ = js_sys::Reflect::set(obj, &camel(&k).into(), &v);
+            }
+        }
+    }
+    error.into()
+}
+
+/// An error for input that could not be read at all.
+pub fn malformed(message: &str) -> JsValue {
+    err(wangge::Error::Malformed {
+        message: message.to_owned(),
+    })
+}

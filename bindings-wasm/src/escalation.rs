@@ -1,0 +1,293 @@
+//! Working-time calendars, service levels and the escalation engine.
+
+use wangge::calendar::Calendar as CoreCalendar;
+use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
+use wangge::sla::{ServiceLevels, ServicePolicy};
+use wangge::time::Date;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{err, json_text, malformed, to_js, ts};
+use crate::ledger::Ledger;
+use crate::types::*;
+
+/// A working calendar (工作日历): weekly spans, holidays and make-up working days.
+#[wasm_bindgen]
+pub struct Calendar {
+    pub(crate) inner: CoreCalendar,
+}
+
+#[wasm_bindgen]
+impl Calendar {
+    /// A calendar from its JSON document (object or text); `Calendar.standard()` otherwise.
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsCalendarDocument) -> Result<Calendar, JsValue> {
+        let text = json_text(document.into())?;
+        Ok(Calendar {
+            inner: CoreCalendar::from_json(&text).map_err(err)?,
+        })
+    }
+
+    /// Monday to Friday 08:30–12:00 and 14:00–17:30 at +08:00, no exceptions (not an official
+    /// holiday schedule).
+    pub fn standard() -> Calendar {
+        Calendar {
+            inner: CoreCalendar::standard(),
+        }
+    }
+
+    /// This calendar with exceptions from lines `YYYY-MM-DD holiday|working [name]`.
+    #[wasm_bindgen(js_name = withExceptionsText)]
+    pub fn with_exceptions_text(&self, text: &str) -> Result<Calendar, JsValue> {
+        Ok(Calendar {
+            inner: self.inner.clone().with_exceptions_text(text).map_err(err)?,
+        })
+    }
+
+    /// The JSON document.
+    #[wasm_bindgen(js_name = toDocument)]
+    pub fn to_document(&self) -> Result<JsCalendarDocumentOut, JsValue> {
+        Ok(to_js(&self.inner)?.unchecked_into())
+    }
+
+    /// Whether an instant is working time.
+    #[wasm_bindgen(js_name = isWorkingTime)]
+    pub fn is_working_time(&self, at: &str) -> Result<bool, JsValue> {
+        Ok(self.inner.is_working_time(ts(at)?))
+    }
+
+    /// Whether a date (`YYYY-MM-DD`) is a working day.
+    #[wasm_bindgen(js_name = isWorkingDay)]
+    pub fn is_working_day(&self, date: &str) -> Result<bool, JsValue> {
+        let d: Date = date.parse().map_err(err)?;
+        Ok(self.inner.is_working_day(d))
+    }
+
+    /// The instant `minutes` of working time after `at`.
+    #[wasm_bindgen(js_name = addWorkingMinutes)]
+    pub fn add_working_minutes(&self, at: &str, minutes: f64) -> Result<String, JsValue> {
+        let seconds = (minutes * 60.0).round();
+        if !seconds.is_finite() || seconds < 0.0 {
+            return Err(malformed("addWorkingMinutes: a non-negative amount"));
+        }
+        Ok(self
+            .inner
+            .add_working_seconds(ts(at)?, seconds as i64)
+            .to_string())
+    }
+
+    /// The end of working time on the n-th working day after the day of `at`.
+    #[wasm_bindgen(js_name = addWorkingDays)]
+    pub fn add_working_days(&self, at: &str, days: u32) -> Result<String, JsValue> {
+        Ok(self.inner.add_working_days(ts(at)?, days).to_string())
+    }
+
+    /// Working minutes between two instants (0 if `to` is not after `from`).
+    #[wasm_bindgen(js_name = workingMinutesBetween)]
+    pub fn working_minutes_between(&self, from: &str, to: &str) -> Result<f64, JsValue> {
+        Ok(self.inner.working_seconds_between(ts(from)?, ts(to)?) as f64 / 60.0)
+    }
+
+    /// The next instant inside working time.
+    #[wasm_bindgen(js_name = nextWorkingInstant)]
+    pub fn next_working_instant(&self, at: &str) -> Result<String, JsValue> {
+        Ok(self.inner.next_working_instant(ts(at)?).to_string())
+    }
+
+    /// The last day of a period of `days` days from `start` (Civil Code Arts. 200–203).
+    #[wasm_bindgen(js_name = periodEndDate)]
+    pub fn period_end_date(&self, start: &str, days: u32) -> Result<String, JsValue> {
+        let d: Date = start.parse().map_err(err)?;
+        Ok(self.inner.period_end_date(d, days).to_string())
+    }
+
+    /// When such a period ends: 24:00 of its last day.
+    #[wasm_bindgen(js_name = periodDeadline)]
+    pub fn period_deadline(&self, start: &str, days: u32) -> Result<String, JsValue> {
+        Ok(self.inner.period_deadline(ts(start)?, days).to_string())
+    }
+
+    /// Working-time additions of many instants at once (epoch milliseconds in and out).
+    #[wasm_bindgen(js_name = addWorkingSecondsMany)]
+    pub fn add_working_seconds_many(&self, at_ms: &[f64], seconds: f64) -> Vec<f64> {
+        let n = seconds.max(0.0) as i64;
+        at_ms
+            .iter()
+            .map(|ms| {
+                self.inner
+                    .add_working_seconds(crate::ledger::epoch_ms(*ms), n)
+                    .unix_seconds() as f64
+                    * 1000.0
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn service_policy(value: JsValue) -> Result<ServicePolicy, JsValue> {
+    let text = json_text(value)?;
+    ServicePolicy::from_json(&text).map_err(err)
+}
+
+/// The 12345 hotline deadlines of Guangdong (enquiry 2, help/suggestion 10, complaint/report
+/// 15 working days).
+#[wasm_bindgen(js_name = servicePolicyGuangdong12345)]
+pub fn service_policy_guangdong() -> Result<JsServicePolicyOut, JsValue> {
+    Ok(to_js(&ServicePolicy::hotline_12345_guangdong())?.unchecked_into())
+}
+
+/// Beijing's draft service standard (emergency 2 h, utilities 24 h, ordinary 7 days, complex
+/// 15 days).
+#[wasm_bindgen(js_name = servicePolicyBeijing)]
+pub fn service_policy_beijing() -> Result<JsServicePolicyOut, JsValue> {
+    Ok(to_js(&ServicePolicy::beijing_draft())?.unchecked_into())
+}
+
+/// An escalation policy (升级规则): rules as data, evaluated by a pure engine.
+#[wasm_bindgen]
+pub struct EscalationPolicy {
+    inner: CorePolicy,
+}
+
+/// Decisions of the engine, kept on the Rust side so that applying them does not read them
+/// back from JS. `toArray()` shows them; `select()` keeps some.
+#[wasm_bindgen]
+pub struct Decisions {
+    inner: Vec<Decision>,
+}
+
+#[wasm_bindgen]
+impl Decisions {
+    /// How many decisions.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The decisions as plain objects.
+    #[wasm_bindgen(js_name = toArray)]
+    pub fn to_array(&self) -> Result<JsDecisions, JsValue> {
+        Ok(to_js(&self.inner)?.unchecked_into())
+    }
+
+    /// The decisions at the given positions, in that order.
+    pub fn select(&self, indices: &[u32]) -> Decisions {
+        Decisions {
+            inner: indices
+                .iter()
+                .filter_map(|i| self.inner.get(*i as usize).cloned())
+                .collect(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl EscalationPolicy {
+    /// A policy from its JSON document (object or text), validated.
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsEscalationPolicy) -> Result<EscalationPolicy, JsValue> {
+        let text = json_text(document.into())?;
+        Ok(EscalationPolicy {
+            inner: CorePolicy::from_json(&text).map_err(err)?,
+        })
+    }
+
+    /// The built-in policy assembled from the practices in the domain brief.
+    pub fn standard() -> EscalationPolicy {
+        EscalationPolicy {
+            inner: CorePolicy::standard(),
+        }
+    }
+
+    /// The JSON document.
+    #[wasm_bindgen(js_name = toDocument)]
+    pub fn to_document(&self) -> Result<JsEscalationPolicyOut, JsValue> {
+        Ok(to_js(&self.inner)?.unchecked_into())
+    }
+
+    /// The decisions at `now`, in a deterministic order; nothing changes until they are
+    /// applied.
+    pub fn evaluate(
+        &self,
+        ledger: &Ledger,
+        now: &str,
+        calendar: &Calendar,
+    ) -> Result<Decisions, JsValue> {
+        Ok(Decisions {
+            inner: engine::evaluate(ts(now)?, &ledger.inner, &self.inner, &calendar.inner),
+        })
+    }
+
+    /// Applies decisions through the ticket lifecycle, as `@system` at `now`.
+    pub fn apply(
+        &self,
+        ledger: &mut Ledger,
+        decisions: &Decisions,
+        now: &str,
+    ) -> Result<JsApplied, JsValue> {
+        let applied = engine::apply(&mut ledger.inner, &decisions.inner, ts(now)?);
+        applied_js(applied)
+    }
+
+    /// Evaluates and applies; returns the decisions taken.
+    pub fn sweep(
+        &self,
+        ledger: &mut Ledger,
+        now: &str,
+        calendar: &Calendar,
+    ) -> Result<JsDecisions, JsValue> {
+        let d = engine::sweep(&mut ledger.inner, ts(now)?, &self.inner, &calendar.inner);
+        Ok(to_js(&d)?.unchecked_into())
+    }
+
+    /// Compares this policy (with `policy` service levels) against an alternative over a
+    /// ledger's history, without touching it.
+    #[wasm_bindgen(js_name = whatIf)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn what_if(
+        &self,
+        ledger: &Ledger,
+        policy: JsServicePolicy,
+        calendar: &Calendar,
+        alternative: &EscalationPolicy,
+        alternative_policy: JsServicePolicy,
+        horizon: &str,
+    ) -> Result<JsWhatIf, JsValue> {
+        let base = ServiceLevels {
+            policy: service_policy(policy.into())?,
+            calendar: calendar.inner.clone(),
+        };
+        let alt = ServiceLevels {
+            policy: service_policy(alternative_policy.into())?,
+            calendar: calendar.inner.clone(),
+        };
+        let report = engine::what_if(
+            &ledger.inner,
+            (&base, &self.inner),
+            (&alt, &alternative.inner),
+            ts(horizon)?,
+        );
+        Ok(to_js(&report)?.unchecked_into())
+    }
+}
+
+fn applied_js(applied: Vec<engine::Applied>) -> Result<JsApplied, JsValue> {
+    let v: Vec<serde_json::Value> = applied
+        .into_iter()
+        .map(|a| match a.result {
+            Ok(state) => serde_json::json!({"index": a.index, "state": state}),
+            Err(e) => {
+                let e = wangge::Error::from(e);
+                serde_json::json!({"index": a.index, "error": {"code": e.code(), "message": e.to_string()}})
+            }
+        })
+        .collect();
+    Ok(to_js(&v)?.unchecked_into())
+}
+
+/// A service policy scaled by `percent` / 100 (e.g. 80 for a 20% shorter deadline).
+#[wasm_bindgen(js_name = scaleServicePolicy)]
+pub fn scale_service_policy(
+    policy: JsServicePolicy,
+    percent: u32,
+) -> Result<JsServicePolicyOut, JsValue> {
+    Ok(to_js(&service_policy(policy.into())?.scaled(percent))?.unchecked_into())
+}

@@ -1,0 +1,446 @@
+//! The ledger of tickets as a long-lived handle.
+
+use std::sync::Arc;
+
+use wangge::hierarchy::NodeKey;
+use wangge::ticket::{
+    Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, RejectReason,
+    Satisfaction, Taxonomy, TicketKey, TicketState,
+};
+use wangge::time::Timestamp;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::{err, from_js, malformed, to_js, ts};
+use crate::hierarchy::Hierarchy;
+use crate::types::*;
+
+/// A ledger of tickets (工单台账) over a hierarchy. Every action goes through the closed-loop
+/// lifecycle; a refused one throws a `WanggeError` and changes nothing.
+#[wasm_bindgen]
+pub struct Ledger {
+    pub(crate) inner: Core,
+}
+
+fn taxonomy(value: JsValue) -> Result<Taxonomy, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Taxonomy::default());
+    }
+    match value.as_string() {
+        Some(text) => Taxonomy::from_json(&text).map_err(err),
+        None => from_js(value),
+    }
+}
+
+fn state_js(state: TicketState) -> JsTicketState {
+    JsValue::from_str(state.as_str()).unchecked_into()
+}
+
+fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
+    let e: wangge::Error = e.into();
+    let mut m = serde_json::Map::new();
+    m.insert("index".into(), index.into());
+    m.insert("code".into(), e.code().into());
+    m.insert("message".into(), e.to_string().into());
+    if let serde_json::Value::Object(d) = e.details() {
+        for (k, v) in d {
+            m.entry(k).or_insert(v);
+        }
+    }
+    serde_json::Value::Object(m)
+}
+
+/// Codes of the typed-array entry point [`Ledger::apply_coded`].
+const CODES: &str = "0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle, 4 verify (passed), \
+5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level up), 7 reject (out of scope), \
+8 reopen, 9 close, 10 supervise";
+
+#[wasm_bindgen]
+impl Ledger {
+    /// An empty ledger over (a copy of) a hierarchy, with the default taxonomy or a given one.
+    #[wasm_bindgen(constructor)]
+    pub fn new(hierarchy: &Hierarchy, taxonomy: JsTaxonomyOpt) -> Result<Ledger, JsValue> {
+        Ok(Ledger {
+            inner: Core::new(
+                hierarchy.inner.clone(),
+                Arc::new(self::taxonomy(taxonomy.into())?),
+            ),
+        })
+    }
+
+    /// Reads, verifies (hash chain, sequence, end record) and replays a JSON-lines log.
+    #[wasm_bindgen(js_name = fromJsonl)]
+    pub fn from_jsonl(
+        hierarchy: &Hierarchy,
+        jsonl: &str,
+        taxonomy: JsTaxonomyOpt,
+    ) -> Result<Ledger, JsValue> {
+        let t = Arc::new(self::taxonomy(taxonomy.into())?);
+        Ok(Ledger {
+            inner: Core::from_jsonl(hierarchy.inner.clone(), t, jsonl).map_err(err)?,
+        })
+    }
+
+    /// Rebuilds a ledger from events (a replay checks the lifecycle, not authorization).
+    pub fn replay(
+        hierarchy: &Hierarchy,
+        events: JsEvents,
+        taxonomy: JsTaxonomyOpt,
+    ) -> Result<Ledger, JsValue> {
+        let events: Vec<wangge::ticket::Event> = from_js(events.into())?;
+        let t = Arc::new(self::taxonomy(taxonomy.into())?);
+        Ok(Ledger {
+            inner: Core::replay(hierarchy.inner.clone(), t, events).map_err(err)?,
+        })
+    }
+
+    /// The hierarchy (a copy-on-write handle).
+    pub fn hierarchy(&self) -> Hierarchy {
+        Hierarchy {
+            inner: self.inner.hierarchy().clone(),
+        }
+    }
+
+    /// The taxonomy.
+    pub fn taxonomy(&self) -> Result<JsTaxonomy, JsValue> {
+        Ok(to_js(&**self.inner.taxonomy())?.unchecked_into())
+    }
+
+    /// The number of tickets.
+    #[wasm_bindgen(getter)]
+    pub fn size(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Reports a new ticket.
+    pub fn report(&mut self, ticket: JsNewTicket, actor: &str, at: &str) -> Result<(), JsValue> {
+        let t: NewTicket = from_js(ticket.into())?;
+        self.inner
+            .report(t, actor, ts(at)?)
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    /// Applies an action and returns the new state.
+    pub fn apply(
+        &mut self,
+        ticket: &str,
+        actor: &str,
+        at: &str,
+        action: JsAction,
+    ) -> Result<JsTicketState, JsValue> {
+        let a: Action = from_js(action.into())?;
+        self.inner
+            .apply(ticket, actor, ts(at)?, a)
+            .map(state_js)
+            .map_err(err)
+    }
+
+    /// Checks an action without applying it; returns the state it would lead to.
+    pub fn check(
+        &self,
+        ticket: &str,
+        actor: &str,
+        at: &str,
+        action: JsAction,
+    ) -> Result<JsTicketState, JsValue> {
+        let a: Action = from_js(action.into())?;
+        let key = self.inner.key(ticket).ok_or_else(|| {
+            err(wangge::ticket::TicketError::UnknownTicket {
+                ticket: ticket.to_owned(),
+            })
+        })?;
+        let actor = self.inner.actor_key(actor).map_err(err)?;
+        self.inner
+            .check(key, actor, ts(at)?, &a)
+            .map(state_js)
+            .map_err(err)
+    }
+
+    /// Applies many actions, each on its own; every refused item is reported by position.
+    #[wasm_bindgen(js_name = applyMany)]
+    pub fn apply_many(&mut self, items: JsBulkItems) -> Result<JsBulkReport, JsValue> {
+        #[derive(serde::Deserialize)]
+        struct Item {
+            ticket: String,
+            actor: String,
+            at: Timestamp,
+            action: Action,
+        }
+        let items: Vec<Item> = from_js(items.into())?;
+        let mut states = Vec::with_capacity(items.len());
+        let mut errors = Vec::new();
+        for (i, item) in items.into_iter().enumerate() {
+            let before = self.inner.get(&item.ticket).map(|v| v.state());
+            match self
+                .inner
+                .apply(&item.ticket, &item.actor, item.at, item.action)
+            {
+                Ok(s) => states.push(s),
+                Err(e) => {
+                    states.push(before.unwrap_or(TicketState::Reported));
+                    errors.push(error_info(i, e));
+                }
+            }
+        }
+        Ok(to_js(&serde_json::json!({"states": states, "errors": errors}))?.unchecked_into())
+    }
+
+    /// The key of a ticket (for the typed-array entry points).
+    #[wasm_bindgen(js_name = ticketKey)]
+    pub fn ticket_key(&self, ticket: &str) -> Result<u32, JsValue> {
+        self.inner
+            .key(ticket)
+            .map(|k| u32::try_from(k.index()).unwrap_or(u32::MAX))
+            .ok_or_else(|| {
+                err(wangge::ticket::TicketError::UnknownTicket {
+                    ticket: ticket.to_owned(),
+                })
+            })
+    }
+
+    /// Reports many tickets in one call: ids, one category, and per ticket the unit key, the
+    /// actor key and the time (epoch milliseconds). Returns how many were refused.
+    #[wasm_bindgen(js_name = reportCoded)]
+    pub fn report_coded(
+        &mut self,
+        ids: Vec<String>,
+        category: &str,
+        units: &[u32],
+        actors: &[u32],
+        at_ms: &[f64],
+    ) -> Result<u32, JsValue> {
+        if ids.len() != units.len() || ids.len() != actors.len() || ids.len() != at_ms.len() {
+            return Err(malformed("reportCoded: arrays of different lengths"));
+        }
+        let h = self.inner.hierarchy().clone();
+        let mut refused = 0;
+        for (i, id) in ids.iter().enumerate() {
+            let (Some(unit), Some(actor), Some(ms)) = (units.get(i), actors.get(i), at_ms.get(i))
+            else {
+                continue;
+            };
+            let (Some(unit), Some(actor)) = (
+                h.id(NodeKey::from_index(*unit)),
+                h.id(NodeKey::from_index(*actor)),
+            ) else {
+                refused += 1;
+                continue;
+            };
+            let ok = NewTicket::new(id, category, unit.as_str())
+                .and_then(|t| {
+                    self.inner
+                        .report(t, actor.as_str(), epoch_ms(*ms))
+                        .map(|_| ())
+                })
+                .is_ok();
+            refused += u32::from(!ok);
+        }
+        Ok(refused)
+    }
+
+    /// Applies many actions given as typed arrays, in one call: ticket keys, actor keys
+    /// (0xFFFFFFFF for `@system`), times in epoch milliseconds, action codes and an argument
+    /// per action. Codes: 0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle,
+    /// 4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for
+    /// one level up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise. Returns the
+    /// state after each item as its index in the state list (unchanged when refused), and
+    /// sets bit 7 of refused items.
+    #[wasm_bindgen(js_name = applyCoded)]
+    pub fn apply_coded(
+        &mut self,
+        tickets: &[u32],
+        actors: &[u32],
+        at_ms: &[f64],
+        codes: &[u8],
+        args: &[u32],
+    ) -> Result<Vec<u8>, JsValue> {
+        let n = tickets.len();
+        if actors.len() != n || at_ms.len() != n || codes.len() != n || args.len() != n {
+            return Err(malformed("applyCoded: arrays of different lengths"));
+        }
+        let h = self.inner.hierarchy().clone();
+        let node = |k: u32| {
+            h.id(NodeKey::from_index(k))
+                .cloned()
+                .ok_or_else(|| malformed(&format!("applyCoded: no node with key {k}")))
+        };
+        let mut items = Vec::with_capacity(n);
+        for i in 0..n {
+            let (Some(t), Some(a), Some(ms), Some(code), Some(arg)) = (
+                tickets.get(i),
+                actors.get(i),
+                at_ms.get(i),
+                codes.get(i),
+                args.get(i),
+            ) else {
+                continue;
+            };
+            let action = match code {
+                0 => Action::File,
+                1 => Action::Dispatch { to: node(*arg)? },
+                2 => Action::Acknowledge,
+                3 => Action::Handle {
+                    outcome: String::new(),
+                },
+                4 => Action::Verify {
+                    passed: true,
+                    note: None,
+                },
+                5 => Action::Visit {
+                    satisfaction: Satisfaction::Satisfied,
+                },
+                6 => Action::Escalate {
+                    to: if *arg == u32::MAX {
+                        None
+                    } else {
+                        Some(node(*arg)?)
+                    },
+                },
+                7 => Action::Reject {
+                    reason: RejectReason::OutOfScope,
+                    note: None,
+                },
+                8 => Action::Reopen { reason: None },
+                9 => Action::Close,
+                10 => Action::Supervise { note: None },
+                _ => {
+                    return Err(malformed(&format!(
+                        "applyCoded: unknown code {code} ({CODES})"
+                    )))
+                }
+            };
+            items.push(BulkItem {
+                ticket: TicketKey::from_index(*t),
+                actor: if *a == u32::MAX {
+                    ActorKey::SYSTEM
+                } else {
+                    ActorKey::node(NodeKey::from_index(*a))
+                },
+                at: epoch_ms(*ms),
+                action,
+            });
+        }
+        let report = self.inner.apply_bulk(&items);
+        let mut out: Vec<u8> = report.states.iter().map(|s| *s as u8).collect();
+        for (i, _) in &report.errors {
+            if let Some(s) = out.get_mut(*i) {
+                *s |= 0x80;
+            }
+        }
+        Ok(out)
+    }
+
+    /// A ticket as plain data, or `undefined`.
+    pub fn get(&self, ticket: &str) -> Result<JsSnapshotOpt, JsValue> {
+        Ok(match self.inner.get(ticket) {
+            Some(v) => to_js(&v.snapshot())?,
+            None => JsValue::UNDEFINED,
+        }
+        .unchecked_into())
+    }
+
+    /// Every ticket as plain data.
+    pub fn tickets(&self) -> Result<JsSnapshots, JsValue> {
+        let v: Vec<_> = self.inner.tickets().map(|t| t.snapshot()).collect();
+        Ok(to_js(&v)?.unchecked_into())
+    }
+
+    /// The ids of the tickets in a state.
+    #[wasm_bindgen(js_name = inState)]
+    pub fn in_state(&self, state: JsTicketState) -> Result<Vec<String>, JsValue> {
+        let s: TicketState = from_js(state.into())?;
+        Ok(self.inner.in_state(s).map(|t| t.id().to_string()).collect())
+    }
+
+    /// The ids of the tickets held by a node.
+    #[wasm_bindgen(js_name = heldBy)]
+    pub fn held_by(&self, holder: &str) -> Vec<String> {
+        self.inner
+            .held_by(holder)
+            .map(|t| t.id().to_string())
+            .collect()
+    }
+
+    /// The ids of the tickets of a category (and its subcategories).
+    #[wasm_bindgen(js_name = inCategory)]
+    pub fn in_category(&self, category: &str) -> Vec<String> {
+        self.inner
+            .in_category(category)
+            .map(|t| t.id().to_string())
+            .collect()
+    }
+
+    /// The ids of the tickets that arose within a unit.
+    pub fn within(&self, unit: &str) -> Vec<String> {
+        self.inner
+            .within(unit)
+            .map(|t| t.id().to_string())
+            .collect()
+    }
+
+    /// A ticket's events.
+    pub fn events(&self, ticket: &str) -> Result<JsEvents, JsValue> {
+        Ok(to_js(&self.inner.events(ticket).map_err(err)?)?.unchecked_into())
+    }
+
+    /// Every event of every ticket.
+    #[wasm_bindgen(js_name = allEvents)]
+    pub fn all_events(&self) -> Result<JsEvents, JsValue> {
+        let v: Vec<_> = self.inner.all_events().collect();
+        Ok(to_js(&v)?.unchecked_into())
+    }
+
+    /// The hash-chained JSON-lines log.
+    #[wasm_bindgen(js_name = toJsonl)]
+    pub fn to_jsonl(&self) -> String {
+        self.inner.to_jsonl()
+    }
+
+    /// A deadline of a ticket, if set.
+    pub fn deadline(&self, ticket: &str, kind: &str) -> Result<Option<String>, JsValue> {
+        let k: DeadlineKind = kind
+            .parse()
+            .map_err(|e: wangge::ticket::TicketError| err(e))?;
+        let v = self.inner.get(ticket).ok_or_else(|| {
+            err(wangge::ticket::TicketError::UnknownTicket {
+                ticket: ticket.to_owned(),
+            })
+        })?;
+        Ok(v.deadline(k).map(|t| t.to_string()))
+    }
+
+    /// Attaches service levels (a policy and a calendar; `null` detaches) and brings the
+    /// deadlines of open tickets up to date at `now`. Returns how many deadlines changed.
+    #[wasm_bindgen(js_name = setServiceLevels)]
+    pub fn set_service_levels(
+        &mut self,
+        policy: Option<JsServicePolicy>,
+        calendar: &crate::escalation::Calendar,
+        now: &str,
+    ) -> Result<usize, JsValue> {
+        let now = ts(now)?;
+        let levels = match policy {
+            Some(p) => {
+                let policy = crate::escalation::service_policy(p.into())?;
+                Some(Arc::new(wangge::sla::ServiceLevels {
+                    policy,
+                    calendar: calendar.inner.clone(),
+                }))
+            }
+            None => None,
+        };
+        Ok(self.inner.set_service_levels(levels, now))
+    }
+
+    /// An estimate of the memory held by the tickets, in bytes.
+    #[wasm_bindgen(js_name = heapSize)]
+    pub fn heap_size(&self) -> usize {
+        self.inner.heap_size()
+    }
+}
+
+/// An instant from epoch milliseconds (rounded down to the second).
+pub(crate) fn epoch_ms(ms: f64) -> Timestamp {
+    let s = (ms / 1000.0).floor();
+    Timestamp::EPOCH.plus_seconds(if s.is_finite() { s as i64 } else { 0 })
+}

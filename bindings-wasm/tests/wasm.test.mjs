@@ -1,0 +1,288 @@
+// The WebAssembly package, tested in Node against the built `nodejs` target: every API
+// family, every error family, handle freeing, and malformed input never crashing the module.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+
+const require = createRequire(import.meta.url);
+const w = require("../pkg/node/wangge.cjs");
+const cn2025 = readFileSync(new URL("../../core/tests/data/cn-2025.txt", import.meta.url), "utf8");
+
+const T = (m) => new Date(Date.parse("2025-03-03T09:00:00+08:00") + m * 60000)
+  .toISOString().replace(".000Z", "Z");
+
+/** The leak setting of the article: 淮南高新区 → 三和镇 → 弘湖社区 → grids; 西湖春天小区. */
+function leakHierarchy() {
+  const h = new w.Hierarchy();
+  const units = [["city", "city", "淮南市"], ["zone", "district", "淮南高新区"], ["town", "town", "三和镇"],
+    ["hh", "community", "弘湖社区"], ["g1", "grid", "第一网格"], ["g2", "grid", "第二网格"],
+    ["xhct", "compound", "西湖春天小区"], ["b3", "building", "3栋"]];
+  for (const [id, kind, name] of units) h.add(id, kind, name);
+  for (const [p, c] of [["city", "zone"], ["zone", "town"], ["town", "hh"], ["hh", "g1"], ["hh", "g2"], ["g1", "xhct"], ["xhct", "b3"]]) h.contain(p, c);
+  h.add("w1", "grid_worker", "网格员甲"); h.serve("w1", "g1");
+  h.add("w2", "grid_worker", "网格员乙"); h.serve("w2", "g2");
+  for (const [id, name] of [["smr", "市场监管局"], ["cg", "城管局"], ["zj", "住建局"]]) {
+    h.add(id, "department", name);
+    h.grantJurisdiction(id, "zone", ["livelihood.repair"]);
+  }
+  return h;
+}
+
+function expectWangge(fn, code) {
+  let caught;
+  try { fn(); } catch (e) { caught = e; }
+  assert.ok(caught instanceof Error, "an Error is thrown");
+  assert.equal(caught.name, "WanggeError", String(caught));
+  if (code) assert.equal(caught.code, code, caught.message);
+  return caught;
+}
+
+test("version", () => {
+  assert.match(w.version(), /^\d+\.\d+\.\d+/);
+});
+
+test("hierarchy: build, query, errors, JSON, division codes, typed routing", () => {
+  const h = leakHierarchy();
+  assert.equal(h.size, 13);
+  assert.deepEqual(h.chain("b3").map((n) => n.id), ["b3", "xhct", "g1", "hh", "town", "zone", "city"]);
+  assert.equal(h.gridOf("b3").id, "g1");
+  assert.equal(h.parent("city"), undefined);
+  assert.deepEqual(h.staff("g1").map((n) => n.id), ["w1"]);
+  assert.deepEqual(h.departmentsFor("b3", "livelihood.repair").map((n) => n.id), ["smr", "cg", "zj"]);
+  assert.equal(h.lowestCommonAncestor("g1", "g2").id, "hh");
+  assert.deepEqual(h.descendantsOfKind("hh", "grid").map((n) => n.id), ["g1", "xhct".slice(0, 0) || "g2"].filter(Boolean).length ? ["g1", "g2"] : []);
+  const e = expectWangge(() => h.contain("hh", "town"), "hierarchy.containment_cycle");
+  assert.equal(e.parent, "hh");
+  expectWangge(() => h.add("g1", "grid", "dup"), "hierarchy.duplicate_id");
+  expectWangge(() => h.add("x", "villa", "?"), "input.malformed");
+  expectWangge(() => h.serve("smr", "g1"), "hierarchy.edge_kinds");
+  const doc = h.toDocument();
+  assert.equal(doc.format, "wangge.hierarchy");
+  const back = w.Hierarchy.fromJson(h.toJson());
+  assert.equal(back.toJson(), h.toJson());
+  assert.equal(w.Hierarchy.fromJson(doc).size, 13);
+  const imp = new w.Hierarchy().importDivisionCodes([
+    { code: "340404001001", name: "新建社区" }, { code: "340404001000", name: "毕家岗街道" },
+    { code: "340404000000", name: "八公山区" }, { code: "3404", name: "bad" }]);
+  assert.deepEqual(imp.errors.map((x) => [x.row, x.code]), [[4, "division.malformed"]]);
+  const keys = new Uint32Array([h.keyOf("b3"), h.keyOf("g2")]);
+  const { chains, ends } = h.chainsOf(keys);
+  assert.ok(chains instanceof Uint32Array && ends instanceof Uint32Array);
+  assert.deepEqual(Array.from(ends), [7, 12]);
+  assert.equal(h.idOf(chains[7]), "g2");
+  assert.equal(h.chainLengths(keys), 12);
+});
+
+test("ledger: the leak case step by step, refusals change nothing, the log round-trips", () => {
+  const h = leakHierarchy();
+  const l = new w.Ledger(h, undefined);
+  l.report({ id: "XHCT-1", category: "livelihood.repair", unit: "b3", holder: "hh", verifyFirst: true,
+    channel: "resident_visit", reporter: "r-1", description: "卫生间漏水" }, "hh", T(0));
+  const before = JSON.stringify(l.get("XHCT-1"));
+  const e = expectWangge(() => l.apply("XHCT-1", "hh", T(1), { type: "file" }), "ticket.illegal_transition");
+  assert.equal(e.state, "reported");
+  assert.equal(e.action, "file");
+  assert.equal(JSON.stringify(l.get("XHCT-1")), before, "a refused action changes nothing");
+  expectWangge(() => l.apply("XHCT-1", "w2", T(1), { type: "confirm_on_site" }), "ticket.unauthorized");
+  const steps = [
+    ["hh", { type: "confirm_on_site" }], ["hh", { type: "file" }], ["hh", { type: "dispatch", to: "g1" }],
+    ["w1", { type: "acknowledge" }], ["w1", { type: "record_refusal", party: "饭店店主" }],
+    ["hh", { type: "escalate", to: "town" }], ["town", { type: "acknowledge" }],
+    ["town", { type: "whistle", departments: ["smr", "cg", "zj"], signBy: T(200), reportBy: T(3000) }],
+    ["smr", { type: "sign_whistle" }], ["cg", { type: "sign_whistle" }], ["zj", { type: "sign_whistle" }],
+    ["smr", { type: "report_whistle" }], ["cg", { type: "report_whistle" }], ["zj", { type: "report_whistle", note: "已维修" }],
+    ["town", { type: "handle", outcome: "店主已维修" }], ["town", { type: "verify", passed: true }],
+    ["town", { type: "visit", satisfaction: "satisfied" }],
+  ];
+  let m = 10;
+  for (const [actor, action] of steps) l.apply("XHCT-1", actor, T(m++), action);
+  const s = l.get("XHCT-1");
+  assert.equal(s.state, "closed");
+  assert.equal(s.escalations, 1);
+  assert.equal(s.summons.length, 3);
+  assert.equal(l.events("XHCT-1").length, 18);
+  assert.deepEqual(l.inState("closed"), ["XHCT-1"]);
+  assert.deepEqual(l.within("xhct"), ["XHCT-1"]);
+  const text = l.toJsonl();
+  const back = w.Ledger.fromJsonl(h, text, undefined);
+  assert.deepEqual(back.get("XHCT-1"), s);
+  const tampered = text.replace("店主已维修", "没修");
+  expectWangge(() => w.Ledger.fromJsonl(h, tampered, undefined), "log.tampered");
+  const replayed = w.Ledger.replay(h, l.allEvents(), undefined);
+  assert.deepEqual(replayed.get("XHCT-1"), s);
+  const bulk = l.applyMany([{ ticket: "XHCT-1", actor: "town", at: T(100), action: { type: "file" } }]);
+  assert.equal(bulk.errors[0].code, "ticket.illegal_transition");
+  assert.equal(bulk.errors[0].index, 0);
+  assert.equal(l.check("XHCT-1", "town", T(100), { type: "reopen" }), "in_progress");
+});
+
+test("typed bulk entry points", () => {
+  const h = leakHierarchy();
+  const l = new w.Ledger(h, undefined);
+  const g1 = h.keyOf("g1"), hh = h.keyOf("hh");
+  const t0 = Date.parse("2025-03-03T09:00:00+08:00");
+  const ids = ["A", "B"];
+  assert.equal(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), 0);
+  const keys = new Uint32Array(ids.map((i) => l.ticketKey(i)));
+  const n = 6, tickets = new Uint32Array(12), actors = new Uint32Array(12), at = new Float64Array(12), codes = new Uint8Array(12), args = new Uint32Array(12);
+  const plan = [[0, hh, 0], [1, hh, g1], [2, g1, 0], [3, g1, 0], [4, hh, 0], [5, hh, 0]];
+  for (let t = 0; t < 2; t++) for (let i = 0; i < n; i++) {
+    const j = t * n + i; tickets[j] = keys[t]; actors[j] = plan[i][1]; at[j] = t0 + (i + 1) * 60000; codes[j] = plan[i][0]; args[j] = plan[i][2];
+  }
+  codes[11] = 2; // a refused item: acknowledge a verified ticket
+  const states = l.applyCoded(tickets, actors, at, codes, args);
+  assert.equal(states[5], 7, "closed");
+  assert.equal(states[11] & 0x80, 0x80, "refused items are flagged");
+  assert.equal(l.get("B").state, "verified");
+  expectWangge(() => l.applyCoded(tickets, actors, at, codes, new Uint32Array(1)), "input.malformed");
+});
+
+test("calendar: 2025 schedule, Civil Code periods", () => {
+  const c = w.Calendar.standard().withExceptionsText(cn2025);
+  assert.equal(c.addWorkingMinutes("2025-01-24T16:00:00+08:00", 120), "2025-01-26T09:00:00+08:00");
+  assert.equal(c.addWorkingDays("2025-09-26T09:00:00+08:00", 15), "2025-10-23T17:30:00+08:00");
+  assert.equal(c.workingMinutesBetween("2025-09-30T12:00:00+08:00", "2025-10-09T09:30:00+08:00"), 270);
+  assert.equal(c.periodEndDate("2025-09-26", 5), "2025-10-09");
+  assert.equal(c.isWorkingDay("2025-02-08"), true);
+  assert.equal(c.isWorkingTime("2025-10-01T10:00:00+08:00"), false);
+  assert.equal(new w.Calendar(c.toDocument()).addWorkingDays("2025-01-24T10:00:00+08:00", 3), "2025-02-05T17:30:00+08:00");
+  expectWangge(() => c.addWorkingMinutes("2025-01-24T16:00:00", 1), "time.invalid_instant");
+  expectWangge(() => w.Calendar.standard().withExceptionsText("2025-13-01 holiday"), "calendar.invalid_line");
+  expectWangge(() => new w.Calendar({ format: "wangge.calendar", version: 1, week: {} }), "calendar.no_working_time");
+  const many = c.addWorkingSecondsMany(new Float64Array([Date.parse("2025-01-24T16:00:00+08:00")]), 7200);
+  assert.equal(many[0], Date.parse("2025-01-26T09:00:00+08:00"));
+});
+
+test("service levels, escalation engine, what-if", () => {
+  const h = leakHierarchy();
+  const l = new w.Ledger(h, undefined);
+  const cal = w.Calendar.standard().withExceptionsText(cn2025);
+  const policy = { name: "test", rules: [{ name: "all", targets: { acknowledge: { workingMinutes: 30 }, handle: { workingHours: 2 } } }] };
+  assert.equal(l.setServiceLevels(policy, cal, T(0)), 0);
+  l.report({ id: "T1", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
+  l.apply("T1", "hh", T(5), { type: "file" });
+  l.apply("T1", "hh", T(10), { type: "dispatch", to: "g1" });
+  assert.equal(l.deadline("T1", "handle"), "2025-03-03T11:10:00+08:00");
+  const esc = new w.EscalationPolicy({ name: "e", top: "district", rules: [
+    { name: "late", when: { type: "deadline_missed", deadline: "handle" }, then: [{ type: "escalate" }, { type: "supervise" }] },
+    { name: "refusal", when: { type: "refusal" }, then: [{ type: "whistle", signWithin: { hours: 1 }, reportWithin: { workingDays: 3 } }] }] });
+  const d = esc.evaluate(l, T(200), cal);
+  const acts = d.toArray().filter((x) => x.trigger !== "recheck").map((x) => x.effect.type === "act" ? x.effect.action.type : "notify");
+  assert.deepEqual(acts, ["escalate", "supervise", "rule_fired"]);
+  const applied = esc.apply(l, d, T(200));
+  assert.ok(applied.every((a) => a.state !== undefined), JSON.stringify(applied));
+  assert.equal(l.get("T1").holder, "hh");
+  assert.equal(esc.evaluate(l, T(200), cal).length, 0, "idempotent");
+  const swept = esc.sweep(l, T(600), cal);
+  assert.ok(swept.length > 0);
+  const standard = w.EscalationPolicy.standard().toDocument();
+  assert.equal(standard.top, "district");
+  const gd = w.servicePolicyGuangdong12345();
+  assert.equal(gd.rules.length, 5);
+  assert.equal(w.servicePolicyBeijing().rules[0].targets.handle.hours, 2);
+  const shorter = w.scaleServicePolicy(policy, 50);
+  const what = esc.whatIf(l, policy, cal, esc, shorter, T(60 * 24 * 7));
+  assert.equal(what.totals.tickets, 1);
+  expectWangge(() => new w.EscalationPolicy({ name: "x", rules: [{ name: "", when: { type: "refusal" }, then: [{ type: "remind" }] }] }), "policy.invalid_rule");
+  expectWangge(() => new w.EscalationPolicy({ name: "x", rules: [{ name: "a", when: { type: "bogus" }, then: [] }] }), "policy.malformed");
+});
+
+test("consultation: the elevator vote per building unit, with explanations", () => {
+  const h = new w.Hierarchy();
+  h.add("sjxc", "compound", "世纪新城小区"); h.add("b5", "building", "5幢"); h.contain("sjxc", "b5");
+  const owners = [], units = [];
+  for (const entrance of ["1", "2"]) for (let floor = 1; floor <= 6; floor++) for (const door of [1, 2]) {
+    const id = `5-${entrance}-${floor}0${door}`;
+    owners.push({ id: `o-${id}` });
+    units.push({ id, building: "b5", buildingUnit: entrance, area: "89.57", owner: `o-${id}` });
+  }
+  const roll = new w.OwnerRoll({ format: "wangge.consultation.owner_roll", version: 1, owners, units });
+  const open = (entrance) => new w.Vote(roll.electorate(h, { building_unit: { building: "b5", unit: entrance } }), {
+    id: `v-${entrance}`, agenda: "加装电梯", rule: { preset: "elevator_installation", units: [`5-${entrance}-101`] },
+    opensAt: "2025-05-01T09:00:00+08:00", closesAt: "2025-05-31T18:00:00+08:00" });
+  // Unit 1: everyone agrees but the ground-floor owner whose flat the shaft lands on.
+  const v1 = open("1");
+  for (const u of units.filter((x) => x.buildingUnit === "1")) v1.cast(u.owner, u.id === "5-1-101" ? "oppose" : "agree", "2025-05-02T10:00:00+08:00");
+  v1.close("2025-05-31T18:00:00+08:00");
+  const o1 = v1.outcome();
+  assert.equal(o1.passed, false);
+  assert.match(o1.explanation.en, /5-1-101|consent/i);
+  // Unit 2: 9 of 12 agree (exactly three quarters of those voting), all 12 vote.
+  const v2 = open("2");
+  units.filter((x) => x.buildingUnit === "2").forEach((u, i) => v2.cast(u.owner, i < 9 ? "agree" : "oppose", "2025-05-02T10:00:00+08:00"));
+  assert.equal(v2.passes(), true);
+  assert.equal(v2.tally().agree.headcount, 9);
+  expectWangge(() => v2.cast("o-5-2-101", "agree", "2025-05-03T10:00:00+08:00"), "consultation.duplicate_ballot");
+  expectWangge(() => v2.cast("o-5-1-101", "agree", "2025-05-03T10:00:00+08:00"), "consultation.voter_not_in_scope");
+  v2.close("2025-05-31T18:00:00+08:00");
+  expectWangge(() => v2.cast("o-5-2-102", "agree", "2025-06-03T10:00:00+08:00"), "consultation.vote_closed");
+  assert.equal(w.ruleDocument({ preset: "civil_code_278_ordinary" }).id, "civil_code_278_ordinary");
+  expectWangge(() => new w.OwnerRoll({ format: "wangge.consultation.owner_roll", version: 1, owners: [], units: [{ id: "u", building: "b5", area: "-1", owner: "x" }] }));
+});
+
+test("metrics, rankings, thresholds, forums, Open311", () => {
+  const h = leakHierarchy();
+  const l = new w.Ledger(h, undefined);
+  l.report({ id: "A", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
+  l.report({ id: "B", category: "livelihood.repair", unit: "g2" }, "w2", T(0));
+  l.apply("A", "hh", T(1), { type: "file" });
+  const cal = w.Calendar.standard();
+  const m = w.Metrics.compute(l, cal, { groupBy: { level: "grid" }, periodBy: "month" });
+  const r = m.report();
+  assert.deepEqual(r.rows.map((x) => [x.group, x.period, x.counts.received, x.counts.filed]), [["g1", "2025-03", 1, 1], ["g2", "2025-03", 1, 0]]);
+  assert.equal(r.rows[0].rates.closing.value, null);
+  assert.deepEqual(m.rank("filed", "2025-03", false).map((x) => [x.rank, x.group]), [[1, "g1"], [2, "g2"]]);
+  assert.deepEqual(m.check([{ metric: "received", atMost: { num: 0, den: 1 } }]).length, 2);
+  assert.equal(w.computeMetrics(l, cal, undefined).rows[0].counts.received, 2);
+  const forums = new w.ForumRecords({ format: "wangge.consultation.forum_records", version: 1,
+    forums: [{ id: "f", name: "周末议事厅", kind: "weekend_deliberation_hall" }],
+    sessions: [{ id: "s1", forum: "f", date: "2025-03-08", convener: "社区党委", participants: 12,
+      agenda: [{ issue: "i1", title: "景观桥", decisions: [{ text: "换大理石", ticket: "A", solved: true }] }] }] });
+  assert.deepEqual(forums.stats(), { sessions: 1, consultations: 1, problemsSolved: 1, participants: 12 });
+  assert.equal(w.Metrics.computeWithForums(l, cal, undefined, forums).report().forums.total.sessions, 1);
+  assert.equal(forums.stats().sessions, 1, "the forum handle is still usable");
+  const res = forums.resolveTickets(l, "w1", T(60));
+  assert.equal(res[0].error, "ticket.illegal_transition");
+  const requests = w.open311Requests(l);
+  assert.equal(requests[0].service_code, "livelihood.repair");
+  const fresh = new w.Ledger(h, undefined);
+  const imp = w.open311Import(fresh, requests);
+  assert.deepEqual(imp.tickets, ["A", "B"]);
+  assert.ok(w.open311Services(l).some((s) => s.service_code === "livelihood.parking"));
+});
+
+test("handles can be freed; a freed handle throws instead of crashing", () => {
+  const h = new w.Hierarchy();
+  h.add("g", "grid", "g");
+  h.free();
+  assert.throws(() => h.size, /null pointer|destroyed|moved/i);
+});
+
+test("malformed input of every kind gives a WanggeError, never a crash", () => {
+  const h = leakHierarchy();
+  const l = new w.Ledger(h, undefined);
+  const cal = w.Calendar.standard();
+  const bad = [null, undefined, 42, "", "{", "[]", {}, [], { type: "nope" }, { id: 1 }, "not json", { format: "x" }];
+  const calls = [
+    (x) => w.Hierarchy.fromJson(x), (x) => h.addNode(x), (x) => h.connect(x), (x) => h.importDivisionCodes(x),
+    (x) => l.report(x, "g1", T(0)), (x) => l.apply("A", "g1", T(0), x), (x) => l.applyMany(x),
+    (x) => new w.Ledger(h, x === undefined ? "{" : x), (x) => new w.Calendar(x), (x) => new w.EscalationPolicy(x),
+    (x) => new w.OwnerRoll(x), (x) => new w.ForumRecords(x), (x) => w.computeMetrics(l, cal, x ?? "{"),
+    (x) => w.ruleDocument(x), (x) => w.open311Import(l, x), (x) => l.setServiceLevels(x ?? "{", cal, T(0)),
+    (x) => w.Ledger.fromJsonl(h, typeof x === "string" ? x + "\n" : "{}\n", undefined),
+    (x) => l.apply("A", "g1", typeof x === "string" ? x : "2025-13-45", { type: "file" }),
+  ];
+  let thrown = 0;
+  for (const call of calls) for (const x of bad) {
+    try { call(x); } catch (e) {
+      thrown++;
+      assert.ok(e instanceof Error, `${call} ${JSON.stringify(x)}: ${e}`);
+      assert.equal(e.name, "WanggeError", `${call} ${JSON.stringify(x)}: ${e.name} ${e.message}`);
+      assert.equal(typeof e.code, "string");
+    }
+  }
+  assert.ok(thrown > 150, `${thrown} refusals`);
+  // The module still works afterwards.
+  assert.equal(h.chain("b3").length, 7);
+});
