@@ -3,15 +3,18 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup rust-test lint bench doc
+.PHONY: demo test setup lint rust-test doc wasm wasm-test python-test examples bench bench-wasm bench-python
 
-setup:
-	@scripts/setup.sh
-
+## Sets everything up, then runs the main example (新建社区).
 demo: setup
 	$(CARGO) run -q -p wangge --example xinjian
 
-test: setup lint rust-test doc
+## Runs every test suite: Rust (unit, integration, property, doc), Python, WebAssembly
+## (Node, TypeScript, headless Chromium), the examples, and the docs build.
+test: setup lint rust-test doc examples wasm-test python-test
+
+setup:
+	@scripts/setup.sh
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -19,10 +22,28 @@ lint:
 
 rust-test:
 	$(CARGO) test --workspace
-	$(CARGO) run -q -p wangge --example xinjian > /dev/null
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p wangge --no-deps
 
+examples:
+	$(CARGO) run -q -p wangge --example xinjian > /dev/null
+
+wasm:
+	bash bindings-wasm/build.sh
+
+wasm-test: wasm
+	cd bindings-wasm && node_modules/.bin/tsc -p tests/tsconfig.json
+	cd bindings-wasm && node --test tests/*.test.mjs
+
+python-test:
+	@if [ -f scripts/python.sh ]; then bash scripts/python.sh test; fi
+
 bench:
 	$(CARGO) bench -p wangge
+
+bench-wasm: wasm
+	cd bindings-wasm && node bench/bench.mjs
+
+bench-python:
+	@if [ -f scripts/python.sh ]; then bash scripts/python.sh bench; fi

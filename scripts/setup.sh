@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks. Idempotent: every step is skipped
 # when its result is already there, so running it twice costs seconds.
+#   scripts/setup.sh          Rust toolchain pieces, the wasm toolchain, npm tools, Python venv
+#   scripts/setup.sh rust     only the Rust pieces
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+what="${1:-all}"
 
 if ! command -v cargo >/dev/null 2>&1; then
   echo "cargo is required (https://rustup.rs)" >&2
@@ -16,4 +19,38 @@ for component in clippy rustfmt; do
     rustup component add "$component"
   fi
 done
+[ "$what" = rust ] && exit 0
+
+# WebAssembly: the target, wasm-bindgen-cli (pinned, matching the crate), npm tools.
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+WASM_BINDGEN_VERSION="$(grep -m1 '^wasm-bindgen = ' bindings-wasm/Cargo.toml | sed 's/.*"=\(.*\)".*/\1/')"
+if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
+  say "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+if ! command -v node >/dev/null 2>&1; then
+  echo "node (and npm) are required for the WebAssembly package and its tests" >&2
+  exit 1
+fi
+if [ ! -x bindings-wasm/node_modules/.bin/wasm-opt ] || [ ! -x bindings-wasm/node_modules/.bin/tsc ]; then
+  say "npm install (bindings-wasm: binaryen, typescript, playwright-core, xstate)"
+  (cd bindings-wasm && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+# A headless browser for the web demo's test (Debian's chromium), and CJK fonts so its
+# screenshot is legible. Skipped where it cannot be installed (the test then says so).
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  say "apt-get install chromium fonts-wqy-microhei"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-wqy-microhei >/dev/null; } \
+    || say "could not install chromium: the browser test will be skipped"
+fi
+
+# Python: the venv and the package (see scripts/python.sh).
+if [ -f scripts/python.sh ]; then
+  bash scripts/python.sh setup
+fi
 say "ok"

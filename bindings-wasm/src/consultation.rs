@@ -76,6 +76,42 @@ impl Electorate {
         self.inner.voters().map(|(_, id)| id.to_owned()).collect()
     }
 
+    /// The dense position of a voter (for [`Electorate::passes_coded`]).
+    #[wasm_bindgen(js_name = voterIndex)]
+    pub fn voter_index(&self, voter: &str) -> Result<u32, JsValue> {
+        self.inner.voter(voter).map(|v| v.raw()).map_err(err)
+    }
+
+    /// Whether a rule passes on ballots given as typed arrays: voter positions and choices
+    /// (0 agree, 1 oppose, 2 abstain). One tally pass, no explanation; for dashboards and
+    /// what-if loops over many ballot sets.
+    #[wasm_bindgen(js_name = passesCoded)]
+    pub fn passes_coded(
+        &self,
+        rule: &Rule,
+        voters: &[u32],
+        choices: &[u8],
+    ) -> Result<bool, JsValue> {
+        if voters.len() != choices.len() {
+            return Err(crate::convert::malformed(
+                "passesCoded: arrays of different lengths",
+            ));
+        }
+        let mut ballots = Vec::with_capacity(voters.len());
+        for (v, c) in voters.iter().zip(choices) {
+            let voter = self.inner.voter_at(*v).ok_or_else(|| {
+                crate::convert::malformed(&format!("passesCoded: no voter at {v}"))
+            })?;
+            let choice = match c {
+                0 => Choice::Agree,
+                1 => Choice::Oppose,
+                _ => Choice::Abstain,
+            };
+            ballots.push(wangge::consultation::CastBallot { voter, choice });
+        }
+        rule.inner.passes(&self.inner, &ballots).map_err(err)
+    }
+
     /// The voter who owns an exclusive unit.
     #[wasm_bindgen(js_name = voterOfUnit)]
     pub fn voter_of_unit(&self, unit: &str) -> Result<String, JsValue> {
@@ -196,6 +232,30 @@ fn rule_of(text: &str) -> Result<wangge::consultation::Rule, JsValue> {
 
 fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsValue> {
     serde_json::from_str(text).map_err(|e| crate::convert::malformed(&e.to_string()))
+}
+
+/// A decision rule (议事规则), checked, kept for repeated use.
+#[wasm_bindgen]
+pub struct Rule {
+    inner: wangge::consultation::Rule,
+}
+
+#[wasm_bindgen]
+impl Rule {
+    /// A rule from a preset (`{preset: "civil_code_278_special"}`) or in full.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rule: JsRule) -> Result<Rule, JsValue> {
+        let text = json_text(rule.into())?;
+        Ok(Rule {
+            inner: rule_of(&text)?,
+        })
+    }
+
+    /// The rule as a full document.
+    #[wasm_bindgen(js_name = toDocument)]
+    pub fn to_document(&self) -> Result<JsRuleOut, JsValue> {
+        Ok(to_js(&self.inner)?.unchecked_into())
+    }
 }
 
 /// A rule as a full document (from a preset, or checked from data).

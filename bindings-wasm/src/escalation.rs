@@ -227,15 +227,17 @@ impl EscalationPolicy {
         applied_js(applied)
     }
 
-    /// Evaluates and applies; returns the decisions taken.
+    /// Evaluates and applies; returns the decisions taken (as a handle: `length`,
+    /// `toArray()`).
     pub fn sweep(
         &self,
         ledger: &mut Ledger,
         now: &str,
         calendar: &Calendar,
-    ) -> Result<JsDecisions, JsValue> {
-        let d = engine::sweep(&mut ledger.inner, ts(now)?, &self.inner, &calendar.inner);
-        Ok(to_js(&d)?.unchecked_into())
+    ) -> Result<Decisions, JsValue> {
+        Ok(Decisions {
+            inner: engine::sweep(&mut ledger.inner, ts(now)?, &self.inner, &calendar.inner),
+        })
     }
 
     /// Compares this policy (with `policy` service levels) against an alternative over a

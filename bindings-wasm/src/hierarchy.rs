@@ -344,10 +344,17 @@ impl Hierarchy {
     /// another as keys, and chain `i` ends at `ends[i]`.
     #[wasm_bindgen(js_name = chainsOf)]
     pub fn chains_of(&self, keys: &[u32]) -> Result<JsChainBuffer, JsValue> {
-        let keys: Vec<NodeKey> = keys.iter().map(|k| NodeKey::from_index(*k)).collect();
-        let (mut out, mut ends) = (Vec::new(), Vec::new());
-        self.get().chains_into(&keys, &mut out, &mut ends);
-        let chains: Vec<u32> = out.into_iter().map(NodeKey::raw).collect();
+        let h = self.get();
+        let mut chains: Vec<u32> = Vec::with_capacity(keys.len() * 6);
+        let mut ends: Vec<u32> = Vec::with_capacity(keys.len());
+        for k in keys {
+            chains.extend(
+                h.chain_keys(NodeKey::from_index(*k))
+                    .iter()
+                    .map(|x| x.raw()),
+            );
+            ends.push(u32::try_from(chains.len()).unwrap_or(u32::MAX));
+        }
         let obj = js_sys::Object::new();
         js_sys::Reflect::set(
             &obj,

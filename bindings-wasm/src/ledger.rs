@@ -52,7 +52,7 @@ fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
 /// Codes of the typed-array entry point [`Ledger::apply_coded`].
 const CODES: &str = "0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle, 4 verify (passed), \
 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level up), 7 reject (out of scope), \
-8 reopen, 9 close, 10 supervise";
+8 reopen, 9 close, 10 supervise, 11 set the handling deadline (arg: minutes since the epoch)";
 
 #[wasm_bindgen]
 impl Ledger {
@@ -242,7 +242,8 @@ impl Ledger {
     /// (0xFFFFFFFF for `@system`), times in epoch milliseconds, action codes and an argument
     /// per action. Codes: 0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle,
     /// 4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for
-    /// one level up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise. Returns the
+    /// one level up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the
+    /// handling deadline (arg: minutes since the Unix epoch). Returns the
     /// state after each item as its index in the state list (unchanged when refused), and
     /// sets bit 7 of refused items.
     #[wasm_bindgen(js_name = applyCoded)]
@@ -303,6 +304,10 @@ impl Ledger {
                 8 => Action::Reopen { reason: None },
                 9 => Action::Close,
                 10 => Action::Supervise { note: None },
+                11 => Action::SetDeadline {
+                    deadline: DeadlineKind::Handle,
+                    due: Timestamp::EPOCH.plus_seconds(i64::from(*arg) * 60),
+                },
                 _ => {
                     return Err(malformed(&format!(
                         "applyCoded: unknown code {code} ({CODES})"

@@ -20,7 +20,7 @@ mod ledger;
 mod metrics;
 mod types;
 
-pub use consultation::{Electorate, ForumRecords, OwnerRoll, Vote};
+pub use consultation::{Electorate, ForumRecords, OwnerRoll, Rule, Vote};
 pub use escalation::{Calendar, Decisions, EscalationPolicy};
 pub use hierarchy::Hierarchy;
 pub use ledger::Ledger;

@@ -1026,6 +1026,11 @@ impl Electorate {
         }
     }
 
+    /// The voter at a dense position (`0..len()`), if any.
+    pub fn voter_at(&self, index: u32) -> Option<VoterIndex> {
+        ((index as usize) < self.len()).then_some(VoterIndex(index))
+    }
+
     /// The id of a voter.
     pub fn voter_id(&self, voter: VoterIndex) -> Option<&str> {
         self.ids.get(voter.index()).map(|s| &**s)

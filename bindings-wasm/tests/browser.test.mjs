@@ -1,0 +1,71 @@
+// The web demo (examples/web/) in headless Chromium: serves the repository on localhost,
+// clicks through the leak case and the elevator vote, checks what the page shows, and saves a
+// screenshot to test-artifacts/demo.png.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".json": "application/json", ".wasm": "application/wasm", ".css": "text/css" };
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+test("the demo page drives the leak case and the elevator vote", { skip: !existsSync(browserPath) && `no browser at ${browserPath}` }, async () => {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+    try {
+      const body = await readFile(join(root, path));
+      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404); res.end();
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const port = server.address().port;
+  const browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${port}/examples/web/index.html`);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+    assert.equal(await page.locator("#xinjian tr").count(), 11, "10 grids and a header");
+    assert.match(await page.locator("#xinjian").innerText(), /第1网格党支部/);
+
+    for (let i = 1; i <= 3; i++) await page.click(`button[data-step="${i}"]`);
+    assert.equal(await page.locator("#state").innerText(), "filed");
+    await page.click("#refused");
+    assert.match(await page.locator("#message").innerText(), /WanggeError ticket\.illegal_transition/);
+    assert.equal(await page.locator("#state").innerText(), "filed", "a refused action changes nothing");
+    for (let i = 4; i <= 18; i++) await page.click(`button[data-step="${i}"]`);
+    assert.equal(await page.locator("#state").innerText(), "closed");
+    assert.match(await page.locator("#log").innerText(), /whistle[\s\S]*sign_whistle[\s\S]*visit/);
+
+    // The elevator vote: agreeing ballots from every owner of unit 2.
+    const agree = page.locator('#ballots button[data-choice="agree"]');
+    const n = await agree.count();
+    assert.equal(n, 11, "12 flats, one owner holds two");
+    await agree.nth(0).click();
+    assert.match(await page.locator("#outcome").innerText(), /未通过/);
+    for (let i = 1; i < n; i++) await agree.nth(i).click();
+    assert.match(await page.locator("#outcome").innerText(), /通过 passed/);
+    assert.ok((await page.locator("#explanation-en").innerText()).length > 20);
+
+    await mkdir(join(root, "test-artifacts"), { recursive: true });
+    await page.screenshot({ path: join(root, "test-artifacts", "demo.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

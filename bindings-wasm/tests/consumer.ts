@@ -1,0 +1,45 @@
+// A small TypeScript consumer of the package, type-checked with `tsc --noEmit --strict` in the
+// test command: it proves the generated .d.ts compiles and describes the API precisely.
+import init, {
+  Hierarchy, Ledger, Calendar, EscalationPolicy, OwnerRoll, Vote, Metrics,
+  type Action, type TicketSnapshot, type Outcome, type MetricsReport, type Decision, type NodeKind,
+  type HierarchyNode, type TicketState, type ErrorInfo, type Scope, type ChainBuffer,
+} from "../pkg/web/wangge.js";
+
+export async function demo(): Promise<string> {
+  await init();
+  const h = new Hierarchy();
+  const kind: NodeKind = "grid";
+  h.add("g1", kind, "第一网格");
+  const chain: HierarchyNode[] = h.chain("g1");
+  const routed: ChainBuffer = h.chainsOf(new Uint32Array([h.keyOf("g1")]));
+  const ledger = new Ledger(h, undefined);
+  ledger.report({ id: "T1", category: "livelihood.parking", unit: "g1" }, "g1", "2025-03-03T09:00:00+08:00");
+  const file: Action = { type: "file" };
+  const state: TicketState = ledger.apply("T1", "g1", "2025-03-03T09:05:00+08:00", file);
+  const snapshot: TicketSnapshot | undefined = ledger.get("T1");
+  const calendar = Calendar.standard();
+  const due: string = calendar.addWorkingDays("2025-03-03T09:00:00+08:00", 3);
+  const policy = EscalationPolicy.standard();
+  const decisions: Decision[] = policy.evaluate(ledger, "2025-03-10T09:00:00+08:00", calendar).toArray();
+  const metrics: MetricsReport = Metrics.compute(ledger, calendar, { groupBy: { level: "grid" }, periodBy: "month" }).report();
+  const roll = new OwnerRoll({ format: "wangge.consultation.owner_roll", version: 1, owners: [{ id: "o" }],
+    units: [{ id: "u", building: "g1", area: "80.00", owner: "o" }] });
+  const scope: Scope = "whole_roll";
+  const vote = new Vote(roll.electorate(h, scope), { id: "v", agenda: "a", rule: { preset: "civil_code_278_ordinary" },
+    opensAt: "2025-03-01T00:00:00+08:00", closesAt: "2025-03-31T00:00:00+08:00" });
+  vote.cast("o", "agree", "2025-03-02T00:00:00+08:00");
+  const outcome: Outcome = vote.outcome();
+  let code = "";
+  try {
+    ledger.apply("T1", "g1", "2025-03-03T09:06:00+08:00", { type: "close" });
+  } catch (e) {
+    const info = e as Error & ErrorInfo;
+    code = info.code;
+  }
+  // @ts-expect-error: an action needs its fields
+  const wrong: Action = { type: "dispatch" };
+  void wrong;
+  return [chain.length, routed.ends.length, state, snapshot?.state, due, decisions.length,
+    metrics.rows.length, outcome.passed, code].join(" ");
+}
