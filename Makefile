@@ -21,6 +21,7 @@ lint:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 rust-test:
+	python3 tests/conformance/generate.py --check
 	$(CARGO) test --workspace
 
 doc:

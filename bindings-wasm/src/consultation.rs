@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use wangge::consultation::{
     Choice, Electorate as CoreElectorate, ForumRecords as CoreForums, ForumRecordsDocument,
-    OwnerRoll as CoreRoll, OwnerRollDocument, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+    OwnerRoll as CoreRoll, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
 };
 use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
@@ -25,15 +25,10 @@ impl OwnerRoll {
     /// A roll from its JSON document (object or text).
     #[wasm_bindgen(constructor)]
     pub fn new(document: JsOwnerRoll) -> Result<OwnerRoll, JsValue> {
-        let value: JsValue = document.into();
-        let inner = match value.as_string() {
-            Some(text) => CoreRoll::from_json(&text).map_err(err)?,
-            None => {
-                let doc: OwnerRollDocument = from_js(value)?;
-                CoreRoll::from_document(doc).map_err(err)?
-            }
-        };
-        Ok(OwnerRoll { inner })
+        let text = json_text(document.into())?;
+        Ok(OwnerRoll {
+            inner: CoreRoll::from_json(&text).map_err(err)?,
+        })
     }
 
     /// The JSON document.
@@ -58,8 +53,64 @@ pub struct Electorate {
     inner: Arc<CoreElectorate>,
 }
 
+/// A residents' roll (居民名册): households with their representatives, residents with their
+/// dates of birth, residents' groups with their 2 to 3 elected representatives.
+#[wasm_bindgen]
+pub struct ResidentRoll {
+    inner: wangge::consultation::ResidentRoll,
+}
+
+#[wasm_bindgen]
+impl ResidentRoll {
+    /// A roll from `{households, residents, groups}` (object or JSON text), checked.
+    #[wasm_bindgen(constructor)]
+    pub fn new(document: JsResidentRoll) -> Result<ResidentRoll, JsValue> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Doc {
+            households: Vec<wangge::consultation::Household>,
+            residents: Vec<wangge::consultation::Resident>,
+            #[serde(default)]
+            groups: Vec<wangge::consultation::ResidentsGroup>,
+        }
+        let d: Doc = from_js(document.into())?;
+        Ok(ResidentRoll {
+            inner: wangge::consultation::ResidentRoll::new(d.households, d.residents, d.groups)
+                .map_err(err)?,
+        })
+    }
+
+    /// The electorate of a scope on a date (`YYYY-MM-DD`): residents aged 18 or more on
+    /// that day, household representatives and elected group representatives.
+    pub fn electorate(
+        &self,
+        hierarchy: &Hierarchy,
+        scope: JsScope,
+        on: &str,
+    ) -> Result<Electorate, JsValue> {
+        let s: Scope = from_js(scope.into())?;
+        let on: wangge::time::Date = on.parse().map_err(err)?;
+        Ok(Electorate {
+            inner: Arc::new(
+                self.inner
+                    .electorate(&hierarchy.inner, &s, on)
+                    .map_err(err)?,
+            ),
+        })
+    }
+}
+
 #[wasm_bindgen]
 impl Electorate {
+    /// The electorate of a forum: its members (`{id, representative?}`), each counting one
+    /// person, and one representative if flagged.
+    pub fn members(members: JsMembers) -> Result<Electorate, JsValue> {
+        let m: Vec<wangge::consultation::Member> = from_js(members.into())?;
+        Ok(Electorate {
+            inner: Arc::new(CoreElectorate::members(m).map_err(err)?),
+        })
+    }
+
     /// The number of voters (owners counted by the headcount rule).
     #[wasm_bindgen(getter)]
     pub fn size(&self) -> usize {
@@ -225,7 +276,7 @@ fn rule_of(text: &str) -> Result<wangge::consultation::Rule, JsValue> {
     let spec = if is_preset {
         RuleSpec::Preset(from_text(text)?)
     } else {
-        RuleSpec::Rule(from_text(text)?)
+        RuleSpec::Rule(wangge::consultation::Rule::from_json(text).map_err(err)?)
     };
     spec.rule().map_err(err)
 }
@@ -288,9 +339,30 @@ impl ForumRecords {
         Ok(to_js(&self.inner.to_document())?.unchecked_into())
     }
 
-    /// Sessions held, consultations, problems solved (all forums, all time).
-    pub fn stats(&self) -> Result<JsForumStats, JsValue> {
-        Ok(to_js(&self.inner.stats(None, None).map_err(err)?)?.unchecked_into())
+    /// Sessions held, consultations, problems solved: of one forum or all (`forum`
+    /// undefined), over a period of dates (`from`, `to`, both included) or all time.
+    pub fn stats(
+        &self,
+        forum: Option<String>,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<JsForumStats, JsValue> {
+        let period = match (from, to) {
+            (Some(from), Some(to)) => Some(
+                wangge::consultation::Period::new(
+                    from.parse().map_err(err)?,
+                    to.parse().map_err(err)?,
+                )
+                .map_err(err)?,
+            ),
+            (None, None) => None,
+            _ => {
+                return Err(crate::convert::malformed(
+                    "stats: give both `from` and `to`, or neither",
+                ))
+            }
+        };
+        Ok(to_js(&self.inner.stats(forum.as_deref(), period).map_err(err)?)?.unchecked_into())
     }
 
     /// Resolves the tickets linked to solved decisions through the lifecycle; returns the

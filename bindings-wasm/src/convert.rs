@@ -61,20 +61,33 @@ fn camel(key: &str) -> String {
     out
 }
 
+/// Properties of a thrown error that its data may not overwrite.
+const RESERVED: [&str; 5] = ["name", "message", "code", "stack", "details"];
+
 /// A wangge error as a thrown `Error`: `name` is `WanggeError`, `code` the stable code, and
-/// each field of the error's data a camelCase property.
+/// each field of the error's data a camelCase property (and all of it, snake_case as in Rust
+/// and Python, in `details`).
 pub fn err(e: impl Into<wangge::Error>) -> JsValue {
     let e: wangge::Error = e.into();
     let error = js_sys::Error::new(&e.to_string());
     error.set_name("WanggeError");
     let obj: &JsValue = error.as_ref();
     let _ = js_sys::Reflect::set(obj, &"code".into(), &e.code().into());
-    if let serde_json::Value::Object(details) = e.details() {
-        for (k, v) in details {
-            if let Ok(v) = to_js(&v) {
-                let _ = js_sys::Reflect::set(obj, &camel(&k).into(), &v);
+    let details = e.details();
+    if let serde_json::Value::Object(map) = &details {
+        for (k, v) in map {
+            let key = camel(k);
+            // The Error's own properties are never overwritten by its data.
+            if RESERVED.contains(&key.as_str()) {
+                continue;
+            }
+            if let Ok(v) = to_js(v) {
+                let _ = js_sys::Reflect::set(obj, &key.into(), &v);
             }
         }
+    }
+    if let Ok(d) = to_js(&details) {
+        let _ = js_sys::Reflect::set(obj, &"details".into(), &d);
     }
     error.into()
 }

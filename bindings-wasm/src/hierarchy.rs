@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use wangge::hierarchy::{
-    DivisionRow, Edge, EdgeKind, GeoPoint, Hierarchy as Core, HierarchyDocument, NodeKey, NodeKind,
+    DivisionRow, Edge, EdgeKind, GeoPoint, Hierarchy as Core, NodeKey, NodeKind,
 };
 use wasm_bindgen::prelude::*;
 
@@ -19,11 +19,17 @@ pub struct Hierarchy {
 }
 
 fn kind(value: JsValue) -> Result<NodeKind, JsValue> {
-    from_js(value)
+    match value.as_string() {
+        Some(name) => name.parse().map_err(err),
+        None => from_js(value),
+    }
 }
 
 fn edge_kind(value: JsValue) -> Result<EdgeKind, JsValue> {
-    from_js(value)
+    match value.as_string() {
+        Some(name) => name.parse().map_err(err),
+        None => from_js(value),
+    }
 }
 
 impl Hierarchy {
@@ -64,14 +70,8 @@ impl Hierarchy {
     /// A hierarchy from its JSON document (an object or JSON text), checking every invariant.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(document: JsHierarchyDocument) -> Result<Hierarchy, JsValue> {
-        let value: JsValue = document.into();
-        let h = match value.as_string() {
-            Some(text) => Core::from_json(&text).map_err(err)?,
-            None => {
-                let doc: HierarchyDocument = from_js(value)?;
-                Core::from_document(&doc).map_err(err)?
-            }
-        };
+        let text = crate::convert::json_text(document.into())?;
+        let h = Core::from_json(&text).map_err(err)?;
         Ok(Hierarchy { inner: Arc::new(h) })
     }
 

@@ -25,10 +25,7 @@ fn taxonomy(value: JsValue) -> Result<Taxonomy, JsValue> {
     if value.is_undefined() || value.is_null() {
         return Ok(Taxonomy::default());
     }
-    match value.as_string() {
-        Some(text) => Taxonomy::from_json(&text).map_err(err),
-        None => from_js(value),
-    }
+    Taxonomy::from_json(&crate::convert::json_text(value)?).map_err(err)
 }
 
 fn state_js(state: TicketState) -> JsTicketState {

@@ -170,6 +170,11 @@ export interface ForumRecordsDocument {
     agenda?: { issue: string; title: string; decisions?: { text: string; ticket?: string; solved?: boolean; vote?: string }[] }[] }[];
 }
 export type TicketResolution = { ticket: string; state: TicketState } | { ticket: string; error: string };
+export interface Household { id: string; representative: string; place?: string; buildingUnit?: string }
+export interface Resident { id: string; household: string; birthDate: DateText }
+export interface ResidentsGroup { id: string; representatives: string[] }
+export interface ResidentRollDocument { households: Household[]; residents: Resident[]; groups?: ResidentsGroup[] }
+export interface Member { id: string; representative?: boolean }
 export interface ForumStats { sessions: number; consultations: number; problemsSolved: number; participants: number }
 
 export type GroupBy = "all" | "department" | { level: NodeKind };
@@ -319,6 +324,12 @@ extern "C" {
     /// `OwnerRollDocument | string`.
     #[wasm_bindgen(typescript_type = "OwnerRollDocument | string")]
     pub type JsOwnerRoll;
+    /// `ResidentRollDocument | string`.
+    #[wasm_bindgen(typescript_type = "ResidentRollDocument | string")]
+    pub type JsResidentRoll;
+    /// `Member[]`.
+    #[wasm_bindgen(typescript_type = "Member[]")]
+    pub type JsMembers;
     /// `Scope`.
     #[wasm_bindgen(typescript_type = "Scope")]
     pub type JsScope;

@@ -1,7 +1,7 @@
 // A small TypeScript consumer of the package, type-checked with `tsc --noEmit --strict` in the
 // test command: it proves the generated .d.ts compiles and describes the API precisely.
 import init, {
-  Hierarchy, Ledger, Calendar, EscalationPolicy, OwnerRoll, Vote, Metrics,
+  Hierarchy, Ledger, Calendar, EscalationPolicy, OwnerRoll, ResidentRoll, Electorate, Vote, Metrics,
   type Action, type TicketSnapshot, type Outcome, type MetricsReport, type Decision, type NodeKind,
   type HierarchyNode, type TicketState, type ErrorInfo, type Scope, type ChainBuffer,
 } from "../pkg/web/wangge.js";
@@ -30,6 +30,11 @@ export async function demo(): Promise<string> {
     opensAt: "2025-03-01T00:00:00+08:00", closesAt: "2025-03-31T00:00:00+08:00" });
   vote.cast("o", "agree", "2025-03-02T00:00:00+08:00");
   const outcome: Outcome = vote.outcome();
+  const residents = new ResidentRoll({ households: [{ id: "h1", representative: "li" }],
+    residents: [{ id: "li", household: "h1", birthDate: "1960-05-01" }] });
+  const meeting = residents.electorate(h, "whole_roll", "2025-06-01");
+  const forum = Electorate.members([{ id: "m1" }, { id: "m2", representative: true }]);
+  const sizes: number = meeting.size + forum.size;
   let code = "";
   try {
     ledger.apply("T1", "g1", "2025-03-03T09:06:00+08:00", { type: "close" });
@@ -40,6 +45,6 @@ export async function demo(): Promise<string> {
   // @ts-expect-error: an action needs its fields
   const wrong: Action = { type: "dispatch" };
   void wrong;
-  return [chain.length, routed.ends.length, state, snapshot?.state, due, decisions.length,
+  return [sizes, chain.length, routed.ends.length, state, snapshot?.state, due, decisions.length,
     metrics.rows.length, outcome.passed, code].join(" ");
 }

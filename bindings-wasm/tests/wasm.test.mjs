@@ -55,7 +55,7 @@ test("hierarchy: build, query, errors, JSON, division codes, typed routing", () 
   const e = expectWangge(() => h.contain("hh", "town"), "hierarchy.containment_cycle");
   assert.equal(e.parent, "hh");
   expectWangge(() => h.add("g1", "grid", "dup"), "hierarchy.duplicate_id");
-  expectWangge(() => h.add("x", "villa", "?"), "input.malformed");
+  expectWangge(() => h.add("x", "villa", "?"), "hierarchy.unknown_kind");
   expectWangge(() => h.serve("smr", "g1"), "hierarchy.edge_kinds");
   const doc = h.toDocument();
   assert.equal(doc.format, "wangge.hierarchy");

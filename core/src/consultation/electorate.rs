@@ -452,13 +452,32 @@ impl OwnerRoll {
     }
 
     /// Reads a roll from JSON text, checking everything.
+    ///
+    /// An area that is not exact hundredths (e.g. `"-1"`, `"1.005"`) is
+    /// `consultation.invalid_area` naming the unit's text, not a generic malformed document.
     pub fn from_json(text: &str) -> Result<OwnerRoll> {
-        let doc: OwnerRollDocument =
-            serde_json::from_str(text).map_err(|e| ConsultationError::Malformed {
+        match serde_json::from_str::<OwnerRollDocument>(text) {
+            Ok(doc) => OwnerRoll::from_document(doc),
+            Err(e) => Err(area_error(text).unwrap_or(ConsultationError::Malformed {
                 message: e.to_string(),
-            })?;
-        OwnerRoll::from_document(doc)
+            })),
+        }
     }
+}
+
+/// The first unit area of a roll document that does not parse, as its typed error.
+fn area_error(text: &str) -> Option<ConsultationError> {
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    doc.get("units")?
+        .as_array()?
+        .iter()
+        .find_map(|u| match u.get("area")? {
+            serde_json::Value::String(a) => a.parse::<Area>().err(),
+            other => Some(ConsultationError::InvalidArea {
+                input: other.to_string(),
+                reason: "an area is written as a string of digits, e.g. \"89.57\"",
+            }),
+        })
 }
 
 /// The owners' roll JSON format, version 1.

@@ -150,6 +150,22 @@ struct FractionRepr {
     den: u64,
 }
 
+/// The first improper fraction of a rule document, as its typed error.
+fn fraction_error(text: &str) -> Option<ConsultationError> {
+    let doc: serde_json::Value = serde_json::from_str(text).ok()?;
+    let groups = doc.get("groups")?.as_array()?;
+    groups
+        .iter()
+        .filter_map(|g| g.get("conditions")?.as_array())
+        .flatten()
+        .filter_map(|c| c.get("fraction"))
+        .find_map(|f| {
+            let num = f.get("num")?.as_u64()?;
+            let den = f.get("den")?.as_u64()?;
+            Fraction::new(num, den).err()
+        })
+}
+
 impl TryFrom<FractionRepr> for Fraction {
     type Error = ConsultationError;
     fn try_from(r: FractionRepr) -> Result<Fraction, ConsultationError> {
@@ -491,11 +507,15 @@ impl Rule {
     }
 
     /// Reads and validates a rule from JSON text.
+    ///
+    /// A fraction that is not a proper one (`{"num": 3, "den": 2}`, a zero denominator) is
+    /// `consultation.invalid_fraction` with its terms, not a generic malformed document.
     pub fn from_json(text: &str) -> Result<Rule, ConsultationError> {
-        let doc: RuleDocument =
-            serde_json::from_str(text).map_err(|e| ConsultationError::Malformed {
+        let doc: RuleDocument = serde_json::from_str(text).map_err(|e| {
+            fraction_error(text).unwrap_or(ConsultationError::Malformed {
                 message: e.to_string(),
-            })?;
+            })
+        })?;
         Rule::try_from(doc)
     }
 

@@ -55,7 +55,8 @@ pub enum DivisionCodeError {
     /// The code is not 12 or 15 digits, or its segments are inconsistent.
     #[error("malformed division code {code:?}: {reason}")]
     Malformed {
-        /// The code given.
+        /// The code given (`division_code` in the error's details).
+        #[serde(rename = "division_code")]
         code: String,
         /// What is wrong with it.
         reason: &'static str,
@@ -65,7 +66,8 @@ pub enum DivisionCodeError {
         "division code {code:?} has no parent: {parent:?} is not in the input or the hierarchy"
     )]
     Orphan {
-        /// The code given.
+        /// The code given (`division_code` in the error's details).
+        #[serde(rename = "division_code")]
         code: String,
         /// The parent code it needs.
         parent: String,
@@ -73,7 +75,8 @@ pub enum DivisionCodeError {
     /// Adding the unit broke a hierarchy invariant (e.g. a duplicate code).
     #[error("division code {code:?}: {source}")]
     Hierarchy {
-        /// The code given.
+        /// The code given (`division_code` in the error's details).
+        #[serde(rename = "division_code")]
         code: String,
         /// The hierarchy error.
         source: HierarchyError,

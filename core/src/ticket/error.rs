@@ -52,7 +52,8 @@ pub enum TicketError {
     UnknownName {
         /// What was being named.
         what: &'static str,
-        /// The text given.
+        /// The text given (`value` in the error's details).
+        #[serde(rename = "value")]
         name: String,
     },
     /// The action is not allowed in the ticket's current state.

@@ -24,19 +24,22 @@ pub enum TaxonomyError {
     /// A code is not a dotted code of letters, digits, `_` and `-`.
     #[error("invalid category code {code:?}")]
     InvalidCode {
-        /// The code given.
+        /// The code given (`category` in the error's details).
+        #[serde(rename = "category")]
         code: String,
     },
     /// A code appears twice.
     #[error("category {code:?} appears twice")]
     DuplicateCode {
-        /// The code given.
+        /// The code given (`category` in the error's details).
+        #[serde(rename = "category")]
         code: String,
     },
     /// A code's parent (the part before its last dot) is not in the taxonomy.
     #[error("category {code:?} has no parent {parent:?} in the taxonomy")]
     MissingParent {
-        /// The code given.
+        /// The code given (`category` in the error's details).
+        #[serde(rename = "category")]
         code: String,
         /// The parent it needs.
         parent: String,
@@ -172,10 +175,24 @@ impl Taxonomy {
     }
 
     /// Reads a taxonomy from JSON.
+    ///
+    /// A document that is not JSON, or of another format or version, is
+    /// `taxonomy.malformed`; a readable document with bad categories gets the error of the
+    /// first bad category (invalid code, duplicate, missing parent).
     pub fn from_json(text: &str) -> Result<Taxonomy, TaxonomyError> {
-        serde_json::from_str(text).map_err(|e| TaxonomyError::Malformed {
-            message: e.to_string(),
-        })
+        let doc: TaxonomyDocument =
+            serde_json::from_str(text).map_err(|e| TaxonomyError::Malformed {
+                message: e.to_string(),
+            })?;
+        if doc.format != "wangge.taxonomy" || doc.version != 1 {
+            return Err(TaxonomyError::Malformed {
+                message: format!(
+                    "unsupported taxonomy format {:?} version {}",
+                    doc.format, doc.version
+                ),
+            });
+        }
+        Taxonomy::new(doc.categories)
     }
 }
 

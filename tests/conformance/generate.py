@@ -1,0 +1,1094 @@
+#!/usr/bin/env python3
+"""Writes the conformance corpus (tests/conformance/*.json).
+
+The expected values are computed here, by small models written from the domain rules and
+independent of the library: a transition table for the ticket lifecycle, a minute-by-minute
+walk over the 2025 working calendar, exact fractions for the quorum rules. Hand-written cases
+(every error code, the article's stories) sit beside them. Run `python3 generate.py` to
+rewrite the files, `python3 generate.py --check` to fail if they are stale (make test does).
+
+Standard library only, so that it runs before anything is installed.
+"""
+
+import datetime as dt
+import json
+import random
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+FILE_HEADER = {"format": "wangge.conformance", "version": 1}
+
+
+def doc(description, cases):
+    return dict(FILE_HEADER, description=description, cases=cases)
+
+
+def case(name, ops, setup=None, **extra):
+    c = {"name": name}
+    if setup:
+        c["setup"] = setup
+    c["ops"] = ops
+    c.update(extra)
+    return c
+
+
+MISSING = object()
+
+
+def op(op_name, expect=MISSING, error=None, subset=None, details=None, **args):
+    o = {"op": op_name}
+    o.update(args)
+    if error is not None:
+        o["error"] = error
+        if details is not None:
+            o["errorDetails"] = details
+    elif subset is not None:
+        o["expectSubset"] = subset
+    elif expect is not MISSING:
+        o["expect"] = expect
+    return o
+
+
+# ---------------------------------------------------------------------------------------------
+# The leak setting (西湖春天小区, 弘湖社区, 三和镇, 淮南高新区): a small inline hierarchy.
+
+LEAK = {
+    "format": "wangge.hierarchy",
+    "version": 1,
+    "nodes": [
+        {"id": i, "kind": k, "name": n}
+        for i, k, n in [
+            ("city", "city", "淮南市"), ("zone", "district", "淮南高新区"), ("town", "town", "三和镇"),
+            ("hh", "community", "弘湖社区"), ("g1", "grid", "第一网格"), ("g2", "grid", "第二网格"),
+            ("xhct", "compound", "西湖春天小区"), ("b3", "building", "3栋"),
+            ("dw", "party_committee", "弘湖社区党委"), ("zb1", "party_branch", "第一网格党支部"),
+            ("w1", "grid_worker", "网格员甲"), ("w2", "grid_worker", "网格员乙"),
+            ("pm", "property_manager", "物业公司"), ("smr", "department", "市场监管局"),
+            ("cg", "department", "城管局"), ("zj", "department", "住建局"),
+        ]
+    ],
+    "edges": [{"kind": "contains", "from": p, "to": c} for p, c in [
+        ("city", "zone"), ("zone", "town"), ("town", "hh"), ("hh", "g1"), ("hh", "g2"),
+        ("g1", "xhct"), ("xhct", "b3")]]
+    + [{"kind": "leads", "from": "dw", "to": "hh"}, {"kind": "leads", "from": "dw", "to": "zb1"},
+       {"kind": "leads", "from": "zb1", "to": "g1"},
+       {"kind": "serves", "from": "w1", "to": "g1"}, {"kind": "serves", "from": "w2", "to": "g2"},
+       {"kind": "serves", "from": "pm", "to": "xhct"}]
+    + [{"kind": "jurisdiction", "from": d, "to": "zone", "categories": ["livelihood.repair"]}
+       for d in ("smr", "cg", "zj")],
+}
+
+LEAK_SETUP = {"hierarchy": LEAK}
+
+
+def t(minutes):
+    """2025-03-03 (a Monday) 09:00 +08:00 plus some minutes, as RFC 3339."""
+    base = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return (base + dt.timedelta(minutes=minutes)).isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hierarchy
+
+
+def hierarchy_cases():
+    cases = []
+    q = [
+        ("chain of a building", "h.chain", {"id": "b3"}, ["b3", "xhct", "g1", "hh", "town", "zone", "city"]),
+        ("chain of the root", "h.chain", {"id": "city"}, ["city"]),
+        ("parent of a grid", "h.parent", {"id": "g1"}, "hh"),
+        ("the root has no parent", "h.parent", {"id": "city"}, None),
+        ("children of a community", "h.children", {"id": "hh"}, ["g1", "g2"]),
+        ("a building has no children", "h.children", {"id": "b3"}, []),
+        ("the community of a building", "h.ancestor", {"id": "b3", "kind": "community"}, "hh"),
+        ("the street of a building (none: a town)", "h.ancestor", {"id": "b3", "kind": "street"}, None),
+        ("the town of a compound", "h.ancestor", {"id": "xhct", "kind": "town"}, "town"),
+        ("grids of a district", "h.descendants", {"id": "zone", "kind": "grid"}, ["g1", "g2"]),
+        ("buildings of a community", "h.descendants", {"id": "hh", "kind": "building"}, ["b3"]),
+        ("lowest common ancestor of two grids", "h.lca", {"a": "g1", "b": "g2"}, "hh"),
+        ("lowest common ancestor of a building and its grid", "h.lca", {"a": "b3", "b": "g1"}, "g1"),
+        ("the grid of a building", "h.grid_of", {"id": "b3"}, "g1"),
+        ("a community has no grid", "h.grid_of", {"id": "hh"}, None),
+        ("the Party organisation leading a grid", "h.party", {"id": "g1"}, "zb1"),
+        ("the Party organisation leading a grid without a branch is the community's", "h.party", {"id": "g2"}, "dw"),
+        ("the staff of a grid", "h.staff", {"id": "g1"}, ["w1"]),
+        ("departments with jurisdiction, inherited", "h.departments", {"id": "b3", "category": "livelihood.repair"}, ["smr", "cg", "zj"]),
+        ("jurisdiction of a category nobody holds", "h.departments", {"id": "b3", "category": "livelihood.parking"}, []),
+        ("what a Party committee leads", "h.targets", {"id": "dw", "kind": "leads"}, ["hh", "zb1"]),
+        ("who serves a compound", "h.sources", {"id": "xhct", "kind": "serves"}, ["pm"]),
+        ("size", "h.size", {}, 16),
+        ("the JSON document round-trips", "h.roundtrip", {}, True),
+    ]
+    for name, o, args, expect in q:
+        cases.append(case(f"query: {name}", [op(o, expect=expect, **args)], LEAK_SETUP))
+
+    # Mutations and each of their refusals; a refused mutation changes nothing.
+    def m(name, ops):
+        cases.append(case(name, ops, LEAK_SETUP))
+
+    m("add and contain a new grid", [
+        op("h.add", id="g3", kind="grid", name="第三网格"), op("h.contain", parent="hh", child="g3"),
+        op("h.children", id="hh", expect=["g1", "g2", "g3"]), op("h.size", expect=17)])
+    m("duplicate id refused", [
+        op("h.add", id="g1", kind="grid", name="重复", error="hierarchy.duplicate_id", details={"id": "g1"}),
+        op("h.size", expect=16)])
+    m("unknown kind refused", [
+        op("h.add", id="v1", kind="villa", name="?", error="hierarchy.unknown_kind", details={"kind": "villa"}), op("h.size", expect=16)])
+    m("an empty id is refused", [op("h.add", id="", kind="grid", name="?", error="hierarchy.invalid_id")])
+    m("an id with control characters is refused", [op("h.add", id="a\nb", kind="grid", name="?", error="hierarchy.invalid_id")])
+    m("unknown id refused", [op("h.contain", parent="hh", child="nowhere", error="hierarchy.unknown_id", details={"id": "nowhere"})])
+    m("containment cycle refused", [
+        op("h.contain", parent="b3", child="zone", error="hierarchy.containment_cycle", details={"parent": "b3", "child": "zone"}),
+        op("h.add", id="town2", kind="town", name="镇二"), op("h.contain", parent="zone", child="town2"),
+        op("h.chain", id="b3", expect=["b3", "xhct", "g1", "hh", "town", "zone", "city"])])
+    m("a community may not contain a street", [
+        op("h.add", id="st", kind="street", name="街道"),
+        op("h.contain", parent="hh", child="st", error="hierarchy.level_order", details={"parent": "hh", "child": "st"})])
+    m("a building contains nothing territorial", [
+        op("h.add", id="b4", kind="building", name="4栋"),
+        op("h.contain", parent="b3", child="b4", error="hierarchy.level_order")])
+    m("a unit has one parent", [
+        op("h.contain", parent="g2", child="xhct", error="hierarchy.already_contained", details={"child": "xhct"}),
+        op("h.parent", id="xhct", expect="g1")])
+    m("a grid containing its own ancestor is a cycle or a level error", [
+        op("h.add", id="g9", kind="grid", name="九"), op("h.add", id="c9", kind="compound", name="九区"),
+        op("h.contain", parent="g9", child="c9"),
+        op("h.add", id="c10", kind="compound", name="十区"), op("h.contain", parent="c9", child="c10", error="hierarchy.level_order")])
+    m("only people serve a grid", [op("h.serve", who="smr", unit="g1", error="hierarchy.edge_kinds", details={"from": "smr", "to": "g1"})])
+    m("only a Party organisation leads", [op("h.lead", **{"from": "w1", "to": "g1"}, error="hierarchy.edge_kinds")])
+    m("only a department holds jurisdiction", [
+        op("h.grant", department="pm", unit="xhct", categories=["livelihood.repair"], error="hierarchy.edge_kinds")])
+    m("jurisdiction needs categories", [
+        op("h.grant", department="smr", unit="g1", categories=[], error="hierarchy.empty_jurisdiction")])
+    m("a jurisdiction category must be a valid code", [
+        op("h.grant", department="smr", unit="g1", categories=["Not A Code"], error="hierarchy.invalid_category")])
+    m("the same edge twice is refused", [op("h.serve", who="w1", unit="g1", error="hierarchy.duplicate_edge")])
+    m("disconnect an edge, and an unknown edge", [
+        op("h.disconnect", kind="serves", **{"from": "w1", "to": "g1"}), op("h.staff", id="g1", expect=[]),
+        op("h.disconnect", kind="serves", **{"from": "w1", "to": "g1"}, error="hierarchy.unknown_edge")])
+    m("removing a unit that contains others is refused", [
+        op("h.remove", id="hh", error="hierarchy.not_empty", details={"id": "hh"}), op("h.size", expect=16)])
+    m("remove a leaf, then it is unknown", [
+        op("h.remove", id="b3", expect="b3"), op("h.size", expect=15),
+        op("h.parent", id="b3", error="hierarchy.unknown_id")])
+    m("move a compound to another grid", [
+        op("h.move", child="xhct", parent="g2"), op("h.grid_of", id="b3", expect="g2"),
+        op("h.chain", id="b3", expect=["b3", "xhct", "g2", "hh", "town", "zone", "city"])])
+    m("moving a unit under its own descendant is refused", [
+        op("h.move", child="g1", parent="xhct", error="hierarchy.containment_cycle"),
+        op("h.add", id="hh2", kind="community", name="社区二"), op("h.contain", parent="town", child="hh2"),
+        op("h.move", child="town", parent="hh2", error="hierarchy.containment_cycle"), op("h.parent", id="town", expect="zone")])
+    m("rename", [op("h.rename", id="g1", name="一网格"), op("h.node", id="g1", subset={"id": "g1", "name": "一网格", "kind": "grid"})])
+    m("membership of a Party member in a branch", [
+        op("h.add", id="pmem", kind="party_member", name="党员"), op("h.join", member="pmem", organisation="zb1"),
+        op("h.sources", id="zb1", kind="member_of", expect=["pmem"])])
+
+    # Import errors.
+    def load(name, document, code):
+        cases.append(case(f"load: {name}", [op("h.load", document=document, error=code)]))
+
+    load("not JSON", "{nope", "hierarchy.malformed")
+    load("wrong format", {"format": "other", "version": 1, "nodes": [], "edges": []}, "hierarchy.unsupported_format")
+    load("future version", {"format": "wangge.hierarchy", "version": 99, "nodes": [], "edges": []}, "hierarchy.unsupported_format")
+    load("unknown kind", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "villa", "name": "a"}], "edges": []}, "hierarchy.malformed")
+    load("duplicate id", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a"}, {"id": "a", "kind": "grid", "name": "b"}], "edges": []}, "hierarchy.duplicate_id")
+    load("edge to an unknown id", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a"}], "edges": [{"kind": "contains", "from": "a", "to": "b"}]}, "hierarchy.unknown_id")
+    load("categories on a contains edge", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "community", "name": "a"}, {"id": "b", "kind": "grid", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b", "categories": ["x"]}]}, "hierarchy.unexpected_categories")
+    load("a cycle in the file", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "compound", "name": "a"}, {"id": "b", "kind": "compound", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b"}, {"kind": "contains", "from": "b", "to": "a"}]}, "hierarchy.level_order")
+    cases.append(case("load: the article's hierarchies", [
+        op("h.load", document="hongfu", expect=21), op("h.grid_of", id="xhct-3", expect="340471100001001"),
+        op("h.load", document="xinjian"),
+        op("h.roundtrip", expect=True)]))
+
+    # The division-code importer.
+    rows = [{"code": "340404001001", "name": "新建社区"}, {"code": "340404001000", "name": "毕家岗街道"},
+            {"code": "340404000000", "name": "八公山区"}]
+    cases.append(case("divisions: rows in any order, parents first", [
+        op("h.divisions", rows=rows, expect={"added": ["340404000000", "340404001000", "340404001001"], "errors": []}),
+        op("h.chain", id="340404001001", expect=["340404001001", "340404001000", "340404000000"]),
+        op("h.node", id="340404001000", subset={"kind": "street"})]))
+    cases.append(case("divisions: a 15-digit grid code under its community", [
+        op("h.divisions", rows=rows + [{"code": "340404001001003", "name": "第三网格"}],
+           subset={"errors": []}),
+        op("h.parent", id="340404001001003", expect="340404001001"), op("h.node", id="340404001001003", subset={"kind": "grid"})]))
+    cases.append(case("divisions: every bad row reported, good rows kept", [
+        op("h.divisions", rows=rows + [{"code": "3404", "name": "短"}, {"code": "34040400100X", "name": "字母"},
+                                        {"code": "340404002001", "name": "孤儿"}, {"code": "340404001001", "name": "重复"}],
+           expect={"added": ["340404000000", "340404001000", "340404001001"],
+                   "errors": [[4, "division.malformed"], [5, "division.malformed"], [6, "division.orphan"], [7, "hierarchy.duplicate_id"]]}),
+        op("h.size", expect=3)]))
+    cases.append(case("divisions: a town code (1xx street segment) is a town", [
+        op("h.divisions", rows=[{"code": "340471000000", "name": "淮南高新区"}, {"code": "340471100000", "name": "三和镇"}], subset={"errors": []}),
+        op("h.node", id="340471100000", subset={"kind": "town"})]))
+    cases.append(case("divisions: malformed input", [op("h.divisions", rows=[{"code": 1}], error="input.malformed")]))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Tickets: the lifecycle as a table (states x actions), from the domain brief
+
+
+def report(tid="T1", verify=False, unit="b3", category="livelihood.repair", **more):
+    tk = {"id": tid, "category": category, "unit": unit}
+    if verify:
+        tk["verifyFirst"] = True
+    tk.update(more)
+    return tk
+
+
+# Paths that reach each state (actor "zone" acts for the whole district; whistles are signed by
+# the departments themselves).
+A = {
+    "file": {"type": "file"},
+    "reject": {"type": "reject", "reason": {"kind": "out_of_scope"}},
+    "reopen": {"type": "reopen"},
+    "dispatch": {"type": "dispatch", "to": "g1"},
+    "acknowledge": {"type": "acknowledge"},
+    "return": {"type": "return", "reason": "不属于本单位职责"},
+    "handle": {"type": "handle", "outcome": "已处理"},
+    "verify_pass": {"type": "verify", "passed": True},
+    "verify_fail": {"type": "verify", "passed": False},
+    "visit_satisfied": {"type": "visit", "satisfaction": "satisfied"},
+    "visit_basically": {"type": "visit", "satisfaction": "basically_satisfied"},
+    "visit_unsatisfied": {"type": "visit", "satisfaction": "unsatisfied"},
+    "close": {"type": "close"},
+    "suspend": {"type": "suspend", "reason": "等待鉴定"},
+    "resume": {"type": "resume"},
+    "request_extension": {"type": "request_extension", "until": t(60 * 24 * 10), "reason": "材料未到"},
+    "grant_extension": {"type": "decide_extension", "granted": True},
+    "park": {"type": "park", "reason": "历史遗留"},
+    "unpark": {"type": "unpark"},
+    "merge": {"type": "merge", "into": "T0"},
+    "escalate": {"type": "escalate", "to": "town"},
+    "whistle": {"type": "whistle", "departments": ["smr", "cg"]},
+    "record_refusal": {"type": "record_refusal", "party": "饭店店主"},
+    "supervise": {"type": "supervise", "note": "督办"},
+    "remind": {"type": "remind", "deadline": "handle"},
+}
+
+PATHS = {
+    "reported": [],
+    "rejected": ["reject"],
+    "filed": ["file"],
+    "dispatched": ["file", "dispatch"],
+    "in_progress": ["file", "dispatch", "acknowledge"],
+    "handled": ["file", "dispatch", "acknowledge", "handle"],
+    "verified": ["file", "dispatch", "acknowledge", "handle", "verify_pass"],
+    "closed": ["file", "dispatch", "acknowledge", "handle", "verify_pass", "visit_satisfied"],
+    "suspended": ["file", "dispatch", "acknowledge", "suspend"],
+    "parked": ["file", "dispatch", "acknowledge", "request_extension", "grant_extension", "park"],
+    "merged": ["merge"],
+}
+
+OPEN = {"reported", "filed", "dispatched", "in_progress", "handled", "verified", "suspended", "parked"}
+
+
+def model(state, action, resume_to="in_progress", extension_pending=False, extended=False):
+    """The lifecycle of DOMAIN.md §2 (GB/T 30428's seven steps and the 12345 loop)."""
+    s, a = state, action
+    table = {
+        ("reported", "file"): "filed", ("reported", "reject"): "rejected",
+        ("rejected", "reopen"): "reported", ("closed", "reopen"): "in_progress",
+        ("filed", "dispatch"): "dispatched", ("dispatched", "acknowledge"): "in_progress",
+        ("dispatched", "return"): "filed", ("in_progress", "return"): "filed",
+        ("in_progress", "handle"): "handled",
+        ("handled", "verify_pass"): "verified", ("handled", "verify_fail"): "in_progress",
+        ("verified", "visit_satisfied"): "closed", ("verified", "visit_basically"): "closed",
+        ("verified", "visit_unsatisfied"): "in_progress", ("verified", "close"): "closed",
+        ("suspended", "resume"): resume_to, ("parked", "unpark"): "in_progress",
+    }
+    if (s, a) in table:
+        return table[(s, a)]
+    if a == "suspend" and s in ("filed", "dispatched", "in_progress", "handled"):
+        return "suspended"
+    if a == "request_extension" and s in ("dispatched", "in_progress"):
+        return None if extension_pending else s
+    if a == "grant_extension" and s in ("dispatched", "in_progress"):
+        return s if extension_pending else None
+    if a == "park" and s == "in_progress":
+        return "parked" if extended else None
+    if a == "merge" and s in ("reported", "filed", "dispatched", "in_progress", "suspended"):
+        return "merged"
+    if a == "escalate" and s in ("filed", "dispatched", "in_progress"):
+        return "dispatched"
+    if a in ("whistle", "record_refusal") and s in ("dispatched", "in_progress"):
+        return s
+    if a in ("supervise", "remind") and s in OPEN:
+        return s
+    return None
+
+
+def write_log(events, end_events=None):
+    """The JSON-lines log of tickets/log.rs's contract: each line's digest is the SHA-256 of
+    the previous digest of the same ticket (32 zero bytes first) and the line without its
+    digest member; the end record hashes, per ticket in order of first appearance, its id, a
+    newline and its last digest."""
+    import hashlib
+    heads, order, lines, seqs = {}, [], [], {}
+    for ticket, actor, minute, action in events:
+        seq = seqs.get(ticket, 0)
+        seqs[ticket] = seq + 1
+        body = json.dumps({"v": 1, "ticket": ticket, "seq": seq, "at": t(minute), "actor": actor, "action": action},
+                          ensure_ascii=False, separators=(",", ":"))
+        prev = heads.get(ticket, bytes(32))
+        digest = hashlib.sha256(prev + body.encode()).digest()
+        if ticket not in heads:
+            order.append(ticket)
+        heads[ticket] = digest
+        lines.append(body[:-1] + ',"digest":"' + digest.hex() + '"}')
+    end = hashlib.sha256(b"".join(t_.encode() + b"\n" + heads[t_] for t_ in order)).hexdigest()
+    n = len(events) if end_events is None else end_events
+    lines.append(json.dumps({"v": 1, "end": {"events": n, "digest": end}}, separators=(",", ":")))
+    return "\n".join(lines) + "\n"
+
+
+def ticket_machine_cases():
+    cases = []
+    actions = ["file", "reject", "reopen", "dispatch", "acknowledge", "return", "handle", "verify_pass",
+               "verify_fail", "visit_satisfied", "visit_basically", "visit_unsatisfied", "close", "suspend",
+               "resume", "request_extension", "grant_extension", "park", "unpark", "merge", "escalate",
+               "whistle", "record_refusal", "supervise", "remind"]
+    for state, path in PATHS.items():
+        prefix = [op("t.report", ticket=report("T0"), actor="zone", at=t(0)),
+                  op("t.report", ticket=report("T1"), actor="zone", at=t(1))]
+        m = 2
+        for step in path:
+            prefix.append(op("t.apply", ticket="T1", actor="zone", at=t(m), action=A[step]))
+            m += 1
+        prefix.append(op("t.state", ticket="T1", expect=state))
+        for action in actions:
+            extended = state == "parked" or False
+            pending = False
+            nxt = model(state, action, extension_pending=pending, extended=extended)
+            ops = list(prefix)
+            if nxt is None:
+                ops.append(op("t.apply", ticket="T1", actor="zone", at=t(m), action=A[action],
+                              error="ticket.illegal_transition",
+                              details={"ticket": "T1", "state": state}))
+                ops.append(op("t.state", ticket="T1", expect=state))
+                ops.append(op("t.events", ticket="T1", expect=1 + len(path)))
+            else:
+                ops.append(op("t.check", ticket="T1", actor="zone", at=t(m), action=A[action], expect=nxt))
+                ops.append(op("t.state", ticket="T1", expect=state))
+                ops.append(op("t.apply", ticket="T1", actor="zone", at=t(m), action=A[action], expect=nxt))
+                ops.append(op("t.events", ticket="T1", expect=2 + len(path)))
+            verb = "allowed" if nxt else "refused"
+            cases.append(case(f"{state} + {action}: {verb}", ops, LEAK_SETUP))
+    return cases
+
+
+def ticket_cases():
+    cases = []
+
+    def c(name, ops, setup=LEAK_SETUP):
+        cases.append(case(name, ops, setup))
+
+    def rep(tid="T1", error=None, details=None, **kw):
+        return op("t.report", ticket=report(tid, **kw), actor="zone", at=t(0), error=error, details=details)
+
+    ap = lambda action, minute, actor="zone", tid="T1", **kw: op("t.apply", ticket=tid, actor=actor, at=t(minute), action=action, **kw)
+
+    # The leak case of the article, step by step, with its refusals.
+    leak = [
+        op("t.report", ticket=report("XHCT-1", verify=True, holder="hh", channel="resident_visit", reporter="r-1",
+                                     description="卫生间漏水"), actor="hh", at=t(0)),
+        op("t.apply", ticket="XHCT-1", actor="hh", at=t(1), action=A["file"], error="ticket.illegal_transition",
+           details={"ticket": "XHCT-1", "state": "reported", "action": "file"}),
+        op("t.apply", ticket="XHCT-1", actor="w2", at=t(1), action={"type": "confirm_on_site"}, error="ticket.unauthorized",
+           details={"ticket": "XHCT-1", "actor": "w2"}),
+    ]
+    steps = [
+        ("hh", {"type": "confirm_on_site"}, "reported"), ("hh", A["file"], "filed"),
+        ("hh", {"type": "dispatch", "to": "g1"}, "dispatched"), ("w1", A["acknowledge"], "in_progress"),
+        ("w1", {"type": "record_refusal", "party": "饭店店主"}, "in_progress"),
+        ("hh", {"type": "escalate", "to": "town"}, "dispatched"), ("town", A["acknowledge"], "in_progress"),
+        ("town", {"type": "whistle", "departments": ["smr", "cg", "zj"], "signBy": t(200), "reportBy": t(3000)}, "in_progress"),
+        ("smr", {"type": "sign_whistle"}, "in_progress"), ("cg", {"type": "sign_whistle"}, "in_progress"),
+        ("zj", {"type": "sign_whistle"}, "in_progress"),
+        ("smr", {"type": "report_whistle"}, "in_progress"), ("cg", {"type": "report_whistle"}, "in_progress"),
+    ]
+    m = 10
+    for actor, action, state in steps:
+        leak.append(op("t.apply", ticket="XHCT-1", actor=actor, at=t(m), action=action, expect=state))
+        m += 1
+    leak += [
+        op("t.apply", ticket="XHCT-1", actor="town", at=t(m), action=A["handle"], error="ticket.whistle_outstanding",
+           details={"ticket": "XHCT-1"}),
+        op("t.apply", ticket="XHCT-1", actor="zj", at=t(m + 1), action={"type": "report_whistle", "note": "已维修"}, expect="in_progress"),
+        op("t.apply", ticket="XHCT-1", actor="town", at=t(m + 2), action={"type": "handle", "outcome": "店主已维修"}, expect="handled"),
+        op("t.apply", ticket="XHCT-1", actor="town", at=t(m + 3), action=A["verify_pass"], expect="verified"),
+        op("t.apply", ticket="XHCT-1", actor="town", at=t(m + 4), action=A["visit_satisfied"], expect="closed"),
+        op("t.get", ticket="XHCT-1", subset={"state": "closed", "escalations": 1, "holder": "town"}),
+        op("t.events", ticket="XHCT-1", expect=18),
+        op("t.in_state", state="closed", expect=["XHCT-1"]),
+        op("t.roundtrip", expect=True),
+        op("t.load_jsonl", replace=[["店主已维修", "没修"]], error="log.tampered"),
+    ]
+    c("the leak of 西湖春天小区: refused, escalated to 三和镇, whistled to three departments, closed", leak)
+
+    c("a whistle released instead of reported lets the ticket be handled", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3), ap(A["whistle"], 4),
+        ap(A["handle"], 5, error="ticket.whistle_outstanding"),
+        ap({"type": "sign_whistle"}, 6, actor="smr"), ap({"type": "report_whistle"}, 7, actor="smr"),
+        ap({"type": "release_whistle", "department": "cg"}, 8),
+        ap(A["handle"], 9, expect="handled")])
+    c("only a summoned department signs for a whistle", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3), ap(A["whistle"], 4),
+        ap({"type": "sign_whistle"}, 5, actor="zj", error="ticket.unauthorized")])
+    c("a whistle must summon departments", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3),
+        ap({"type": "whistle", "departments": ["w1"]}, 4, error="ticket.invalid_target"),
+        ap({"type": "whistle", "departments": ["nobody"]}, 4, error="ticket.unknown_unit")])
+    c("dispatch to a unit that does not exist", [
+        rep(), ap(A["file"], 1), ap({"type": "dispatch", "to": "mars"}, 2, error="ticket.unknown_unit"),
+        op("t.state", ticket="T1", expect="filed")])
+    c("escalation goes up, never sideways or down", [
+        rep(), ap(A["file"], 1), ap({"type": "escalate", "to": "b3"}, 2, error="ticket.invalid_target"),
+        ap({"type": "escalate"}, 3, expect="dispatched"), op("t.get", ticket="T1", subset={"holder": "hh", "escalations": 1})])
+    c("a return goes back to the dispatcher and is counted", [
+        op("t.report", ticket=report(holder="zone"), actor="zone", at=t(0)), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["return"], 3, actor="w1", expect="filed"),
+        op("t.get", ticket="T1", subset={"holder": "zone", "returns": 1})])
+    c("an unsatisfied resident reopens the ticket", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3), ap(A["handle"], 4),
+        ap(A["verify_pass"], 5), ap(A["visit_unsatisfied"], 6, expect="in_progress"),
+        op("t.get", ticket="T1", subset={"reopens": 1})])
+    c("a failed verification sends the ticket back", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3), ap(A["handle"], 4),
+        ap(A["verify_fail"], 5, expect="in_progress")])
+    c("suspend and resume return to the state before", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["suspend"], 3, expect="suspended"),
+        ap(A["resume"], 4, expect="dispatched")])
+    c("an extension requested after the deadline is refused", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2),
+        ap({"type": "set_deadline", "deadline": "handle", "due": t(60)}, 3, actor="@system"),
+        ap({"type": "request_extension", "until": t(600), "reason": "晚了"}, 90, error="ticket.extension_too_late")])
+    c("a second extension request while one is pending is refused", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["request_extension"], 3),
+        ap(A["request_extension"], 4, error="ticket.illegal_transition")])
+    c("parking needs a granted extension first", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3),
+        ap(A["park"], 4, error="ticket.illegal_transition"),
+        ap(A["request_extension"], 5), ap({"type": "decide_extension", "granted": False}, 6),
+        ap(A["park"], 7, error="ticket.illegal_transition")])
+    c("rejection as a duplicate, and merging into the original", [
+        rep("T0"), rep("T1"), ap({"type": "merge", "into": "T0"}, 1, expect="merged"),
+        ap({"type": "merge", "into": "T9"}, 2, tid="T0", error="ticket.unknown_ticket")])
+    c("a ticket cannot be merged into itself", [rep(), ap({"type": "merge", "into": "T1"}, 1, error="ticket.invalid_target")])
+    c("a report with an id already used", [rep(), rep(error="ticket.duplicate_ticket", details={"ticket": "T1"})])
+    c("a report in an unknown category", [rep(category="livelihood.nonsense", error="ticket.unknown_category")])
+    c("a report on an unknown unit", [rep(unit="nowhere", error="ticket.unknown_unit")])
+    c("a report on a unit that is not a place", [rep(unit="w1", error="ticket.invalid_target")])
+    c("a report with an empty id is malformed input", [rep(tid="", error="input.malformed")])
+    c("an actor that is not in the hierarchy", [
+        op("t.report", ticket=report(), actor="stranger", at=t(0), error="ticket.unknown_actor")])
+    c("a grid worker of another grid may not act", [
+        rep(), op("t.apply", ticket="T1", actor="w2", at=t(1), action=A["file"], error="ticket.unauthorized")])
+    c("the host system may not file", [
+        rep(), op("t.apply", ticket="T1", actor="@system", at=t(1), action=A["file"], error="ticket.unauthorized")])
+    c("an action on an unknown ticket", [ap(A["file"], 1, tid="nope", error="ticket.unknown_ticket")])
+    c("time may not go backwards", [
+        rep(), ap(A["file"], 10), ap(A["dispatch"], 5, error="ticket.time_went_backwards"), op("t.state", ticket="T1", expect="filed")])
+    c("an outcome text over the limit", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3),
+        ap({"type": "handle", "outcome": "长" * 22000}, 4, error="ticket.text_too_long")])
+    c("a time outside the supported range", [
+        rep(), op("t.apply", ticket="T1", actor="zone", at="2200-01-01T00:00:00+08:00", action=A["file"], error="ticket.time_out_of_range")])
+    c("an unknown deadline kind", [rep(), op("t.deadline", ticket="T1", kind="someday", error="ticket.unknown_name")])
+    c("a time without an offset", [
+        rep(), op("t.apply", ticket="T1", actor="zone", at="2025-03-03T09:00:00", action=A["file"], error="time.invalid_instant")])
+    c("an action that is not an action", [rep(), ap({"type": "teleport"}, 1, error="input.malformed")])
+    c("a report given as an action on another id", [
+        rep(), ap({"type": "report", "id": "T2", "category": "livelihood.repair", "unit": "b3"}, 1, error="ticket.invalid_id")])
+
+    # Logs: replay, tamper detection, truncation, versions.
+    base = [rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3)]
+    c("the log round-trips and replays to the same state", base + [op("t.roundtrip", expect=True), op("t.load_jsonl", expect=1), op("t.state", ticket="T1", expect="in_progress")])
+    c("an edited event is detected", base + [op("t.load_jsonl", replace=[['"acknowledge"', '"file"']], error="log.tampered")])
+    c("a missing end record is detected", base + [op("t.load_jsonl", dropLines=1, error="log.truncated")])
+    c("a log of another version is refused", base + [op("t.load_jsonl", replace=[['"v":1', '"v":7']], error="log.unsupported_version")])
+    c("a line that is not JSON is refused", [op("t.load_jsonl", text="not json\n", error="log.malformed")])
+    c("replay refuses an event the lifecycle forbids", [
+        op("t.replay", events=[
+            {"seq": 0, "ticket": "T1", "actor": "zone", "at": t(0), "action": {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}},
+            {"seq": 1, "ticket": "T1", "actor": "zone", "at": t(1), "action": {"type": "handle", "outcome": "x"}}],
+            error="ticket.illegal_transition")])
+
+    # A log written here, independently of the library, by the documented contract.
+    events = [("T1", "zone", 0, {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}),
+              ("T2", "zone", 1, {"type": "report", "id": "T2", "category": "livelihood.repair", "unit": "g2"}),
+              ("T1", "zone", 2, {"type": "file"}), ("T1", "zone", 3, {"type": "dispatch", "to": "g1"}),
+              ("T2", "zone", 4, {"type": "file"}), ("T1", "w1", 5, {"type": "acknowledge"})]
+    c("a log written by another implementation of the contract loads", [
+        op("t.load_jsonl", text=write_log(events), expect=2), op("t.state", ticket="T1", expect="in_progress"),
+        op("t.state", ticket="T2", expect="filed"), op("t.events", ticket="T1", expect=4)])
+    c("a well-chained log of a history the lifecycle forbids is refused on replay", [
+        op("t.load_jsonl", text=write_log(events[:2] + [("T1", "zone", 2, {"type": "acknowledge"})]), error="log.replay_refused")])
+    c("a log whose end record does not match its events", [
+        op("t.load_jsonl", text=write_log(events, end_events=5), error="log.truncated")])
+
+    # Taxonomies.
+    c("a custom taxonomy", [
+        op("t.report", ticket=report(category="water.leak"), actor="zone", at=t(0)), op("t.state", ticket="T1", expect="reported")],
+      setup=dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
+          {"code": "water", "name": "供水"}, {"code": "water.leak", "name": "漏水"}]}))
+    for name, cats, code in [
+        ("duplicate code", [{"code": "a", "name": "a"}, {"code": "a", "name": "b"}], "taxonomy.duplicate_code"),
+        ("invalid code", [{"code": "A B", "name": "a"}], "taxonomy.invalid_code"),
+        ("missing parent", [{"code": "a.b", "name": "a"}], "taxonomy.missing_parent"),
+    ]:
+        cases.append(case(f"taxonomy: {name}", [op("tx.load", document={"format": "wangge.taxonomy", "version": 1, "categories": cats}, error=code)]))
+    cases.append(case("taxonomy: not JSON", [op("tx.load", document="{", error="taxonomy.malformed")]))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Calendar: a minute-by-minute model of the 2025 working calendar
+
+CST = dt.timezone(dt.timedelta(hours=8))
+SPANS = [(8 * 60 + 30, 12 * 60), (14 * 60, 17 * 60 + 30)]
+
+
+def exceptions():
+    out = {}
+    for line in (ROOT / "core/tests/data/cn-2025.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        date, kind = line.split()[:2]
+        out[dt.date.fromisoformat(date)] = kind
+    return out
+
+
+EXC = exceptions()
+
+
+def working_day(d):
+    if d in EXC:
+        return EXC[d] == "working"
+    return d.weekday() < 5
+
+
+def working_minute(m):
+    """Whether the minute starting at instant m (a naive CST datetime) is working time."""
+    if not working_day(m.date()):
+        return False
+    x = m.hour * 60 + m.minute
+    return any(a <= x < b for a, b in SPANS)
+
+
+def fmt(x):
+    return x.replace(tzinfo=CST).isoformat()
+
+
+def add_minutes(start, n):
+    cur = start
+    if n == 0:
+        return cur
+    while True:
+        if working_minute(cur):
+            n -= 1
+            if n == 0:
+                return cur + dt.timedelta(minutes=1)
+        cur += dt.timedelta(minutes=1)
+
+
+def between(a, b):
+    n, cur = 0, a
+    while cur < b:
+        n += working_minute(cur)
+        cur += dt.timedelta(minutes=1)
+    return n
+
+
+def add_days(start, n):
+    if n == 0:
+        return start
+    d = start.date()
+    while n:
+        d += dt.timedelta(days=1)
+        if working_day(d):
+            n -= 1
+    return dt.datetime.combine(d, dt.time(17, 30))
+
+
+def next_working(x):
+    cur = x
+    while not working_minute(cur):
+        cur += dt.timedelta(minutes=1)
+    return cur
+
+
+def period_end(d, days):
+    e = d + dt.timedelta(days=days)
+    while not working_day(e):
+        e += dt.timedelta(days=1)
+    return e
+
+
+def calendar_cases():
+    rnd = random.Random(2025)
+    setup = {"calendar": "cn-2025"}
+    cases = []
+    # Instants around every holiday and make-up day, plus random ones.
+    anchors = []
+    for d in sorted(EXC):
+        for delta in (-1, 0):
+            day = d + dt.timedelta(days=delta)
+            for hh, mm in ((8, 0), (11, 45), (12, 0), (16, 0), (17, 30), (20, 0)):
+                anchors.append(dt.datetime.combine(day, dt.time(hh, mm)))
+    picked = rnd.sample(anchors, 40) + [dt.datetime(2025, 1, 1) + dt.timedelta(minutes=rnd.randrange(0, 365 * 24 * 60 // 15) * 15) for _ in range(20)]
+    amounts = [1, 30, 90, 210, 420, 421, 2 * 420, 5 * 420, 10 * 420 + 17]
+    ops_add, ops_between, ops_days, ops_work = [], [], [], []
+    for i, x in enumerate(picked):
+        n = amounts[i % len(amounts)]
+        y = add_minutes(x, n)
+        ops_add.append(op("c.add_minutes", at=fmt(x), minutes=n, expect=fmt(y)))
+        z = x + dt.timedelta(minutes=rnd.randrange(0, 14 * 24 * 60))
+        ops_between.append(op("c.between", **{"from": fmt(x), "to": fmt(z)}, expect=between(x, z)))
+        k = [1, 3, 5, 7, 15][i % 5]
+        ops_days.append(op("c.add_days", at=fmt(x), days=k, expect=fmt(add_days(x, k))))
+        ops_work.append(op("c.working", at=fmt(x), expect=working_minute(x)))
+    for chunk in range(0, len(picked), 6):
+        cases.append(case(f"add working minutes across the 2025 schedule ({chunk // 6 + 1})", ops_add[chunk:chunk + 6], setup))
+        cases.append(case(f"working minutes between two instants ({chunk // 6 + 1})", ops_between[chunk:chunk + 6], setup))
+        cases.append(case(f"add working days ({chunk // 6 + 1})", ops_days[chunk:chunk + 6], setup))
+        cases.append(case(f"is working time ({chunk // 6 + 1})", ops_work[chunk:chunk + 6], setup))
+    # Every exception date and its neighbours as working days; Civil Code periods over them.
+    days_ops = [op("c.working_day", date=d.isoformat(), expect=working_day(d)) for d in sorted(EXC)]
+    cases.append(case("holidays and make-up working days of 2025", days_ops, setup))
+    periods = []
+    for d in sorted(EXC)[::3]:
+        for n in (1, 3, 5, 7, 15, 30):
+            s = d - dt.timedelta(days=n)
+            periods.append(op("c.period_end", start=s.isoformat(), days=n, expect=period_end(s, n).isoformat()))
+    for i in range(0, len(periods), 10):
+        cases.append(case(f"Civil Code periods in days (Arts. 201, 203) ({i // 10 + 1})", periods[i:i + 10], setup))
+    cases.append(case("a period deadline is 24:00 of the last day", [
+        op("c.period_deadline", start="2025-09-26T10:00:00+08:00", days=5, expect="2025-10-10T00:00:00+08:00"),
+        op("c.period_deadline", start="2025-03-03T10:00:00+08:00", days=3, expect="2025-03-07T00:00:00+08:00")], setup))
+    nexts = [op("c.next", at=fmt(x), expect=fmt(next_working(x))) for x in picked[:12]]
+    cases.append(case("the next working instant", nexts, setup))
+    cases.append(case("the article's figures: Friday 16:00 plus two working hours is Sunday 26 Jan 09:00", [
+        op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=120, expect="2025-01-26T09:00:00+08:00"),
+        op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=90, expect="2025-01-24T17:30:00+08:00"),
+        op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=0, expect="2025-01-24T16:00:00+08:00"),
+        op("c.between", **{"from": "2025-09-30T12:00:00+08:00", "to": "2025-10-09T09:30:00+08:00"}, expect=270),
+        op("c.between", **{"from": "2025-10-09T09:30:00+08:00", "to": "2025-09-30T12:00:00+08:00"}, expect=0)], setup))
+    cases.append(case("the standard calendar has no holidays", [
+        op("c.working_day", date="2025-10-01", expect=True), op("c.working_day", date="2025-09-28", expect=False)],
+        {"calendar": "standard"}))
+    cases.append(case("exceptions from text", [
+        op("c.exceptions", text="2025-03-03 holiday 测试\n"), op("c.working_day", date="2025-03-03", expect=False)],
+        {"calendar": "standard"}))
+    for name, document, code in [
+        ("not JSON", "{", "calendar.malformed"),
+        ("wrong format", {"format": "x", "version": 1, "week": {}}, "calendar.unsupported_format"),
+        ("no working time at all", {"format": "wangge.calendar", "version": 1, "week": {}}, "calendar.no_working_time"),
+        ("a span that ends before it starts", {"format": "wangge.calendar", "version": 1, "week": {"monday": [["12:00", "08:00"]]}}, "calendar.invalid_span"),
+        ("overlapping spans", {"format": "wangge.calendar", "version": 1, "week": {"monday": [["08:00", "12:00"], ["11:00", "13:00"]]}}, "calendar.overlapping_spans"),
+        ("an invalid offset", {"format": "wangge.calendar", "version": 1, "utcOffset": "+25:00", "week": {"monday": [["08:00", "12:00"]]}}, "calendar.invalid_offset"),
+        ("a date twice", {"format": "wangge.calendar", "version": 1, "week": {"monday": [["08:00", "12:00"]]}, "exceptions": [
+            {"date": "2025-01-01", "kind": "holiday"}, {"date": "2025-01-01", "kind": "working"}]}, "calendar.duplicate_exception"),
+    ]:
+        cases.append(case(f"calendar refused: {name}", [op("c.load", document=document, error=code)]))
+    cases.append(case("calendar refused: a bad exception line", [op("c.exceptions", text="2025-13-01 holiday\n", error="calendar.invalid_line")], {"calendar": "standard"}))
+    cases.append(case("an invalid date", [op("c.working_day", date="2025-02-30", error="time.invalid_date")], {"calendar": "standard"}))
+    cases.append(case("an instant that is not RFC 3339", [op("c.working", at="yesterday", error="time.invalid_instant")], {"calendar": "standard"}))
+    cases.append(case("an instant out of range", [op("c.working", at="99999-01-01T00:00:00+08:00", error="time.invalid_instant")], {"calendar": "standard"}))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Escalation
+
+
+POLICY = {"name": "test", "rules": [{"name": "all", "targets": {"acknowledge": {"workingMinutes": 30}, "handle": {"workingHours": 2}}}]}
+ESC = {"name": "e", "top": "district", "rules": [
+    {"name": "late", "when": {"type": "deadline_missed", "deadline": "handle"}, "then": [{"type": "escalate"}, {"type": "supervise"}]},
+    {"name": "ack-warning", "when": {"type": "deadline_approaching", "deadline": "acknowledge", "before": {"minutes": 10}}, "then": [{"type": "remind"}]},
+    {"name": "refusal", "when": {"type": "refusal"}, "then": [{"type": "whistle", "signWithin": {"hours": 1}, "reportWithin": {"workingDays": 3}}]}]}
+
+
+def escalation_cases():
+    setup = dict(LEAK_SETUP, calendar="cn-2025", escalation=ESC, serviceLevels={"policy": POLICY, "since": t(0)})
+    rep = op("t.report", ticket=report(), actor="w1", at=t(0))
+    f = op("t.apply", ticket="T1", actor="hh", at=t(5), action=A["file"])
+    d = op("t.apply", ticket="T1", actor="hh", at=t(10), action=A["dispatch"])
+    cases = [
+        case("deadlines follow the service levels in working time", [
+            rep, f, d, op("t.deadline", ticket="T1", kind="handle", expect="2025-03-03T11:10:00+08:00"),
+            op("t.deadline", ticket="T1", kind="acknowledge", expect="2025-03-03T09:40:00+08:00")], setup),
+        case("nothing fires before a deadline approaches", [rep, f, d, op("e.evaluate", now=t(15), expect=[])], setup),
+        case("a reminder before the acknowledgement deadline", [rep, f, d, op("e.evaluate", now=t(32), expect=[["T1", "ack-warning", "remind"], ["T1", "ack-warning", "rule_fired"]])], setup),
+        case("a missed handling deadline escalates and supervises", [
+            rep, f, d, op("t.apply", ticket="T1", actor="w1", at=t(20), action=A["acknowledge"]),
+            op("e.evaluate", now=t(200), expect=[["T1", "late", "escalate"], ["T1", "late", "supervise"], ["T1", "late", "rule_fired"]])], setup),
+        case("a sweep applies the decisions once; a second sweep finds nothing new", [
+            rep, f, d, op("t.apply", ticket="T1", actor="w1", at=t(20), action=A["acknowledge"]),
+            op("e.sweep", now=t(200), expect=[["T1", "late", "escalate"], ["T1", "late", "supervise"], ["T1", "late", "rule_fired"]]),
+            op("t.get", ticket="T1", subset={"holder": "hh", "escalations": 1, "state": "dispatched"}),
+            op("e.sweep", now=t(200), expect=[])], setup),
+        case("a recorded refusal summons the departments (吹哨)", [
+            rep, f, d, op("t.apply", ticket="T1", actor="w1", at=t(20), action=A["acknowledge"]),
+            op("t.apply", ticket="T1", actor="w1", at=t(21), action=A["record_refusal"]),
+            op("e.sweep", now=t(22), expect=[["T1", "refusal", "whistle"], ["T1", "refusal", "rule_fired"]]),
+            op("t.get", ticket="T1", subset={"state": "in_progress"})], setup),
+        case("a suspended ticket's clock is paused", [
+            rep, f, d, op("t.apply", ticket="T1", actor="w1", at=t(20), action=A["acknowledge"]),
+            op("t.apply", ticket="T1", actor="hh", at=t(30), action=A["suspend"]),
+            op("e.evaluate", now=t(200), expect=[]),
+            op("t.apply", ticket="T1", actor="hh", at=t(90), action=A["resume"]),
+            op("t.deadline", ticket="T1", kind="handle", expect="2025-03-03T12:10:00+08:00".replace("12:10", "14:10"))], setup),
+        case("closed tickets are left alone", [
+            rep, f, d] + [op("t.apply", ticket="T1", actor="hh", at=t(20 + i), action=A[a]) for i, a in enumerate(
+                ["acknowledge", "handle", "verify_pass", "visit_satisfied"])] + [op("e.evaluate", now=t(5000), expect=[])], setup),
+    ]
+    for name, document, code in [
+        ("a rule without a name", {"name": "x", "rules": [{"name": "", "when": {"type": "refusal"}, "then": [{"type": "remind"}]}]}, "policy.invalid_rule"),
+        ("an unknown trigger", {"name": "x", "rules": [{"name": "a", "when": {"type": "bogus"}, "then": []}]}, "policy.malformed"),
+        ("not JSON", "{", "policy.malformed"),
+    ]:
+        cases.append(case(f"escalation policy refused: {name}", [op("e.load", document=document, error=code)]))
+    cases.append(case("service policy refused: wrong format", [op("e.service_policy", document={"format": "x", "version": 1, "name": "x", "rules": []}, error="policy.unsupported_format")]))
+    cases.append(case("service policy presets load", [op("e.service_policy", document="guangdong_12345", expect=5)]))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Consultation: quorum at and around every boundary, by exact fractions
+
+
+def roll(areas, building="b5", unit_of=lambda i: "1"):
+    """A roll of one unit per owner (areas in hundredths)."""
+    owners = [{"id": f"o{i}"} for i in range(len(areas))]
+    units = [{"id": f"u{i}", "building": building, "buildingUnit": unit_of(i), "area": f"{a // 100}.{a % 100:02d}", "owner": f"o{i}"}
+             for i, a in enumerate(areas)]
+    return {"format": "wangge.consultation.owner_roll", "version": 1, "owners": owners, "units": units}
+
+
+COMPOUND = {"format": "wangge.hierarchy", "version": 1,
+            "nodes": [{"id": "sjxc", "kind": "compound", "name": "世纪新城小区"}, {"id": "b5", "kind": "building", "name": "5幢"},
+                      {"id": "b6", "kind": "building", "name": "6幢"}],
+            "edges": [{"kind": "contains", "from": "sjxc", "to": "b5"}, {"kind": "contains", "from": "sjxc", "to": "b6"}]}
+
+OPEN_AT, CLOSE_AT, DURING = "2025-05-01T09:00:00+08:00", "2025-05-31T18:00:00+08:00", "2025-05-02T10:00:00+08:00"
+
+
+def art278(areas, agree, oppose, abstain, special):
+    """Civil Code Art. 278: participation >= 2/3 of area and of owners; agreement > 1/2
+    (ordinary) or >= 3/4 (items 6-8) of the participating area and owners."""
+    total_area, total_n = sum(areas), len(areas)
+    part = agree + oppose + abstain
+    pa = sum(areas[i] for i in part)
+    aa = sum(areas[i] for i in agree)
+    quorum = Fraction(pa, total_area) >= Fraction(2, 3) and Fraction(len(part), total_n) >= Fraction(2, 3)
+    if not part:
+        return False, quorum
+    if special:
+        ok = Fraction(aa, pa) >= Fraction(3, 4) and Fraction(len(agree), len(part)) >= Fraction(3, 4)
+    else:
+        ok = Fraction(aa, pa) > Fraction(1, 2) and Fraction(len(agree), len(part)) > Fraction(1, 2)
+    return quorum and ok, quorum
+
+
+def quorum_cases():
+    cases = []
+    rnd = random.Random(278)
+    # Equal areas: the boundaries of the fractions themselves.
+    for n in (12, 24):
+        areas = [10000] * n
+        for special in (False, True):
+            preset = "civil_code_278_special" if special else "civil_code_278_ordinary"
+            for p in sorted({n * 2 // 3 - 1, n * 2 // 3, n * 2 // 3 + 1, n}):
+                for a in sorted({p // 2, p // 2 + 1, (3 * p) // 4, (3 * p + 3) // 4, p}):
+                    if a > p:
+                        continue
+                    agree = list(range(a))
+                    oppose = list(range(a, p))
+                    passed, quorum = art278(areas, agree, oppose, [], special)
+                    cases.append(case(f"{preset}: {n} equal units, {p} vote, {a} agree", [
+                        op("v.electorate", scope={"compound": "sjxc"}, subset={"headcount": n}),
+                        op("v.open", id="v", agenda="议题", rule={"preset": preset}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+                        op("v.cast_many", at=DURING, agree=[f"o{i}" for i in agree], oppose=[f"o{i}" for i in oppose]),
+                        op("v.close", at=CLOSE_AT),
+                        op("v.passes", expect=passed),
+                        op("v.outcome", subset={"passed": passed, "quorum": quorum, "closed": True})],
+                        {"hierarchy": COMPOUND, "roll": roll(areas)}))
+    # Unequal areas: area and headcount disagree.
+    for k in range(40):
+        n = rnd.choice([9, 10, 15])
+        areas = [rnd.choice([5000, 7532, 8957, 12000, 14444]) for _ in range(n)]
+        special = k % 2 == 1
+        preset = "civil_code_278_special" if special else "civil_code_278_ordinary"
+        order = list(range(n))
+        rnd.shuffle(order)
+        p = rnd.randint(n * 2 // 3 - 1, n)
+        voters = order[:p]
+        a = rnd.randint(p // 2, p)
+        ab = rnd.randint(0, min(1, p - a))
+        agree, abstain, oppose = voters[:a], voters[a:a + ab], voters[a + ab:]
+        passed, quorum = art278(areas, agree, oppose, abstain, special)
+        cases.append(case(f"{preset}: unequal areas #{k}", [
+            op("v.electorate", scope={"compound": "sjxc"}, subset={"headcount": n, "area": f"{sum(areas) // 100}.{sum(areas) % 100:02d}"}),
+            op("v.open", id="v", agenda="议题", rule={"preset": preset}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+            op("v.cast_many", at=DURING, agree=[f"o{i}" for i in agree], oppose=[f"o{i}" for i in oppose], abstain=[f"o{i}" for i in abstain]),
+            op("v.tally", subset={"ballots": p, "agree": {"headcount": len(agree)}}),
+            op("v.close", at=CLOSE_AT),
+            op("v.outcome", subset={"passed": passed, "quorum": quorum})],
+            {"hierarchy": COMPOUND, "roll": roll(areas)}))
+
+    # One owner of several units counts once; the developer's unsold units count as one owner.
+    multi = roll([10000] * 6)
+    multi["units"][1]["owner"] = "o0"
+    multi["owners"] = [o for o in multi["owners"] if o["id"] != "o1"] + [{"id": "dev", "developer": True}]
+    multi["units"][4]["owner"] = "dev"
+    multi["units"][5]["owner"] = "dev"
+    multi["owners"] = [o for o in multi["owners"] if o["id"] not in ("o4", "o5")]
+    cases.append(case("headcount rule: one owner of several units counts once; the developer's units count once", [
+        op("v.electorate", scope={"compound": "sjxc"}, subset={"headcount": 4, "area": "600.00"})],
+        {"hierarchy": COMPOUND, "roll": multi}))
+
+    # The elevator vote per building unit: one unit failing (the ground floor says no), one passing.
+    def elevator_roll():
+        r = roll([8957] * 12 + [7632] * 12, unit_of=lambda i: "1" if i < 12 else "2")
+        return r
+    el = {"hierarchy": COMPOUND, "roll": elevator_roll()}
+    rule1 = {"preset": "elevator_installation", "units": ["u0"]}
+    cases.append(case("elevator, unit 1: everyone agrees but the owner whose flat the shaft uses", [
+        op("v.electorate", scope={"building_unit": {"building": "b5", "unit": "1"}}, subset={"headcount": 12}),
+        op("v.open", id="v1", agenda="加装电梯", rule=rule1, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=[f"o{i}" for i in range(1, 12)], oppose=["o0"]),
+        op("v.close", at=CLOSE_AT), op("v.outcome", subset={"passed": False, "quorum": True})], el))
+    cases.append(case("elevator, unit 2: exactly three quarters agree", [
+        op("v.electorate", scope={"building_unit": {"building": "b5", "unit": "2"}}, subset={"headcount": 12}),
+        op("v.open", id="v2", agenda="加装电梯", rule={"preset": "elevator_installation", "units": ["u12"]}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=[f"o{i}" for i in range(12, 21)], oppose=[f"o{i}" for i in range(21, 24)]),
+        op("v.close", at=CLOSE_AT), op("v.outcome", subset={"passed": True, "quorum": True})], el))
+    cases.append(case("elevator: the unit physically used must be in the electorate", [
+        op("v.electorate", scope={"building_unit": {"building": "b5", "unit": "1"}}),
+        op("v.open", id="v1", agenda="加装电梯", rule={"preset": "elevator_installation", "units": ["u99"]}, opensAt=OPEN_AT, closesAt=CLOSE_AT,
+           error="consultation.unknown_unit")], el))
+    cases.append(case("Art. 279 unanimity of the owners concerned", [
+        op("v.electorate", scope={"building": "b5"}, subset={"headcount": 24}),
+        op("v.open", id="v", agenda="住改商", rule={"preset": "civil_code_279_unanimity", "owners": ["o1", "o2"]}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=["o1"], abstain=["o2"]), op("v.passes", expect=False),
+        op("v.close", at=CLOSE_AT), op("v.outcome", subset={"passed": False})], el))
+
+    # Ballot refusals: each changes nothing.
+    base = [op("v.electorate", scope={"building_unit": {"building": "b5", "unit": "2"}}),
+            op("v.open", id="v", agenda="议题", rule={"preset": "civil_code_278_ordinary"}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+            op("v.cast", voter="o12", choice="agree", at=DURING)]
+    after = op("v.tally", subset={"ballots": 1})
+    for name, bad in [
+        ("a second ballot", op("v.cast", voter="o12", choice="oppose", at=DURING, error="consultation.duplicate_ballot", details={"voter": "o12"})),
+        ("a voter outside the scope", op("v.cast", voter="o0", choice="agree", at=DURING, error="consultation.voter_not_in_scope")),
+        ("a voter on no roll", op("v.cast", voter="stranger", choice="agree", at=DURING, error="consultation.unknown_voter")),
+        ("a ballot before opening", op("v.cast", voter="o13", choice="agree", at="2025-04-30T09:00:00+08:00", error="consultation.ballot_before_opening")),
+        ("a ballot after closing time", op("v.cast", voter="o13", choice="agree", at="2025-06-01T09:00:00+08:00", error="consultation.ballot_after_closing")),
+        ("a proxy without authorization", op("v.cast_proxy", proxy="o14", principal="o13", choice="agree", at=DURING, error="consultation.proxy_not_authorized")),
+        ("an unknown choice", op("v.cast", voter="o13", choice="maybe", at=DURING, error="input.malformed")),
+    ]:
+        cases.append(case(f"ballot refused: {name}", base + [bad, after], el))
+    cases.append(case("a ballot on a closed vote", base + [op("v.close", at=CLOSE_AT), op("v.cast", voter="o13", choice="agree", at=CLOSE_AT, error="consultation.vote_closed"), after], el))
+    cases.append(case("a written proxy votes once for its principal", base + [
+        op("v.proxy", principal="o13", proxy="o14"), op("v.cast_proxy", proxy="o14", principal="o13", choice="agree", at=DURING),
+        op("v.proxy", principal="o13", proxy="o15", error="consultation.duplicate_proxy"),
+        op("v.tally", subset={"ballots": 2, "agree": {"headcount": 2}})], el))
+    cases.append(case("a vote that closes before it opens", [
+        op("v.electorate", scope={"building": "b5"}),
+        op("v.open", id="v", agenda="x", rule={"preset": "civil_code_278_ordinary"}, opensAt=CLOSE_AT, closesAt=OPEN_AT, error="consultation.invalid_closing_time")], el))
+    cases.append(case("a scope that is not a building", [op("v.electorate", scope={"building": "sjxc"}, error="consultation.scope_kind")], el))
+    cases.append(case("an empty scope", [op("v.electorate", scope={"building": "b6"}, error="consultation.empty_scope")], el))
+    cases.append(case("a scope on an unknown node", [op("v.electorate", scope={"building": "b9"}, error="consultation.unknown_node")], el))
+    cases.append(case("a roll refers to an unknown building", [op("v.electorate", scope={"compound": "sjxc"}, error="consultation.unknown_building")],
+                      {"hierarchy": COMPOUND, "roll": roll([100], building="b9")}))
+    for name, r, code in [
+        ("a duplicate owner", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "a"}, {"id": "a"}], "units": []}, "consultation.duplicate_owner"),
+        ("a duplicate unit", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "a"}], "units": [
+            {"id": "u", "building": "b5", "area": "1.00", "owner": "a"}, {"id": "u", "building": "b5", "area": "1.00", "owner": "a"}]}, "consultation.duplicate_unit"),
+        ("a unit of an unknown owner", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [], "units": [
+            {"id": "u", "building": "b5", "area": "1.00", "owner": "x"}]}, "consultation.unknown_owner"),
+        ("two developers", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "d1", "developer": True}, {"id": "d2", "developer": True}], "units": []}, "consultation.multiple_developers"),
+        ("a negative area", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "a"}], "units": [
+            {"id": "u", "building": "b5", "area": "-1", "owner": "a"}]}, "consultation.invalid_area"),
+        ("an area with three decimals", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "a"}], "units": [
+            {"id": "u", "building": "b5", "area": "1.005", "owner": "a"}]}, "consultation.invalid_area"),
+        ("an owner id with a newline", {"format": "wangge.consultation.owner_roll", "version": 1, "owners": [{"id": "a\nb"}], "units": []}, "consultation.invalid_id"),
+        ("another format", {"format": "x", "version": 1, "owners": [], "units": []}, "consultation.unsupported_format"),
+        ("not JSON", "{", "consultation.malformed"),
+    ]:
+        cases.append(case(f"owners' roll refused: {name}", [op("roll.load", document=r, error=code)], {"hierarchy": COMPOUND}))
+
+    # Rules as data.
+    cases.append(case("a consensus rule of the attendees", [
+        op("v.members", members=[{"id": "m1"}, {"id": "m2"}, {"id": "m3", "representative": True}], subset={"persons": 3, "representatives": 1}),
+        op("v.open", id="f", agenda="口袋公园", rule={"preset": "consensus_of_attendees", "basis": "persons"}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=["m1"], abstain=["m3"]), op("v.passes", expect=True),
+        op("v.cast", voter="m2", choice="oppose", at=DURING), op("v.passes", expect=False),
+        op("v.close", at=CLOSE_AT), op("v.outcome", subset={"passed": False})]))
+    cases.append(case("two thirds of the representatives", [
+        op("v.members", members=[{"id": f"r{i}", "representative": True} for i in range(6)] + [{"id": "m"}]),
+        op("v.open", id="f", agenda="景观桥", rule={"preset": "two_thirds_of_representatives"}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=["r0", "r1", "r2", "r3"], oppose=["r4", "r5", "m"]),
+        op("v.close", at=CLOSE_AT), op("v.passes", expect=True)]))
+    cases.append(case("a member twice", [op("v.members", members=[{"id": "a"}, {"id": "a"}], error="consultation.duplicate_member")]))
+    cases.append(case("a rule with a fraction over one", [op("v.rule", rule={"format": "wangge.consultation.rule", "version": 1, "id": "x", "name": {"zh": "x", "en": "x"},
+        "groups": [{"conditions": [{"basis": "persons", "numerator": "agreeing", "denominator": "participants", "fraction": {"num": 3, "den": 2}, "comparison": "at_least"}]}]},
+        error="consultation.invalid_fraction")]))
+    cases.append(case("a rule with nothing to decide", [op("v.rule", rule={"format": "wangge.consultation.rule", "version": 1, "id": "x", "name": {"zh": "x", "en": "x"}, "groups": []},
+        error="consultation.invalid_rule")]))
+    cases.append(case("a rule on a basis the electorate lacks", [
+        op("v.members", members=[{"id": "a"}]),
+        op("v.open", id="v", agenda="x", rule={"preset": "civil_code_278_ordinary"}, opensAt=OPEN_AT, closesAt=CLOSE_AT, error="consultation.basis_unavailable")]))
+    cases.append(case("a preset by name", [op("v.rule", rule={"preset": "civil_code_278_ordinary"}, subset={"id": "civil_code_278_ordinary"})]))
+
+    # The residents' meeting (Organization Law Art. 9) on a residents' roll.
+    households = [{"id": f"h{i}", "representative": f"r{i}a", "place": "b5"} for i in range(5)]
+    residents = [{"id": f"r{i}a", "household": f"h{i}", "birthDate": "1970-01-01"} for i in range(5)] + \
+                [{"id": f"r{i}b", "household": f"h{i}", "birthDate": "2007-06-01"} for i in range(5)]
+    res = op("residents.load", households=households, residents=residents, groups=[{"id": "g", "representatives": ["r0a", "r1a"]}])
+    cases.append(case("residents' meeting: 18 on the day counts; more than half attend and agree", [
+        res, op("v.electorate", scope={"compound": "sjxc"}, on="2025-06-01", subset={"persons": 10, "households": 5, "representatives": 2}),
+        op("v.open", id="m", agenda="居民会议", rule={"preset": "residents_meeting"}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast_many", at=DURING, agree=["r0a", "r1a", "r2a"], oppose=["r3a"]), op("v.passes", expect=True)],
+        {"hierarchy": COMPOUND}))
+    cases.append(case("residents' meeting: a day before the 18th birthday does not count", [
+        res, op("v.electorate", scope={"compound": "sjxc"}, on="2025-05-31", subset={"persons": 5}),
+        op("v.open", id="m", agenda="居民会议", rule={"preset": "residents_meeting"}, opensAt=OPEN_AT, closesAt=CLOSE_AT),
+        op("v.cast", voter="r0b", choice="agree", at=DURING, error="consultation.not_eligible", details={"voter": "r0b"}),
+        op("v.tally", subset={"ballots": 0})], {"hierarchy": COMPOUND}))
+    for name, hs, rs, gs, code in [
+        ("a duplicate household", households + households[:1], residents, [], "consultation.duplicate_household"),
+        ("a resident of an unknown household", households, residents + [{"id": "x", "household": "h9", "birthDate": "1970-01-01"}], [], "consultation.unknown_household"),
+        ("a duplicate resident", households, residents + residents[:1], [], "consultation.duplicate_resident"),
+        ("a representative from another household", [dict(households[0], representative="r1a")] + households[1:], residents, [], "consultation.representative_not_in_household"),
+        ("a representative who is not a resident", [dict(households[0], representative="ghost")] + households[1:], residents, [], "consultation.unknown_resident"),
+        ("a group with one representative", households, residents, [{"id": "g", "representatives": ["r0a"]}], "consultation.invalid_group"),
+        ("a duplicate group", households, residents, [{"id": "g", "representatives": ["r0a", "r1a"]}] * 2, "consultation.duplicate_group"),
+    ]:
+        cases.append(case(f"residents' roll refused: {name}", [op("residents.load", households=hs, residents=rs, groups=gs, error=code)]))
+
+    # Forum records (稻香村街道's weekend deliberation hall).
+    forums = {"format": "wangge.consultation.forum_records", "version": 1,
+              "forums": [{"id": "f", "name": "周末议事厅", "kind": "weekend_deliberation_hall"}],
+              "sessions": [{"id": f"s{i}", "forum": "f", "date": f"2025-03-{8 + 7 * i:02d}", "convener": "社区党委", "participants": 10 + i,
+                            "agenda": [{"issue": f"i{i}", "title": "议题", "decisions": [{"text": "决定", "solved": i % 2 == 0}]}]} for i in range(3)]}
+    cases.append(case("forum statistics", [op("f.load", document=forums), op("f.stats", expect={"sessions": 3, "consultations": 3, "problemsSolved": 2, "participants": 33})]))
+    bad = json.loads(json.dumps(forums))
+    bad["sessions"][1]["id"] = "s0"
+    cases.append(case("forum statistics over a period", [op("f.load", document=forums),
+        op("f.stats", period={"from": "2025-03-10", "to": "2025-03-31"}, subset={"sessions": 2}),
+        op("f.stats", period={"from": "2025-03-31", "to": "2025-03-01"}, error="consultation.invalid_period")]))
+    cases.append(case("forum records: a session twice", [op("f.load", document=bad, error="consultation.duplicate_session")]))
+    bad2 = json.loads(json.dumps(forums))
+    bad2["sessions"][0]["forum"] = "nope"
+    cases.append(case("forum records: a session of an unknown forum", [op("f.load", document=bad2, error="consultation.unknown_forum")]))
+    bad3 = json.loads(json.dumps(forums))
+    bad3["forums"].append(bad3["forums"][0])
+    cases.append(case("forum records: a forum twice", [op("f.load", document=bad3, error="consultation.duplicate_forum")]))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Metrics
+
+
+def metrics_cases():
+    setup = dict(LEAK_SETUP, calendar="standard")
+    ops = [op("t.report", ticket=report("A", unit="b3"), actor="w1", at=t(0)),
+           op("t.report", ticket=report("B", unit="g2"), actor="w2", at=t(0)),
+           op("t.report", ticket=report("C", unit="g2"), actor="w2", at=t(1)),
+           op("t.apply", ticket="A", actor="hh", at=t(1), action=A["file"]),
+           op("t.apply", ticket="C", actor="hh", at=t(2), action=A["reject"])]
+    return [
+        case("counts per grid and month", ops + [op("m.compute", options={"groupBy": {"level": "grid"}, "periodBy": "month"}, subset={"rows": [
+            {"group": "g1", "period": "2025-03", "counts": {"received": 1, "filed": 1, "rejected": 0}},
+            {"group": "g2", "period": "2025-03", "counts": {"received": 2, "filed": 0, "rejected": 1}}]})], setup),
+        case("a rate with an empty denominator is none", ops + [op("m.compute", options={"groupBy": {"level": "grid"}, "periodBy": "month"}, subset={"rows": [
+            {"group": "g1", "rates": {"closing": {"value": None}}}, {"group": "g2", "rates": {"closing": {"value": None}}}]})], setup),
+        case("the whole ledger in one row", ops + [op("m.compute", subset={"rows": [{"counts": {"received": 3}}]})], setup),
+    ]
+
+
+# Codes the corpus cannot reach, and why. Every other code of the core appears in a case.
+UNREACHABLE = {
+    "hierarchy.capacity_exceeded": "needs more than 4,294,967,294 nodes in one hierarchy",
+    "consultation.capacity_exceeded": "needs more than 4,294,967,294 voters in one electorate",
+    "taxonomy.too_many": "needs more than 65,535 categories (a 3 MB case file); tested in the Rust unit tests",
+    "time.out_of_range": "only numeric inputs reach it (seconds since the epoch, Python datetimes); "
+                         "an RFC 3339 text out of range is time.invalid_instant",
+    "consultation.inconsistent_tally": "a consistency check on tallies built by hand in Rust; "
+                                       "a vote's own tally is consistent by construction",
+}
+
+
+def error_codes():
+    """Every stable error code of the core, with the doc line of its variant (read from the
+    source, so the list cannot drift from the code)."""
+    import re
+    codes = {}
+    for path in sorted((ROOT / "core/src").rglob("*.rs")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for variant, code in re.findall(r"(\w+)(?:\s*\{\s*\.\.\s*\}|\(\.\.\)|\(_\))?\s*=>\s*\"([a-z]+\.[a-z_]+)\"", text):
+            doc = ""
+            for i, line in enumerate(lines):
+                if re.match(r"\s+" + variant + r"\b\s*([{(,]|$)", line):
+                    j = i - 1
+                    while j > 0 and not lines[j].strip().startswith("///") and i - j < 8:
+                        j -= 1
+                    block = []
+                    while j > 0 and lines[j].strip().startswith("///"):
+                        block.insert(0, lines[j].strip()[3:].strip())
+                        j -= 1
+                    doc = " ".join(block)
+                    break
+            codes.setdefault(code, {"code": code, "meaning": doc, "module": str(path.relative_to(ROOT))})
+    for code, reason in UNREACHABLE.items():
+        codes[code]["unreachable"] = reason
+    return [codes[c] for c in sorted(codes)]
+
+
+FILES = {
+    "hierarchy.json": ("Hierarchy mutations, queries, import and the division-code importer.", hierarchy_cases),
+    "tickets-lifecycle.json": ("Every lifecycle action from every state: allowed or refused, and a refusal changes nothing.", ticket_machine_cases),
+    "tickets.json": ("The leak case, authorization, targets, times, logs (replay, tamper, truncation) and taxonomies.", ticket_cases),
+    "calendar.json": ("Working-time arithmetic over the published 2025 schedule; Civil Code periods; calendar errors.", calendar_cases),
+    "escalation.json": ("Service levels, deadlines and escalation rules; policy errors.", escalation_cases),
+    "consultation.json": ("Quorum rules at and around their boundaries, ballots and their refusals, rolls and forums.", quorum_cases),
+    "metrics.json": ("Metrics computed by the core.", metrics_cases),
+}
+
+
+def main():
+    check = "--check" in sys.argv
+    stale = []
+    total = 0
+    for name, (description, build) in FILES.items():
+        cases = build()
+        total += len(cases)
+        text = json.dumps(doc(description, cases), ensure_ascii=False, indent=1) + "\n"
+        path = HERE / name
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+    codes = json.dumps({"format": "wangge.error_codes", "version": 1, "codes": error_codes()}, ensure_ascii=False, indent=1) + "\n"
+    path = HERE / "error-codes.json"
+    if check:
+        if not path.exists() or path.read_text(encoding="utf-8") != codes:
+            stale.append(path.name)
+    else:
+        path.write_text(codes, encoding="utf-8")
+    if check and stale:
+        sys.exit(f"stale conformance files (run python3 tests/conformance/generate.py): {', '.join(stale)}")
+    print(f"{total} cases in {len(FILES)} files")
+
+
+if __name__ == "__main__":
+    main()
