@@ -36,6 +36,8 @@ wasm:
 wasm-test: wasm
 	cd bindings-wasm && node_modules/.bin/tsc -p tests/tsconfig.json
 	cd bindings-wasm && node --test tests/*.test.mjs
+	node examples/js/leak.mjs > /dev/null
+	node examples/js/elevator.mjs > /dev/null
 
 python-test:
 	@if [ -f scripts/python.sh ]; then bash scripts/python.sh test; fi

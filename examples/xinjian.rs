@@ -2,13 +2,20 @@
 //!
 //! Builds the community's grid system — 社区党委 → 网格党支部 → 网格长 → 网格员 — and prints
 //! each grid's escalation chain (升级链), the Party organisation that leads it and its staff.
+//! Then plays the article's parking story as a ticket: a grid worker of the grid holding
+//! 矿工新村小区 reports the residents' wish for longer free parking (上报), the community Party
+//! committee files and dispatches it to the property manager (立案, 派遣), which extends
+//! free parking from 2 to 4 hours (处置), and the return visit closes it (回访, 结案).
 //!
 //! Run with `cargo run -p wangge --example xinjian` (or `make demo`).
 
 #[path = "article/mod.rs"]
 mod article;
 
+use std::sync::Arc;
+
 use wangge::hierarchy::NodeKind;
+use wangge::ticket::{Action, Ledger, NewTicket, RequestType, Satisfaction, Taxonomy};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let h = article::xinjian()?;
@@ -48,5 +55,90 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|n| n.name.as_str())
             .unwrap_or("—")
     );
+    parking(h)
+}
+
+/// The parking story (停车): closed at community level.
+fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Error>> {
+    let (grid, worker, party, property) = (
+        "340404001001003",
+        "340404001001003-wgy1",
+        "340404001001-dw",
+        "xj-kgxq-wy",
+    );
+    let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+    let id = "XJ-2025-0412";
+    let base = article::at("2025-04-12T09:00:00+08:00")?;
+    let t = |minutes: i64| base.plus_seconds(minutes * 60);
+    let mut ticket = NewTicket::new(id, "livelihood.parking", "xj-kgxq")?;
+    ticket.request_type = RequestType::Suggestion;
+    ticket.description = Some("节假日子女回家探亲，小区免费停车2小时太短，希望延长".into());
+    ledger.report(ticket, worker, t(0))?;
+    let h = ledger.hierarchy().clone();
+    println!("\n停车诉求 the parking request ({id}, 停车 livelihood.parking):");
+    println!(
+        "  上报 reported [{}] at {} in {}: {} reported, 持有 held by {}",
+        article::name(&h, worker),
+        article::name(&h, "xj-kgxq"),
+        article::name(&h, grid),
+        wangge::ticket::TicketState::Reported.chinese(),
+        article::holder_name(&ledger, id)
+    );
+    article::step(&mut ledger, id, party, t(60), "立案 filed", Action::File)?;
+    let to = property.parse()?;
+    article::step(
+        &mut ledger,
+        id,
+        party,
+        t(65),
+        "派遣 dispatched to 矿工新村物业",
+        Action::Dispatch { to },
+    )?;
+    article::step(&mut ledger, id, property, t(90), "签收 acknowledged", Action::Acknowledge)?;
+    let outcome = "周末及节假日免费停车时间由2小时延长至4小时 (free parking extended from 2 to 4 hours on weekends and holidays)";
+    article::step(
+        &mut ledger,
+        id,
+        property,
+        t(60 * 48),
+        "处置 handled",
+        Action::Handle {
+            outcome: outcome.into(),
+        },
+    )?;
+    article::step(
+        &mut ledger,
+        id,
+        worker,
+        t(60 * 50),
+        "核查 verified",
+        Action::Verify {
+            passed: true,
+            note: Some("物业已公示新停车规定".into()),
+        },
+    )?;
+    article::step(
+        &mut ledger,
+        id,
+        worker,
+        t(60 * 52),
+        "回访 return visit: 满意 satisfied",
+        Action::Visit {
+            satisfaction: Satisfaction::Satisfied,
+        },
+    )?;
+    let s = ledger.get(id).ok_or("ticket missing")?.snapshot();
+    println!(
+        "  最终 final: {} {}, {} events, satisfaction {}, responsible unit {}",
+        s.state.chinese(),
+        s.state,
+        s.events,
+        s.satisfaction.map_or("—", |x| x.chinese()),
+        article::name(&h, s.responsible_unit.as_str())
+    );
+    println!("  处置结果 outcome: {outcome}");
+    if s.state != wangge::ticket::TicketState::Closed {
+        return Err("the parking ticket did not close".into());
+    }
     Ok(())
 }

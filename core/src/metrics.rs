@@ -223,6 +223,34 @@ impl Counts {
     fn is_zero(&self) -> bool {
         *self == Counts::default()
     }
+
+    /// Adds the counts of another part (exact: every count is a sum).
+    pub fn add(&mut self, o: &Counts) {
+        let pairs = [
+            (&mut self.received, o.received),
+            (&mut self.filed, o.filed),
+            (&mut self.rejected, o.rejected),
+            (&mut self.closed, o.closed),
+            (&mut self.due, o.due),
+            (&mut self.due_closed, o.due_closed),
+            (&mut self.closed_on_time, o.closed_on_time),
+            (&mut self.signed, o.signed),
+            (&mut self.signed_on_time, o.signed_on_time),
+            (&mut self.visited, o.visited),
+            (&mut self.satisfied, o.satisfied),
+            (&mut self.basically_satisfied, o.basically_satisfied),
+            (&mut self.unsatisfied, o.unsatisfied),
+            (&mut self.resolved, o.resolved),
+            (&mut self.returns, o.returns),
+            (&mut self.reopens, o.reopens),
+            (&mut self.escalations, o.escalations),
+            (&mut self.whistles, o.whistles),
+            (&mut self.repeat_complaints, o.repeat_complaints),
+        ];
+        for (a, b) in pairs {
+            *a = a.saturating_add(b);
+        }
+    }
 }
 
 /// The rates of a row.
@@ -510,6 +538,69 @@ impl MetricsAccumulator {
         if let Some(c) = self.cache.get_mut(slot) {
             *c = Some(new);
         }
+    }
+
+    /// Merges the accumulator of another part into this one, exactly: counts add, handling
+    /// times are pooled (so percentiles are those of the whole), department and grid figures
+    /// add. This is how a ledger split by territory (one part per street, say, each with its
+    /// own ledger over the same hierarchy) is measured in parallel — each worker observes its
+    /// part, the results are merged, and the report equals the one computed over all the
+    /// tickets at once.
+    ///
+    /// Both must use the same options and calendar and ledgers over the same hierarchy (node
+    /// keys are compared, not ids); parts must not share tickets. The merged accumulator no
+    /// longer tracks individual tickets: call [`MetricsAccumulator::report`] on it, and do
+    /// not [`observe`](MetricsAccumulator::observe) a ticket it already counts.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use wangge::calendar::Calendar;
+    /// # use wangge::hierarchy::{Hierarchy, NodeKind};
+    /// # use wangge::metrics::{compute, MetricsAccumulator, MetricsOptions};
+    /// # use wangge::ticket::{Ledger, NewTicket, Taxonomy};
+    /// let mut h = Hierarchy::new();
+    /// h.add("c", NodeKind::Community, "社区")?;
+    /// for g in ["g1", "g2"] { h.add(g, NodeKind::Grid, g)?; h.contain("c", g)?; }
+    /// let h = Arc::new(h);
+    /// let at = "2025-03-03T09:00:00+08:00".parse()?;
+    /// let mut parts = Vec::new();
+    /// for g in ["g1", "g2"] {
+    ///     let mut l = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
+    ///     l.report(NewTicket::new(&format!("T-{g}"), "livelihood.repair", g)?, "c", at)?;
+    ///     parts.push(l);
+    /// }
+    /// let (options, cal) = (MetricsOptions::default(), Calendar::standard());
+    /// let mut total = MetricsAccumulator::new(options.clone(), cal.clone());
+    /// for part in &parts {
+    ///     let mut acc = MetricsAccumulator::new(options.clone(), cal.clone());
+    ///     acc.observe_all(part);
+    ///     total.merge(acc);
+    /// }
+    /// assert_eq!(total.report(&parts[0], None).rows[0].counts.received, 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn merge(&mut self, other: MetricsAccumulator) {
+        for (k, r) in other.rows {
+            let row = self.rows.entry(k).or_default();
+            row.counts.add(&r.counts);
+            row.handling.extend(r.handling);
+            row.handling_sum = row.handling_sum.saturating_add(r.handling_sum);
+        }
+        for (k, d) in other.departments {
+            let e = self.departments.entry(k).or_default();
+            e.summoned = e.summoned.saturating_add(d.summoned);
+            e.signed = e.signed.saturating_add(d.signed);
+            e.signed_on_time = e.signed_on_time.saturating_add(d.signed_on_time);
+            e.reported = e.reported.saturating_add(d.reported);
+            e.reported_on_time = e.reported_on_time.saturating_add(d.reported_on_time);
+            e.released = e.released.saturating_add(d.released);
+        }
+        for (k, n) in other.grid_open {
+            let e = self.grid_open.entry(k).or_default();
+            *e = e.saturating_add(n);
+        }
+        self.cache.clear();
+        self.incremental = false;
     }
 
     /// Observes every ticket of a ledger.

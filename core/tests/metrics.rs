@@ -657,6 +657,36 @@ proptest! {
     }
 
     #[test]
+    fn parts_split_by_territory_merge_exactly(steps in arb_steps(), day in any::<bool>()) {
+        let l = drive(&steps, |_, _| {});
+        let options = MetricsOptions {
+            group_by: GroupBy::Level(NodeKind::Community),
+            period_by: if day { PeriodBy::Day } else { PeriodBy::All },
+            ..MetricsOptions::default()
+        };
+        let cal = Calendar::standard();
+        let h = l.hierarchy().clone();
+        let mut total = MetricsAccumulator::new(options.clone(), cal.clone());
+        for grid in [GRID, GRID2] {
+            // One part per grid: its tickets' events, replayed into a ledger of their own.
+            let events: Vec<_> = l
+                .tickets()
+                .filter(|v| {
+                    h.chain(v.snapshot().unit.as_str())
+                        .unwrap()
+                        .any(|n| n.id.as_str() == grid)
+                })
+                .flat_map(|v| v.events().collect::<Vec<_>>())
+                .collect();
+            let part = Ledger::replay(h.clone(), l.taxonomy().clone(), events).unwrap();
+            let mut acc = MetricsAccumulator::new(options.clone(), cal.clone());
+            acc.observe_all(&part);
+            total.merge(acc);
+        }
+        prop_assert_eq!(total.report(&l, None), compute(&l, &cal, &options, None));
+    }
+
+    #[test]
     fn a_parent_is_the_sum_of_its_children(steps in arb_steps()) {
         let l = drive(&steps, |_, _| {});
         let cal = Calendar::standard();

@@ -239,3 +239,280 @@ pub fn shijixincheng_roll() -> serde_json::Value {
         "units": units,
     })
 }
+
+// ----- shared by the story examples ---------------------------------------------------------
+
+use wangge::calendar::{Calendar, CalendarError};
+use wangge::consultation::{Household, Outcome, Resident, ResidentRoll};
+use wangge::hierarchy::NodeId;
+use wangge::ticket::{Action, Ledger, TicketError, TicketState};
+use wangge::time::{Date, TimeError, Timestamp};
+
+/// An instant from RFC 3339 text, e.g. `2025-03-03T09:00:00+08:00`.
+pub fn at(text: &str) -> Result<Timestamp, TimeError> {
+    text.parse()
+}
+
+/// China's 2025 working calendar (holidays and make-up working days) from `examples/data`.
+pub fn calendar_2025() -> Result<Calendar, CalendarError> {
+    Calendar::from_json(include_str!("../data/cn-2025.calendar.json"))
+}
+
+/// The name of a node, or its id if it is unknown.
+pub fn name(h: &Hierarchy, id: &str) -> String {
+    h.node(id).map_or_else(|| id.to_owned(), |n| n.name.clone())
+}
+
+/// The name of the unit, organisation or person holding a ticket.
+pub fn holder_name(ledger: &Ledger, ticket: &str) -> String {
+    ledger
+        .get(ticket)
+        .and_then(|v| ledger.hierarchy().node_by_key(v.holder()))
+        .map_or_else(|| "—".to_owned(), |n| n.name.clone())
+}
+
+/// Applies an action to a ticket and prints the step with the new state (Chinese and
+/// English) and who holds the ticket now.
+pub fn step(
+    ledger: &mut Ledger,
+    ticket: &str,
+    actor: &str,
+    when: Timestamp,
+    label: &str,
+    action: Action,
+) -> Result<TicketState, TicketError> {
+    let state = ledger.apply(ticket, actor, when, action)?;
+    println!(
+        "  {label} [{}]: {} {state}, 持有 held by {}",
+        name(ledger.hierarchy(), actor),
+        state.chinese(),
+        holder_name(ledger, ticket)
+    );
+    Ok(state)
+}
+
+/// Prints a vote's outcome: the verdict, every condition with its exact margin, every
+/// required consent, and the explanation in Chinese and English.
+pub fn print_outcome(outcome: &Outcome) {
+    let verdict = if outcome.passed {
+        "通过 passed"
+    } else {
+        "未通过 not passed"
+    };
+    println!("  结果 outcome: {verdict} ({})", outcome.rule_name.zh);
+    for group in &outcome.groups {
+        if let Some(label) = &group.label {
+            println!("   [{} / {}]", label.zh, label.en);
+        }
+        for c in &group.conditions {
+            let margin = match c.margin {
+                Some(wangge::consultation::Margin::Spare(q)) => format!("富余 spare {q}"),
+                Some(wangge::consultation::Margin::Short(q)) => format!("差 short {q}"),
+                None => "—".to_owned(),
+            };
+            let needed = c.needed.map_or_else(|| "—".to_owned(), |q| q.to_string());
+            println!(
+                "   {} {}: {} / {} (需 needed {needed}; {margin})",
+                if c.held { "✓" } else { "✗" },
+                c.explanation.zh,
+                c.counted,
+                c.of
+            );
+        }
+    }
+    for c in &outcome.consents {
+        let choice = c.choice.map_or("未投票 no ballot", |ch| ch.chinese());
+        println!(
+            "   {} 本人同意 consent of {} ({}): {choice}",
+            if c.given { "✓" } else { "✗" },
+            c.voter,
+            c.consent.id()
+        );
+    }
+    println!("  说明: {}", outcome.explanation.zh);
+    println!("  Explanation: {}", outcome.explanation.en);
+}
+
+/// A residents' roll of `households` two-adult households placed in a territorial unit:
+/// household `<prefix>-h<n>` with its representative `<prefix>-<n>a` and a second adult
+/// `<prefix>-<n>b`.
+pub fn two_adult_households(
+    place: &str,
+    prefix: &str,
+    households: u32,
+) -> Result<(Vec<Household>, Vec<Resident>), Box<dyn std::error::Error>> {
+    let born: Date = "1965-06-01".parse()?;
+    let mut hs = Vec::new();
+    let mut rs = Vec::new();
+    for n in 1..=households {
+        let id = format!("{prefix}-h{n}");
+        hs.push(Household {
+            id: id.clone(),
+            representative: format!("{prefix}-{n}a"),
+            place: Some(NodeId::new(place)?),
+            building_unit: None,
+        });
+        for who in ["a", "b"] {
+            rs.push(Resident {
+                id: format!("{prefix}-{n}{who}"),
+                household: id.clone(),
+                birth_date: born,
+            });
+        }
+    }
+    Ok((hs, rs))
+}
+
+/// The residents of the three grids of 弘湖社区 (ten two-adult households in each grid;
+/// grid 1's live in 西湖春天3栋), for the charging-pile consultations.
+pub fn hongfu_residents() -> Result<ResidentRoll, Box<dyn std::error::Error>> {
+    let mut households = Vec::new();
+    let mut residents = Vec::new();
+    for (g, place) in [
+        (1, "xhct-3"),
+        (2, "340471100001002"),
+        (3, "340471100001003"),
+    ] {
+        let (h, r) = two_adult_households(place, &format!("g{g}"), 10)?;
+        households.extend(h);
+        residents.extend(r);
+    }
+    Ok(ResidentRoll::new(households, residents, Vec::new())?)
+}
+
+/// Adds Party members to a Party branch (joined to it, 党员加入支部).
+pub fn add_party_members(
+    h: &mut Hierarchy,
+    branch: &str,
+    names: &[&str],
+) -> Result<Vec<String>, HierarchyError> {
+    let mut ids = Vec::new();
+    for (i, member) in names.iter().enumerate() {
+        let id = format!("{branch}-dy{}", i + 1);
+        h.add(&id, NodeKind::PartyMember, &format!("党员{member}"))?;
+        h.join(&id, branch)?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// 合肥市 → 蜀山区 → 稻香村街道 → 合作化南路社区 → 安高城市天地小区, with the community Party
+/// committee, the residents' committee (社居委), the compound's deliberation committee
+/// (议事委员会) and its property manager. Codes below the district are illustrative.
+pub fn daoxiangcun() -> Result<Hierarchy, HierarchyError> {
+    let mut h = Hierarchy::new();
+    let territory = [
+        ("340100000000", NodeKind::City, "合肥市", None),
+        (
+            "340104000000",
+            NodeKind::District,
+            "蜀山区",
+            Some("340100000000"),
+        ),
+        (
+            "dxc",
+            NodeKind::Street,
+            "稻香村街道",
+            Some("340104000000"),
+        ),
+        ("hzhnl", NodeKind::Community, "合作化南路社区", Some("dxc")),
+        ("agcstd", NodeKind::Compound, "安高城市天地小区", Some("hzhnl")),
+    ];
+    for (id, kind, name, parent) in territory {
+        h.add(id, kind, name)?;
+        if let Some(parent) = parent {
+            h.contain(parent, id)?;
+        }
+    }
+    h.add("dxc-dgw", NodeKind::PartyCommittee, "稻香村街道党工委")?;
+    h.lead("dxc-dgw", "dxc")?;
+    h.add("hzhnl-dw", NodeKind::PartyCommittee, "合作化南路社区党委")?;
+    h.lead("hzhnl-dw", "hzhnl")?;
+    h.add("hzhnl-sjw", NodeKind::ResidentsCommittee, "合作化南路社居委")?;
+    h.serve("hzhnl-sjw", "hzhnl")?;
+    h.add(
+        "agcstd-ysh",
+        NodeKind::DeliberationCommittee,
+        "安高城市天地小区议事委员会",
+    )?;
+    h.serve("agcstd-ysh", "agcstd")?;
+    h.lead("hzhnl-dw", "agcstd-ysh")?;
+    h.add("agcstd-wy", NodeKind::PropertyManager, "安高城市天地物业")?;
+    h.serve("agcstd-wy", "agcstd")?;
+    Ok(h)
+}
+
+/// 安庆市: 菱湖社区 (大观区菱湖街道; two grids, 菱湖新村小区 and 宜铜新村, two co-building units
+/// 共驻共建单位) and 云墅社区 (迎江区滨江街道; two grids, volunteer teams 志愿服务队 with their
+/// volunteers, among them the "灭蚁卫士" led by the veteran 李前平). Codes below the
+/// districts and the co-building units' names are illustrative.
+pub fn linghu_yunshu() -> Result<Hierarchy, HierarchyError> {
+    let mut h = Hierarchy::new();
+    let territory = [
+        ("340800000000", NodeKind::City, "安庆市", None),
+        (
+            "340803000000",
+            NodeKind::District,
+            "大观区",
+            Some("340800000000"),
+        ),
+        ("lhjd", NodeKind::Street, "菱湖街道", Some("340803000000")),
+        ("lh", NodeKind::Community, "菱湖社区", Some("lhjd")),
+        (
+            "340802000000",
+            NodeKind::District,
+            "迎江区",
+            Some("340800000000"),
+        ),
+        ("bjjd", NodeKind::Street, "滨江街道", Some("340802000000")),
+        ("ys", NodeKind::Community, "云墅社区", Some("bjjd")),
+    ];
+    for (id, kind, name, parent) in territory {
+        h.add(id, kind, name)?;
+        if let Some(parent) = parent {
+            h.contain(parent, id)?;
+        }
+    }
+    for (community, label) in [("lh", "菱湖社区"), ("ys", "云墅社区")] {
+        let committee = format!("{community}-dw");
+        h.add(&committee, NodeKind::PartyCommittee, &format!("{label}党委"))?;
+        h.lead(&committee, community)?;
+        for g in 1..=2 {
+            let grid = format!("{community}-g{g}");
+            h.add(&grid, NodeKind::Grid, &format!("{label}第{g}网格"))?;
+            h.contain(community, &grid)?;
+            let worker = format!("{grid}-wgy");
+            h.add(&worker, NodeKind::GridWorker, &format!("{label}第{g}网格网格员"))?;
+            h.serve(&worker, &grid)?;
+        }
+    }
+    h.add("lhxc", NodeKind::Compound, "菱湖新村小区")?;
+    h.contain("lh-g1", "lhxc")?;
+    h.add("ytxc", NodeKind::Compound, "宜铜新村")?;
+    h.contain("lh-g2", "ytxc")?;
+    for (id, unit_name) in [
+        ("lh-gj1", "共建单位：辖区餐饮企业"),
+        ("lh-gj2", "共建单位：辖区供电所"),
+    ] {
+        h.add(id, NodeKind::CoBuildingUnit, unit_name)?;
+        h.serve(id, "lh")?;
+        h.lead("lh-dw", id)?;
+    }
+    let teams = [
+        ("ys-my", "灭蚁卫士志愿服务队", &["李前平(退伍老兵)", "灭蚁志愿者"][..]),
+        ("ys-qj", "清江环保志愿服务队", &["环保志愿者"][..]),
+        ("ys-hs", "红色邻里志愿服务队", &["邻里志愿者"][..]),
+        ("ys-gcw", "广场舞志愿服务队", &["广场舞志愿者"][..]),
+    ];
+    for (team, team_name, volunteers) in teams {
+        h.add(team, NodeKind::VolunteerTeam, team_name)?;
+        h.serve(team, "ys")?;
+        h.lead("ys-dw", team)?;
+        for (i, v) in volunteers.iter().enumerate() {
+            let id = format!("{team}-v{}", i + 1);
+            h.add(&id, NodeKind::Volunteer, v)?;
+            h.join(&id, team)?;
+        }
+    }
+    Ok(h)
+}

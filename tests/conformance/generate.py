@@ -113,6 +113,7 @@ def hierarchy_cases():
         ("lowest common ancestor of a building and its grid", "h.lca", {"a": "b3", "b": "g1"}, "g1"),
         ("the grid of a building", "h.grid_of", {"id": "b3"}, "g1"),
         ("a community has no grid", "h.grid_of", {"id": "hh"}, None),
+        ("the grid of a grid is itself", "h.grid_of", {"id": "g2"}, "g2"),
         ("the Party organisation leading a grid", "h.party", {"id": "g1"}, "zb1"),
         ("the Party organisation leading a grid without a branch is the community's", "h.party", {"id": "g2"}, "dw"),
         ("the staff of a grid", "h.staff", {"id": "g1"}, ["w1"]),

@@ -884,9 +884,15 @@ impl Hierarchy {
             .copied()
     }
 
-    /// The grid that a compound or building (or any unit below a grid) belongs to.
+    /// The grid a unit belongs to: the unit itself if it is a grid, else the nearest grid
+    /// above it (for a compound or a building); `None` above the grid level.
     pub fn grid_of(&self, id: &str) -> Result<Option<&Node>> {
-        self.ancestor_of_kind(id, NodeKind::Grid)
+        let key = self.require(id)?;
+        Ok(self
+            .chain_keys(key)
+            .iter()
+            .find(|k| self.kind_of(**k) == Some(NodeKind::Grid))
+            .and_then(|k| self.node_by_key(*k)))
     }
 
     /// The Party organisation that leads a unit: the nearest one up the escalation chain
