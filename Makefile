@@ -29,6 +29,12 @@ doc:
 
 examples:
 	$(CARGO) run -q -p wangge --example xinjian > /dev/null
+	$(CARGO) run -q -p wangge --example pocket_park > /dev/null
+	$(CARGO) run -q -p wangge --example hongfu_charging > /dev/null
+	$(CARGO) run -q -p wangge --example leak > /dev/null
+	$(CARGO) run -q -p wangge --example elevator > /dev/null
+	$(CARGO) run -q -p wangge --example daoxiangcun > /dev/null
+	$(CARGO) run -q -p wangge --example linghu_yunshu > /dev/null
 
 wasm:
 	bash bindings-wasm/build.sh

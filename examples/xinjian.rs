@@ -94,7 +94,14 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
         "派遣 dispatched to 矿工新村物业",
         Action::Dispatch { to },
     )?;
-    article::step(&mut ledger, id, property, t(90), "签收 acknowledged", Action::Acknowledge)?;
+    article::step(
+        &mut ledger,
+        id,
+        property,
+        t(90),
+        "签收 acknowledged",
+        Action::Acknowledge,
+    )?;
     let outcome = "周末及节假日免费停车时间由2小时延长至4小时 (free parking extended from 2 to 4 hours on weekends and holidays)";
     article::step(
         &mut ledger,

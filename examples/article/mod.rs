@@ -409,14 +409,14 @@ pub fn daoxiangcun() -> Result<Hierarchy, HierarchyError> {
             "蜀山区",
             Some("340100000000"),
         ),
-        (
-            "dxc",
-            NodeKind::Street,
-            "稻香村街道",
-            Some("340104000000"),
-        ),
+        ("dxc", NodeKind::Street, "稻香村街道", Some("340104000000")),
         ("hzhnl", NodeKind::Community, "合作化南路社区", Some("dxc")),
-        ("agcstd", NodeKind::Compound, "安高城市天地小区", Some("hzhnl")),
+        (
+            "agcstd",
+            NodeKind::Compound,
+            "安高城市天地小区",
+            Some("hzhnl"),
+        ),
     ];
     for (id, kind, name, parent) in territory {
         h.add(id, kind, name)?;
@@ -428,7 +428,11 @@ pub fn daoxiangcun() -> Result<Hierarchy, HierarchyError> {
     h.lead("dxc-dgw", "dxc")?;
     h.add("hzhnl-dw", NodeKind::PartyCommittee, "合作化南路社区党委")?;
     h.lead("hzhnl-dw", "hzhnl")?;
-    h.add("hzhnl-sjw", NodeKind::ResidentsCommittee, "合作化南路社居委")?;
+    h.add(
+        "hzhnl-sjw",
+        NodeKind::ResidentsCommittee,
+        "合作化南路社居委",
+    )?;
     h.serve("hzhnl-sjw", "hzhnl")?;
     h.add(
         "agcstd-ysh",
@@ -475,14 +479,22 @@ pub fn linghu_yunshu() -> Result<Hierarchy, HierarchyError> {
     }
     for (community, label) in [("lh", "菱湖社区"), ("ys", "云墅社区")] {
         let committee = format!("{community}-dw");
-        h.add(&committee, NodeKind::PartyCommittee, &format!("{label}党委"))?;
+        h.add(
+            &committee,
+            NodeKind::PartyCommittee,
+            &format!("{label}党委"),
+        )?;
         h.lead(&committee, community)?;
         for g in 1..=2 {
             let grid = format!("{community}-g{g}");
             h.add(&grid, NodeKind::Grid, &format!("{label}第{g}网格"))?;
             h.contain(community, &grid)?;
             let worker = format!("{grid}-wgy");
-            h.add(&worker, NodeKind::GridWorker, &format!("{label}第{g}网格网格员"))?;
+            h.add(
+                &worker,
+                NodeKind::GridWorker,
+                &format!("{label}第{g}网格网格员"),
+            )?;
             h.serve(&worker, &grid)?;
         }
     }
@@ -490,16 +502,17 @@ pub fn linghu_yunshu() -> Result<Hierarchy, HierarchyError> {
     h.contain("lh-g1", "lhxc")?;
     h.add("ytxc", NodeKind::Compound, "宜铜新村")?;
     h.contain("lh-g2", "ytxc")?;
-    for (id, unit_name) in [
-        ("lh-gj1", "共建单位：辖区餐饮企业"),
-        ("lh-gj2", "共建单位：辖区供电所"),
-    ] {
+    for (id, unit_name) in [("lh-gj1", "辖区餐饮企业"), ("lh-gj2", "辖区供电所")] {
         h.add(id, NodeKind::CoBuildingUnit, unit_name)?;
         h.serve(id, "lh")?;
         h.lead("lh-dw", id)?;
     }
     let teams = [
-        ("ys-my", "灭蚁卫士志愿服务队", &["李前平(退伍老兵)", "灭蚁志愿者"][..]),
+        (
+            "ys-my",
+            "灭蚁卫士志愿服务队",
+            &["李前平(退伍老兵)", "灭蚁志愿者"][..],
+        ),
         ("ys-qj", "清江环保志愿服务队", &["环保志愿者"][..]),
         ("ys-hs", "红色邻里志愿服务队", &["邻里志愿者"][..]),
         ("ys-gcw", "广场舞志愿服务队", &["广场舞志愿者"][..]),
