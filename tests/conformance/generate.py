@@ -116,6 +116,8 @@ def hierarchy_cases():
         ("the grid of a grid is itself", "h.grid_of", {"id": "g2"}, "g2"),
         ("the Party organisation leading a grid", "h.party", {"id": "g1"}, "zb1"),
         ("the Party organisation leading a grid without a branch is the community's", "h.party", {"id": "g2"}, "dw"),
+        ("the Party organisation leading a Party branch", "h.party", {"id": "zb1"}, "dw"),
+        ("an organisation nobody leads", "h.party", {"id": "pm"}, None),
         ("the staff of a grid", "h.staff", {"id": "g1"}, ["w1"]),
         ("departments with jurisdiction, inherited", "h.departments", {"id": "b3", "category": "livelihood.repair"}, ["smr", "cg", "zj"]),
         ("jurisdiction of a category nobody holds", "h.departments", {"id": "b3", "category": "livelihood.parking"}, []),

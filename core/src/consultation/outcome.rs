@@ -600,6 +600,11 @@ fn explain_condition(
         quantity_en(b, of)
     );
     let Some(margin) = margin else {
+        if of == 0 && cond.denominator == Denominator::Eligible {
+            zh.push_str("本项无人具有表决资格，条件不能成立");
+            en.push_str("(nobody is eligible on this basis): the condition cannot hold");
+            return Bilingual { zh, en };
+        }
         zh.push_str(if kind == ElectorateKind::Owners {
             "无人参与表决，条件不能成立"
         } else {
@@ -628,7 +633,15 @@ fn explain_condition(
         (Comparison::MoreThan, true) => format!("超过{f_zh}"),
         (Comparison::MoreThan, false) => format!("未超过{f_zh}"),
     };
+    let all = cond.fraction == Fraction::ALL && cond.comparison == Comparison::AtLeast;
+    if all && held {
+        // "All" has nothing to spare: say so plainly.
+        zh.push_str("达到全部");
+        en.push_str("is all of them");
+        return Bilingual { zh, en };
+    }
     let verdict_en = match (cond.comparison, held) {
+        (Comparison::AtLeast, false) if all => "is not all".to_owned(),
         (Comparison::AtLeast, true) => format!("is at least {f_en}"),
         (Comparison::AtLeast, false) => format!("is below {f_en}"),
         (Comparison::MoreThan, true) => format!("is more than {f_en}"),

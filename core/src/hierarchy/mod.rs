@@ -895,15 +895,15 @@ impl Hierarchy {
             .and_then(|k| self.node_by_key(*k)))
     }
 
-    /// The Party organisation that leads a unit: the nearest one up the escalation chain
-    /// (the unit itself first). If several lead the same unit, the one added first wins.
+    /// The Party organisation that leads a unit or an organisation: the one leading it
+    /// directly, else (for a territorial unit) the nearest one up the escalation chain. If
+    /// several lead the same node, the one added first wins.
     pub fn leading_party_org(&self, id: &str) -> Result<Option<&Node>> {
         let key = self.require(id)?;
         let index = self.index();
-        Ok(self
-            .chain_keys(key)
-            .iter()
-            .find_map(|k| index.led_by(*k))
+        Ok(index
+            .led_by(key)
+            .or_else(|| self.chain_keys(key).iter().find_map(|k| index.led_by(*k)))
             .and_then(|k| self.node_by_key(k)))
     }
 
