@@ -229,8 +229,15 @@ pub fn doc<T: DeserializeOwned>(
     wrap: impl Fn(String) -> wangge::Error,
 ) -> PyResult<T> {
     let value = if let Ok(s) = obj.cast::<PyString>() {
-        serde_json::from_str::<Value>(&s.to_cow()?)
-            .map_err(|e| crate::errors::to_py(&wrap(e.to_string())))?
+        // JSON text if it looks like a document, else a bare string value (an enum name).
+        let text = s.to_cow()?;
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            serde_json::from_str::<Value>(&text)
+                .map_err(|e| crate::errors::to_py(&wrap(e.to_string())))?
+        } else {
+            Value::String(text.into_owned())
+        }
     } else {
         json(obj)?
     };

@@ -34,7 +34,7 @@ pub fn class_for(code: &str) -> &'static str {
 }
 
 /// Attribute names an error's data may not overwrite.
-const RESERVED: [&str; 4] = ["args", "code", "details", "with_traceback"];
+const RESERVED: [&str; 5] = ["args", "code", "details", "message", "with_traceback"];
 
 /// Builds the exception object for a code, a message and the error's data.
 pub fn exception<'py>(
@@ -55,11 +55,14 @@ pub fn exception<'py>(
     };
     if let serde_json::Value::Object(map) = details {
         let set = |key: &str, value: &serde_json::Value| -> PyResult<()> {
-            if RESERVED.contains(&key) || exc.hasattr(key).unwrap_or(false) && key != "message" {
+            if RESERVED.contains(&key) || exc.hasattr(key).unwrap_or(true) {
                 return Ok(());
             }
-            let v = pythonize::pythonize(py, value).map_err(PyErr::from)?;
-            exc.setattr(key, v)
+            // A detail that cannot be set stays readable in `details`.
+            if let Ok(v) = pythonize::pythonize(py, value) {
+                let _ = exc.setattr(key, v);
+            }
+            Ok(())
         };
         for (k, v) in map {
             set(k, v)?;

@@ -278,10 +278,15 @@ impl Hierarchy {
     ) -> PyResult<(Vec<String>, crate::ledger::BadRows<'py>)> {
         guard(|| {
             let mut parsed = Vec::new();
-            for item in rows.try_iter()? {
+            let iter = rows
+                .try_iter()
+                .map_err(|_| malformed("expected a list of division rows"))?;
+            for item in iter {
                 let item = item?;
                 if let Ok(t) = item.cast::<PyTuple>() {
-                    let (code, name): (String, String) = t.extract()?;
+                    let (code, name): (String, String) = t
+                        .extract()
+                        .map_err(|_| malformed("a division row is a (code, name) pair"))?;
                     parsed.push(DivisionRow::new(code, name));
                 } else {
                     parsed.push(plain::<DivisionRow>(&item)?);

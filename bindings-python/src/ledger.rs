@@ -61,7 +61,10 @@ fn unknown_ticket(ticket: &str) -> PyErr {
 
 fn rows_of(list: &Bound<'_, PyAny>) -> PyResult<Vec<Map<String, Value>>> {
     let mut rows = Vec::new();
-    for (i, item) in list.try_iter()?.enumerate() {
+    let iter = list
+        .try_iter()
+        .map_err(|_| malformed("expected a list of rows (dicts)"))?;
+    for (i, item) in iter.enumerate() {
         match json(&item?)? {
             Value::Object(m) => rows.push(m),
             other => {

@@ -21,9 +21,9 @@ Conventions:
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
-from . import errors
+from . import errors, types
 from ._wangge import (
     TICKET_STATES,
     Calendar,
@@ -48,6 +48,7 @@ from ._wangge import (
     service_policy_document,
     service_policy_guangdong_12345,
 )
+from .types import BadRows
 from .errors import (
     CalendarError,
     DivisionCodeError,
@@ -66,7 +67,6 @@ from .errors import (
     WanggeError,
 )
 
-BadRows = List[Tuple[int, WanggeError]]
 
 
 def _is_frame(obj: Any) -> bool:
@@ -141,6 +141,7 @@ __all__ = [
     "service_policy_document",
     "service_policy_guangdong_12345",
     "errors",
+    "types",
     "WanggeError",
     "HierarchyError",
     "DivisionCodeError",

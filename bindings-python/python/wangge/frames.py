@@ -14,7 +14,7 @@ from ._wangge import Decisions, Hierarchy, Ledger, Metrics, open311_requests
 from .errors import WanggeError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
 __all__ = [
     "load_frame",
@@ -42,7 +42,9 @@ def _is_time_column(name: str) -> bool:
 def _times(frame: "pd.DataFrame") -> "pd.DataFrame":
     pd = _pd()
     for name in frame.columns:
-        if _is_time_column(str(name)) and frame[name].dtype == object:
+        column = frame[name]
+        textual = column.dtype == object or pd.api.types.is_string_dtype(column.dtype)
+        if _is_time_column(str(name)) and textual:
             frame[name] = pd.to_datetime(frame[name], utc=True).dt.tz_convert("+08:00")
     return frame
 
@@ -56,13 +58,20 @@ def _columns(df: "pd.DataFrame") -> Tuple[dict, List[str]]:
         s = df[name]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             if getattr(s.dt, "tz", None) is None:
-                # The core refuses a naive datetime with its own TimeError.
-                from ._wangge import instant
-
                 first = s.dropna()
-                instant(first.iloc[0].to_pydatetime() if len(first) else None)
-            secs = s.dt.tz_convert("UTC").astype("int64") // 10**9
-            values = secs.astype(object).where(s.notna(), None).tolist()
+                if len(first):
+                    # The core refuses a naive datetime with its own TimeError.
+                    from ._wangge import instant
+
+                    instant(first.iloc[0].to_pydatetime())
+                cols[str(name)] = [None] * len(s)
+                continue
+            origin = pd.Timestamp(0, tz="UTC")
+            secs = (s.dt.tz_convert("UTC") - origin) // pd.Timedelta(seconds=1)
+            if s.isna().any():
+                values = secs.astype("Int64").astype(object).where(s.notna(), None).tolist()
+            else:
+                values = secs.astype("int64").tolist()
             cols[str(name)] = values
             epoch.append(str(name))
         else:
