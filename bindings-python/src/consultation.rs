@@ -11,7 +11,7 @@ use wangge::consultation::{
 };
 use wangge::time::Timestamp;
 
-use crate::convert::{enum_of, json, plain, timestamp, to_py};
+use crate::convert::{enum_of, json, plain, timestamp, to_py, u32s, u8s};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::escalation::json_text;
 use crate::hierarchy::Hierarchy;
@@ -141,10 +141,11 @@ impl Electorate {
         &self,
         py: Python<'_>,
         rule: &Rule,
-        voters: Vec<u32>,
-        choices: Vec<u8>,
+        voters: &Bound<'_, PyAny>,
+        choices: &Bound<'_, PyAny>,
     ) -> PyResult<bool> {
         guard(|| {
+            let (voters, choices) = (u32s(voters)?, u8s(choices)?);
             if voters.len() != choices.len() {
                 return Err(malformed("passes_coded: lists of different lengths"));
             }
@@ -172,10 +173,11 @@ impl Electorate {
         &self,
         py: Python<'_>,
         rules: Vec<PyRef<'_, Rule>>,
-        voters: Vec<u32>,
-        choices: Vec<u8>,
+        voters: &Bound<'_, PyAny>,
+        choices: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<bool>> {
         guard(|| {
+            let (voters, choices) = (u32s(voters)?, u8s(choices)?);
             if voters.len() != choices.len() {
                 return Err(malformed("passes_many: lists of different lengths"));
             }

@@ -276,3 +276,108 @@ pub fn enum_of<T: DeserializeOwned>(name: &str) -> PyResult<T> {
     serde_json::from_value(Value::String(name.to_owned()))
         .map_err(|e| malformed(format!("{name:?}: {e}")))
 }
+
+static ARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn array_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    Ok(ARRAY
+        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py.import("array")?.getattr("array")?.unbind())
+        })?
+        .bind(py))
+}
+
+/// The raw bytes of a packed numeric buffer: `bytes`, `bytearray`, or anything with
+/// `tobytes()` and an `itemsize` of `size` (an `array.array`, a NumPy array). `None` for other
+/// objects (lists and tuples are read item by item instead).
+fn packed(obj: &Bound<'_, PyAny>, size: usize) -> PyResult<Option<Vec<u8>>> {
+    if let Ok(b) = obj.cast::<pyo3::types::PyBytes>() {
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return Ok(None);
+    }
+    if obj.hasattr("tobytes")? {
+        if let Ok(item) = obj.getattr("itemsize").and_then(|i| i.extract::<usize>()) {
+            if item != size {
+                return Err(malformed(format!(
+                    "a packed array of {size}-byte items was expected, not {item}-byte items"
+                )));
+            }
+        }
+        let b = obj.call_method0("tobytes")?;
+        let b = b
+            .cast::<pyo3::types::PyBytes>()
+            .map_err(|_| malformed("tobytes() did not return bytes"))?;
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    Ok(None)
+}
+
+/// Unsigned 32-bit integers from a list, a tuple, or a packed buffer (`array('I')`, NumPy
+/// `uint32`, `bytes` in native byte order).
+pub fn u32s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+    if let Some(bytes) = packed(obj, 4)? {
+        if bytes.len() % 4 != 0 {
+            return Err(malformed(
+                "a packed array of 4-byte items has a partial item",
+            ));
+        }
+        return Ok(bytes
+            .chunks_exact(4)
+            .map(|c| c.try_into().map(u32::from_ne_bytes).unwrap_or(0))
+            .collect());
+    }
+    obj.extract::<Vec<u32>>()
+        .map_err(|e| malformed(format!("expected a list of non-negative integers: {e}")))
+}
+
+/// Signed 64-bit integers from a list, a tuple, or a packed buffer (`array('q')`, NumPy
+/// `int64`, `bytes`).
+pub fn i64s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    if let Some(bytes) = packed(obj, 8)? {
+        if bytes.len() % 8 != 0 {
+            return Err(malformed(
+                "a packed array of 8-byte items has a partial item",
+            ));
+        }
+        return Ok(bytes
+            .chunks_exact(8)
+            .map(|c| c.try_into().map(i64::from_ne_bytes).unwrap_or(0))
+            .collect());
+    }
+    obj.extract::<Vec<i64>>()
+        .map_err(|e| malformed(format!("expected a list of integers: {e}")))
+}
+
+/// Bytes (codes, choices) from `bytes`, a list of small integers, or a packed buffer.
+pub fn u8s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Some(bytes) = packed(obj, 1)? {
+        return Ok(bytes);
+    }
+    obj.extract::<Vec<u8>>()
+        .map_err(|e| malformed(format!("expected a list of integers 0–255: {e}")))
+}
+
+/// An `array.array('I')` holding the values (one copy, no Python object per item).
+pub fn u32_array<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let a = array_type(py)?.call1(("I",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
+    Ok(a)
+}
+
+/// An `array.array('B')` holding the values.
+pub fn u8_array<'py>(py: Python<'py>, values: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let a = array_type(py)?.call1(("B",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, values),))?;
+    Ok(a)
+}
+
+/// An `array.array('q')` holding the values.
+pub fn i64_array<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let a = array_type(py)?.call1(("q",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
+    Ok(a)
+}

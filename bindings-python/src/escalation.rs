@@ -6,7 +6,7 @@ use wangge::calendar::Calendar as CoreCalendar;
 use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
 use wangge::sla::{ServiceLevels, ServicePolicy};
 
-use crate::convert::{date, datetime, json, plain, py_date, timestamp, to_py};
+use crate::convert::{date, datetime, i64_array, i64s, json, plain, py_date, timestamp, to_py};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::ledger::Ledger;
 
@@ -150,26 +150,27 @@ impl Calendar {
         guard(|| datetime(py, self.inner.period_deadline(timestamp(start)?, days)))
     }
 
-    /// Working-time additions of many instants at once (Unix seconds in and out; releases the
-    /// GIL).
-    fn add_working_seconds_many(
+    /// Working-time additions of many instants at once (Unix seconds in, as a list or an
+    /// `array('q')`, and out, as an `array('q')`; releases the GIL).
+    fn add_working_seconds_many<'py>(
         &self,
-        py: Python<'_>,
-        at: Vec<i64>,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
         seconds: i64,
-    ) -> PyResult<Vec<i64>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let ts = at
+            let ts = i64s(at)?
                 .iter()
                 .map(|s| wangge::time::Timestamp::from_unix_seconds(*s))
                 .collect::<Result<Vec<_>, _>>()
                 .py()?;
             let n = seconds.max(0);
-            Ok(py.detach(|| {
+            let out: Vec<i64> = py.detach(|| {
                 ts.iter()
                     .map(|t| self.inner.add_working_seconds(*t, n).unix_seconds())
                     .collect()
-            }))
+            });
+            i64_array(py, &out)
         })
     }
 

@@ -9,7 +9,7 @@ use wangge::hierarchy::{
     NodeKind,
 };
 
-use crate::convert::{enum_of, plain, to_py};
+use crate::convert::{enum_of, plain, to_py, u32_array, u32s};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::shared::Shared;
 
@@ -491,16 +491,18 @@ impl Hierarchy {
         })
     }
 
-    /// The keys of many nodes at once.
-    fn keys_of(&self, py: Python<'_>, ids: Vec<String>) -> PyResult<Vec<u32>> {
+    /// The keys of many nodes at once, as an `array.array('I')`.
+    fn keys_of<'py>(&self, py: Python<'py>, ids: Vec<String>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let h = self.arc(py);
-            py.detach(|| {
-                ids.iter()
-                    .map(|id| h.require(id).map(NodeKey::raw))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .py()
+            let keys = py
+                .detach(|| {
+                    ids.iter()
+                        .map(|id| h.require(id).map(NodeKey::raw))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .py()?;
+            u32_array(py, &keys)
         })
     }
 
@@ -515,30 +517,38 @@ impl Hierarchy {
         })
     }
 
-    /// The escalation chains of many units in one call (releases the GIL): returns
-    /// `(chains, ends)` where `chains` holds the keys one chain after another and chain `i`
-    /// ends at `ends[i]`.
-    fn chains_of(&self, py: Python<'_>, keys: Vec<u32>) -> PyResult<(Vec<u32>, Vec<u32>)> {
+    /// The escalation chains of many units in one call (releases the GIL). `keys` is a list
+    /// of keys or a packed `array('I')` / NumPy `uint32` array. Returns `(chains, ends)` as
+    /// `array('I')`s: `chains` holds the keys one chain after another, chain `i` ends at
+    /// `ends[i]`.
+    fn chains_of<'py>(
+        &self,
+        py: Python<'py>,
+        keys: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         guard(|| {
+            let keys = u32s(keys)?;
             let h = self.arc(py);
             let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
             if let Some(bad) = keys.iter().find(|k| **k >= bound) {
                 return Err(malformed(format!("no node with key {bad}")));
             }
-            Ok(py.detach(|| {
+            let (chains, ends): (Vec<u32>, Vec<u32>) = py.detach(|| {
                 let keys: Vec<NodeKey> = keys.iter().map(|k| NodeKey::from_index(*k)).collect();
                 let mut out = Vec::with_capacity(keys.len() * 6);
                 let mut ends = Vec::with_capacity(keys.len());
                 h.chains_into(&keys, &mut out, &mut ends);
                 (out.into_iter().map(NodeKey::raw).collect(), ends)
-            }))
+            });
+            Ok((u32_array(py, &chains)?, u32_array(py, &ends)?))
         })
     }
 
     /// The total length of the escalation chains of many units (a routing checksum; releases
     /// the GIL).
-    fn chain_lengths(&self, py: Python<'_>, keys: Vec<u32>) -> PyResult<usize> {
+    fn chain_lengths(&self, py: Python<'_>, keys: &Bound<'_, PyAny>) -> PyResult<usize> {
         guard(|| {
+            let keys = u32s(keys)?;
             let h = self.arc(py);
             let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
             if let Some(bad) = keys.iter().find(|k| **k >= bound) {
@@ -557,12 +567,17 @@ impl Hierarchy {
     fn ancestors_of_kind(
         &self,
         py: Python<'_>,
-        keys: Vec<u32>,
+        keys: &Bound<'_, PyAny>,
         kind: &str,
     ) -> PyResult<Vec<Option<u32>>> {
         guard(|| {
+            let keys = u32s(keys)?;
             let k = self::kind(kind)?;
             let h = self.arc(py);
+            let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
+            if let Some(bad) = keys.iter().find(|k| **k >= bound) {
+                return Err(malformed(format!("no node with key {bad}")));
+            }
             Ok(py.detach(|| {
                 keys.iter()
                     .map(|x| {

@@ -13,7 +13,9 @@ use wangge::ticket::{
 };
 use wangge::time::Timestamp;
 
-use crate::convert::{self, datetime, enum_of, json, opt_datetime, plain, timestamp, to_py};
+use crate::convert::{
+    self, datetime, enum_of, i64s, json, opt_datetime, plain, timestamp, to_py, u32s, u8_array, u8s,
+};
 use crate::errors::{err, error_object, guard, malformed, IntoPyResult};
 use crate::escalation::{service_policy, Calendar};
 use crate::hierarchy::Hierarchy;
@@ -578,11 +580,12 @@ impl Ledger {
         py: Python<'py>,
         ids: Vec<String>,
         category: &str,
-        units: Vec<u32>,
-        actors: Vec<u32>,
-        at: Vec<i64>,
+        units: &Bound<'py, PyAny>,
+        actors: &Bound<'py, PyAny>,
+        at: &Bound<'py, PyAny>,
     ) -> PyResult<BadRows<'py>> {
         guard(|| {
+            let (units, actors, at) = (u32s(units)?, u32s(actors)?, i64s(at)?);
             if ids.len() != units.len() || ids.len() != actors.len() || ids.len() != at.len() {
                 return Err(malformed("report_coded: lists of different lengths"));
             }
@@ -618,24 +621,28 @@ impl Ledger {
         })
     }
 
-    /// Applies many actions given as parallel lists, in one call (releases the GIL): ticket
+    /// Applies many actions given as parallel lists or packed arrays (`array('I')` for keys
+    /// and arguments, `array('q')` for times, `bytes`/`array('B')` for codes), in one call
+    /// (releases the GIL): ticket
     /// keys, actor keys (`0xFFFFFFFF` for `@system`), times in Unix seconds, action codes and
     /// an argument per action. Codes: 0 file, 1 dispatch (arg: node key), 2 acknowledge,
     /// 3 handle, 4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or
     /// `0xFFFFFFFF` for one level up), 7 reject (out of scope), 8 reopen, 9 close,
     /// 10 supervise, 11 set the handling deadline (arg: minutes since the Unix epoch).
-    /// Returns `(states, refused)`: the state code after each item (an index into
-    /// `wangge.TICKET_STATES`) and the positions of the refused items.
-    fn apply_coded(
+    /// Returns `(states, refused)`: the state code after each item as an `array('B')` (an
+    /// index into `wangge.TICKET_STATES`) and the positions of the refused items.
+    fn apply_coded<'py>(
         &self,
-        py: Python<'_>,
-        tickets: Vec<u32>,
-        actors: Vec<u32>,
-        at: Vec<i64>,
-        codes: Vec<u8>,
-        args: Vec<u32>,
-    ) -> PyResult<(Vec<u8>, Vec<usize>)> {
+        py: Python<'py>,
+        tickets: &Bound<'py, PyAny>,
+        actors: &Bound<'py, PyAny>,
+        at: &Bound<'py, PyAny>,
+        codes: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyAny>,
+    ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
         guard(|| {
+            let (tickets, actors, at) = (u32s(tickets)?, u32s(actors)?, i64s(at)?);
+            let (codes, args) = (u8s(codes)?, u32s(args)?);
             let n = tickets.len();
             if actors.len() != n || at.len() != n || codes.len() != n || args.len() != n {
                 return Err(malformed("apply_coded: lists of different lengths"));
@@ -703,9 +710,9 @@ impl Ledger {
                 });
             }
             let report = self.inner.write_detached(py, |l| l.apply_bulk(&items));
-            let states = report.states.iter().map(|s| *s as u8).collect();
+            let states: Vec<u8> = report.states.iter().map(|s| *s as u8).collect();
             let refused = report.errors.iter().map(|(i, _)| *i).collect();
-            Ok((states, refused))
+            Ok((u8_array(py, &states)?, refused))
         })
     }
 

@@ -117,14 +117,23 @@ def test_division_code_orphan_is_reported():
 
 def test_bulk_routing(h):
     keys = h.keys_of(["b3", "g2"])
-    assert keys == [h.key_of("b3"), h.key_of("g2")]
+    assert list(keys) == [h.key_of("b3"), h.key_of("g2")] and keys.typecode == "I"
     chains, ends = h.chains_of(keys)
-    assert ends == [7, 12]
+    assert list(ends) == [7, 12]
+    assert list(h.chains_of(list(keys))[0]) == list(chains), "lists and packed arrays alike"
+    assert h.chain_lengths(keys.tobytes()) == 12
     assert h.id_of(chains[7]) == "g2"
     assert h.chain_lengths(keys) == 12
     assert h.ancestors_of_kind(keys, "community") == [h.key_of("hh")] * 2
     with pytest.raises(wangge.MalformedInput):
         h.chain_lengths([10**6])
+    with pytest.raises(wangge.MalformedInput):
+        h.chain_lengths(b"\x00\x01\x02")  # a partial item
+    import array
+    with pytest.raises(wangge.MalformedInput):
+        h.chain_lengths(array.array("H", [1, 2]))  # 2-byte items
+    with pytest.raises(wangge.MalformedInput):
+        h.chain_lengths([-1])
     with pytest.raises(wangge.MalformedInput):
         h.chains_of([10**6])
     with pytest.raises(wangge.MalformedInput):

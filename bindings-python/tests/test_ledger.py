@@ -103,7 +103,9 @@ def test_coded_bulk(h):
             tickets.append(k); actors.append(actor); at.append(t0 + (i + 1) * 60)
             codes.append(code); args.append(arg)
     codes[11] = 2  # acknowledge a verified ticket: refused
-    states, refused = ledger.apply_coded(tickets, actors, at, codes, args)
+    import array
+    states, refused = ledger.apply_coded(array.array("I", tickets), actors, array.array("q", at),
+                                         bytes(codes), args)
     assert wangge.TICKET_STATES[states[5]] == "closed"
     assert refused == [11]
     assert ledger.get("B")["state"] == "verified"

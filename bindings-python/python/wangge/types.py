@@ -4,6 +4,7 @@ arguments. Importable at runtime (``from wangge.types import NodeKind``)."""
 from __future__ import annotations
 
 import os
+from array import array
 from datetime import date, datetime
 from typing import Any, Dict, List, Literal, Mapping, Tuple, Union
 
@@ -57,7 +58,12 @@ BadRows = List[Tuple[int, WanggeError]]
 PathArg = Union[str, "os.PathLike[str]"]
 """A file path."""
 
+Packed = Union[List[int], Tuple[int, ...], "array[int]", bytes, Any]
+"""Integers for the bulk entry points: a list, or a packed buffer (``array.array``, a NumPy
+array, ``bytes``) of the item size the parameter names (keys ``'I'``, times ``'q'``, codes
+``'B'``)."""
+
 __all__ = [
     "NodeKind", "EdgeKind", "TicketState", "DeadlineKind", "Choice", "MetricName", "Instant",
-    "Day", "Document", "Row", "BadRows", "PathArg",
+    "Day", "Document", "Row", "BadRows", "PathArg", "Packed",
 ]
