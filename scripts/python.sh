@@ -57,7 +57,8 @@ case "${1:-setup}" in
     say "stubtest wangge"
     "$PY" -m mypy.stubtest wangge --allowlist bindings-python/stubtest-allowlist.txt
     say "mypy on the example and the bench (typed use of the stubs)"
-    "$PY" -m mypy --no-error-summary --ignore-missing-imports examples/python/analyst.py
+    "$PY" -m mypy --no-error-summary --ignore-missing-imports examples/python/analyst.py \
+      benches/python/bench.py
     say "examples/python/analyst.py"
     "$PY" examples/python/analyst.py > /dev/null
     ;;

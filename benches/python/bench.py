@@ -9,7 +9,8 @@ from a JSON-lines log and from a DataFrame.
 The comparison implementations are slow; where running them on every item would take minutes
 they run on a sample and the time is extrapolated per item (the output says so). Ratios are
 "times faster than" (comparison time / wangge time). Rust figures, where given, are read from
-core/benches' criterion results if present (target/criterion), else omitted.
+core/benches' criterion results if present (--criterion DIR, $CARGO_TARGET_DIR/criterion or
+target/criterion; run `cargo bench -p wangge` first), else shown as "—".
 """
 
 from __future__ import annotations
@@ -55,11 +56,13 @@ def row(name: str, ours: float, plain: Optional[float], plain_note: str,
           f"| {other_note or 'networkx/transitions'} {fmt(other):>10} ({o})", flush=True)
 
 
+CRITERION_DIRS: List[str] = []
+
+
 def rust_figure(name: str) -> Optional[float]:
-    for base in [os.environ.get("CARGO_TARGET_DIR", ""), "target"]:
-        if not base:
-            continue
-        root = os.path.join(base, "criterion")
+    roots = CRITERION_DIRS + [os.path.join(b, "criterion") for b in
+                              [os.environ.get("CARGO_TARGET_DIR", ""), "target"] if b]
+    for root in roots:
         if not os.path.isdir(root):
             continue
         for group in os.listdir(root):
@@ -267,6 +270,16 @@ def bench_sweeps(n: int, sample: int, quick: bool) -> None:
 
     t, decisions = clock(sweeps)
 
+    def five_working_days(now: int) -> int:
+        """17:30 (+08:00) on the fifth working day (Monday–Friday) after `now`'s day."""
+        day = (now + 8 * 3600) // DAY
+        left = 5
+        while left:
+            day += 1
+            if (day + 3) % 7 < 5:  # 1970-01-01 was a Thursday
+                left -= 1
+        return day * DAY - 8 * 3600 + 17 * 3600 + 1800
+
     def plain(m: int) -> int:
         open_ = {i: (tg[i], due[i], 0) for i in range(m)}
         log: List[Tuple[int, int, str]] = []
@@ -277,8 +290,7 @@ def bench_sweeps(n: int, sample: int, quick: bool) -> None:
                     up = parent[holder]
                     if up is None or up.count(".") < 1:  # stop at the district
                         continue
-                    # five working days ≈ seven calendar days (the core counts working time)
-                    open_[i] = (up, now + 7 * DAY, esc + 1)
+                    open_[i] = (up, five_working_days(now), esc + 1)
                     log.append((i, now, up))
         return len(log)
 
@@ -306,7 +318,7 @@ def bench_sweeps(n: int, sample: int, quick: bool) -> None:
             for mdl in models:
                 if mdl.dl <= d and mdl.holder.count(".") > 1:
                     mdl.escalate()  # type: ignore[attr-defined]
-                    mdl.dl = int(d) + 7 * DAY
+                    mdl.dl = five_working_days(int(d))
                     fired += 1
         return fired
 
@@ -423,7 +435,11 @@ def bench_loading(n_tickets: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="N = 50,000 instead of 1,000,000")
+    ap.add_argument("--criterion", metavar="DIR",
+                    help="where `cargo bench -p wangge` left its results (default: $CARGO_TARGET_DIR/criterion, target/criterion)")
     args = ap.parse_args()
+    if args.criterion:
+        CRITERION_DIRS.append(args.criterion)
     n = 50_000 if args.quick else 1_000_000
     sample = 20_000 if args.quick else 200_000
     print(f"wangge {wangge.__version__} — Python {sys.version.split()[0]} — N = {n:,}"

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Tuple
 
 import wangge
+from wangge.types import Choice
 
 CST = timezone(timedelta(hours=8))
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
@@ -169,7 +170,7 @@ def main() -> None:
                        opens_at="2025-05-01T09:00:00+08:00", closes_at="2025-05-31T18:00:00+08:00")
     rnd = random.Random(SEED)
     for i, voter in enumerate(electorate.voters()):
-        choice = "agree" if i >= 2 or rnd.random() < 0.5 else "oppose"
+        choice: Choice = "agree" if i >= 2 or rnd.random() < 0.5 else "oppose"
         vote.cast(voter, choice, at=datetime(2025, 5, 2 + i, 19, 30, tzinfo=CST))
     vote.close(at="2025-05-31T18:00:00+08:00")
     outcome = vote.outcome()
