@@ -757,25 +757,32 @@ impl Ledger {
     }
 
     /// The ids of the tickets held by a node.
-    fn held_by(&self, py: Python<'_>, holder: &str) -> Vec<String> {
-        self.inner.read(py, |l| {
-            l.held_by(holder).map(|t| t.id().to_string()).collect()
+    fn held_by(&self, py: Python<'_>, holder: &str) -> PyResult<Vec<String>> {
+        guard(|| {
+            Ok(self.inner.read(py, |l| {
+                l.held_by(holder).map(|t| t.id().to_string()).collect()
+            }))
         })
     }
 
     /// The ids of the tickets of a category (and its subcategories).
-    fn in_category(&self, py: Python<'_>, category: &str) -> Vec<String> {
-        self.inner.read(py, |l| {
-            l.in_category(category)
-                .map(|t| t.id().to_string())
-                .collect()
+    fn in_category(&self, py: Python<'_>, category: &str) -> PyResult<Vec<String>> {
+        guard(|| {
+            Ok(self.inner.read(py, |l| {
+                l.in_category(category)
+                    .map(|t| t.id().to_string())
+                    .collect()
+            }))
         })
     }
 
     /// The ids of the tickets that arose within a unit.
-    fn within(&self, py: Python<'_>, unit: &str) -> Vec<String> {
-        self.inner
-            .read(py, |l| l.within(unit).map(|t| t.id().to_string()).collect())
+    fn within(&self, py: Python<'_>, unit: &str) -> PyResult<Vec<String>> {
+        guard(|| {
+            Ok(self
+                .inner
+                .read(py, |l| l.within(unit).map(|t| t.id().to_string()).collect()))
+        })
     }
 
     /// A ticket's events as dicts.
@@ -826,8 +833,8 @@ impl Ledger {
     }
 
     /// The hash-chained JSON-lines log.
-    fn to_jsonl(&self, py: Python<'_>) -> String {
-        self.inner.read_detached(py, |l| l.to_jsonl())
+    fn to_jsonl(&self, py: Python<'_>) -> PyResult<String> {
+        guard(|| Ok(self.inner.read_detached(py, |l| l.to_jsonl())))
     }
 
     /// Writes the hash-chained JSON-lines log to a file (releases the GIL).
