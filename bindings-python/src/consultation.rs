@@ -6,12 +6,12 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use wangge::consultation::{
     CastBallot, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
-    ForumRecordsDocument, OwnerRoll as CoreRoll, OwnerRollDocument, RuleSpec, Scope,
-    Vote as CoreVote, VoteSpec,
+    ForumRecordsDocument, Household, OwnerRoll as CoreRoll, OwnerRollDocument, Resident,
+    ResidentRoll as CoreResidents, ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
 };
 use wangge::time::Timestamp;
 
-use crate::convert::{enum_of, json, plain, timestamp, to_py, u32s, u8s};
+use crate::convert::{date, enum_of, json, plain, timestamp, to_py, u32s, u8s};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::escalation::json_text;
 use crate::hierarchy::Hierarchy;
@@ -67,7 +67,11 @@ impl OwnerRoll {
             let e = self.inner.electorate(&h, &s).py()?;
             Ok(Electorate {
                 inner: Arc::new(e),
-                source: Arc::new((self.inner.to_json(), h.to_json(), json(scope)?.to_string())),
+                source: Arc::new(Source::Owners {
+                    roll: self.inner.to_json(),
+                    hierarchy: h.to_json(),
+                    scope: json(scope)?.to_string(),
+                }),
             })
         })
     }
@@ -94,12 +98,142 @@ impl OwnerRoll {
     }
 }
 
+/// A residents' roll (居民名册): households, residents with their birth dates, and groups
+/// of residents' representatives, for resident meetings (居民会议). Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct ResidentRoll {
+    inner: Arc<CoreResidents>,
+    /// The parts as given (households, residents, groups as JSON), for pickling.
+    parts: Arc<(String, String, String)>,
+}
+
+#[pymethods]
+impl ResidentRoll {
+    /// A roll from its parts (lists of dicts in the core's shapes), checked.
+    #[new]
+    #[pyo3(signature = (households, residents, groups = None))]
+    fn new(
+        households: &Bound<'_, PyAny>,
+        residents: &Bound<'_, PyAny>,
+        groups: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ResidentRoll> {
+        guard(|| {
+            let h: Vec<Household> = plain(households)?;
+            let r: Vec<Resident> = plain(residents)?;
+            let g: Vec<ResidentsGroup> = match groups {
+                Some(g) if !g.is_none() => plain(g)?,
+                _ => Vec::new(),
+            };
+            let parts = (json_of(&h)?, json_of(&r)?, json_of(&g)?);
+            Ok(ResidentRoll {
+                inner: Arc::new(CoreResidents::new(h, r, g).py()?),
+                parts: Arc::new(parts),
+            })
+        })
+    }
+
+    /// The electorate of a scope on a date (who is of age is counted on that day).
+    #[pyo3(signature = (hierarchy, scope, *, on))]
+    fn electorate(
+        &self,
+        py: Python<'_>,
+        hierarchy: &Hierarchy,
+        scope: &Bound<'_, PyAny>,
+        on: &Bound<'_, PyAny>,
+    ) -> PyResult<Electorate> {
+        guard(|| {
+            let s: Scope = plain(scope)?;
+            let day = date(on)?;
+            let h = hierarchy.arc(py);
+            let e = self.inner.electorate(&h, &s, day).py()?;
+            Ok(Electorate {
+                inner: Arc::new(e),
+                source: Arc::new(Source::Residents {
+                    parts: self.parts.clone(),
+                    hierarchy: h.to_json(),
+                    scope: json(scope)?.to_string(),
+                    on: day.to_string(),
+                }),
+            })
+        })
+    }
+
+    /// The households as dicts.
+    fn households<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.households()))
+    }
+
+    /// The residents as dicts.
+    fn residents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.residents()))
+    }
+
+    /// The groups of residents' representatives as dicts.
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.groups()))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<ResidentRoll>()
+            .map(|o| *o.get().inner == *self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ResidentRoll(households={}, residents={}, groups={})",
+            self.inner.households().len(),
+            self.inner.residents().len(),
+            self.inner.groups().len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let (h, r, g) = &*slf.get().parts;
+        let loads = py.import("json")?.getattr("loads")?;
+        let args = PyTuple::new(
+            py,
+            [
+                loads.call1((h.as_str(),))?,
+                loads.call1((r.as_str(),))?,
+                loads.call1((g.as_str(),))?,
+            ],
+        )?;
+        PyTuple::new(
+            py,
+            [py.get_type::<ResidentRoll>().into_any(), args.into_any()],
+        )
+    }
+}
+
+/// JSON text of a serializable value (kept for pickling).
+fn json_of<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| malformed(e.to_string()))
+}
+
+/// Where an electorate came from, for pickling.
+enum Source {
+    Owners {
+        roll: String,
+        hierarchy: String,
+        scope: String,
+    },
+    Residents {
+        parts: Arc<(String, String, String)>,
+        hierarchy: String,
+        scope: String,
+        on: String,
+    },
+}
+
 /// The eligible voters of a vote, with their weights. Immutable.
 #[pyclass(frozen, module = "wangge._wangge")]
 pub struct Electorate {
     inner: Arc<CoreElectorate>,
-    /// Where it came from (roll JSON, hierarchy JSON, scope JSON), for pickling.
-    source: Arc<(String, String, String)>,
+    /// Where it came from, for pickling.
+    source: Arc<Source>,
 }
 
 fn choice(c: &str) -> PyResult<Choice> {
@@ -213,13 +347,39 @@ impl Electorate {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let py = slf.py();
-        let (roll, h, scope) = &*slf.get().source;
-        let ctor = py.get_type::<Electorate>().getattr("_from_state")?;
-        let args = (roll.as_str(), h.as_str(), scope.as_str()).into_pyobject(py)?;
-        PyTuple::new(py, [ctor, args.into_any()])
+        match &*slf.get().source {
+            Source::Owners {
+                roll,
+                hierarchy,
+                scope,
+            } => {
+                let ctor = py.get_type::<Electorate>().getattr("_from_state")?;
+                let args = (roll.as_str(), hierarchy.as_str(), scope.as_str()).into_pyobject(py)?;
+                PyTuple::new(py, [ctor, args.into_any()])
+            }
+            Source::Residents {
+                parts,
+                hierarchy,
+                scope,
+                on,
+            } => {
+                let ctor = py.get_type::<Electorate>().getattr("_from_residents")?;
+                let (h, r, g) = &**parts;
+                let args = (
+                    h.as_str(),
+                    r.as_str(),
+                    g.as_str(),
+                    hierarchy.as_str(),
+                    scope.as_str(),
+                    on.as_str(),
+                )
+                    .into_pyobject(py)?;
+                PyTuple::new(py, [ctor, args.into_any()])
+            }
+        }
     }
 
-    /// Rebuilds a pickled electorate (roll JSON, hierarchy JSON, scope JSON).
+    /// Rebuilds a pickled electorate of an owners' roll (roll, hierarchy, scope as JSON).
     #[staticmethod]
     fn _from_state(roll: &str, hierarchy: &str, scope: &str) -> PyResult<Electorate> {
         guard(|| {
@@ -228,7 +388,48 @@ impl Electorate {
             let s: Scope = serde_json::from_str(scope).map_err(|e| malformed(e.to_string()))?;
             Ok(Electorate {
                 inner: Arc::new(r.electorate(&h, &s).py()?),
-                source: Arc::new((roll.to_owned(), hierarchy.to_owned(), scope.to_owned())),
+                source: Arc::new(Source::Owners {
+                    roll: roll.to_owned(),
+                    hierarchy: hierarchy.to_owned(),
+                    scope: scope.to_owned(),
+                }),
+            })
+        })
+    }
+
+    /// Rebuilds a pickled electorate of a residents' roll.
+    #[staticmethod]
+    fn _from_residents(
+        households: &str,
+        residents: &str,
+        groups: &str,
+        hierarchy: &str,
+        scope: &str,
+        on: &str,
+    ) -> PyResult<Electorate> {
+        guard(|| {
+            let bad = |e: serde_json::Error| malformed(e.to_string());
+            let roll = CoreResidents::new(
+                serde_json::from_str(households).map_err(bad)?,
+                serde_json::from_str(residents).map_err(bad)?,
+                serde_json::from_str(groups).map_err(bad)?,
+            )
+            .py()?;
+            let h = wangge::hierarchy::Hierarchy::from_json(hierarchy).py()?;
+            let s: Scope = serde_json::from_str(scope).map_err(bad)?;
+            let day: wangge::time::Date = on.parse().py()?;
+            Ok(Electorate {
+                inner: Arc::new(roll.electorate(&h, &s, day).py()?),
+                source: Arc::new(Source::Residents {
+                    parts: Arc::new((
+                        households.to_owned(),
+                        residents.to_owned(),
+                        groups.to_owned(),
+                    )),
+                    hierarchy: hierarchy.to_owned(),
+                    scope: scope.to_owned(),
+                    on: on.to_owned(),
+                }),
             })
         })
     }

@@ -785,6 +785,56 @@ impl Ledger {
         })
     }
 
+    /// The deadlines (`(due, ticket id, kind)`) falling due up to `until`, earliest first,
+    /// from the ledger's deadline index.
+    #[pyo3(signature = (until))]
+    fn due_until<'py>(
+        &self,
+        py: Python<'py>,
+        until: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<(Bound<'py, PyAny>, String, &'static str)>> {
+        guard(|| {
+            let until = timestamp(until)?;
+            let due: Vec<(Timestamp, String, &'static str)> = self.inner.read(py, |l| {
+                l.due_until(until)
+                    .filter_map(|(t, k, d)| l.view(k).map(|v| (t, v.id().to_string(), d.as_str())))
+                    .collect()
+            });
+            due.into_iter()
+                .map(|(t, id, d)| Ok((datetime(py, t)?, id, d)))
+                .collect()
+        })
+    }
+
+    /// The ids of the tickets the escalation engine must look at (open with a pending
+    /// re-check or an outstanding summons).
+    fn needing_attention(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        guard(|| {
+            Ok(self.inner.read(py, |l| {
+                l.needing_attention()
+                    .filter_map(|k| l.view(k).map(|v| v.id().to_string()))
+                    .collect()
+            }))
+        })
+    }
+
+    /// The ids of the tickets reported between two instants (both included), in time order.
+    fn reported_between(
+        &self,
+        py: Python<'_>,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<String>> {
+        guard(|| {
+            let (from, to) = (timestamp(start)?, timestamp(end)?);
+            Ok(self.inner.read(py, |l| {
+                l.reported_between(from, to)
+                    .filter_map(|k| l.view(k).map(|v| v.id().to_string()))
+                    .collect()
+            }))
+        })
+    }
+
     /// A ticket's events as dicts.
     fn events<'py>(&self, py: Python<'py>, ticket: &str) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {

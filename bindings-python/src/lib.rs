@@ -37,6 +37,7 @@ fn _wangge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<escalation::EscalationPolicy>()?;
     m.add_class::<escalation::Decisions>()?;
     m.add_class::<consultation::OwnerRoll>()?;
+    m.add_class::<consultation::ResidentRoll>()?;
     m.add_class::<consultation::Electorate>()?;
     m.add_class::<consultation::Rule>()?;
     m.add_class::<consultation::Vote>()?;

@@ -126,3 +126,25 @@ def test_forums(h):
     assert wangge.ForumRecords(forums.to_document()) == forums and "ForumRecords(" in repr(forums)
     res = forums.resolve_tickets(ledger, actor="w1", at=T(60))
     assert res[0]["ticket"] == "A" and isinstance(res[0]["error"], wangge.IllegalTransition)
+
+
+def test_residents_roll(h):
+    households = [{"id": "hh1", "representative": "r1", "place": "g1"},
+                  {"id": "hh2", "representative": "r3", "place": "g2"}]
+    residents = [{"id": "r1", "household": "hh1", "birthDate": "1970-01-01"},
+                 {"id": "r2", "household": "hh1", "birthDate": "2015-06-01"},
+                 {"id": "r3", "household": "hh2", "birthDate": "1980-01-01"}]
+    roll = wangge.ResidentRoll(households, residents, [{"id": "grp", "representatives": ["r1", "r3"]}])
+    assert len(roll.households()) == 2 and len(roll.residents()) == 3 and len(roll.groups()) == 1
+    assert "ResidentRoll(households=2" in repr(roll) and roll == wangge.ResidentRoll(households, residents,
+                                                                                      roll.groups())
+    e = roll.electorate(h, {"territory": "g1"}, on="2025-05-01")
+    assert len(e) >= 1
+    import pickle
+    back = pickle.loads(pickle.dumps(e))
+    assert back.voters() == e.voters()
+    assert pickle.loads(pickle.dumps(roll)) == roll
+    with pytest.raises(wangge.QuorumError):
+        wangge.ResidentRoll(households, residents + [{"id": "r9", "household": "nope", "birthDate": "1990-01-01"}])
+    with pytest.raises(wangge.TimeError):
+        roll.electorate(h, {"territory": "g1"}, on="2025-13-01")

@@ -152,6 +152,12 @@ def test_service_levels_and_deadlines(h, calendar):
         ledger.deadline("nope", "handle")
     with pytest.raises(wangge.PolicyError):
         ledger.set_service_levels({"name": "x", "rules": "no"}, calendar, now=T(0))
+    due = ledger.due_until(T(60 * 24))
+    assert [(d[1], d[2]) for d in due] == [("T1", "acknowledge"), ("T1", "handle")]
+    assert due[1][0] == ledger.deadline("T1", "handle") and due[0][0] == ledger.deadline("T1", "acknowledge")
+    assert ledger.due_until(T(0)) == []
+    assert ledger.reported_between(T(-1), T(1)) == ["T1"] and ledger.reported_between(T(1), T(2)) == []
+    assert isinstance(ledger.needing_attention(), list)
     assert ledger.set_service_levels(None, calendar, now=T(0)) == 0
     assert ledger.service_levels() is None
 
