@@ -361,7 +361,10 @@ pub fn u8s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 
 /// An `array.array('I')` holding the values (one copy, no Python object per item).
 pub fn u32_array<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyAny>> {
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let mut bytes: Vec<u8> = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        bytes.extend_from_slice(&v.to_ne_bytes());
+    }
     let a = array_type(py)?.call1(("I",))?;
     a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
     Ok(a)

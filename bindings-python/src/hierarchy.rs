@@ -506,6 +506,21 @@ impl Hierarchy {
         })
     }
 
+    /// Every live node's key by id, as a dict (for turning many ids into keys at
+    /// dictionary speed: `array('I', map(key_map.__getitem__, ids))`).
+    fn key_map<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        guard(|| {
+            let h = self.arc(py);
+            let d = pyo3::types::PyDict::new(py);
+            for n in h.nodes() {
+                if let Some(k) = h.key(n.id.as_str()) {
+                    d.set_item(n.id.as_str(), k.raw())?;
+                }
+            }
+            Ok(d)
+        })
+    }
+
     /// The id of a key.
     fn id_of(&self, py: Python<'_>, key: u32) -> PyResult<String> {
         guard(|| {

@@ -125,6 +125,8 @@ def test_bulk_routing(h):
     assert h.id_of(chains[7]) == "g2"
     assert h.chain_lengths(keys) == 12
     assert h.ancestors_of_kind(keys, "community") == [h.key_of("hh")] * 2
+    km = h.key_map()
+    assert len(km) == len(h) and km["b3"] == h.key_of("b3")
     with pytest.raises(wangge.MalformedInput):
         h.chain_lengths([10**6])
     with pytest.raises(wangge.MalformedInput):
