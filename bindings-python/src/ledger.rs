@@ -130,32 +130,57 @@ fn rows_of_columns(
     Ok(rows)
 }
 
-/// Rows as columns: the union of the keys in first-seen order, `None` where a row lacks one.
-fn columns_of<'py>(py: Python<'py>, rows: &[Map<String, Value>]) -> PyResult<Bound<'py, PyDict>> {
-    let mut names: Vec<&String> = Vec::new();
+/// The union of the rows' keys in first-seen order, with each key's position.
+fn column_names(
+    rows: &[Map<String, Value>],
+) -> (Vec<&str>, std::collections::HashMap<&str, usize>) {
+    let mut names: Vec<&str> = Vec::new();
+    let mut index = std::collections::HashMap::new();
     for r in rows {
         for k in r.keys() {
-            if !names.contains(&k) {
-                names.push(k);
+            if !index.contains_key(k.as_str()) {
+                index.insert(k.as_str(), names.len());
+                names.push(k.as_str());
+            }
+        }
+    }
+    (names, index)
+}
+
+fn cell<'py>(py: Python<'py>, v: Option<&Value>) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        None | Some(Value::Null) => py.None().into_bound(py),
+        Some(Value::String(s)) => PyString::new(py, s).into_any(),
+        Some(Value::Bool(b)) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => i.into_pyobject(py)?.into_any(),
+            None => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Some(v) => PyString::new(py, &v.to_string()).into_any(),
+    })
+}
+
+/// Rows as columns: the union of the keys in first-seen order, `None` where a row lacks one.
+fn columns_of<'py>(py: Python<'py>, rows: &[Map<String, Value>]) -> PyResult<Bound<'py, PyDict>> {
+    let (names, index) = column_names(rows);
+    let mut columns: Vec<Vec<Option<&Value>>> =
+        names.iter().map(|_| vec![None; rows.len()]).collect();
+    for (i, r) in rows.iter().enumerate() {
+        for (k, v) in r {
+            if let Some(c) = index.get(k.as_str()).and_then(|c| columns.get_mut(*c)) {
+                if let Some(slot) = c.get_mut(i) {
+                    *slot = Some(v);
+                }
             }
         }
     }
     let out = PyDict::new(py);
-    for name in names {
-        let list = PyList::empty(py);
-        for r in rows {
-            match r.get(name.as_str()) {
-                None | Some(Value::Null) => list.append(py.None())?,
-                Some(Value::String(s)) => list.append(s)?,
-                Some(Value::Bool(b)) => list.append(*b)?,
-                Some(Value::Number(n)) => match n.as_i64() {
-                    Some(i) => list.append(i)?,
-                    None => list.append(n.as_f64().unwrap_or(f64::NAN))?,
-                },
-                Some(v) => list.append(v.to_string())?,
-            }
-        }
-        out.set_item(name, list)?;
+    for (name, values) in names.iter().zip(columns) {
+        let cells = values
+            .into_iter()
+            .map(|v| cell(py, v))
+            .collect::<PyResult<Vec<_>>>()?;
+        out.set_item(*name, PyList::new(py, cells)?)?;
     }
     Ok(out)
 }
@@ -203,19 +228,11 @@ fn write_csv_rows(path: &str, rows: &[Map<String, Value>]) -> Result<(), wangge:
     let io = |e: csv::Error| wangge::Error::Malformed {
         message: format!("cannot write {path:?}: {e}"),
     };
-    let mut names: Vec<&String> = Vec::new();
-    for r in rows {
-        for k in r.keys() {
-            if !names.contains(&k) {
-                names.push(k);
-            }
-        }
-    }
+    let (names, _) = column_names(rows);
     let mut w = csv::Writer::from_path(path).map_err(io)?;
-    w.write_record(names.iter().map(|s| s.as_str()))
-        .map_err(io)?;
+    w.write_record(&names).map_err(io)?;
     for r in rows {
-        w.write_record(names.iter().map(|n| match r.get(n.as_str()) {
+        w.write_record(names.iter().map(|n| match r.get(*n) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
             Some(v) => v.to_string(),
