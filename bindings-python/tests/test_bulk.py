@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 import wangge
 from conftest import T, leak_hierarchy, leak_ledger
 
@@ -59,6 +61,10 @@ def test_jsonl_rows(tmp_path):
     assert [r for r, _ in bad] == [3, 4, 5, 6, 8, 9]
     assert isinstance(dict(bad)[3], wangge.MalformedInput)
     assert ledger.get("T1")["state"] == "dispatched"
+    direct = wangge.Ledger(leak_hierarchy())
+    assert [r for r, _ in direct.load_jsonl_rows(str(path))] == [3, 4, 5, 6, 8, 9]
+    with pytest.raises(wangge.MalformedInput):
+        direct.load_jsonl_rows(tmp_path / "missing.jsonl")
 
 
 def test_csv_round_trip(tmp_path):
@@ -80,6 +86,10 @@ def test_csv_round_trip(tmp_path):
     ledger, bad = wangge.load_events(leak_hierarchy(), tmp_path / "bad.csv")
     assert bad[0][0] == 3 and isinstance(bad[0][1], wangge.MalformedInput)
     assert len(bad) >= 1 and ledger.event_count == 2
+    direct = wangge.Ledger(leak_hierarchy())
+    assert [r for r, _ in direct.load_csv(tmp_path / "bad.csv")] == [r for r, _ in bad]
+    with pytest.raises(wangge.MalformedInput):
+        direct.load_csv(tmp_path / "missing.csv")
 
 
 def test_row_exports():
