@@ -105,3 +105,39 @@ def test_threads_share_hierarchy_and_bulk_calls(h):
     for t in threads:
         t.join()
     assert results == [12000] * 8 and len(h) == 13 + 8
+
+
+def test_bulk_calls_release_the_gil():
+    """While a long bulk call runs, another thread keeps running Python code: its clock
+    readings fall inside the call (they could not if the call held the GIL throughout)."""
+    import time
+
+    h = leak_hierarchy()
+    ledger = wangge.Ledger(h)
+    n = 40_000
+    g1 = h.key_of("g1")
+    t0 = int(T(0).timestamp())
+    assert ledger.report_coded([f"R{i}" for i in range(n)], "livelihood.repair", [g1] * n, [g1] * n,
+                               [t0] * n) == []
+    text = ledger.to_jsonl()
+    seen: list = []
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            seen.append(time.perf_counter())
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        time.sleep(0.05)
+        start = time.perf_counter()
+        back = wangge.Ledger.from_jsonl(h, text)  # verifies and replays detached
+        end = time.perf_counter()
+    finally:
+        stop.set()
+        spinner.join()
+    assert len(back) == n
+    margin = (end - start) * 0.1
+    inside = [t for t in seen if start + margin < t < end - margin]
+    assert len(inside) > 100, (len(inside), end - start)
