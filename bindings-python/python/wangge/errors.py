@@ -1,0 +1,120 @@
+"""The exceptions of wangge: one class per error kind of the core, all under WanggeError.
+
+Every exception carries ``code`` (the core's stable error code, e.g.
+``"ticket.illegal_transition"``), ``details`` (the error's data as a dict) and each entry of
+``details`` as an attribute (``ticket``, ``state``, ``action``, ``id``, ``line``, ...).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+
+class WanggeError(Exception):
+    """The root of every wangge error."""
+
+    code: str = "wangge"
+    details: Dict[str, Any]
+
+    def __init__(self, message: str = "", *args: Any) -> None:
+        super().__init__(message, *args)
+        self.details = {}
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
+
+    def __reduce__(self):  # keeps code and details through pickling
+        return (_rebuild, (type(self), self.message, self.code, self.details))
+
+
+def _rebuild(cls: type, message: str, code: str, details: Dict[str, Any]) -> WanggeError:
+    e = cls(message)
+    e.code = code
+    e.details = dict(details)
+    for k, v in details.items():
+        if not hasattr(e, k):
+            setattr(e, k, v)
+    return e
+
+
+class HierarchyError(WanggeError):
+    """A hierarchy mutation, query or import was refused (``hierarchy.*``)."""
+
+
+class DivisionCodeError(WanggeError):
+    """A statistical division code row was refused (``division.*``)."""
+
+
+class TicketError(WanggeError):
+    """A ticket action was refused (``ticket.*``)."""
+
+
+class IllegalTransition(TicketError):
+    """The lifecycle does not allow this action in the ticket's state
+    (``ticket.illegal_transition``; attributes ``ticket``, ``state``, ``action``)."""
+
+
+class Unauthorized(TicketError):
+    """The actor may not take this action (``ticket.unauthorized``)."""
+
+
+class LogError(WanggeError):
+    """A serialized event log was refused (``log.*``)."""
+
+
+class TamperedLog(LogError):
+    """A log's hash chain or end record does not verify (``log.tampered``, ``log.truncated``)."""
+
+
+class TaxonomyError(WanggeError):
+    """A case taxonomy was refused (``taxonomy.*``)."""
+
+
+class CalendarError(WanggeError):
+    """A working calendar was refused (``calendar.*``)."""
+
+
+class TimeError(WanggeError):
+    """A time or date could not be read, or was naive (``time.*``)."""
+
+
+class PolicyError(WanggeError):
+    """A service or escalation policy was refused (``policy.*``)."""
+
+
+class QuorumError(WanggeError):
+    """A consultation (roll, rule, vote, ballot, forum record) was refused (``consultation.*``)."""
+
+
+class MalformedInput(WanggeError):
+    """A document or row could not be read at all (``input.malformed``)."""
+
+
+class InternalError(WanggeError):
+    """A bug in wangge (``internal.panic``); please report it."""
+
+
+__all__ = [
+    "WanggeError",
+    "HierarchyError",
+    "DivisionCodeError",
+    "TicketError",
+    "IllegalTransition",
+    "Unauthorized",
+    "LogError",
+    "TamperedLog",
+    "TaxonomyError",
+    "CalendarError",
+    "TimeError",
+    "PolicyError",
+    "QuorumError",
+    "MalformedInput",
+    "InternalError",
+]

@@ -1,0 +1,911 @@
+//! Owners' rolls, electorates, rules, votes and forum records.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+use wangge::consultation::{
+    CastBallot, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
+    ForumRecordsDocument, Household, OwnerRoll as CoreRoll, OwnerRollDocument, Resident,
+    ResidentRoll as CoreResidents, ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+};
+use wangge::time::Timestamp;
+
+use crate::convert::{date, enum_of, json, plain, timestamp, to_py, u32s, u8s};
+use crate::errors::{error_object, guard, malformed, IntoPyResult};
+use crate::escalation::json_text;
+use crate::hierarchy::Hierarchy;
+use crate::ledger::Ledger;
+use crate::shared::Shared;
+
+/// An owners' roll (业主名册): exclusive units with their exact areas and owners. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct OwnerRoll {
+    inner: Arc<CoreRoll>,
+}
+
+#[pymethods]
+impl OwnerRoll {
+    /// A roll from its JSON document (a dict or JSON text).
+    #[new]
+    fn new(document: &Bound<'_, PyAny>) -> PyResult<OwnerRoll> {
+        guard(|| {
+            let inner = match document.cast::<PyString>() {
+                Ok(s) => CoreRoll::from_json(&s.to_cow()?).py()?,
+                Err(_) => {
+                    let d: OwnerRollDocument = plain(document)?;
+                    CoreRoll::from_document(d).py()?
+                }
+            };
+            Ok(OwnerRoll {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// The JSON document as text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The JSON document as a dict.
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.to_document()))
+    }
+
+    /// The electorate of a scope (a dict: a compound, a building, a building unit, a
+    /// territory, or the whole roll), resolved against the hierarchy.
+    fn electorate(
+        &self,
+        py: Python<'_>,
+        hierarchy: &Hierarchy,
+        scope: &Bound<'_, PyAny>,
+    ) -> PyResult<Electorate> {
+        guard(|| {
+            let s: Scope = plain(scope)?;
+            let h = hierarchy.arc(py);
+            let e = self.inner.electorate(&h, &s).py()?;
+            Ok(Electorate {
+                inner: Arc::new(e),
+                source: Arc::new(Source::Owners {
+                    roll: self.inner.to_json(),
+                    hierarchy: h.to_json(),
+                    scope: json(scope)?.to_string(),
+                }),
+            })
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<OwnerRoll>()
+            .map(|o| o.get().inner.to_document() == self.inner.to_document())
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "OwnerRoll(owners={}, units={})",
+            self.inner.owners().len(),
+            self.inner.units().len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let args = PyTuple::new(py, [slf.get().inner.to_json()])?;
+        PyTuple::new(py, [py.get_type::<OwnerRoll>().into_any(), args.into_any()])
+    }
+}
+
+/// A residents' roll (居民名册): households, residents with their birth dates, and groups
+/// of residents' representatives, for resident meetings (居民会议). Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct ResidentRoll {
+    inner: Arc<CoreResidents>,
+    /// The parts as given (households, residents, groups as JSON), for pickling.
+    parts: Arc<(String, String, String)>,
+}
+
+#[pymethods]
+impl ResidentRoll {
+    /// A roll from its parts (lists of dicts in the core's shapes), checked.
+    #[new]
+    #[pyo3(signature = (households, residents, groups = None))]
+    fn new(
+        households: &Bound<'_, PyAny>,
+        residents: &Bound<'_, PyAny>,
+        groups: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<ResidentRoll> {
+        guard(|| {
+            let h: Vec<Household> = plain(households)?;
+            let r: Vec<Resident> = plain(residents)?;
+            let g: Vec<ResidentsGroup> = match groups {
+                Some(g) if !g.is_none() => plain(g)?,
+                _ => Vec::new(),
+            };
+            let parts = (json_of(&h)?, json_of(&r)?, json_of(&g)?);
+            Ok(ResidentRoll {
+                inner: Arc::new(CoreResidents::new(h, r, g).py()?),
+                parts: Arc::new(parts),
+            })
+        })
+    }
+
+    /// The electorate of a scope on a date (who is of age is counted on that day).
+    #[pyo3(signature = (hierarchy, scope, *, on))]
+    fn electorate(
+        &self,
+        py: Python<'_>,
+        hierarchy: &Hierarchy,
+        scope: &Bound<'_, PyAny>,
+        on: &Bound<'_, PyAny>,
+    ) -> PyResult<Electorate> {
+        guard(|| {
+            let s: Scope = plain(scope)?;
+            let day = date(on)?;
+            let h = hierarchy.arc(py);
+            let e = self.inner.electorate(&h, &s, day).py()?;
+            Ok(Electorate {
+                inner: Arc::new(e),
+                source: Arc::new(Source::Residents {
+                    parts: self.parts.clone(),
+                    hierarchy: h.to_json(),
+                    scope: json(scope)?.to_string(),
+                    on: day.to_string(),
+                }),
+            })
+        })
+    }
+
+    /// The households as dicts.
+    fn households<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.households()))
+    }
+
+    /// The residents as dicts.
+    fn residents<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.residents()))
+    }
+
+    /// The groups of residents' representatives as dicts.
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.groups()))
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<ResidentRoll>()
+            .map(|o| *o.get().inner == *self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "ResidentRoll(households={}, residents={}, groups={})",
+            self.inner.households().len(),
+            self.inner.residents().len(),
+            self.inner.groups().len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let (h, r, g) = &*slf.get().parts;
+        let loads = py.import("json")?.getattr("loads")?;
+        let args = PyTuple::new(
+            py,
+            [
+                loads.call1((h.as_str(),))?,
+                loads.call1((r.as_str(),))?,
+                loads.call1((g.as_str(),))?,
+            ],
+        )?;
+        PyTuple::new(
+            py,
+            [py.get_type::<ResidentRoll>().into_any(), args.into_any()],
+        )
+    }
+}
+
+/// JSON text of a serializable value (kept for pickling).
+fn json_of<T: serde::Serialize>(value: &T) -> PyResult<String> {
+    serde_json::to_string(value).map_err(|e| malformed(e.to_string()))
+}
+
+/// Where an electorate came from, for pickling.
+enum Source {
+    Owners {
+        roll: String,
+        hierarchy: String,
+        scope: String,
+    },
+    Residents {
+        parts: Arc<(String, String, String)>,
+        hierarchy: String,
+        scope: String,
+        on: String,
+    },
+}
+
+/// The eligible voters of a vote, with their weights. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct Electorate {
+    inner: Arc<CoreElectorate>,
+    /// Where it came from, for pickling.
+    source: Arc<Source>,
+}
+
+fn choice(c: &str) -> PyResult<Choice> {
+    enum_of(c)
+}
+
+#[pymethods]
+impl Electorate {
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The total weights (`{"headcount", "area"}`…) as a dict.
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, self.inner.totals()))
+    }
+
+    /// The voter ids.
+    fn voters(&self) -> Vec<String> {
+        self.inner.voters().map(|(_, id)| id.to_owned()).collect()
+    }
+
+    /// The dense position of a voter (for `passes_coded`).
+    fn voter_index(&self, voter: &str) -> PyResult<u32> {
+        guard(|| self.inner.voter(voter).map(|v| v.raw()).py())
+    }
+
+    /// The voter who owns an exclusive unit.
+    fn voter_of_unit(&self, unit: &str) -> PyResult<String> {
+        guard(|| {
+            let v = self.inner.voter_of_unit(unit).py()?;
+            Ok(self.inner.voter_id(v).unwrap_or_default().to_owned())
+        })
+    }
+
+    /// Whether a rule passes on ballots given as parallel lists: voter positions and choices
+    /// (0 agree, 1 oppose, 2 abstain). One tally pass, no explanation (releases the GIL).
+    fn passes_coded(
+        &self,
+        py: Python<'_>,
+        rule: &Rule,
+        voters: &Bound<'_, PyAny>,
+        choices: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        guard(|| {
+            let (voters, choices) = (u32s(voters)?, u8s(choices)?);
+            if voters.len() != choices.len() {
+                return Err(malformed("passes_coded: lists of different lengths"));
+            }
+            let mut ballots = Vec::with_capacity(voters.len());
+            for (v, c) in voters.iter().zip(&choices) {
+                let voter = self
+                    .inner
+                    .voter_at(*v)
+                    .ok_or_else(|| malformed(format!("passes_coded: no voter at {v}")))?;
+                let choice = match c {
+                    0 => Choice::Agree,
+                    1 => Choice::Oppose,
+                    2 => Choice::Abstain,
+                    _ => return Err(malformed(format!("passes_coded: unknown choice {c}"))),
+                };
+                ballots.push(CastBallot { voter, choice });
+            }
+            py.detach(|| rule.inner.passes(&self.inner, &ballots)).py()
+        })
+    }
+
+    /// Decides many ballot sets at once (releases the GIL): `rules[i]` on `ballots[i]`, each a
+    /// pair of parallel lists as in `passes_coded`. Returns one bool per set.
+    fn passes_many(
+        &self,
+        py: Python<'_>,
+        rules: Vec<PyRef<'_, Rule>>,
+        voters: &Bound<'_, PyAny>,
+        choices: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<bool>> {
+        guard(|| {
+            let (voters, choices) = (u32s(voters)?, u8s(choices)?);
+            if voters.len() != choices.len() {
+                return Err(malformed("passes_many: lists of different lengths"));
+            }
+            let mut ballots = Vec::with_capacity(voters.len());
+            for (v, c) in voters.iter().zip(&choices) {
+                let voter = self
+                    .inner
+                    .voter_at(*v)
+                    .ok_or_else(|| malformed(format!("passes_many: no voter at {v}")))?;
+                let choice = match c {
+                    0 => Choice::Agree,
+                    1 => Choice::Oppose,
+                    2 => Choice::Abstain,
+                    _ => return Err(malformed(format!("passes_many: unknown choice {c}"))),
+                };
+                ballots.push(CastBallot { voter, choice });
+            }
+            let rules: Vec<wangge::consultation::Rule> =
+                rules.iter().map(|r| r.inner.clone()).collect();
+            py.detach(|| {
+                rules
+                    .iter()
+                    .map(|r| r.passes(&self.inner, &ballots))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .py()
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Electorate(voters={})", self.inner.len())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        match &*slf.get().source {
+            Source::Owners {
+                roll,
+                hierarchy,
+                scope,
+            } => {
+                let ctor = py.get_type::<Electorate>().getattr("_from_state")?;
+                let args = (roll.as_str(), hierarchy.as_str(), scope.as_str()).into_pyobject(py)?;
+                PyTuple::new(py, [ctor, args.into_any()])
+            }
+            Source::Residents {
+                parts,
+                hierarchy,
+                scope,
+                on,
+            } => {
+                let ctor = py.get_type::<Electorate>().getattr("_from_residents")?;
+                let (h, r, g) = &**parts;
+                let args = (
+                    h.as_str(),
+                    r.as_str(),
+                    g.as_str(),
+                    hierarchy.as_str(),
+                    scope.as_str(),
+                    on.as_str(),
+                )
+                    .into_pyobject(py)?;
+                PyTuple::new(py, [ctor, args.into_any()])
+            }
+        }
+    }
+
+    /// Rebuilds a pickled electorate of an owners' roll (roll, hierarchy, scope as JSON).
+    #[staticmethod]
+    fn _from_state(roll: &str, hierarchy: &str, scope: &str) -> PyResult<Electorate> {
+        guard(|| {
+            let r = CoreRoll::from_json(roll).py()?;
+            let h = wangge::hierarchy::Hierarchy::from_json(hierarchy).py()?;
+            let s: Scope = serde_json::from_str(scope).map_err(|e| malformed(e.to_string()))?;
+            Ok(Electorate {
+                inner: Arc::new(r.electorate(&h, &s).py()?),
+                source: Arc::new(Source::Owners {
+                    roll: roll.to_owned(),
+                    hierarchy: hierarchy.to_owned(),
+                    scope: scope.to_owned(),
+                }),
+            })
+        })
+    }
+
+    /// Rebuilds a pickled electorate of a residents' roll.
+    #[staticmethod]
+    fn _from_residents(
+        households: &str,
+        residents: &str,
+        groups: &str,
+        hierarchy: &str,
+        scope: &str,
+        on: &str,
+    ) -> PyResult<Electorate> {
+        guard(|| {
+            let bad = |e: serde_json::Error| malformed(e.to_string());
+            let roll = CoreResidents::new(
+                serde_json::from_str(households).map_err(bad)?,
+                serde_json::from_str(residents).map_err(bad)?,
+                serde_json::from_str(groups).map_err(bad)?,
+            )
+            .py()?;
+            let h = wangge::hierarchy::Hierarchy::from_json(hierarchy).py()?;
+            let s: Scope = serde_json::from_str(scope).map_err(bad)?;
+            let day: wangge::time::Date = on.parse().py()?;
+            Ok(Electorate {
+                inner: Arc::new(roll.electorate(&h, &s, day).py()?),
+                source: Arc::new(Source::Residents {
+                    parts: Arc::new((
+                        households.to_owned(),
+                        residents.to_owned(),
+                        groups.to_owned(),
+                    )),
+                    hierarchy: hierarchy.to_owned(),
+                    scope: scope.to_owned(),
+                    on: on.to_owned(),
+                }),
+            })
+        })
+    }
+}
+
+/// A rule from JSON text: a preset (`{"preset": …}`) or a rule in full, checked.
+fn rule_of(text: &str) -> PyResult<wangge::consultation::Rule> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        preset: Option<serde::de::IgnoredAny>,
+    }
+    let probe: Result<Probe, _> = serde_json::from_str(text);
+    let is_preset = matches!(probe, Ok(Probe { preset: Some(_) }));
+    let parse = |e: serde_json::Error| malformed(e.to_string());
+    let spec = if is_preset {
+        RuleSpec::Preset(serde_json::from_str(text).map_err(parse)?)
+    } else {
+        RuleSpec::Rule(serde_json::from_str(text).map_err(parse)?)
+    };
+    spec.rule().py()
+}
+
+/// A decision rule (议事规则), checked, kept for repeated use. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct Rule {
+    inner: wangge::consultation::Rule,
+}
+
+#[pymethods]
+impl Rule {
+    /// A rule from a preset (`{"preset": "civil_code_278_special"}`) or in full (a dict or
+    /// JSON text).
+    #[new]
+    fn new(rule: &Bound<'_, PyAny>) -> PyResult<Rule> {
+        guard(|| {
+            Ok(Rule {
+                inner: rule_of(&json_text(rule)?)?,
+            })
+        })
+    }
+
+    /// The rule as a full document (a dict).
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
+    }
+
+    /// The rule as JSON text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Rule>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Rule({})", self.inner.to_json())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let args = PyTuple::new(py, [slf.get().inner.to_json()])?;
+        PyTuple::new(py, [py.get_type::<Rule>().into_any(), args.into_any()])
+    }
+}
+
+/// A rule (a preset or in full) as a full document.
+#[pyfunction]
+pub fn rule_document<'py>(
+    py: Python<'py>,
+    rule: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| to_py(py, &rule_of(&json_text(rule)?)?))
+}
+
+/// One successful operation on a vote, kept so that a vote pickles as its history.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Op {
+    Proxy {
+        principal: String,
+        proxy: String,
+    },
+    Cast {
+        voter: String,
+        choice: Choice,
+        at: Timestamp,
+    },
+    CastByProxy {
+        proxy: String,
+        principal: String,
+        choice: Choice,
+        at: Timestamp,
+    },
+    Close {
+        at: Timestamp,
+    },
+}
+
+struct VoteState {
+    vote: CoreVote,
+    ops: Vec<Op>,
+}
+
+fn run(vote: &mut CoreVote, op: &Op) -> Result<(), wangge::consultation::ConsultationError> {
+    match op {
+        Op::Proxy { principal, proxy } => vote.register_proxy(principal, proxy),
+        Op::Cast { voter, choice, at } => vote.cast(voter, *choice, *at),
+        Op::CastByProxy {
+            proxy,
+            principal,
+            choice,
+            at,
+        } => vote.cast_by_proxy(proxy, principal, *choice, *at),
+        Op::Close { at } => vote.close(*at),
+    }
+}
+
+/// A vote (表决): ballots by eligible voters or by written proxy, once each, within its time
+/// window; the running tally updates per ballot. Safe to share between threads.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct Vote {
+    inner: Shared<VoteState>,
+    electorate: Py<Electorate>,
+    spec: String,
+}
+
+#[pymethods]
+impl Vote {
+    /// Opens a vote on an electorate: an id, an agenda item, a rule (a `Rule`, a preset dict
+    /// or a rule dict), and its window.
+    #[new]
+    #[pyo3(signature = (electorate, *, id, agenda, rule, opens_at, closes_at))]
+    fn new(
+        electorate: Bound<'_, Electorate>,
+        id: String,
+        agenda: String,
+        rule: &Bound<'_, PyAny>,
+        opens_at: &Bound<'_, PyAny>,
+        closes_at: &Bound<'_, PyAny>,
+    ) -> PyResult<Vote> {
+        guard(|| {
+            let rule = match rule.cast::<Rule>() {
+                Ok(r) => r.get().inner.clone(),
+                Err(_) => rule_of(&json_text(rule)?)?,
+            };
+            let spec = VoteSpec {
+                id,
+                agenda,
+                rule,
+                opens_at: timestamp(opens_at)?,
+                closes_at: timestamp(closes_at)?,
+            };
+            let text = serde_json::json!({
+                "id": spec.id, "agenda": spec.agenda, "rule": serde_json::to_value(&spec.rule)
+                    .map_err(|e| malformed(e.to_string()))?,
+                "opensAt": spec.opens_at.to_string(), "closesAt": spec.closes_at.to_string(),
+            })
+            .to_string();
+            let vote = CoreVote::open(electorate.get().inner.clone(), spec).py()?;
+            Ok(Vote {
+                inner: Shared::new(VoteState {
+                    vote,
+                    ops: Vec::new(),
+                }),
+                electorate: electorate.unbind(),
+                spec: text,
+            })
+        })
+    }
+
+    /// The electorate.
+    #[getter]
+    fn electorate(&self, py: Python<'_>) -> Py<Electorate> {
+        self.electorate.clone_ref(py)
+    }
+
+    /// The vote id.
+    #[getter]
+    fn id(&self, py: Python<'_>) -> String {
+        self.inner.read(py, |s| s.vote.id().to_owned())
+    }
+
+    /// The agenda item.
+    #[getter]
+    fn agenda(&self, py: Python<'_>) -> String {
+        self.inner.read(py, |s| s.vote.agenda().to_owned())
+    }
+
+    /// The rule.
+    #[getter]
+    fn rule(&self, py: Python<'_>) -> Rule {
+        Rule {
+            inner: self.inner.read(py, |s| s.vote.rule().clone()),
+        }
+    }
+
+    /// Registers a written proxy (委托书).
+    fn register_proxy(&self, py: Python<'_>, principal: &str, proxy: &str) -> PyResult<()> {
+        guard(|| {
+            self.record(
+                py,
+                Op::Proxy {
+                    principal: principal.to_owned(),
+                    proxy: proxy.to_owned(),
+                },
+            )
+        })
+    }
+
+    /// Casts a ballot (`"agree"`, `"oppose"`, `"abstain"`).
+    #[pyo3(signature = (voter, choice, *, at))]
+    fn cast(
+        &self,
+        py: Python<'_>,
+        voter: &str,
+        choice: &str,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        guard(|| {
+            let op = Op::Cast {
+                voter: voter.to_owned(),
+                choice: self::choice(choice)?,
+                at: timestamp(at)?,
+            };
+            self.record(py, op)
+        })
+    }
+
+    /// Casts a ballot by proxy.
+    #[pyo3(signature = (proxy, principal, choice, *, at))]
+    fn cast_by_proxy(
+        &self,
+        py: Python<'_>,
+        proxy: &str,
+        principal: &str,
+        choice: &str,
+        at: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        guard(|| {
+            let op = Op::CastByProxy {
+                proxy: proxy.to_owned(),
+                principal: principal.to_owned(),
+                choice: self::choice(choice)?,
+                at: timestamp(at)?,
+            };
+            self.record(py, op)
+        })
+    }
+
+    /// Casts many ballots, each on its own: `(voter, choice, at)` triples. Returns
+    /// `[(index, exception)]` for the refused ones.
+    fn cast_many<'py>(
+        &self,
+        py: Python<'py>,
+        ballots: Vec<(String, String, Bound<'py, PyAny>)>,
+    ) -> PyResult<Vec<(usize, Bound<'py, PyAny>)>> {
+        guard(|| {
+            let mut bad = Vec::new();
+            for (i, (voter, c, at)) in ballots.into_iter().enumerate() {
+                let op = match (choice(&c), timestamp(&at)) {
+                    (Ok(choice), Ok(at)) => Op::Cast { voter, choice, at },
+                    (Err(e), _) | (_, Err(e)) => {
+                        bad.push((i, e.into_value(py).into_bound(py).into_any()));
+                        continue;
+                    }
+                };
+                if let Err(e) = self.record(py, op) {
+                    bad.push((i, e.into_value(py).into_bound(py).into_any()));
+                }
+            }
+            Ok(bad)
+        })
+    }
+
+    /// Closes the vote.
+    #[pyo3(signature = (*, at))]
+    fn close(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<()> {
+        guard(|| {
+            let op = Op::Close { at: timestamp(at)? };
+            self.record(py, op)
+        })
+    }
+
+    /// Whether the vote is closed.
+    #[getter]
+    fn is_closed(&self, py: Python<'_>) -> bool {
+        self.inner.read(py, |s| s.vote.is_closed())
+    }
+
+    /// The running tally as a dict.
+    fn tally<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let t = self.inner.read(py, |s| *s.vote.tally());
+            to_py(py, &t)
+        })
+    }
+
+    /// Whether the rule holds on the ballots so far (or at closing).
+    fn passes(&self, py: Python<'_>) -> bool {
+        self.inner.read(py, |s| s.vote.passes())
+    }
+
+    /// The outcome as a dict: passed or not, every condition with its counts and exact margin,
+    /// and an explanation in Chinese and English.
+    fn outcome<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let o = self.inner.read(py, |s| s.vote.outcome());
+            to_py(py, &o)
+        })
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        self.inner.read(py, |s| {
+            format!(
+                "Vote(id={:?}, agenda={:?}, ballots={}, closed={})",
+                s.vote.id(),
+                s.vote.agenda(),
+                s.vote.ballots().len(),
+                s.vote.is_closed()
+            )
+        })
+    }
+
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        guard(|| {
+            let ops = self.inner.read(py, |s| serde_json::to_string(&s.ops));
+            let ops = ops.map_err(|e| malformed(e.to_string()))?;
+            let ctor = py.get_type::<Vote>().getattr("_from_state")?;
+            let args = (self.electorate.clone_ref(py), self.spec.clone(), ops).into_pyobject(py)?;
+            PyTuple::new(py, [ctor, args.into_any()])
+        })
+    }
+
+    /// Rebuilds a pickled vote: its electorate, its spec, and its history of operations.
+    #[staticmethod]
+    fn _from_state(electorate: Bound<'_, Electorate>, spec: &str, ops: &str) -> PyResult<Vote> {
+        guard(|| {
+            #[derive(serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Spec {
+                id: String,
+                agenda: String,
+                rule: wangge::consultation::Rule,
+                opens_at: Timestamp,
+                closes_at: Timestamp,
+            }
+            let s: Spec = serde_json::from_str(spec).map_err(|e| malformed(e.to_string()))?;
+            let ops: Vec<Op> = serde_json::from_str(ops).map_err(|e| malformed(e.to_string()))?;
+            let mut vote = CoreVote::open(
+                electorate.get().inner.clone(),
+                VoteSpec {
+                    id: s.id,
+                    agenda: s.agenda,
+                    rule: s.rule,
+                    opens_at: s.opens_at,
+                    closes_at: s.closes_at,
+                },
+            )
+            .py()?;
+            for op in &ops {
+                run(&mut vote, op).py()?;
+            }
+            Ok(Vote {
+                inner: Shared::new(VoteState { vote, ops }),
+                electorate: electorate.unbind(),
+                spec: spec.to_owned(),
+            })
+        })
+    }
+}
+
+impl Vote {
+    fn record(&self, py: Python<'_>, op: Op) -> PyResult<()> {
+        self.inner
+            .write(py, |s| {
+                run(&mut s.vote, &op)?;
+                s.ops.push(op);
+                Ok::<(), wangge::consultation::ConsultationError>(())
+            })
+            .py()
+    }
+}
+
+/// The records of consultation forums (居民协商会, 周末议事厅, …). Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct ForumRecords {
+    pub(crate) inner: CoreForums,
+}
+
+#[pymethods]
+impl ForumRecords {
+    /// Records from their JSON document (a dict or JSON text).
+    #[new]
+    fn new(document: &Bound<'_, PyAny>) -> PyResult<ForumRecords> {
+        guard(|| {
+            let d: ForumRecordsDocument = plain(document)?;
+            Ok(ForumRecords {
+                inner: CoreForums::from_document(d).py()?,
+            })
+        })
+    }
+
+    /// The JSON document as a dict.
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.to_document()))
+    }
+
+    /// Sessions held, consultations, problems solved (all forums, or one), as a dict.
+    #[pyo3(signature = (forum = None))]
+    fn stats<'py>(&self, py: Python<'py>, forum: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.stats(forum, None).py()?))
+    }
+
+    /// Resolves the tickets linked to solved decisions through the lifecycle. Returns one
+    /// dict per linked ticket: `{"ticket", "state"}` or `{"ticket", "error"}` (the exception);
+    /// refused ones stay as they were.
+    #[pyo3(signature = (ledger, *, actor, at))]
+    fn resolve_tickets<'py>(
+        &self,
+        py: Python<'py>,
+        ledger: &Ledger,
+        actor: &str,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        guard(|| {
+            let at = timestamp(at)?;
+            let results = ledger.inner.write_detached(py, |l| {
+                self.inner
+                    .resolve_tickets(l, actor, at)
+                    .into_iter()
+                    .map(|(r, res)| (r.ticket.to_string(), res.map_err(wangge::Error::from)))
+                    .collect::<Vec<_>>()
+            });
+            results
+                .into_iter()
+                .map(|(ticket, res)| {
+                    let d = pyo3::types::PyDict::new(py);
+                    d.set_item("ticket", ticket)?;
+                    match res {
+                        Ok(state) => d.set_item("state", state.as_str())?,
+                        Err(e) => d.set_item("error", error_object(py, &e)?)?,
+                    }
+                    Ok(d.into_any())
+                })
+                .collect()
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<ForumRecords>()
+            .map(|o| o.get().inner.to_document() == self.inner.to_document())
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        let d = self.inner.to_document();
+        format!(
+            "ForumRecords(forums={}, sessions={})",
+            d.forums.len(),
+            d.sessions.len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let d = to_py(py, &slf.get().inner.to_document())?;
+        let args = PyTuple::new(py, [d])?;
+        PyTuple::new(
+            py,
+            [py.get_type::<ForumRecords>().into_any(), args.into_any()],
+        )
+    }
+}

@@ -1,0 +1,386 @@
+//! Conversions between Python objects and the core's types: instants, dates, documents and
+//! flat rows.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use wangge::time::{Date, TimeError, Timestamp};
+
+use crate::errors::{err, malformed};
+
+static FROMTIMESTAMP: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static CHINA_TZ: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static FROMISOFORMAT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn invalid_instant(input: String, reason: &str) -> PyErr {
+    err(TimeError::InvalidInstant {
+        input,
+        reason: reason.to_owned(),
+    })
+}
+
+/// An instant from an aware `datetime` (or a pandas `Timestamp`) or an RFC 3339 string with an
+/// offset. Naive datetimes and fractions of a second are refused with `wangge.TimeError`.
+pub fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        return text.parse::<Timestamp>().map_err(err);
+    }
+    if obj.hasattr("utcoffset")? && obj.hasattr("timestamp")? {
+        let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
+        let offset = obj.call_method0("utcoffset")?;
+        if offset.is_none() {
+            return Err(invalid_instant(
+                repr,
+                "a naive datetime names no instant: give an aware datetime (with tzinfo, e.g. timezone(timedelta(hours=8))) or an RFC 3339 string with an offset",
+            ));
+        }
+        let micro: i64 = obj.getattr("microsecond")?.extract().unwrap_or(0);
+        let nano: i64 = obj
+            .getattr("nanosecond")
+            .ok()
+            .and_then(|n| n.extract().ok())
+            .unwrap_or(0);
+        if micro != 0 || nano != 0 {
+            return Err(invalid_instant(
+                repr,
+                "fractions of a second are not supported: round the datetime to whole seconds",
+            ));
+        }
+        let seconds: f64 = obj.call_method0("timestamp")?.extract()?;
+        if !seconds.is_finite() {
+            return Err(invalid_instant(repr, "not a finite instant"));
+        }
+        return Timestamp::from_unix_seconds(seconds.round() as i64).map_err(err);
+    }
+    let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
+    if obj.hasattr("isoformat")? {
+        return Err(invalid_instant(
+            repr,
+            "a date is not an instant: give an aware datetime or an RFC 3339 string",
+        ));
+    }
+    Err(invalid_instant(
+        repr,
+        "expected an aware datetime or an RFC 3339 string with an offset",
+    ))
+}
+
+/// An aware `datetime` at UTC+08:00.
+pub fn datetime<'py>(py: Python<'py>, t: Timestamp) -> PyResult<Bound<'py, PyAny>> {
+    let from = FROMTIMESTAMP.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("datetime")?
+            .getattr("datetime")?
+            .getattr("fromtimestamp")?
+            .unbind())
+    })?;
+    let tz = CHINA_TZ.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        let dt = py.import("datetime")?;
+        let delta = dt.getattr("timedelta")?.call1((0, 8 * 3600))?;
+        Ok(dt.getattr("timezone")?.call1((delta,))?.unbind())
+    })?;
+    from.bind(py)
+        .call1((t.unix_seconds(), tz.bind(py)))
+        .map_err(|_| {
+            err(TimeError::OutOfRange {
+                seconds: t.unix_seconds(),
+            })
+        })
+}
+
+/// An optional aware `datetime`.
+pub fn opt_datetime<'py>(py: Python<'py>, t: Option<Timestamp>) -> PyResult<Bound<'py, PyAny>> {
+    match t {
+        Some(t) => datetime(py, t),
+        None => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// A civil date from a `datetime.date` or a `YYYY-MM-DD` string (a `datetime` is refused:
+/// it is an instant, not a day).
+pub fn date(obj: &Bound<'_, PyAny>) -> PyResult<Date> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.to_cow()?.parse::<Date>().map_err(err);
+    }
+    if obj.hasattr("isoformat")? && !obj.hasattr("hour")? {
+        let text: String = obj.call_method0("isoformat")?.extract()?;
+        return text.parse::<Date>().map_err(err);
+    }
+    let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
+    Err(err(TimeError::InvalidDate {
+        input: repr,
+        reason: "expected a datetime.date or a YYYY-MM-DD string".to_owned(),
+    }))
+}
+
+/// A `datetime.date`.
+pub fn py_date<'py>(py: Python<'py>, d: Date) -> PyResult<Bound<'py, PyAny>> {
+    let from = FROMISOFORMAT.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("datetime")?
+            .getattr("date")?
+            .getattr("fromisoformat")?
+            .unbind())
+    })?;
+    from.bind(py).call1((d.to_string(),))
+}
+
+/// Any serializable value as plain Python data (dicts, lists, strings, numbers).
+pub fn to_py<'py, T: Serialize + ?Sized>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    pythonize::pythonize(py, value).map_err(|e| malformed(e.to_string()))
+}
+
+/// A JSON value from a Python object: dicts, lists, tuples, strings, numbers, booleans and
+/// `None`; aware datetimes become RFC 3339 strings, dates `YYYY-MM-DD`, NaN and pandas' NaT
+/// become `null`, anything else its `str()`.
+pub fn json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if obj.is_instance_of::<PyBool>() {
+        return Ok(Value::Bool(obj.extract()?));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
+    }
+    if let Ok(f) = obj.cast::<PyFloat>() {
+        let v = f.value();
+        if v.is_nan() {
+            return Ok(Value::Null);
+        }
+        if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            return Ok(Value::from(v as i64));
+        }
+        return Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number));
+    }
+    if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = match k.cast::<PyString>() {
+                Ok(s) => s.to_cow()?.into_owned(),
+                Err(_) => k.str()?.to_cow()?.into_owned(),
+            };
+            map.insert(key, json(&v)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    if let Ok(l) = obj.cast::<PyList>() {
+        return l
+            .iter()
+            .map(|v| json(&v))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
+    }
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t
+            .iter()
+            .map(|v| json(&v))
+            .collect::<PyResult<_>>()
+            .map(Value::Array);
+    }
+    let type_name = obj.get_type().name()?.to_cow()?.into_owned();
+    if type_name == "NaTType" {
+        return Ok(Value::Null);
+    }
+    if obj.hasattr("utcoffset")? && obj.hasattr("hour")? {
+        return timestamp(obj).map(|t| Value::String(t.to_string()));
+    }
+    if obj.hasattr("isoformat")? {
+        return date(obj).map(|d| Value::String(d.to_string()));
+    }
+    if type_name.starts_with("bool") {
+        if let Ok(b) = obj.is_truthy() {
+            return Ok(Value::Bool(b));
+        }
+    }
+    if let Ok(i) = obj.extract::<i64>() {
+        return Ok(Value::from(i));
+    }
+    if let Ok(f) = obj.extract::<f64>() {
+        if f.is_nan() {
+            return Ok(Value::Null);
+        }
+        return Ok(serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number));
+    }
+    Ok(Value::String(obj.str()?.to_cow()?.into_owned()))
+}
+
+/// A typed document from a Python object (a dict as in the core's serde contract, or a JSON
+/// string); `wrap` turns a parse error into the right module error.
+pub fn doc<T: DeserializeOwned>(
+    obj: &Bound<'_, PyAny>,
+    wrap: impl Fn(String) -> wangge::Error,
+) -> PyResult<T> {
+    let value = if let Ok(s) = obj.cast::<PyString>() {
+        // JSON text if it looks like a document, else a bare string value (an enum name).
+        let text = s.to_cow()?;
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            serde_json::from_str::<Value>(&text)
+                .map_err(|e| crate::errors::to_py(&wrap(e.to_string())))?
+        } else {
+            Value::String(text.into_owned())
+        }
+    } else {
+        json(obj)?
+    };
+    serde_json::from_value(value).map_err(|e| crate::errors::to_py(&wrap(e.to_string())))
+}
+
+/// A document with `input.malformed` as its parse error.
+pub fn plain<T: DeserializeOwned>(obj: &Bound<'_, PyAny>) -> PyResult<T> {
+    doc(obj, |message| wangge::Error::Malformed { message })
+}
+
+/// A string or a value: the text of a string, else the `str()` of the object.
+pub fn text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Ok(obj.str()?.to_cow()?.into_owned()),
+    }
+}
+
+/// Reads a whole text file, refusing anything that is not UTF-8.
+pub fn read_file(path: &str) -> Result<String, wangge::Error> {
+    std::fs::read_to_string(path).map_err(|e| wangge::Error::Malformed {
+        message: format!("cannot read {path:?}: {e}"),
+    })
+}
+
+/// Writes a text file.
+pub fn write_file(path: &str, text: &str) -> Result<(), wangge::Error> {
+    std::fs::write(path, text).map_err(|e| wangge::Error::Malformed {
+        message: format!("cannot write {path:?}: {e}"),
+    })
+}
+
+/// A snake_case enum value (`"grid"`, `"in_progress"`, …) from its name.
+pub fn enum_of<T: DeserializeOwned>(name: &str) -> PyResult<T> {
+    serde_json::from_value(Value::String(name.to_owned()))
+        .map_err(|e| malformed(format!("{name:?}: {e}")))
+}
+
+static ARRAY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+fn array_type(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    Ok(ARRAY
+        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py.import("array")?.getattr("array")?.unbind())
+        })?
+        .bind(py))
+}
+
+/// The raw bytes of a packed numeric buffer: `bytes`, `bytearray`, or anything with
+/// `tobytes()` and an `itemsize` of `size` (an `array.array`, a NumPy array). `None` for other
+/// objects (lists and tuples are read item by item instead).
+fn packed(obj: &Bound<'_, PyAny>, size: usize) -> PyResult<Option<Vec<u8>>> {
+    if let Ok(b) = obj.cast::<pyo3::types::PyBytes>() {
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return Ok(None);
+    }
+    if obj.hasattr("tobytes")? {
+        if let Ok(item) = obj.getattr("itemsize").and_then(|i| i.extract::<usize>()) {
+            if item != size {
+                return Err(malformed(format!(
+                    "a packed array of {size}-byte items was expected, not {item}-byte items"
+                )));
+            }
+        }
+        let b = obj.call_method0("tobytes")?;
+        let b = b
+            .cast::<pyo3::types::PyBytes>()
+            .map_err(|_| malformed("tobytes() did not return bytes"))?;
+        return Ok(Some(b.as_bytes().to_vec()));
+    }
+    Ok(None)
+}
+
+/// Unsigned 32-bit integers from a list, a tuple, or a packed buffer (`array('I')`, NumPy
+/// `uint32`, `bytes` in native byte order).
+pub fn u32s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u32>> {
+    if let Some(bytes) = packed(obj, 4)? {
+        if bytes.len() % 4 != 0 {
+            return Err(malformed(
+                "a packed array of 4-byte items has a partial item",
+            ));
+        }
+        return Ok(bytes
+            .chunks_exact(4)
+            .map(|c| c.try_into().map(u32::from_ne_bytes).unwrap_or(0))
+            .collect());
+    }
+    obj.extract::<Vec<u32>>()
+        .map_err(|e| malformed(format!("expected a list of non-negative integers: {e}")))
+}
+
+/// Signed 64-bit integers from a list, a tuple, or a packed buffer (`array('q')`, NumPy
+/// `int64`, `bytes`).
+pub fn i64s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    if let Some(bytes) = packed(obj, 8)? {
+        if bytes.len() % 8 != 0 {
+            return Err(malformed(
+                "a packed array of 8-byte items has a partial item",
+            ));
+        }
+        return Ok(bytes
+            .chunks_exact(8)
+            .map(|c| c.try_into().map(i64::from_ne_bytes).unwrap_or(0))
+            .collect());
+    }
+    obj.extract::<Vec<i64>>()
+        .map_err(|e| malformed(format!("expected a list of integers: {e}")))
+}
+
+/// Bytes (codes, choices) from `bytes`, a list of small integers, or a packed buffer.
+pub fn u8s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Some(bytes) = packed(obj, 1)? {
+        return Ok(bytes);
+    }
+    obj.extract::<Vec<u8>>()
+        .map_err(|e| malformed(format!("expected a list of integers 0–255: {e}")))
+}
+
+/// An `array.array('I')` holding the values (one copy, no Python object per item).
+pub fn u32_array<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyAny>> {
+    let mut bytes: Vec<u8> = Vec::with_capacity(values.len() * 4);
+    for v in values {
+        bytes.extend_from_slice(&v.to_ne_bytes());
+    }
+    let a = array_type(py)?.call1(("I",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
+    Ok(a)
+}
+
+/// An `array.array('B')` holding the values.
+pub fn u8_array<'py>(py: Python<'py>, values: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let a = array_type(py)?.call1(("B",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, values),))?;
+    Ok(a)
+}
+
+/// An `array.array('q')` holding the values.
+pub fn i64_array<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyAny>> {
+    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
+    let a = array_type(py)?.call1(("q",))?;
+    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
+    Ok(a)
+}

@@ -1,0 +1,458 @@
+//! Working-time calendars, service levels and the escalation engine.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyString, PyTuple};
+use wangge::calendar::Calendar as CoreCalendar;
+use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
+use wangge::sla::{ServiceLevels, ServicePolicy};
+
+use crate::convert::{date, datetime, i64_array, i64s, json, plain, py_date, timestamp, to_py};
+use crate::errors::{error_object, guard, malformed, IntoPyResult};
+use crate::ledger::Ledger;
+
+/// JSON text of a document given as a dict or as text.
+pub(crate) fn json_text(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Ok(json(obj)?.to_string()),
+    }
+}
+
+/// A service policy from a dict or JSON text, validated.
+pub(crate) fn service_policy(obj: &Bound<'_, PyAny>) -> PyResult<ServicePolicy> {
+    ServicePolicy::from_json(&json_text(obj)?).py()
+}
+
+/// A working calendar (工作日历): weekly spans, holidays and make-up working days. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct Calendar {
+    pub(crate) inner: CoreCalendar,
+}
+
+#[pymethods]
+impl Calendar {
+    /// A calendar from its JSON document (a dict or JSON text).
+    #[new]
+    fn new(document: &Bound<'_, PyAny>) -> PyResult<Calendar> {
+        guard(|| {
+            Ok(Calendar {
+                inner: CoreCalendar::from_json(&json_text(document)?).py()?,
+            })
+        })
+    }
+
+    /// Monday to Friday 08:30–12:00 and 14:00–17:30 at +08:00, no exceptions (not an official
+    /// holiday schedule).
+    #[staticmethod]
+    fn standard() -> Calendar {
+        Calendar {
+            inner: CoreCalendar::standard(),
+        }
+    }
+
+    /// This calendar with exceptions from lines `YYYY-MM-DD holiday|working [name]`.
+    fn with_exceptions_text(&self, text: &str) -> PyResult<Calendar> {
+        guard(|| {
+            Ok(Calendar {
+                inner: self.inner.clone().with_exceptions_text(text).py()?,
+            })
+        })
+    }
+
+    /// The JSON document as a dict.
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
+    }
+
+    /// The JSON document as text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// Whether an instant is working time.
+    fn is_working_time(&self, at: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| Ok(self.inner.is_working_time(timestamp(at)?)))
+    }
+
+    /// Whether a date (a `datetime.date` or `YYYY-MM-DD`) is a working day.
+    fn is_working_day(&self, day: &Bound<'_, PyAny>) -> PyResult<bool> {
+        guard(|| Ok(self.inner.is_working_day(date(day)?)))
+    }
+
+    /// The instant `minutes` of working time after `at`.
+    fn add_working_minutes<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+        minutes: i64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            if minutes < 0 {
+                return Err(malformed("add_working_minutes: a non-negative amount"));
+            }
+            let t = self
+                .inner
+                .add_working_seconds(timestamp(at)?, minutes.saturating_mul(60));
+            datetime(py, t)
+        })
+    }
+
+    /// The end of working time on the n-th working day after the day of `at`.
+    fn add_working_days<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+        days: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| datetime(py, self.inner.add_working_days(timestamp(at)?, days)))
+    }
+
+    /// Working minutes between two instants (0 if `end` is not after `start`).
+    fn working_minutes_between(
+        &self,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+    ) -> PyResult<f64> {
+        guard(|| {
+            Ok(self
+                .inner
+                .working_seconds_between(timestamp(start)?, timestamp(end)?) as f64
+                / 60.0)
+        })
+    }
+
+    /// The next instant inside working time.
+    fn next_working_instant<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| datetime(py, self.inner.next_working_instant(timestamp(at)?)))
+    }
+
+    /// The last day of a period of `days` days from `start` (Civil Code Arts. 200–203).
+    fn period_end_date<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        days: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| py_date(py, self.inner.period_end_date(date(start)?, days)))
+    }
+
+    /// When such a period ends: 24:00 of its last day.
+    fn period_deadline<'py>(
+        &self,
+        py: Python<'py>,
+        start: &Bound<'py, PyAny>,
+        days: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| datetime(py, self.inner.period_deadline(timestamp(start)?, days)))
+    }
+
+    /// Working-time additions of many instants at once (Unix seconds in, as a list or an
+    /// `array('q')`, and out, as an `array('q')`; releases the GIL).
+    fn add_working_seconds_many<'py>(
+        &self,
+        py: Python<'py>,
+        at: &Bound<'py, PyAny>,
+        seconds: i64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let ts = i64s(at)?
+                .iter()
+                .map(|s| wangge::time::Timestamp::from_unix_seconds(*s))
+                .collect::<Result<Vec<_>, _>>()
+                .py()?;
+            let n = seconds.max(0);
+            let out: Vec<i64> = py.detach(|| {
+                ts.iter()
+                    .map(|t| self.inner.add_working_seconds(*t, n).unix_seconds())
+                    .collect()
+            });
+            i64_array(py, &out)
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Calendar>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Calendar(utc_offset_seconds={}, exceptions={})",
+            self.inner.offset_seconds(),
+            self.inner.exceptions().count()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let args = PyTuple::new(py, [slf.get().inner.to_json()])?;
+        PyTuple::new(py, [py.get_type::<Calendar>().into_any(), args.into_any()])
+    }
+}
+
+/// The 12345 hotline deadlines of Guangdong (enquiry 2, help/suggestion 10,
+/// complaint/report 15 working days), as a dict.
+#[pyfunction]
+pub fn service_policy_guangdong_12345(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    guard(|| to_py(py, &ServicePolicy::hotline_12345_guangdong()))
+}
+
+/// Beijing's draft service standard (emergency 2 h, utilities 24 h, ordinary 7 days,
+/// complex 15 days), as a dict.
+#[pyfunction]
+pub fn service_policy_beijing(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    guard(|| to_py(py, &ServicePolicy::beijing_draft()))
+}
+
+/// A service policy (a dict or JSON text) checked, as a dict.
+#[pyfunction]
+pub fn service_policy_document<'py>(
+    py: Python<'py>,
+    policy: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| to_py(py, &service_policy(policy)?))
+}
+
+/// A service policy scaled by `percent` / 100 (e.g. 80 for a 20% shorter deadline).
+#[pyfunction]
+#[pyo3(signature = (policy, percent))]
+pub fn scale_service_policy<'py>(
+    py: Python<'py>,
+    policy: &Bound<'py, PyAny>,
+    percent: u32,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| to_py(py, &service_policy(policy)?.scaled(percent)))
+}
+
+/// Decisions of the escalation engine (a sequence of dicts), kept on the Rust side so that
+/// applying them does not read them back.
+#[pyclass(frozen, sequence, module = "wangge._wangge")]
+pub struct Decisions {
+    inner: Vec<Decision>,
+}
+
+#[pymethods]
+impl Decisions {
+    /// Decisions from dicts (as `to_list()` gives them).
+    #[new]
+    fn new(decisions: &Bound<'_, PyAny>) -> PyResult<Decisions> {
+        guard(|| {
+            Ok(Decisions {
+                inner: plain(decisions)?,
+            })
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __getitem__<'py>(&self, py: Python<'py>, index: isize) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.inner.len() as isize;
+        let i = if index < 0 { index + n } else { index };
+        match usize::try_from(i).ok().and_then(|i| self.inner.get(i)) {
+            Some(d) => to_py(py, d),
+            None => Err(pyo3::exceptions::PyIndexError::new_err(
+                "decision index out of range",
+            )),
+        }
+    }
+
+    /// The decisions as dicts.
+    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
+    }
+
+    /// The decisions at the given positions, in that order.
+    fn select(&self, indices: Vec<usize>) -> Decisions {
+        Decisions {
+            inner: indices
+                .iter()
+                .filter_map(|i| self.inner.get(*i).cloned())
+                .collect(),
+        }
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Decisions>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Decisions(len={})", self.inner.len())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let list = to_py(py, &slf.get().inner)?;
+        let args = PyTuple::new(py, [list])?;
+        PyTuple::new(py, [py.get_type::<Decisions>().into_any(), args.into_any()])
+    }
+}
+
+/// An escalation policy (升级规则): rules as data, evaluated by a pure engine. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct EscalationPolicy {
+    inner: CorePolicy,
+}
+
+#[pymethods]
+impl EscalationPolicy {
+    /// A policy from its JSON document (a dict or JSON text), validated.
+    #[new]
+    fn new(document: &Bound<'_, PyAny>) -> PyResult<EscalationPolicy> {
+        guard(|| {
+            Ok(EscalationPolicy {
+                inner: CorePolicy::from_json(&json_text(document)?).py()?,
+            })
+        })
+    }
+
+    /// The built-in policy assembled from the practices in the domain brief.
+    #[staticmethod]
+    fn standard() -> EscalationPolicy {
+        EscalationPolicy {
+            inner: CorePolicy::standard(),
+        }
+    }
+
+    /// The JSON document as a dict.
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
+    }
+
+    /// The JSON document as text.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The decisions at `now`, in a deterministic order; nothing changes until they are
+    /// applied. Releases the GIL.
+    #[pyo3(signature = (ledger, *, now, calendar))]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        ledger: &Ledger,
+        now: &Bound<'_, PyAny>,
+        calendar: &Calendar,
+    ) -> PyResult<Decisions> {
+        guard(|| {
+            let now = timestamp(now)?;
+            let inner = ledger.inner.read_detached(py, |l| {
+                engine::evaluate(now, l, &self.inner, &calendar.inner)
+            });
+            Ok(Decisions { inner })
+        })
+    }
+
+    /// Applies decisions through the ticket lifecycle, as `@system` at `now`. Returns one
+    /// dict per decision: `{"index", "state"}` or `{"index", "error"}` (the exception).
+    #[pyo3(signature = (ledger, decisions, *, now))]
+    fn apply<'py>(
+        &self,
+        py: Python<'py>,
+        ledger: &Ledger,
+        decisions: &Decisions,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        guard(|| {
+            let now = timestamp(now)?;
+            let applied = ledger
+                .inner
+                .write_detached(py, |l| engine::apply(l, &decisions.inner, now));
+            applied
+                .into_iter()
+                .map(|a| {
+                    let d = pyo3::types::PyDict::new(py);
+                    d.set_item("index", a.index)?;
+                    match a.result {
+                        Ok(state) => d.set_item("state", state.as_str())?,
+                        Err(e) => d.set_item("error", error_object(py, &e.into())?)?,
+                    }
+                    Ok(d.into_any())
+                })
+                .collect()
+        })
+    }
+
+    /// Evaluates and applies; returns the decisions taken. Releases the GIL.
+    #[pyo3(signature = (ledger, *, now, calendar))]
+    fn sweep(
+        &self,
+        py: Python<'_>,
+        ledger: &Ledger,
+        now: &Bound<'_, PyAny>,
+        calendar: &Calendar,
+    ) -> PyResult<Decisions> {
+        guard(|| {
+            let now = timestamp(now)?;
+            let inner = ledger
+                .inner
+                .write_detached(py, |l| engine::sweep(l, now, &self.inner, &calendar.inner));
+            Ok(Decisions { inner })
+        })
+    }
+
+    /// Compares this policy (with the `policy` service levels) against an alternative over a
+    /// ledger's history up to `horizon`, without touching it. Returns the report as a dict.
+    /// Releases the GIL.
+    #[pyo3(signature = (ledger, *, policy, calendar, alternative, alternative_policy, horizon))]
+    #[allow(clippy::too_many_arguments)]
+    fn what_if<'py>(
+        &self,
+        py: Python<'py>,
+        ledger: &Ledger,
+        policy: &Bound<'py, PyAny>,
+        calendar: &Calendar,
+        alternative: &EscalationPolicy,
+        alternative_policy: &Bound<'py, PyAny>,
+        horizon: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let base = ServiceLevels {
+                policy: service_policy(policy)?,
+                calendar: calendar.inner.clone(),
+            };
+            let alt = ServiceLevels {
+                policy: service_policy(alternative_policy)?,
+                calendar: calendar.inner.clone(),
+            };
+            let horizon = timestamp(horizon)?;
+            let report = ledger.inner.read_detached(py, |l| {
+                engine::what_if(l, (&base, &self.inner), (&alt, &alternative.inner), horizon)
+            });
+            to_py(py, &report)
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<EscalationPolicy>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("EscalationPolicy(rules={})", self.inner.rules.len())
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let args = PyTuple::new(py, [slf.get().inner.to_json()])?;
+        PyTuple::new(
+            py,
+            [
+                py.get_type::<EscalationPolicy>().into_any(),
+                args.into_any(),
+            ],
+        )
+    }
+}

@@ -1,0 +1,209 @@
+//! Metrics, rankings, thresholds and Open311.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use serde_json::{Map, Value};
+use wangge::interop::open311;
+use wangge::metrics::{self, Metric, MetricsOptions, MetricsReport, Threshold};
+
+use crate::consultation::ForumRecords;
+use crate::convert::{enum_of, plain, to_py};
+use crate::errors::{error_object, guard};
+use crate::escalation::Calendar;
+use crate::ledger::Ledger;
+
+/// A metrics report (三率, closing and on-time rates, returns, escalations, whistle
+/// punctuality, grid load, forum statistics), computed by the core. Immutable.
+#[pyclass(frozen, module = "wangge._wangge")]
+pub struct Metrics {
+    inner: MetricsReport,
+}
+
+/// Flattens nested objects into one level (`rates.satisfaction` → `rates_satisfaction`).
+fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}_{k}")
+                };
+                flatten(&key, v, out);
+            }
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.clone());
+        }
+    }
+}
+
+fn flat_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Value>> {
+    items
+        .iter()
+        .map(|item| {
+            let mut out = Map::new();
+            if let Ok(v) = serde_json::to_value(item) {
+                flatten("", &v, &mut out);
+            }
+            out
+        })
+        .collect()
+}
+
+#[pymethods]
+impl Metrics {
+    /// Every metric over a ledger, grouped and split in time as the options say (a dict such
+    /// as `{"groupBy": "street", "periodBy": "month"}`); forum statistics when records are
+    /// given. Releases the GIL.
+    #[new]
+    #[pyo3(signature = (ledger, calendar, options = None, *, forums = None))]
+    fn new(
+        py: Python<'_>,
+        ledger: &Ledger,
+        calendar: &Calendar,
+        options: Option<&Bound<'_, PyAny>>,
+        forums: Option<&ForumRecords>,
+    ) -> PyResult<Metrics> {
+        guard(|| {
+            let options: MetricsOptions = match options {
+                Some(o) if !o.is_none() => plain(o)?,
+                _ => MetricsOptions::default(),
+            };
+            let inner = ledger.inner.read_detached(py, |l| {
+                metrics::compute(l, &calendar.inner, &options, forums.map(|f| &f.inner))
+            });
+            Ok(Metrics { inner })
+        })
+    }
+
+    /// The report as a dict (`rows`, `departments`, `grids`, `forums`).
+    fn report<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner))
+    }
+
+    /// The rows (one per group and period) flattened to one level (`counts_reported`,
+    /// `rates_satisfaction`, …), for a DataFrame.
+    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &flat_rows(&self.inner.rows)))
+    }
+
+    /// Whistle punctuality per department, flattened.
+    fn departments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &flat_rows(&self.inner.departments)))
+    }
+
+    /// Load per grid, flattened.
+    fn grids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &flat_rows(&self.inner.grids)))
+    }
+
+    /// Ranks the rows of one period by a metric (ties share a rank), best first.
+    #[pyo3(signature = (metric, *, period = "all", lowest_first = false))]
+    fn rank<'py>(
+        &self,
+        py: Python<'py>,
+        metric: &str,
+        period: &str,
+        lowest_first: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let m: Metric = enum_of(metric)?;
+            to_py(py, &metrics::rank(&self.inner, m, period, lowest_first))
+        })
+    }
+
+    /// The rows that break thresholds (dicts `{"metric", "atLeast"|"atMost"}` with exact
+    /// weights `{"num", "den"}`).
+    fn check<'py>(
+        &self,
+        py: Python<'py>,
+        thresholds: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let t: Vec<Threshold> = plain(thresholds)?;
+            to_py(py, &metrics::check(&self.inner, &t))
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<Metrics>()
+            .map(|o| o.get().inner == self.inner)
+            .unwrap_or(false)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Metrics(rows={}, departments={}, grids={})",
+            self.inner.rows.len(),
+            self.inner.departments.len(),
+            self.inner.grids.len()
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let text = serde_json::to_string(&slf.get().inner)
+            .map_err(|e| crate::errors::malformed(e.to_string()))?;
+        let ctor = py.get_type::<Metrics>().getattr("_from_json")?;
+        let args = PyTuple::new(py, [text])?;
+        PyTuple::new(py, [ctor, args.into_any()])
+    }
+
+    /// A report from its JSON text (as pickled).
+    #[staticmethod]
+    fn _from_json(text: &str) -> PyResult<Metrics> {
+        guard(|| {
+            Ok(Metrics {
+                inner: serde_json::from_str(text)
+                    .map_err(|e| crate::errors::malformed(e.to_string()))?,
+            })
+        })
+    }
+}
+
+/// Every ticket as an Open311 GeoReport v2 service request (dicts).
+#[pyfunction]
+pub fn open311_requests<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| {
+        let v = ledger.inner.read_detached(py, open311::requests);
+        to_py(py, &v)
+    })
+}
+
+/// The ledger's taxonomy as Open311 services (dicts).
+#[pyfunction]
+pub fn open311_services<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| {
+        let v = ledger.inner.read(py, |l| open311::services(l.taxonomy()));
+        to_py(py, &v)
+    })
+}
+
+/// Imports Open311 service requests (dicts) as reported tickets. Returns a dict:
+/// `tickets` (ids imported), `unmapped` (fields wangge has no place for) and `errors`
+/// (`[(index, exception)]`); nothing is dropped silently.
+#[pyfunction]
+pub fn open311_import<'py>(
+    py: Python<'py>,
+    ledger: &Ledger,
+    requests: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let items: Vec<Value> = plain(requests)?;
+        let imported = ledger
+            .inner
+            .write_detached(py, |l| open311::import(l, &items));
+        let out = PyDict::new(py);
+        out.set_item("tickets", to_py(py, &imported.tickets)?)?;
+        out.set_item("unmapped", to_py(py, &imported.unmapped)?)?;
+        let errors = imported
+            .errors
+            .into_iter()
+            .map(|(i, e)| Ok((i, error_object(py, &e.into())?)))
+            .collect::<PyResult<Vec<_>>>()?;
+        out.set_item("errors", errors)?;
+        Ok(out)
+    })
+}
