@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::PyTuple;
+use serde_json::Value;
 use wangge::consultation::{
     CastBallot, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
-    ForumRecordsDocument, Household, OwnerRoll as CoreRoll, OwnerRollDocument, Resident,
+    ForumRecordsDocument, Household, Member, OwnerRoll as CoreRoll, Period, Resident,
     ResidentRoll as CoreResidents, ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
 };
 use wangge::time::Timestamp;
@@ -30,13 +31,7 @@ impl OwnerRoll {
     #[new]
     fn new(document: &Bound<'_, PyAny>) -> PyResult<OwnerRoll> {
         guard(|| {
-            let inner = match document.cast::<PyString>() {
-                Ok(s) => CoreRoll::from_json(&s.to_cow()?).py()?,
-                Err(_) => {
-                    let d: OwnerRollDocument = plain(document)?;
-                    CoreRoll::from_document(d).py()?
-                }
-            };
+            let inner = CoreRoll::from_json(&json_text(document)?).py()?;
             Ok(OwnerRoll {
                 inner: Arc::new(inner),
             })
@@ -226,6 +221,19 @@ enum Source {
         scope: String,
         on: String,
     },
+    Members {
+        members: String,
+    },
+}
+
+impl Electorate {
+    fn of_members(members: Vec<Member>) -> PyResult<Electorate> {
+        let text = json_of(&members)?;
+        Ok(Electorate {
+            inner: Arc::new(CoreElectorate::members(members).py()?),
+            source: Arc::new(Source::Members { members: text }),
+        })
+    }
 }
 
 /// The eligible voters of a vote, with their weights. Immutable.
@@ -376,7 +384,40 @@ impl Electorate {
                     .into_pyobject(py)?;
                 PyTuple::new(py, [ctor, args.into_any()])
             }
+            Source::Members { members } => {
+                let ctor = py.get_type::<Electorate>().getattr("_from_members")?;
+                let args = (members.as_str(),).into_pyobject(py)?;
+                PyTuple::new(py, [ctor, args.into_any()])
+            }
         }
+    }
+
+    /// The electorate of a forum (e.g. a 居民协商会 or 周末议事厅 session): its members,
+    /// given as dicts `{"id": …, "representative": bool}` (or plain ids), each counting one
+    /// person, and one representative if flagged.
+    #[staticmethod]
+    fn members(members: &Bound<'_, PyAny>) -> PyResult<Electorate> {
+        guard(|| {
+            let list: Vec<Value> = plain(members)?;
+            let members: Vec<Member> = list
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(id) => Ok(Member::new(id)),
+                    other => serde_json::from_value(other).map_err(|e| malformed(e.to_string())),
+                })
+                .collect::<PyResult<_>>()?;
+            Electorate::of_members(members)
+        })
+    }
+
+    /// Rebuilds a pickled forum electorate.
+    #[staticmethod]
+    fn _from_members(members: &str) -> PyResult<Electorate> {
+        guard(|| {
+            let m: Vec<Member> =
+                serde_json::from_str(members).map_err(|e| malformed(e.to_string()))?;
+            Electorate::of_members(m)
+        })
     }
 
     /// Rebuilds a pickled electorate of an owners' roll (roll, hierarchy, scope as JSON).
@@ -448,7 +489,7 @@ fn rule_of(text: &str) -> PyResult<wangge::consultation::Rule> {
     let spec = if is_preset {
         RuleSpec::Preset(serde_json::from_str(text).map_err(parse)?)
     } else {
-        RuleSpec::Rule(serde_json::from_str(text).map_err(parse)?)
+        RuleSpec::Rule(wangge::consultation::Rule::from_json(text).py()?)
     };
     spec.rule().py()
 }
@@ -843,9 +884,23 @@ impl ForumRecords {
     }
 
     /// Sessions held, consultations, problems solved (all forums, or one), as a dict.
-    #[pyo3(signature = (forum = None))]
-    fn stats<'py>(&self, py: Python<'py>, forum: Option<&str>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| to_py(py, &self.inner.stats(forum, None).py()?))
+    /// Over a period of dates with `start` and `end` (both included), or all time.
+    #[pyo3(signature = (forum = None, *, start = None, end = None))]
+    fn stats<'py>(
+        &self,
+        py: Python<'py>,
+        forum: Option<&str>,
+        start: Option<&Bound<'py, PyAny>>,
+        end: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let period = match (start, end) {
+                (Some(a), Some(b)) => Some(Period::new(date(a)?, date(b)?).py()?),
+                (None, None) => None,
+                _ => return Err(malformed("stats: give both start and end, or neither")),
+            };
+            to_py(py, &self.inner.stats(forum, period).py()?)
+        })
     }
 
     /// Resolves the tickets linked to solved decisions through the lifecycle. Returns one

@@ -3,13 +3,12 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::PyTuple;
 use wangge::hierarchy::{
-    DivisionRow, Edge, EdgeKind, GeoPoint, Hierarchy as Core, HierarchyDocument, Node, NodeKey,
-    NodeKind,
+    DivisionRow, Edge, EdgeKind, GeoPoint, Hierarchy as Core, Node, NodeKey, NodeKind,
 };
 
-use crate::convert::{enum_of, plain, to_py, u32_array, u32s};
+use crate::convert::{plain, to_py, u32_array, u32s};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::shared::Shared;
 
@@ -58,11 +57,11 @@ fn node_opt<'py>(py: Python<'py>, n: Option<&Node>) -> PyResult<Bound<'py, PyAny
 }
 
 fn kind(k: &str) -> PyResult<NodeKind> {
-    enum_of(k)
+    k.parse().py()
 }
 
 fn edge_kind(k: &str) -> PyResult<EdgeKind> {
-    enum_of(k)
+    k.parse().py()
 }
 
 #[pymethods]
@@ -77,16 +76,10 @@ impl Hierarchy {
     #[staticmethod]
     fn from_json(document: &Bound<'_, PyAny>) -> PyResult<Hierarchy> {
         guard(|| {
-            let h = match document.cast::<PyString>() {
-                Ok(s) => {
-                    let text = s.to_cow()?.into_owned();
-                    document.py().detach(|| Core::from_json(&text)).py()?
-                }
-                Err(_) => {
-                    let d: HierarchyDocument = plain(document)?;
-                    Core::from_document(&d).py()?
-                }
-            };
+            // Dicts go through the JSON text too, so a bad document gets the same typed
+            // error as in Rust and JS.
+            let text = crate::escalation::json_text(document)?;
+            let h = document.py().detach(|| Core::from_json(&text)).py()?;
             Ok(Hierarchy::wrap(Arc::new(h)))
         })
     }

@@ -93,9 +93,10 @@ def test_rules_and_electorates():
         roll.electorate(h, {"building": "nope"})
     assert "Electorate(" in repr(e) and "OwnerRoll(" in repr(roll)
     assert wangge.OwnerRoll(roll.to_json()) == roll and wangge.OwnerRoll(roll.to_document()) == roll
-    with pytest.raises(wangge.MalformedInput, match="area"):
+    with pytest.raises(wangge.QuorumError, match="area") as bad_area:
         wangge.OwnerRoll({"format": "wangge.consultation.owner_roll", "version": 1, "owners": [],
                           "units": [{"id": "u", "building": "b5", "area": "-1", "owner": "x"}]})
+    assert bad_area.value.code == "consultation.invalid_area" and bad_area.value.input == "-1"
     with pytest.raises(wangge.QuorumError) as dup:
         wangge.OwnerRoll({"format": "wangge.consultation.owner_roll", "version": 1,
                           "owners": [{"id": "x"}, {"id": "x"}], "units": []})
@@ -148,3 +149,30 @@ def test_residents_roll(h):
         wangge.ResidentRoll(households, residents + [{"id": "r9", "household": "nope", "birthDate": "1990-01-01"}])
     with pytest.raises(wangge.TimeError):
         roll.electorate(h, {"territory": "g1"}, on="2025-13-01")
+
+
+def test_forum_electorates_and_statistics_over_a_period():
+    import pickle
+
+    e = wangge.Electorate.members(["m1", {"id": "m2", "representative": True}])
+    assert e.totals()["persons"] == 2 and e.totals()["representatives"] == 1
+    back = pickle.loads(pickle.dumps(e))
+    assert back.voters() == ["m1", "m2"]
+    vote = wangge.Vote(back, id="f", agenda="口袋公园", rule={"preset": "consensus_of_attendees", "basis": "persons"},
+                       opens_at="2025-05-01T09:00:00+08:00", closes_at="2025-05-01T12:00:00+08:00")
+    vote.cast("m1", "agree", at="2025-05-01T10:00:00+08:00")
+    vote.cast("m2", "abstain", at="2025-05-01T10:00:00+08:00")
+    assert vote.passes()
+    with pytest.raises(wangge.QuorumError) as dup:
+        wangge.Electorate.members(["a", "a"])
+    assert dup.value.code == "consultation.duplicate_member"
+    forums = wangge.ForumRecords({"format": "wangge.consultation.forum_records", "version": 1,
+        "forums": [{"id": "f", "name": "周末议事厅", "kind": "weekend_deliberation_hall"}],
+        "sessions": [{"id": f"s{i}", "forum": "f", "date": f"2025-0{i + 3}-08", "convener": "社区党委",
+                      "participants": 10, "agenda": []} for i in range(3)]})
+    assert forums.stats(start="2025-04-01", end="2025-05-31")["sessions"] == 2
+    with pytest.raises(wangge.QuorumError) as period:
+        forums.stats(start="2025-05-31", end="2025-04-01")
+    assert period.value.code == "consultation.invalid_period"
+    with pytest.raises(wangge.MalformedInput):
+        forums.stats(start="2025-05-31")

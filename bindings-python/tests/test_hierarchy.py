@@ -62,8 +62,9 @@ def test_refusals_change_nothing(h):
     assert e.value.code == "hierarchy.containment_cycle" and e.value.parent == "hh"
     with pytest.raises(wangge.HierarchyError, match="g1"):
         h.add("g1", "grid", "dup")
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.HierarchyError) as unknown:
         h.add("x", "villa", "?")
+    assert unknown.value.code == "hierarchy.unknown_kind" and unknown.value.kind == "villa"
     with pytest.raises(wangge.HierarchyError) as e:
         h.serve("smr", "g1")
     assert e.value.code == "hierarchy.edge_kinds"
