@@ -22,7 +22,8 @@ lint:
 
 rust-test:
 	python3 tests/conformance/generate.py --check
-	$(CARGO) test --workspace
+	$(CARGO) test --workspace -- --skip conformance_corpus
+	$(CARGO) test -q -p wangge --test conformance -- --nocapture conformance_corpus
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p wangge --no-deps
