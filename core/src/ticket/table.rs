@@ -77,7 +77,22 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         if ENVELOPE.contains(&k.as_str()) {
             continue;
         }
-        if let Some(v) = cell_to_value(k, v) {
+        // An empty cell is an absent value, except for a text the action requires (an
+        // empty outcome or reason written out must read back as itself).
+        let required_text = matches!(
+            (kind.as_str().unwrap_or(""), k.as_str()),
+            ("handle", "outcome")
+                | (
+                    "return" | "suspend" | "park" | "request_extension",
+                    "reason"
+                )
+                | ("record_refusal", "party")
+        );
+        let cell = match v {
+            Value::String(s) if s.is_empty() && required_text => Some(Value::String(String::new())),
+            _ => cell_to_value(k, v),
+        };
+        if let Some(v) = cell {
             if kind == "report" {
                 new_ticket.insert(k.clone(), v);
             } else {
