@@ -478,20 +478,7 @@ impl Electorate {
 
 /// A rule from JSON text: a preset (`{"preset": …}`) or a rule in full, checked.
 fn rule_of(text: &str) -> PyResult<wangge::consultation::Rule> {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        preset: Option<serde::de::IgnoredAny>,
-    }
-    let probe: Result<Probe, _> = serde_json::from_str(text);
-    let is_preset = matches!(probe, Ok(Probe { preset: Some(_) }));
-    let parse = |e: serde_json::Error| malformed(e.to_string());
-    let spec = if is_preset {
-        RuleSpec::Preset(serde_json::from_str(text).map_err(parse)?)
-    } else {
-        RuleSpec::Rule(wangge::consultation::Rule::from_json(text).py()?)
-    };
-    spec.rule().py()
+    RuleSpec::from_json(text).and_then(RuleSpec::rule).py()
 }
 
 /// A decision rule (议事规则), checked, kept for repeated use. Immutable.

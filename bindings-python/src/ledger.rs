@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use wangge::hierarchy::NodeKey;
 use wangge::sla::ServiceLevels;
 use wangge::ticket::{
-    table, Action, ActorKey, BulkItem, DeadlineKind, Event, Ledger as Core, NewTicket,
-    RejectReason, Satisfaction, Taxonomy, TicketError, TicketKey, TicketState,
+    table, Action, ActorKey, BulkItem, DeadlineKind, Event, Ledger as Core, NewTicket, Taxonomy,
+    TicketError, TicketKey, TicketState,
 };
 use wangge::time::Timestamp;
 
@@ -665,11 +665,6 @@ impl Ledger {
                 return Err(malformed("apply_coded: lists of different lengths"));
             }
             let h = self.inner.read(py, |l| l.hierarchy().clone());
-            let node = |k: u32| {
-                h.id(NodeKey::from_index(k))
-                    .cloned()
-                    .ok_or_else(|| malformed(format!("apply_coded: no node with key {k}")))
-            };
             let mut items = Vec::with_capacity(n);
             for i in 0..n {
                 let (Some(t), Some(a), Some(s), Some(code), Some(arg)) = (
@@ -681,40 +676,7 @@ impl Ledger {
                 ) else {
                     continue;
                 };
-                let action = match code {
-                    0 => Action::File,
-                    1 => Action::Dispatch { to: node(*arg)? },
-                    2 => Action::Acknowledge,
-                    3 => Action::Handle {
-                        outcome: String::new(),
-                    },
-                    4 => Action::Verify {
-                        passed: true,
-                        note: None,
-                    },
-                    5 => Action::Visit {
-                        satisfaction: Satisfaction::Satisfied,
-                    },
-                    6 => Action::Escalate {
-                        to: if *arg == u32::MAX {
-                            None
-                        } else {
-                            Some(node(*arg)?)
-                        },
-                    },
-                    7 => Action::Reject {
-                        reason: RejectReason::OutOfScope,
-                        note: None,
-                    },
-                    8 => Action::Reopen { reason: None },
-                    9 => Action::Close,
-                    10 => Action::Supervise { note: None },
-                    11 => Action::SetDeadline {
-                        deadline: DeadlineKind::Handle,
-                        due: Timestamp::EPOCH.plus_seconds(i64::from(*arg) * 60),
-                    },
-                    _ => return Err(malformed(format!("apply_coded: unknown code {code}"))),
-                };
+                let action = wangge::ticket::coded_action(&h, *code, *arg).py()?;
                 items.push(BulkItem {
                     ticket: TicketKey::from_index(*t),
                     actor: if *a == u32::MAX {

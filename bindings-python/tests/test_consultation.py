@@ -73,8 +73,9 @@ def test_rules_and_electorates():
     assert wangge.rule_document({"preset": "civil_code_278_ordinary"})["id"] == "civil_code_278_ordinary"
     r = wangge.Rule({"preset": "civil_code_278_special"})
     assert wangge.Rule(r.to_document()) == r and wangge.Rule(r.to_json()) == r and "Rule(" in repr(r)
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.QuorumError, match="no_such_preset") as preset:
         wangge.Rule({"preset": "no_such_preset"})
+    assert preset.value.code == "consultation.malformed"
     e = roll.electorate(h, "whole_roll")
     assert len(e) == 24 and len(e.voters()) == 24 and e.totals()
     assert e.voter_of_unit("5-1-101") == "o-5-1-101"

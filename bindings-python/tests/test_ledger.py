@@ -111,8 +111,9 @@ def test_coded_bulk(h):
     assert ledger.get("B")["state"] == "verified"
     with pytest.raises(wangge.MalformedInput):
         ledger.apply_coded(tickets, actors, at, codes, [0])
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.TicketError) as unknown:
         ledger.apply_coded([keys[0]], [hh], [t0], [99], [0])
+    assert unknown.value.code == "ticket.unknown_name"
     with pytest.raises(wangge.TicketError):
         ledger.ticket_key("nope")
 

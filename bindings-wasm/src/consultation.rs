@@ -266,23 +266,9 @@ impl Vote {
 
 /// A rule from JSON text: a preset (`{"preset": …}`) or a rule in full, checked.
 fn rule_of(text: &str) -> Result<wangge::consultation::Rule, JsValue> {
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        preset: Option<serde::de::IgnoredAny>,
-    }
-    let probe: Result<Probe, _> = serde_json::from_str(text);
-    let is_preset = matches!(probe, Ok(Probe { preset: Some(_) }));
-    let spec = if is_preset {
-        RuleSpec::Preset(from_text(text)?)
-    } else {
-        RuleSpec::Rule(wangge::consultation::Rule::from_json(text).map_err(err)?)
-    };
-    spec.rule().map_err(err)
-}
-
-fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsValue> {
-    serde_json::from_str(text).map_err(|e| crate::convert::malformed(&e.to_string()))
+    RuleSpec::from_json(text)
+        .and_then(RuleSpec::rule)
+        .map_err(err)
 }
 
 /// A decision rule (议事规则), checked, kept for repeated use.

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use wangge::hierarchy::NodeKey;
 use wangge::ticket::{
-    Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, RejectReason,
-    Satisfaction, Taxonomy, TicketKey, TicketState,
+    Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, Taxonomy, TicketKey,
+    TicketState,
 };
 use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
@@ -45,11 +45,6 @@ fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
     }
     serde_json::Value::Object(m)
 }
-
-/// Codes of the typed-array entry point [`Ledger::apply_coded`].
-const CODES: &str = "0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle, 4 verify (passed), \
-5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level up), 7 reject (out of scope), \
-8 reopen, 9 close, 10 supervise, 11 set the handling deadline (arg: minutes since the epoch)";
 
 #[wasm_bindgen]
 impl Ledger {
@@ -257,11 +252,6 @@ impl Ledger {
             return Err(malformed("applyCoded: arrays of different lengths"));
         }
         let h = self.inner.hierarchy().clone();
-        let node = |k: u32| {
-            h.id(NodeKey::from_index(k))
-                .cloned()
-                .ok_or_else(|| malformed(&format!("applyCoded: no node with key {k}")))
-        };
         let mut items = Vec::with_capacity(n);
         for i in 0..n {
             let (Some(t), Some(a), Some(ms), Some(code), Some(arg)) = (
@@ -273,44 +263,7 @@ impl Ledger {
             ) else {
                 continue;
             };
-            let action = match code {
-                0 => Action::File,
-                1 => Action::Dispatch { to: node(*arg)? },
-                2 => Action::Acknowledge,
-                3 => Action::Handle {
-                    outcome: String::new(),
-                },
-                4 => Action::Verify {
-                    passed: true,
-                    note: None,
-                },
-                5 => Action::Visit {
-                    satisfaction: Satisfaction::Satisfied,
-                },
-                6 => Action::Escalate {
-                    to: if *arg == u32::MAX {
-                        None
-                    } else {
-                        Some(node(*arg)?)
-                    },
-                },
-                7 => Action::Reject {
-                    reason: RejectReason::OutOfScope,
-                    note: None,
-                },
-                8 => Action::Reopen { reason: None },
-                9 => Action::Close,
-                10 => Action::Supervise { note: None },
-                11 => Action::SetDeadline {
-                    deadline: DeadlineKind::Handle,
-                    due: Timestamp::EPOCH.plus_seconds(i64::from(*arg) * 60),
-                },
-                _ => {
-                    return Err(malformed(&format!(
-                        "applyCoded: unknown code {code} ({CODES})"
-                    )))
-                }
-            };
+            let action = wangge::ticket::coded_action(&h, *code, *arg).map_err(err)?;
             items.push(BulkItem {
                 ticket: TicketKey::from_index(*t),
                 actor: if *a == u32::MAX {

@@ -136,6 +136,7 @@ test("typed bulk entry points", () => {
   assert.equal(states[11] & 0x80, 0x80, "refused items are flagged");
   assert.equal(l.get("B").state, "verified");
   expectWangge(() => l.applyCoded(tickets, actors, at, codes, new Uint32Array(1)), "input.malformed");
+  expectWangge(() => l.applyCoded(keys.slice(0, 1), new Uint32Array([hh]), new Float64Array([t0]), new Uint8Array([99]), new Uint32Array(1)), "ticket.unknown_name");
 });
 
 test("calendar: 2025 schedule, Civil Code periods", () => {

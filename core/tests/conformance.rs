@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 use wangge::calendar::Calendar;
 use wangge::consultation::{
     Choice, Electorate, ForumRecords, ForumRecordsDocument, Household, Member, OwnerRoll, Period,
-    Resident, ResidentRoll, ResidentsGroup, Rule, RuleSpec, Scope, Vote, VoteSpec,
+    Resident, ResidentRoll, ResidentsGroup, RuleSpec, Scope, Vote, VoteSpec,
 };
 use wangge::escalation::{self, EscalationPolicy};
 use wangge::hierarchy::{DivisionRow, EdgeKind, Hierarchy, Node, NodeKind};
@@ -620,11 +620,7 @@ fn service_policy(v: &Value) -> Result<ServicePolicy, Error> {
 }
 
 fn rule_spec(v: &Value) -> Result<RuleSpec, Error> {
-    if v.get("preset").is_some() {
-        Ok(RuleSpec::Preset(de(v)?))
-    } else {
-        Ok(RuleSpec::Rule(Rule::from_json(&v.to_string())?))
-    }
+    Ok(RuleSpec::from_json(&v.to_string())?)
 }
 
 /// Decisions as `[ticket, rule, what]`, without the engine's own bookkeeping (rechecks):

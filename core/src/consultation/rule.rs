@@ -802,6 +802,34 @@ pub enum RuleSpec {
 }
 
 impl RuleSpec {
+    /// A preset (`{"preset": …}`) or a rule document, from JSON text, with the typed errors
+    /// of [`Rule::from_json`] for a rule in full.
+    ///
+    /// ```
+    /// use wangge::consultation::RuleSpec;
+    /// let rule = RuleSpec::from_json(r#"{"preset": "civil_code_278_special"}"#)?.rule()?;
+    /// assert_eq!(rule.id, "civil_code_278_special");
+    /// # Ok::<(), wangge::consultation::ConsultationError>(())
+    /// ```
+    pub fn from_json(text: &str) -> Result<RuleSpec, ConsultationError> {
+        #[derive(Deserialize)]
+        struct Probe {
+            #[serde(default)]
+            preset: Option<serde::de::IgnoredAny>,
+        }
+        let malformed = |e: serde_json::Error| ConsultationError::Malformed {
+            message: e.to_string(),
+        };
+        let probe: Probe = serde_json::from_str(text).map_err(malformed)?;
+        if probe.preset.is_some() {
+            Ok(RuleSpec::Preset(
+                serde_json::from_str(text).map_err(malformed)?,
+            ))
+        } else {
+            Ok(RuleSpec::Rule(Rule::from_json(text)?))
+        }
+    }
+
     /// The rule, checked.
     pub fn rule(self) -> Result<Rule, ConsultationError> {
         let rule = match self {
