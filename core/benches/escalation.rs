@@ -20,7 +20,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use wangge::calendar::Calendar;
 use wangge::escalation::{evaluate, sweep, EscalationPolicy, Response, Rule, Trigger};
 use wangge::hierarchy::NodeKind;
-use wangge::sla::{Amount, ServiceLevels, ServicePolicy, ServiceRule, Targets};
+use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, ActorKey, DeadlineKind, Ledger, NewTicket, Taxonomy, TicketKey};
 use wangge::time::Timestamp;
 
@@ -91,21 +91,13 @@ fn prepared() -> Ledger {
         .unwrap();
     }
     let levels = ServiceLevels {
-        policy: ServicePolicy {
-            format: "wangge.service_policy".into(),
-            version: 1,
-            name: "bench".into(),
-            rules: vec![ServiceRule {
-                name: "all".into(),
-                category: None,
-                priority: None,
-                request_type: None,
-                targets: Targets {
-                    handle: Some(Amount::WorkingDays(5)),
-                    ..Targets::default()
-                },
-            }],
-        },
+        policy: ServicePolicy::uniform(
+            "bench",
+            Targets {
+                handle: Some(Amount::WorkingDays(5)),
+                ..Targets::default()
+            },
+        ),
         calendar: calendar(),
     };
     // Attach the levels without recomputing: the deadlines above stand until an escalation.

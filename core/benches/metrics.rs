@@ -18,7 +18,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wangge::calendar::Calendar;
 use wangge::hierarchy::NodeKind;
 use wangge::metrics::{compute, GroupBy, MetricsAccumulator, MetricsOptions, PeriodBy};
-use wangge::sla::{Amount, ServiceLevels, ServicePolicy, ServiceRule, Targets};
+use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, ActorKey, BulkItem, Ledger, NewTicket, Satisfaction, Taxonomy};
 use wangge::time::Timestamp;
 
@@ -43,22 +43,14 @@ fn year() -> (Ledger, Vec<BulkItem>) {
     let n = n();
     l.reserve(n);
     let levels = ServiceLevels {
-        policy: ServicePolicy {
-            format: "wangge.service_policy".into(),
-            version: 1,
-            name: "bench".into(),
-            rules: vec![ServiceRule {
-                name: "all".into(),
-                category: None,
-                priority: None,
-                request_type: None,
-                targets: Targets {
-                    acknowledge: Some(Amount::WorkingHours(2)),
-                    handle: Some(Amount::WorkingDays(5)),
-                    ..Targets::default()
-                },
-            }],
-        },
+        policy: ServicePolicy::uniform(
+            "bench",
+            Targets {
+                acknowledge: Some(Amount::WorkingHours(2)),
+                handle: Some(Amount::WorkingDays(5)),
+                ..Targets::default()
+            },
+        ),
         calendar: calendar(),
     };
     l.set_service_levels(Some(Arc::new(levels)), Timestamp::EPOCH);

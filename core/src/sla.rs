@@ -272,6 +272,26 @@ fn rule(
 }
 
 impl ServicePolicy {
+    /// A policy of one rule: the same targets for every ticket.
+    ///
+    /// ```
+    /// use wangge::sla::{Amount, ServicePolicy, Targets};
+    /// let p = ServicePolicy::uniform("社区", Targets {
+    ///     handle: Some(Amount::WorkingDays(3)),
+    ///     ..Targets::default()
+    /// });
+    /// assert_eq!(p.rules.len(), 1);
+    /// assert!(p.validate().is_ok());
+    /// ```
+    pub fn uniform(name: &str, targets: Targets) -> ServicePolicy {
+        ServicePolicy {
+            format: "wangge.service_policy".to_owned(),
+            version: 1,
+            name: name.to_owned(),
+            rules: vec![rule("all", None, None, None, targets)],
+        }
+    }
+
     /// The first rule matching a ticket's attributes.
     pub fn rule_for(
         &self,

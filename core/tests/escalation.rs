@@ -19,7 +19,7 @@ use wangge::escalation::{
     apply, evaluate, sweep, what_if, Effect, EscalationPolicy, RepeatScope, Response, Rule, Trigger,
 };
 use wangge::hierarchy::NodeKind;
-use wangge::sla::{Amount, ServiceLevels, ServicePolicy, ServiceRule, Targets};
+use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, DeadlineKind, Ledger, NewTicket, Satisfaction, TicketState};
 use wangge::time::Timestamp;
 
@@ -32,23 +32,15 @@ fn cal() -> Calendar {
 /// Acknowledge within 30 working minutes, handle within 2 working hours.
 fn levels() -> Arc<ServiceLevels> {
     Arc::new(ServiceLevels {
-        policy: ServicePolicy {
-            format: "wangge.service_policy".into(),
-            version: 1,
-            name: "test".into(),
-            rules: vec![ServiceRule {
-                name: "all".into(),
-                category: None,
-                priority: None,
-                request_type: None,
-                targets: Targets {
-                    acknowledge: Some(Amount::WorkingMinutes(30)),
-                    handle: Some(Amount::WorkingHours(2)),
-                    verify: Some(Amount::WorkingDays(1)),
-                    reply: Some(Amount::WorkingDays(5)),
-                },
-            }],
-        },
+        policy: ServicePolicy::uniform(
+            "test",
+            Targets {
+                acknowledge: Some(Amount::WorkingMinutes(30)),
+                handle: Some(Amount::WorkingHours(2)),
+                verify: Some(Amount::WorkingDays(1)),
+                reply: Some(Amount::WorkingDays(5)),
+            },
+        ),
         calendar: cal(),
     })
 }

@@ -22,28 +22,20 @@ use wangge::metrics::{
     check, compute, rank, GroupBy, Metric, MetricsAccumulator, MetricsOptions, PeriodBy, Threshold,
     Weight,
 };
-use wangge::sla::{Amount, ServiceLevels, ServicePolicy, ServiceRule, Targets};
+use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, Ledger, NewTicket, RejectReason, Satisfaction, TicketKey};
 
 fn levels() -> Arc<ServiceLevels> {
     Arc::new(ServiceLevels {
-        policy: ServicePolicy {
-            format: "wangge.service_policy".into(),
-            version: 1,
-            name: "test".into(),
-            rules: vec![ServiceRule {
-                name: "all".into(),
-                category: None,
-                priority: None,
-                request_type: None,
-                targets: Targets {
-                    acknowledge: Some(Amount::WorkingMinutes(30)),
-                    handle: Some(Amount::WorkingHours(2)),
-                    verify: None,
-                    reply: None,
-                },
-            }],
-        },
+        policy: ServicePolicy::uniform(
+            "test",
+            Targets {
+                acknowledge: Some(Amount::WorkingMinutes(30)),
+                handle: Some(Amount::WorkingHours(2)),
+                verify: None,
+                reply: None,
+            },
+        ),
         calendar: Calendar::standard(),
     })
 }
