@@ -76,7 +76,13 @@ fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
         push(g, Action::Acknowledge);
         let mut holder = g;
         if (5..15).contains(&roll) {
-            push(ActorKey::SYSTEM, Action::Escalate { to: None });
+            push(
+                ActorKey::SYSTEM,
+                Action::Escalate {
+                    to: None,
+                    return_to: None,
+                },
+            );
             push(c, Action::Acknowledge);
             holder = c;
         }

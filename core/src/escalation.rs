@@ -1073,6 +1073,7 @@ fn responses(
                     state.home = target;
                     h.id(target).map(|id| Action::Escalate {
                         to: Some(id.clone()),
+                        return_to: None,
                     })
                 }),
             Response::Whistle {

@@ -12,6 +12,8 @@ pub mod sla;
 pub mod ticket;
 pub mod time;
 
+pub use ticket::authority;
+
 /// The version of this crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -30,6 +32,9 @@ pub enum Error {
     /// A ticket action was refused.
     #[error(transparent)]
     Ticket(#[from] ticket::TicketError),
+    /// An authority document was refused.
+    #[error(transparent)]
+    Authority(#[from] ticket::authority::AuthorityError),
     /// A serialized log was refused.
     #[error(transparent)]
     Log(#[from] ticket::log::LogError),
@@ -67,6 +72,7 @@ impl Error {
             Error::DivisionCode(e) => e.code(),
             Error::Ticket(e) => e.code(),
             Error::Log(e) => e.code(),
+            Error::Authority(e) => e.code(),
             Error::Replay(e) => e.error.code(),
             Error::Taxonomy(e) => e.code(),
             Error::Calendar(e) => e.code(),
@@ -84,6 +90,7 @@ impl Error {
             Error::DivisionCode(e) => serde_json::to_value(e),
             Error::Ticket(e) => serde_json::to_value(e),
             Error::Log(e) => serde_json::to_value(e),
+            Error::Authority(e) => serde_json::to_value(e),
             Error::Replay(e) => serde_json::to_value(e),
             Error::Taxonomy(e) => serde_json::to_value(e),
             Error::Calendar(e) => serde_json::to_value(e),

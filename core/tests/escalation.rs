@@ -84,10 +84,10 @@ fn dispatched(l: &mut Ledger, id: &str) {
         t(0),
     )
     .unwrap();
-    l.apply(id, COMMUNITY, t(5), Action::File).unwrap();
+    l.apply(id, CENTRE, t(5), Action::File).unwrap();
     l.apply(
         id,
-        COMMUNITY,
+        CENTRE,
         t(10),
         Action::Dispatch {
             to: GRID.parse().unwrap(),
@@ -145,7 +145,7 @@ fn service_levels_set_and_renew_deadlines() {
     // Suspension pauses the clock in working time: 10:00 → 15:00 suspended = 3 working hours.
     l.apply(
         "T1",
-        WORKER,
+        CENTRE,
         t(60),
         Action::Suspend {
             reason: "等待".into(),
@@ -323,7 +323,7 @@ fn returns_unsatisfied_and_boundaries() {
     assert!(firing(t(21), &l, &p, &c).is_empty());
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(22),
         Action::Dispatch {
             to: SMR.parse().unwrap(),
@@ -347,7 +347,7 @@ fn returns_unsatisfied_and_boundaries() {
     apply(&mut l, &d, t(24));
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(25),
         Action::Dispatch {
             to: CG.parse().unwrap(),
@@ -370,7 +370,7 @@ fn returns_unsatisfied_and_boundaries() {
     .unwrap();
     l.apply(
         "T1",
-        TOWN,
+        CENTRE,
         t(29),
         Action::Verify {
             passed: true,
@@ -380,7 +380,7 @@ fn returns_unsatisfied_and_boundaries() {
     .unwrap();
     l.apply(
         "T1",
-        TOWN,
+        CENTRE,
         t(30),
         Action::Visit {
             satisfaction: Satisfaction::Unsatisfied,
@@ -471,10 +471,10 @@ fn the_leak_case_driven_by_the_engine() {
     l.report(n, COMMUNITY, t(0)).unwrap();
     l.apply(id, COMMUNITY, t(30), Action::ConfirmOnSite)
         .unwrap();
-    l.apply(id, COMMUNITY, t(40), Action::File).unwrap();
+    l.apply(id, CENTRE, t(40), Action::File).unwrap();
     l.apply(
         id,
-        COMMUNITY,
+        CENTRE,
         t(41),
         Action::Dispatch {
             to: GRID.parse().unwrap(),
@@ -547,7 +547,7 @@ fn the_leak_case_driven_by_the_engine() {
     .unwrap();
     l.apply(
         id,
-        TOWN,
+        CENTRE,
         friday.plus_seconds(9600),
         Action::Verify {
             passed: true,
@@ -557,7 +557,7 @@ fn the_leak_case_driven_by_the_engine() {
     .unwrap();
     l.apply(
         id,
-        TOWN,
+        CENTRE,
         friday.plus_seconds(10000),
         Action::Visit {
             satisfaction: Satisfaction::Satisfied,
@@ -713,7 +713,7 @@ fn scenario_ledger(ops: &[(u8, u8, u16)]) -> Ledger {
     for (i, (op, who, minutes)) in ops.iter().enumerate() {
         let id = format!("P{}", i % 4);
         let at = t(i64::from(*minutes) + i as i64 * 5);
-        let actor = [WORKER, COMMUNITY, TOWN, SMR][usize::from(*who) % 4];
+        let actor = [WORKER, CENTRE, TOWN, SMR][usize::from(*who) % 4];
         let _ = match op % 8 {
             0 => l
                 .report(
@@ -805,10 +805,10 @@ fn forum_decision_resolves_a_ticket() {
         t(0),
     )
     .unwrap();
-    l.apply("CP-1", COMMUNITY, t(1), Action::File).unwrap();
+    l.apply("CP-1", CENTRE, t(1), Action::File).unwrap();
     l.apply(
         "CP-1",
-        COMMUNITY,
+        CENTRE,
         t(2),
         Action::Dispatch {
             to: GRID.parse().unwrap(),

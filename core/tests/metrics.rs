@@ -58,8 +58,8 @@ fn sample() -> Ledger {
         to: GRID.parse().unwrap(),
     };
     for id in ["A", "B", "C", "F"] {
-        go(&mut l, id, COMMUNITY, 5, Action::File);
-        go(&mut l, id, COMMUNITY, 10, g());
+        go(&mut l, id, CENTRE, 5, Action::File);
+        go(&mut l, id, CENTRE, 10, g());
     }
     // A: on time everywhere, satisfied.
     go(&mut l, "A", WORKER, 20, Action::Acknowledge);
@@ -75,7 +75,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "A",
-        COMMUNITY,
+        CENTRE,
         70,
         Action::Verify {
             passed: true,
@@ -85,7 +85,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "A",
-        COMMUNITY,
+        CENTRE,
         80,
         Action::Visit {
             satisfaction: Satisfaction::Satisfied,
@@ -105,7 +105,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "B",
-        COMMUNITY,
+        CENTRE,
         190,
         Action::Verify {
             passed: true,
@@ -115,7 +115,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "B",
-        COMMUNITY,
+        CENTRE,
         200,
         Action::Visit {
             satisfaction: Satisfaction::BasicallySatisfied,
@@ -135,7 +135,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "C",
-        COMMUNITY,
+        CENTRE,
         40,
         Action::Verify {
             passed: true,
@@ -145,7 +145,7 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "C",
-        COMMUNITY,
+        CENTRE,
         50,
         Action::Visit {
             satisfaction: Satisfaction::Unsatisfied,
@@ -155,14 +155,14 @@ fn sample() -> Ledger {
     go(
         &mut l,
         "D",
-        COMMUNITY,
+        CENTRE,
         5,
         Action::Reject {
             reason: RejectReason::OutOfScope,
             note: None,
         },
     );
-    go(&mut l, "E", COMMUNITY, 5, Action::File);
+    go(&mut l, "E", CENTRE, 5, Action::File);
     go(
         &mut l,
         "F",
@@ -172,7 +172,7 @@ fn sample() -> Ledger {
             reason: "不归我们".into(),
         },
     );
-    go(&mut l, "F", COMMUNITY, 13, g());
+    go(&mut l, "F", CENTRE, 13, g());
     l
 }
 
@@ -354,7 +354,7 @@ fn whistle_punctuality_per_department() {
     go(
         &mut l,
         "C",
-        COMMUNITY,
+        CENTRE,
         60,
         Action::Whistle {
             departments: vec![SMR.parse().unwrap(), CG.parse().unwrap()],
@@ -567,10 +567,10 @@ fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)
                     t(clock),
                 )
                 .map(|_| wangge::ticket::TicketState::Reported),
-            1 => l.apply(&id, COMMUNITY, t(clock), Action::File),
+            1 => l.apply(&id, CENTRE, t(clock), Action::File),
             2 => l.apply(
                 &id,
-                COMMUNITY,
+                CENTRE,
                 t(clock),
                 Action::Dispatch {
                     to: holder.parse().unwrap(),
@@ -587,7 +587,7 @@ fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)
             ),
             5 => l.apply(
                 &id,
-                COMMUNITY,
+                CENTRE,
                 t(clock),
                 Action::Verify {
                     passed: true,
@@ -596,7 +596,7 @@ fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)
             ),
             6 => l.apply(
                 &id,
-                COMMUNITY,
+                CENTRE,
                 t(clock),
                 Action::Visit {
                     satisfaction: Satisfaction::ALL[i % 3],
@@ -605,7 +605,7 @@ fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)
             7 => l.apply(&id, holder, t(clock), Action::Return { reason: "x".into() }),
             8 => l.apply(
                 &id,
-                COMMUNITY,
+                CENTRE,
                 t(clock),
                 Action::Reject {
                     reason: RejectReason::OutOfScope,
@@ -623,7 +623,15 @@ fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)
                 },
             ),
             10 => l.apply(&id, SMR, t(clock), Action::SignWhistle),
-            _ => l.apply(&id, "@system", t(clock), Action::Escalate { to: None }),
+            _ => l.apply(
+                &id,
+                "@system",
+                t(clock),
+                Action::Escalate {
+                    to: None,
+                    return_to: None,
+                },
+            ),
         };
         if r.is_ok() {
             observe(&l, l.key(&id).unwrap());

@@ -35,8 +35,8 @@ fn code(r: Result<TicketState, TicketError>) -> &'static str {
 /// Drives T1 to `in_progress` in grid 1, held by the grid.
 fn in_progress(l: &mut Ledger) {
     l.report(new("T1"), WORKER, t(0)).unwrap();
-    l.apply("T1", COMMUNITY, t(1), Action::File).unwrap();
-    l.apply("T1", COMMUNITY, t(2), dispatch(GRID)).unwrap();
+    l.apply("T1", CENTRE, t(1), Action::File).unwrap();
+    l.apply("T1", CENTRE, t(2), dispatch(GRID)).unwrap();
     l.apply("T1", WORKER, t(3), Action::Acknowledge).unwrap();
 }
 
@@ -66,7 +66,7 @@ fn the_main_loop() {
     assert_eq!(
         l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(11),
             Action::Verify {
                 passed: false,
@@ -87,7 +87,7 @@ fn the_main_loop() {
     assert_eq!(
         l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(13),
             Action::Verify {
                 passed: true,
@@ -99,7 +99,7 @@ fn the_main_loop() {
     assert_eq!(
         l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(14),
             Action::Visit {
                 satisfaction: Satisfaction::Unsatisfied
@@ -118,7 +118,7 @@ fn the_main_loop() {
     .unwrap();
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(16),
         Action::Verify {
             passed: true,
@@ -126,10 +126,22 @@ fn the_main_loop() {
         },
     )
     .unwrap();
+    // The grid's worker handled it: he may not make the return visit; the centre's staff do.
+    assert_eq!(
+        code(l.apply(
+            "T1",
+            WORKER,
+            t(17),
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied
+            }
+        )),
+        "ticket.unauthorized"
+    );
     assert_eq!(
         l.apply(
             "T1",
-            PARTY,
+            CENTRE_STAFF,
             t(17),
             Action::Visit {
                 satisfaction: Satisfaction::BasicallySatisfied
@@ -144,7 +156,7 @@ fn the_main_loop() {
     assert_eq!(s.events, 12);
     // Closed: reopen goes back to in progress and counts.
     assert_eq!(
-        l.apply("T1", COMMUNITY, t(20), Action::Reopen { reason: None }),
+        l.apply("T1", CENTRE, t(20), Action::Reopen { reason: None }),
         Ok(TicketState::InProgress)
     );
     assert_eq!(l.get("T1").unwrap().snapshot().reopens, 2);
@@ -158,7 +170,7 @@ fn verification_before_filing_and_rejection() {
     n.channel = Channel::Hotline12345;
     l.report(n, COMMUNITY, t(0)).unwrap();
     assert_eq!(
-        code(l.apply("T1", COMMUNITY, t(1), Action::File)),
+        code(l.apply("T1", CENTRE, t(1), Action::File)),
         "ticket.illegal_transition"
     );
     l.apply("T1", WORKER, t(2), Action::ConfirmOnSite).unwrap();
@@ -167,13 +179,13 @@ fn verification_before_filing_and_rejection() {
         "ticket.illegal_transition"
     );
     assert_eq!(
-        l.apply("T1", COMMUNITY, t(3), Action::File),
+        l.apply("T1", CENTRE, t(3), Action::File),
         Ok(TicketState::Filed)
     );
 
     l.report(new("T2"), COMMUNITY, t(0)).unwrap();
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(1), Action::ConfirmOnSite)),
+        code(l.apply("T2", CENTRE, t(1), Action::ConfirmOnSite)),
         "ticket.illegal_transition"
     );
     let dup = |of: &str| Action::Reject {
@@ -183,25 +195,25 @@ fn verification_before_filing_and_rejection() {
         note: None,
     };
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(1), dup("T2"))),
+        code(l.apply("T2", CENTRE, t(1), dup("T2"))),
         "ticket.invalid_target"
     );
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(1), dup("T9"))),
+        code(l.apply("T2", CENTRE, t(1), dup("T9"))),
         "ticket.unknown_ticket"
     );
     assert_eq!(
-        l.apply("T2", COMMUNITY, t(1), dup("T1")),
+        l.apply("T2", CENTRE, t(1), dup("T1")),
         Ok(TicketState::Rejected)
     );
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(2), Action::File)),
+        code(l.apply("T2", CENTRE, t(2), Action::File)),
         "ticket.illegal_transition"
     );
     assert_eq!(
         l.apply(
             "T2",
-            COMMUNITY,
+            CENTRE,
             t(3),
             Action::Reopen {
                 reason: Some("不是重复".into())
@@ -212,7 +224,7 @@ fn verification_before_filing_and_rejection() {
     assert_eq!(
         l.apply(
             "T2",
-            COMMUNITY,
+            CENTRE,
             t(4),
             Action::Reject {
                 reason: RejectReason::OutOfScope,
@@ -227,9 +239,9 @@ fn verification_before_filing_and_rejection() {
 fn return_goes_back_to_the_dispatcher_and_counts() {
     let mut l = ledger();
     l.report(new("T1"), WORKER, t(0)).unwrap();
-    l.apply("T1", COMMUNITY, t(1), Action::File).unwrap();
+    l.apply("T1", CENTRE, t(1), Action::File).unwrap();
     // The grid holds it; the community dispatches it to the property manager.
-    l.apply("T1", COMMUNITY, t(2), dispatch(PROPERTY)).unwrap();
+    l.apply("T1", CENTRE, t(2), dispatch(PROPERTY)).unwrap();
     assert_eq!(
         l.apply(
             "T1",
@@ -244,17 +256,17 @@ fn return_goes_back_to_the_dispatcher_and_counts() {
     let s = l.get("T1").unwrap().snapshot();
     assert_eq!((s.returns, s.holder.as_str()), (1, GRID));
     // Dispatch to a person: the grid worker signs for it himself.
-    l.apply("T1", COMMUNITY, t(4), dispatch(WORKER)).unwrap();
+    l.apply("T1", CENTRE, t(4), dispatch(WORKER)).unwrap();
     l.apply("T1", WORKER, t(5), Action::Acknowledge).unwrap();
     // Buildings and compounds cannot hold tickets.
     l.report(new("T2"), WORKER, t(0)).unwrap();
-    l.apply("T2", COMMUNITY, t(1), Action::File).unwrap();
+    l.apply("T2", CENTRE, t(1), Action::File).unwrap();
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(2), dispatch(BUILDING))),
+        code(l.apply("T2", CENTRE, t(2), dispatch(BUILDING))),
         "ticket.invalid_target"
     );
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(2), dispatch("nope"))),
+        code(l.apply("T2", CENTRE, t(2), dispatch("nope"))),
         "ticket.unknown_unit"
     );
 }
@@ -273,15 +285,16 @@ fn suspension_pauses_deadlines() {
         },
     )
     .unwrap();
+    // The holder may not stop its own clock; the command centre suspends.
+    let suspend = Action::Suspend {
+        reason: "等待产权单位".into(),
+    };
     assert_eq!(
-        l.apply(
-            "T1",
-            WORKER,
-            t(10),
-            Action::Suspend {
-                reason: "等待产权单位".into()
-            }
-        ),
+        code(l.apply("T1", WORKER, t(10), suspend.clone())),
+        "ticket.unauthorized"
+    );
+    assert_eq!(
+        l.apply("T1", CENTRE, t(10), suspend),
         Ok(TicketState::Suspended)
     );
     assert_eq!(
@@ -353,7 +366,7 @@ fn extensions_and_parking() {
     );
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(7),
         Action::DecideExtension { granted: false },
     )
@@ -374,7 +387,7 @@ fn extensions_and_parking() {
     l.apply("T1", WORKER, t(99), ask(500)).unwrap();
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(100),
         Action::DecideExtension { granted: true },
     )
@@ -386,7 +399,7 @@ fn extensions_and_parking() {
     assert_eq!(
         l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(600),
             Action::Park {
                 reason: "延期后仍未解决".into()
@@ -395,7 +408,7 @@ fn extensions_and_parking() {
         Ok(TicketState::Parked)
     );
     assert_eq!(
-        l.apply("T1", COMMUNITY, t(700), Action::Unpark),
+        l.apply("T1", CENTRE, t(700), Action::Unpark),
         Ok(TicketState::InProgress)
     );
 }
@@ -409,7 +422,7 @@ fn merging() {
     assert_eq!(
         code(l.apply(
             "T2",
-            COMMUNITY,
+            CENTRE,
             t(1),
             Action::Merge {
                 into: "T2".parse().unwrap()
@@ -420,7 +433,7 @@ fn merging() {
     assert_eq!(
         l.apply(
             "T2",
-            COMMUNITY,
+            CENTRE,
             t(1),
             Action::Merge {
                 into: "T1".parse().unwrap()
@@ -431,7 +444,7 @@ fn merging() {
     assert_eq!(
         code(l.apply(
             "T3",
-            COMMUNITY,
+            CENTRE,
             t(1),
             Action::Merge {
                 into: "T2".parse().unwrap()
@@ -449,7 +462,7 @@ fn merging() {
         "T1"
     );
     assert_eq!(
-        code(l.apply("T2", COMMUNITY, t(2), Action::File)),
+        code(l.apply("T2", CENTRE, t(2), Action::File)),
         "ticket.illegal_transition"
     );
 }
@@ -480,9 +493,19 @@ fn authorization() {
             );
         }
     }
-    // Ancestors and the Party committee leading the community may act.
-    l.apply("T1", PARTY, t(1), Action::File).unwrap();
+    // Neither may the community or its Party committee file (gbt30428: the supervision
+    // centre files); the centre and its staff may.
+    for actor in [COMMUNITY, PARTY, TOWN] {
+        assert_eq!(
+            code(l.apply("T1", actor, t(1), Action::File)),
+            "ticket.unauthorized"
+        );
+    }
+    l.apply("T1", CENTRE_STAFF, t(1), Action::File).unwrap();
+    // Units above the territorial unit and the leading Party committee may supervise.
     l.apply("T1", TOWN, t(2), Action::Supervise { note: None })
+        .unwrap();
+    l.apply("T1", PARTY, t(2), Action::Supervise { note: None })
         .unwrap();
     l.apply(
         "T1",
@@ -563,7 +586,7 @@ fn report_refusals() {
     assert_eq!(
         l.apply(
             "T1",
-            WORKER,
+            CENTRE,
             t(1),
             Action::Reject {
                 reason: RejectReason::OutOfScope,
@@ -600,8 +623,13 @@ fn the_leak_case() {
     );
     l.apply(id, COMMUNITY, t(30), Action::ConfirmOnSite)
         .unwrap();
-    l.apply(id, COMMUNITY, t(40), Action::File).unwrap();
-    l.apply(id, COMMUNITY, t(41), dispatch(GRID)).unwrap();
+    // The community holds the case but does not file it: the centre does.
+    assert_eq!(
+        code(l.apply(id, COMMUNITY, t(40), Action::File)),
+        "ticket.unauthorized"
+    );
+    l.apply(id, CENTRE, t(40), Action::File).unwrap();
+    l.apply(id, CENTRE, t(41), dispatch(GRID)).unwrap();
     l.apply(id, WORKER, t(45), Action::Acknowledge).unwrap();
     l.apply(
         id,
@@ -613,22 +641,28 @@ fn the_leak_case() {
         },
     )
     .unwrap();
-    // The community escalates to the town (三和镇).
+    // The community (the territorial unit) escalates to the town (三和镇).
     assert_eq!(
         l.apply(
             id,
             COMMUNITY,
             t(60 * 25),
             Action::Escalate {
-                to: Some(TOWN.parse().unwrap())
+                to: Some(TOWN.parse().unwrap()),
+                return_to: None,
             }
         ),
         Ok(TicketState::Dispatched)
     );
-    // The community no longer acts for the case: it is below the town now.
+    // The community no longer acts for the case: it is below the town now. A return would
+    // go to the zone's command centre, not back to the grid that held it.
     assert_eq!(
         code(l.apply(id, COMMUNITY, t(60 * 26), Action::Acknowledge)),
         "ticket.unauthorized"
+    );
+    assert_eq!(
+        l.get(id).unwrap().snapshot().dispatcher.unwrap().as_str(),
+        CENTRE
     );
     l.apply(id, TOWN, t(60 * 26), Action::Acknowledge).unwrap();
     let whistle = Action::Whistle {
@@ -694,9 +728,22 @@ fn the_leak_case() {
         },
     )
     .unwrap();
+    // The town handled it: it may not verify its own work (职责分离); the centre does.
+    assert_eq!(
+        code(l.apply(
+            id,
+            TOWN,
+            t(60 * 49),
+            Action::Verify {
+                passed: true,
+                note: None,
+            },
+        )),
+        "ticket.separation_of_duty"
+    );
     l.apply(
         id,
-        TOWN,
+        CENTRE,
         t(60 * 49),
         Action::Verify {
             passed: true,
@@ -707,7 +754,7 @@ fn the_leak_case() {
     assert_eq!(
         l.apply(
             id,
-            TOWN,
+            CENTRE_STAFF,
             t(60 * 50),
             Action::Visit {
                 satisfaction: Satisfaction::Satisfied
@@ -735,7 +782,7 @@ fn whistle_release_and_refusals() {
     in_progress(&mut l);
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(4),
         Action::Whistle {
             departments: vec![SMR.parse().unwrap()],
@@ -750,7 +797,7 @@ fn whistle_release_and_refusals() {
         report_by: None,
     };
     assert_eq!(
-        code(l.apply("T1", COMMUNITY, t(5), again)),
+        code(l.apply("T1", CENTRE, t(5), again)),
         "ticket.invalid_target"
     );
     let not_dept = Action::Whistle {
@@ -759,7 +806,7 @@ fn whistle_release_and_refusals() {
         report_by: None,
     };
     assert_eq!(
-        code(l.apply("T1", COMMUNITY, t(5), not_dept)),
+        code(l.apply("T1", CENTRE, t(5), not_dept)),
         "ticket.invalid_target"
     );
     let empty = Action::Whistle {
@@ -768,13 +815,13 @@ fn whistle_release_and_refusals() {
         report_by: None,
     };
     assert_eq!(
-        code(l.apply("T1", COMMUNITY, t(5), empty)),
+        code(l.apply("T1", CENTRE, t(5), empty)),
         "ticket.invalid_target"
     );
     assert_eq!(
         code(l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(5),
             Action::ReleaseWhistle {
                 department: CG.parse().unwrap()
@@ -784,7 +831,7 @@ fn whistle_release_and_refusals() {
     );
     l.apply(
         "T1",
-        COMMUNITY,
+        CENTRE,
         t(6),
         Action::ReleaseWhistle {
             department: SMR.parse().unwrap(),
@@ -810,10 +857,11 @@ fn escalation_targets() {
     assert_eq!(
         code(l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(5),
             Action::Escalate {
-                to: Some(GRID2.parse().unwrap())
+                to: Some(GRID2.parse().unwrap()),
+                return_to: None,
             }
         )),
         "ticket.invalid_target"
@@ -821,30 +869,50 @@ fn escalation_targets() {
     assert_eq!(
         code(l.apply(
             "T1",
-            COMMUNITY,
+            CENTRE,
             t(5),
             Action::Escalate {
-                to: Some(GRID.parse().unwrap())
+                to: Some(GRID.parse().unwrap()),
+                return_to: None,
             }
         )),
         "ticket.invalid_target"
     );
     // Default: the parent of the responsible unit.
-    l.apply("T1", "@system", t(5), Action::Escalate { to: None })
-        .unwrap();
+    l.apply(
+        "T1",
+        "@system",
+        t(5),
+        Action::Escalate {
+            to: None,
+            return_to: None,
+        },
+    )
+    .unwrap();
     assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), COMMUNITY);
     for (i, unit) in [TOWN, ZONE, CITY].into_iter().enumerate() {
         l.apply(
             "T1",
             "@system",
             t(6 + i as i64),
-            Action::Escalate { to: None },
+            Action::Escalate {
+                to: None,
+                return_to: None,
+            },
         )
         .unwrap();
         assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), unit);
     }
     assert_eq!(
-        code(l.apply("T1", "@system", t(10), Action::Escalate { to: None })),
+        code(l.apply(
+            "T1",
+            "@system",
+            t(10),
+            Action::Escalate {
+                to: None,
+                return_to: None
+            }
+        )),
         "ticket.invalid_target"
     );
 }
@@ -855,7 +923,7 @@ fn bulk_reports_every_bad_item() {
     let mut l = ledger();
     let k1 = l.report(new("T1"), WORKER, t(0)).unwrap();
     let k2 = l.report(new("T2"), WORKER, t(0)).unwrap();
-    let c = l.actor_key(COMMUNITY).unwrap();
+    let c = l.actor_key(CENTRE).unwrap();
     let items = vec![
         BulkItem {
             ticket: k1,
@@ -936,7 +1004,7 @@ fn sample_log() -> (Ledger, String) {
     )
     .unwrap();
     l.report(new("T2"), WORKER, t(1)).unwrap();
-    l.apply("T2", COMMUNITY, t(2), Action::File).unwrap();
+    l.apply("T2", CENTRE, t(2), Action::File).unwrap();
     let text = l.to_jsonl();
     (l, text)
 }
@@ -1023,7 +1091,8 @@ fn arb_action() -> impl Strategy<Value = Action> {
             to: n.parse().unwrap()
         }),
         prop::option::of(node).prop_map(|n| Action::Escalate {
-            to: n.map(|n| n.parse().unwrap())
+            to: n.map(|n| n.parse().unwrap()),
+            return_to: None,
         }),
         Just(Action::Return {
             reason: "not ours".into()
@@ -1179,11 +1248,11 @@ fn flat_rows_round_trip() {
         t(0),
     )
     .unwrap();
-    go(&mut l, "R1", COMMUNITY, 1, Action::File);
+    go(&mut l, "R1", CENTRE, 1, Action::File);
     go(
         &mut l,
         "R1",
-        COMMUNITY,
+        CENTRE,
         2,
         Action::Dispatch {
             to: GRID.parse().unwrap(),
@@ -1193,7 +1262,7 @@ fn flat_rows_round_trip() {
     go(
         &mut l,
         "R1",
-        COMMUNITY,
+        CENTRE,
         4,
         Action::Whistle {
             departments: vec![SMR.parse().unwrap(), CG.parse().unwrap()],
@@ -1204,7 +1273,7 @@ fn flat_rows_round_trip() {
     go(
         &mut l,
         "R1",
-        COMMUNITY,
+        CENTRE,
         5,
         Action::ReleaseWhistle {
             department: SMR.parse().unwrap(),
@@ -1213,7 +1282,7 @@ fn flat_rows_round_trip() {
     go(
         &mut l,
         "R1",
-        COMMUNITY,
+        CENTRE,
         6,
         Action::ReleaseWhistle {
             department: CG.parse().unwrap(),
@@ -1237,7 +1306,7 @@ fn flat_rows_round_trip() {
     go(
         &mut l,
         "R2",
-        COMMUNITY,
+        CENTRE,
         1,
         Action::Reject {
             reason: wangge::ticket::RejectReason::Duplicate {

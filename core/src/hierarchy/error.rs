@@ -18,6 +18,12 @@ pub enum HierarchyError {
         /// Why it was refused.
         reason: &'static str,
     },
+    /// The id starts with `@`, which is reserved for actors that are not nodes (`@system`).
+    #[error("node id {id:?} is reserved: ids starting with '@' name actors outside the hierarchy, such as @system")]
+    ReservedId {
+        /// The id given.
+        id: String,
+    },
     /// A live node already has this id.
     #[error("a node with id {id:?} already exists")]
     DuplicateId {
@@ -168,6 +174,7 @@ impl HierarchyError {
     pub fn code(&self) -> &'static str {
         match self {
             HierarchyError::InvalidId { .. } => "hierarchy.invalid_id",
+            HierarchyError::ReservedId { .. } => "hierarchy.reserved_id",
             HierarchyError::DuplicateId { .. } => "hierarchy.duplicate_id",
             HierarchyError::UnknownId { .. } => "hierarchy.unknown_id",
             HierarchyError::UnknownKind { .. } => "hierarchy.unknown_kind",

@@ -60,6 +60,21 @@ pub(crate) struct Index {
     acts_for: Csr<NodeKey>,
     served_by: Csr<NodeKey>,
     members: Csr<NodeKey>,
+    /// The territorial units a node serves.
+    serves: Csr<NodeKey>,
+    /// The territorial units a Party organisation leads.
+    leads: Csr<NodeKey>,
+    /// The organisations a node is a member of.
+    memberships: Csr<NodeKey>,
+    /// The units a node supervises: a centre its `supervises` targets, a centre's member
+    /// the centre's.
+    supervises: Csr<NodeKey>,
+    /// The units a node commands, likewise.
+    commands: Csr<NodeKey>,
+    /// The centres commanding a unit directly, in key order.
+    commanded_by: Csr<NodeKey>,
+    /// The centres supervising a unit directly, in key order.
+    supervised_by: Csr<NodeKey>,
     led_by: Vec<u32>,
     jurisdiction: Csr<(NodeKey, Box<[String]>)>,
     roots: Vec<NodeKey>,
@@ -75,6 +90,10 @@ impl Index {
         let mut member_pairs = Vec::new();
         let mut led_by = vec![NONE; n];
         let mut jur_pairs = Vec::new();
+        let mut serve_pairs = Vec::new();
+        let mut lead_pairs = Vec::new();
+        let mut supervise_pairs = Vec::new();
+        let mut command_pairs = Vec::new();
 
         for e in h.graph.edge_references() {
             let (Some(from), Some(to)) = (
@@ -94,6 +113,7 @@ impl Index {
                 EdgeKind::Leads => {
                     if to.node.kind.is_territorial() {
                         acts_pairs.push((f.index(), t));
+                        lead_pairs.push((f.index(), t));
                     }
                     if let Some(l) = led_by.get_mut(t.index()) {
                         if *l == NONE || f.raw() < *l {
@@ -104,13 +124,41 @@ impl Index {
                 EdgeKind::Serves => {
                     acts_pairs.push((f.index(), t));
                     served_pairs.push((t.index(), f));
+                    serve_pairs.push((f.index(), t));
                 }
                 EdgeKind::MemberOf => member_pairs.push((t.index(), f)),
                 EdgeKind::Jurisdiction => {
                     jur_pairs.push((t.index(), (f, e.weight().categories.clone())));
                 }
+                EdgeKind::Supervises => supervise_pairs.push((f.index(), t)),
+                EdgeKind::Commands => command_pairs.push((f.index(), t)),
             }
         }
+        // A centre's members act with the centre's coverage.
+        let reverse = |pairs: &[(usize, NodeKey)]| -> Vec<(usize, NodeKey)> {
+            pairs
+                .iter()
+                .map(|(c, u)| (u.index(), NodeKey(to_u32(*c))))
+                .collect()
+        };
+        let mut commanded_pairs = reverse(&command_pairs);
+        let mut supervised_pairs = reverse(&supervise_pairs);
+        for pairs in [&mut supervise_pairs, &mut command_pairs] {
+            let extra: Vec<(usize, NodeKey)> = member_pairs
+                .iter()
+                .flat_map(|(org, member)| {
+                    pairs
+                        .iter()
+                        .filter(move |(c, _)| c == org)
+                        .map(move |(_, u)| (member.index(), *u))
+                })
+                .collect();
+            pairs.extend(extra);
+        }
+        let mut membership_pairs: Vec<(usize, NodeKey)> = member_pairs
+            .iter()
+            .map(|(org, member)| (member.index(), NodeKey(to_u32(*org))))
+            .collect();
         for slot in &h.slots {
             if slot.index.is_some() && slot.kind.class() == NodeClass::Territorial {
                 if let Some(k) = h.by_id.get(slot.id.as_str()) {
@@ -123,6 +171,13 @@ impl Index {
             &mut acts_pairs,
             &mut served_pairs,
             &mut member_pairs,
+            &mut serve_pairs,
+            &mut lead_pairs,
+            &mut supervise_pairs,
+            &mut command_pairs,
+            &mut commanded_pairs,
+            &mut supervised_pairs,
+            &mut membership_pairs,
         ] {
             pairs.sort();
             pairs.dedup();
@@ -182,6 +237,13 @@ impl Index {
             acts_for: Csr::from_pairs(n, acts_pairs),
             served_by: Csr::from_pairs(n, served_pairs),
             members: Csr::from_pairs(n, member_pairs),
+            serves: Csr::from_pairs(n, serve_pairs),
+            leads: Csr::from_pairs(n, lead_pairs),
+            memberships: Csr::from_pairs(n, membership_pairs),
+            supervises: Csr::from_pairs(n, supervise_pairs),
+            commands: Csr::from_pairs(n, command_pairs),
+            commanded_by: Csr::from_pairs(n, commanded_pairs),
+            supervised_by: Csr::from_pairs(n, supervised_pairs),
             led_by,
             jurisdiction: Csr::from_pairs(n, jur_pairs),
             roots,
@@ -235,6 +297,34 @@ impl Index {
 
     pub(crate) fn members(&self, key: NodeKey) -> &[NodeKey] {
         self.members.row(key)
+    }
+
+    pub(crate) fn serves(&self, key: NodeKey) -> &[NodeKey] {
+        self.serves.row(key)
+    }
+
+    pub(crate) fn leads(&self, key: NodeKey) -> &[NodeKey] {
+        self.leads.row(key)
+    }
+
+    pub(crate) fn memberships(&self, key: NodeKey) -> &[NodeKey] {
+        self.memberships.row(key)
+    }
+
+    pub(crate) fn supervises(&self, key: NodeKey) -> &[NodeKey] {
+        self.supervises.row(key)
+    }
+
+    pub(crate) fn commands(&self, key: NodeKey) -> &[NodeKey] {
+        self.commands.row(key)
+    }
+
+    pub(crate) fn commanded_by(&self, key: NodeKey) -> &[NodeKey] {
+        self.commanded_by.row(key)
+    }
+
+    pub(crate) fn supervised_by(&self, key: NodeKey) -> &[NodeKey] {
+        self.supervised_by.row(key)
     }
 
     pub(crate) fn led_by(&self, key: NodeKey) -> Option<NodeKey> {

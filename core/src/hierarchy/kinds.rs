@@ -51,6 +51,13 @@ pub enum NodeKind {
     CoBuildingUnit,
     /// 职能部门: a functional department (市场监管, 城管, 住建, …).
     Department,
+    /// 城市运行管理服务中心 / 网格化服务管理中心: an operations centre that supervises
+    /// (监督中心) and/or commands (指挥中心) the units it covers (GB/T 30428). Its roles are
+    /// its `supervises` and `commands` edges; its staff join it with `member_of`.
+    OperationsCentre,
+    /// 12345 热线中心 (接诉即办): a hotline centre that takes, dispatches and follows up
+    /// requests for the units it covers, through `supervises` and `commands` edges.
+    HotlineCentre,
     /// 网格长: a grid leader.
     GridLeader,
     /// 网格员: a grid worker.
@@ -59,6 +66,9 @@ pub enum NodeKind {
     PartyMember,
     /// 志愿者: a volunteer.
     Volunteer,
+    /// 工作人员: a member of staff of an organisation (a centre, a department, a company),
+    /// joined to it with `member_of`.
+    Staff,
 }
 
 /// The three classes of node.
@@ -75,7 +85,7 @@ pub enum NodeClass {
 
 impl NodeKind {
     /// Every kind, territorial levels first.
-    pub const ALL: [NodeKind; 22] = [
+    pub const ALL: [NodeKind; 25] = [
         NodeKind::Province,
         NodeKind::City,
         NodeKind::District,
@@ -94,10 +104,13 @@ impl NodeKind {
         NodeKind::VolunteerTeam,
         NodeKind::CoBuildingUnit,
         NodeKind::Department,
+        NodeKind::OperationsCentre,
+        NodeKind::HotlineCentre,
         NodeKind::GridLeader,
         NodeKind::GridWorker,
         NodeKind::PartyMember,
         NodeKind::Volunteer,
+        NodeKind::Staff,
     ];
 
     /// The level of a territorial unit: province 0, city 1, district 2, street and town 3,
@@ -134,7 +147,8 @@ impl NodeKind {
             NodeKind::GridLeader
             | NodeKind::GridWorker
             | NodeKind::PartyMember
-            | NodeKind::Volunteer => NodeClass::Person,
+            | NodeKind::Volunteer
+            | NodeKind::Staff => NodeClass::Person,
             _ => NodeClass::Organisation,
         }
     }
@@ -147,6 +161,11 @@ impl NodeKind {
     /// Whether the kind is a person in a role.
     pub const fn is_person(self) -> bool {
         matches!(self.class(), NodeClass::Person)
+    }
+
+    /// Whether the kind is a supervising or commanding centre (监督中心 / 指挥中心 / 12345).
+    pub const fn is_centre(self) -> bool {
+        matches!(self, NodeKind::OperationsCentre | NodeKind::HotlineCentre)
     }
 
     /// Whether the kind is a Party organisation (党委, 党支部).
@@ -175,10 +194,13 @@ impl NodeKind {
             NodeKind::VolunteerTeam => "volunteer_team",
             NodeKind::CoBuildingUnit => "co_building_unit",
             NodeKind::Department => "department",
+            NodeKind::OperationsCentre => "operations_centre",
+            NodeKind::HotlineCentre => "hotline_centre",
             NodeKind::GridLeader => "grid_leader",
             NodeKind::GridWorker => "grid_worker",
             NodeKind::PartyMember => "party_member",
             NodeKind::Volunteer => "volunteer",
+            NodeKind::Staff => "staff",
         }
     }
 
@@ -203,10 +225,13 @@ impl NodeKind {
             NodeKind::VolunteerTeam => "志愿服务队",
             NodeKind::CoBuildingUnit => "共驻共建单位",
             NodeKind::Department => "职能部门",
+            NodeKind::OperationsCentre => "城市运行管理服务中心",
+            NodeKind::HotlineCentre => "12345热线中心",
             NodeKind::GridLeader => "网格长",
             NodeKind::GridWorker => "网格员",
             NodeKind::PartyMember => "党员",
             NodeKind::Volunteer => "志愿者",
+            NodeKind::Staff => "工作人员",
         }
     }
 }
@@ -242,16 +267,24 @@ pub enum EdgeKind {
     MemberOf,
     /// A department has jurisdiction over a unit, for some case categories.
     Jurisdiction,
+    /// A centre supervises a unit and everything it contains (监督: files, verifies, closes,
+    /// makes the return visit).
+    Supervises,
+    /// A centre commands a unit and everything it contains (指挥: dispatches, decides
+    /// extensions and suspensions, sets deadlines).
+    Commands,
 }
 
 impl EdgeKind {
     /// Every edge kind.
-    pub const ALL: [EdgeKind; 5] = [
+    pub const ALL: [EdgeKind; 7] = [
         EdgeKind::Contains,
         EdgeKind::Leads,
         EdgeKind::Serves,
         EdgeKind::MemberOf,
         EdgeKind::Jurisdiction,
+        EdgeKind::Supervises,
+        EdgeKind::Commands,
     ];
 
     /// The snake_case name used in every serialized format.
@@ -262,6 +295,8 @@ impl EdgeKind {
             EdgeKind::Serves => "serves",
             EdgeKind::MemberOf => "member_of",
             EdgeKind::Jurisdiction => "jurisdiction",
+            EdgeKind::Supervises => "supervises",
+            EdgeKind::Commands => "commands",
         }
     }
 }
@@ -315,6 +350,9 @@ pub(super) fn check_edge_kinds(
             (Organisation, _) if from == NodeKind::Department => {
                 Err("a department holds jurisdiction rather than serves")
             }
+            (Organisation, _) if from.is_centre() => {
+                Err("a centre supervises or commands a unit rather than serves it")
+            }
             (Organisation, _) if to == NodeKind::Grid => Err("only people serve grids"),
             _ => Ok(()),
         },
@@ -328,6 +366,15 @@ pub(super) fn check_edge_kinds(
                 Err("only a department holds jurisdiction")
             } else if !to.is_territorial() {
                 Err("jurisdiction is over territorial units")
+            } else {
+                Ok(())
+            }
+        }
+        EdgeKind::Supervises | EdgeKind::Commands => {
+            if !from.is_centre() {
+                Err("only an operations centre or a hotline centre supervises or commands")
+            } else if to.level().is_none_or(|l| l > 4) {
+                Err("a centre covers a community, a street or town, or a larger area")
             } else {
                 Ok(())
             }

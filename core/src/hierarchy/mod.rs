@@ -77,6 +77,7 @@ use index::Index;
 /// (`"340404001001"`), a grid code, or any stable string.
 ///
 /// Ids are non-empty, at most 128 bytes, and contain no whitespace or control characters.
+/// Ids starting with `@` are reserved for actors that are not nodes (`@system`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct NodeId(String);
@@ -94,6 +95,8 @@ impl NodeId {
             Some("an id must be at most 128 bytes")
         } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
             Some("an id must not contain whitespace or control characters")
+        } else if id.starts_with('@') {
+            return Err(HierarchyError::ReservedId { id });
         } else {
             None
         };
@@ -656,6 +659,19 @@ impl Hierarchy {
         self.connect(&e)
     }
 
+    /// A centre (an operations or hotline centre) supervises a unit and everything it
+    /// contains (监督: files, verifies, closes, makes the return visit; see
+    /// [`crate::ticket::authority`]).
+    pub fn supervise(&mut self, centre: &str, unit: &str) -> Result<()> {
+        self.connect(&edge(EdgeKind::Supervises, centre, unit)?)
+    }
+
+    /// A centre commands a unit and everything it contains (指挥: dispatches, decides
+    /// extensions and suspensions, sets deadlines).
+    pub fn command(&mut self, centre: &str, unit: &str) -> Result<()> {
+        self.connect(&edge(EdgeKind::Commands, centre, unit)?)
+    }
+
     /// Removes an edge.
     pub fn disconnect(&mut self, kind: EdgeKind, from: &str, to: &str) -> Result<()> {
         let (_, from_ix, _) = self.live(from)?;
@@ -957,6 +973,38 @@ impl Hierarchy {
                 }
             }
         }
+    }
+
+    /// The centres supervising a unit, directly or through a unit above it, nearest first.
+    pub fn supervising_centres(&self, id: &str) -> Result<Vec<&Node>> {
+        let key = self.require(id)?;
+        let index = self.index();
+        Ok(self.centres(key, |u| index.supervised_by(u)))
+    }
+
+    /// The centres commanding a unit, directly or through a unit above it, nearest first.
+    pub fn commanding_centres(&self, id: &str) -> Result<Vec<&Node>> {
+        let key = self.require(id)?;
+        let index = self.index();
+        Ok(self.centres(key, |u| index.commanded_by(u)))
+    }
+
+    fn centres<'a>(
+        &'a self,
+        key: NodeKey,
+        row: impl Fn(NodeKey) -> &'a [NodeKey],
+    ) -> Vec<&'a Node> {
+        let mut out: Vec<NodeKey> = Vec::new();
+        for u in self.chain_keys(key) {
+            for c in row(*u) {
+                if !out.contains(c) {
+                    out.push(*c);
+                }
+            }
+        }
+        out.into_iter()
+            .filter_map(|k| self.node_by_key(k))
+            .collect()
     }
 
     /// The live nodes of a kind, in key order.

@@ -1,5 +1,6 @@
 use serde::Serialize;
 
+use super::authority::{Conflict, RoleSet};
 use super::{ActionKind, TicketState};
 use crate::time::Timestamp;
 
@@ -68,8 +69,9 @@ pub enum TicketError {
         /// Why not.
         reason: &'static str,
     },
-    /// The actor may not perform this action on this ticket.
-    #[error("{actor:?} may not {action} ticket {ticket:?} (held by {holder:?}, state {state})")]
+    /// The actor holds none of the roles the ledger's authority allows to take this action
+    /// on this ticket.
+    #[error("{actor:?} may not {action} ticket {ticket:?} (held by {holder:?}, state {state}): only {allowed} may")]
     Unauthorized {
         /// The ticket.
         ticket: String,
@@ -81,6 +83,39 @@ pub enum TicketError {
         actor: String,
         /// The current holder.
         holder: String,
+        /// The roles that may take the action (a list of role names in the details).
+        allowed: RoleSet,
+    },
+    /// The actor holds a role that may take the action, but belongs to a set the authority
+    /// excludes from it (separation of duties, 职责分离): e.g. whoever handled a ticket
+    /// verifying, closing or rating it, or a holder setting its own deadline.
+    #[error("{actor:?} may not {action} ticket {ticket:?} (state {state}): the {conflict} may not (separation of duties)")]
+    SeparationOfDuty {
+        /// The ticket.
+        ticket: String,
+        /// Its current state.
+        state: TicketState,
+        /// The attempted action.
+        action: ActionKind,
+        /// The actor.
+        actor: String,
+        /// The conflict set the actor belongs to.
+        conflict: Conflict,
+    },
+    /// A dispatch (or the holder named in a report, or a summoned department) lies outside
+    /// the actor's territory or the department's jurisdiction.
+    #[error("ticket {ticket:?}: {actor:?} may not {action} to {target:?}: {reason}")]
+    OutOfJurisdiction {
+        /// The ticket.
+        ticket: String,
+        /// The attempted action.
+        action: ActionKind,
+        /// The dispatcher (the actor).
+        actor: String,
+        /// The unit, person or department it was sent to.
+        target: String,
+        /// Why not.
+        reason: &'static str,
     },
     /// The action names a target that is not acceptable (e.g. dispatching to a building,
     /// escalating to a unit that is not above the responsible unit).
@@ -156,6 +191,8 @@ impl TicketError {
             TicketError::UnknownName { .. } => "ticket.unknown_name",
             TicketError::IllegalTransition { .. } => "ticket.illegal_transition",
             TicketError::Unauthorized { .. } => "ticket.unauthorized",
+            TicketError::SeparationOfDuty { .. } => "ticket.separation_of_duty",
+            TicketError::OutOfJurisdiction { .. } => "ticket.out_of_jurisdiction",
             TicketError::InvalidTarget { .. } => "ticket.invalid_target",
             TicketError::TimeWentBackwards { .. } => "ticket.time_went_backwards",
             TicketError::WhistleOutstanding { .. } => "ticket.whistle_outstanding",

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use hashbrown::HashTable;
 use serde::{Deserialize, Serialize};
 
+use super::authority::Authority;
+use super::guard::{self, Denied};
 use super::machine::{next_state, Facts, Refusal};
 use super::record::{
     Extra, Op, RawEvent, Rec, SummonsRec, FLAG_EXTENDED, FLAG_EXTENSION_PENDING, FLAG_SUPERVISED,
@@ -87,11 +89,60 @@ impl BulkReport {
     }
 }
 
-/// Data an action adds besides its event: texts and summons.
+/// Data an action adds besides its event: texts, summons, and where a return after an
+/// escalation goes.
 #[derive(Debug, Default)]
 pub(crate) struct Pending {
     texts: Vec<Box<str>>,
     summons: Vec<SummonsRec>,
+    return_to: Option<NodeKey>,
+}
+
+/// How far a replayed history is trusted.
+///
+/// A log, a table of events or a list of events is the record of actions taken in the past.
+/// By default ([`Trust::Checked`]) every replayed event is checked like a live action against
+/// the ledger's [`Authority`] over the hierarchy as it is now — the roles, the separation of
+/// duties, the jurisdiction of dispatches — so a history in which a handler closed its own
+/// work, or a hand-edited log re-chained by someone who recomputed the digests, is refused at
+/// the offending event.
+///
+/// [`Trust::History`] ("trusted history") skips those checks: for histories recorded under
+/// another authority (e.g. before the separation of duties, with
+/// [`Authority::legacy_permissive`]) or over a hierarchy that changed since (people who
+/// acted then have moved on). The lifecycle, targets, times and texts are checked in both
+/// modes; references to other tickets (duplicates, merges) are not checked on replay in
+/// either (a log written ticket by ticket may name an original before its report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    /// Every event is checked against the authority (the default).
+    #[default]
+    Checked,
+    /// The events are trusted to have been authorized when they were taken.
+    History,
+}
+
+/// What a step checks: live actions check everything; replay checks authority unless the
+/// history is trusted, and never references to other tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Mode {
+    pub(crate) authorize: bool,
+    pub(crate) live: bool,
+}
+
+impl Mode {
+    pub(crate) const LIVE: Mode = Mode {
+        authorize: true,
+        live: true,
+    };
+
+    pub(crate) const fn replay(trust: Trust) -> Mode {
+        Mode {
+            authorize: matches!(trust, Trust::Checked),
+            live: false,
+        }
+    }
 }
 
 /// Many tickets over one hierarchy and one taxonomy.
@@ -107,23 +158,32 @@ pub(crate) struct Pending {
 /// use wangge::time::Timestamp;
 ///
 /// let mut h = Hierarchy::new();
+/// h.add("s1", NodeKind::Street, "毕家岗街道")?;
 /// h.add("c1", NodeKind::Community, "新建社区")?;
 /// h.add("g1", NodeKind::Grid, "第一网格")?;
+/// h.contain("s1", "c1")?;
 /// h.contain("c1", "g1")?;
 /// h.add("w1", NodeKind::GridWorker, "网格员")?;
 /// h.serve("w1", "g1")?;
+/// // The street's grid management centre supervises and commands (GB/T 30428).
+/// h.add("zx", NodeKind::OperationsCentre, "毕家岗街道网格化服务管理中心")?;
+/// h.supervise("zx", "s1")?;
+/// h.command("zx", "s1")?;
 /// let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
 ///
 /// let t = |s: &str| -> Timestamp { s.parse().unwrap() };
 /// ledger.report(NewTicket::new("T1", "livelihood.parking", "g1")?, "w1", t("2025-03-03T09:00:00+08:00"))?;
-/// ledger.apply("T1", "c1", t("2025-03-03T09:10:00+08:00"), Action::File)?;
-/// ledger.apply("T1", "c1", t("2025-03-03T09:20:00+08:00"), Action::Dispatch { to: "g1".parse()? })?;
+/// ledger.apply("T1", "zx", t("2025-03-03T09:10:00+08:00"), Action::File)?;
+/// ledger.apply("T1", "zx", t("2025-03-03T09:20:00+08:00"), Action::Dispatch { to: "g1".parse()? })?;
 /// ledger.apply("T1", "w1", t("2025-03-03T09:30:00+08:00"), Action::Acknowledge)?;
-/// // A stranger may not act:
-/// assert!(ledger.apply("T1", "@system", t("2025-03-03T10:00:00+08:00"), Action::Close).is_err());
+/// // Nobody closes a ticket that was not handled and verified:
+/// assert!(ledger.apply("T1", "zx", t("2025-03-03T10:00:00+08:00"), Action::Close).is_err());
 /// ledger.apply("T1", "w1", t("2025-03-05T16:00:00+08:00"), Action::Handle { outcome: "延长免费停车".into() })?;
+/// // The grid that handled it may not verify its own work (职责分离):
+/// let own = ledger.apply("T1", "w1", t("2025-03-06T09:00:00+08:00"), Action::Verify { passed: true, note: None });
+/// assert_eq!(own.unwrap_err().code(), "ticket.separation_of_duty");
 /// ledger.apply("T1", "c1", t("2025-03-06T09:00:00+08:00"), Action::Verify { passed: true, note: None })?;
-/// let state = ledger.apply("T1", "c1", t("2025-03-06T10:00:00+08:00"),
+/// let state = ledger.apply("T1", "zx", t("2025-03-06T10:00:00+08:00"),
 ///     Action::Visit { satisfaction: Satisfaction::Satisfied })?;
 /// assert_eq!(state, TicketState::Closed);
 /// assert_eq!(ledger.events("T1")?.len(), 7);
@@ -132,6 +192,7 @@ pub(crate) struct Pending {
 #[derive(Clone)]
 pub struct Ledger {
     hierarchy: Arc<Hierarchy>,
+    authority: Arc<Authority>,
     pub(super) taxonomy: Arc<Taxonomy>,
     pub(super) tickets: Vec<Rec>,
     by_id: HashTable<u32>,
@@ -187,10 +248,22 @@ impl std::fmt::Debug for Ledger {
 }
 
 impl Ledger {
-    /// An empty ledger over a hierarchy and a taxonomy.
+    /// An empty ledger over a hierarchy and a taxonomy, under the default authority
+    /// ([`Authority::gbt30428`]; see [`Ledger::with_authority`]).
     pub fn new(hierarchy: Arc<Hierarchy>, taxonomy: Arc<Taxonomy>) -> Ledger {
+        Ledger::with_authority(hierarchy, taxonomy, Arc::new(Authority::default()))
+    }
+
+    /// An empty ledger over a hierarchy and a taxonomy, under an authority (who may take
+    /// each action; see [`super::authority`]).
+    pub fn with_authority(
+        hierarchy: Arc<Hierarchy>,
+        taxonomy: Arc<Taxonomy>,
+        authority: Arc<Authority>,
+    ) -> Ledger {
         Ledger {
             hierarchy,
+            authority,
             taxonomy,
             tickets: Vec::new(),
             by_id: HashTable::new(),
@@ -207,6 +280,17 @@ impl Ledger {
     /// The hierarchy the tickets refer to.
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
         &self.hierarchy
+    }
+
+    /// The authority actions are checked against.
+    pub fn authority(&self) -> &Arc<Authority> {
+        &self.authority
+    }
+
+    /// Changes the authority for the actions to come (the events already recorded stay as
+    /// they are).
+    pub fn set_authority(&mut self, authority: Arc<Authority>) {
+        self.authority = authority;
     }
 
     /// Changes the hierarchy (e.g. a new grid worker). Node keys are stable, so tickets keep
@@ -399,14 +483,114 @@ impl Ledger {
                 ticket: new.id.to_string(),
             });
         }
-        self.validate(key, actor.0, at, action, true)
+        self.validate(key, actor.0, at, action, Mode::LIVE)
             .map(|(_, next, _)| next)
+    }
+
+    /// Whether `actor` may take `action` on `ticket` at `at` (nothing changes): the answer a
+    /// front end needs to enable a button. See [`Ledger::why_not`] for the reason.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wangge::hierarchy::{Hierarchy, NodeKind};
+    /// use wangge::ticket::{Action, Ledger, NewTicket, Taxonomy};
+    ///
+    /// let mut h = Hierarchy::new();
+    /// h.add("s1", NodeKind::Street, "毕家岗街道")?;
+    /// h.add("c1", NodeKind::Community, "新建社区")?;
+    /// h.add("g1", NodeKind::Grid, "第一网格")?;
+    /// h.contain("s1", "c1")?;
+    /// h.contain("c1", "g1")?;
+    /// h.add("w1", NodeKind::GridWorker, "网格员")?;
+    /// h.serve("w1", "g1")?;
+    /// h.add("ctr", NodeKind::OperationsCentre, "街道网格化服务管理中心")?;
+    /// h.supervise("ctr", "s1")?;
+    /// let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+    /// let at = "2025-03-03T09:00:00+08:00".parse()?;
+    /// ledger.report(NewTicket::new("T1", "livelihood.parking", "g1")?, "w1", at)?;
+    /// assert!(ledger.can("T1", "ctr", at, &Action::File));
+    /// assert!(!ledger.can("T1", "w1", at, &Action::File));
+    /// let why = ledger.why_not("T1", "w1", at, &Action::File).unwrap();
+    /// assert_eq!(why.code, "ticket.unauthorized");
+    /// assert_eq!(why.rule, "allow.file");
+    /// println!("{} / {}", why.en, why.zh); // ... 立案只能由：监督中心 进行 ...
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn can(&self, ticket: &str, actor: &str, at: Timestamp, action: &Action) -> bool {
+        self.why_not(ticket, actor, at, action).is_none()
+    }
+
+    /// Why `actor` may not take `action` on `ticket` at `at`, or `None` if it may: the rule
+    /// that refuses (an authority rule, a separation of duties, the jurisdiction, the
+    /// lifecycle), in English and Chinese, with the error applying it would give.
+    pub fn why_not(
+        &self,
+        ticket: &str,
+        actor: &str,
+        at: Timestamp,
+        action: &Action,
+    ) -> Option<super::Denial> {
+        let result = match action {
+            Action::Report(new) => self.check_report(ticket, new, actor, at),
+            _ => self.require(ticket).and_then(|key| {
+                let actor = self.actor_key(actor)?;
+                self.check(key, actor, at, action).map(|_| ())
+            }),
+        };
+        result
+            .err()
+            .map(|e| super::Denial::new(e, self.authority.name()))
+    }
+
+    fn check_report(
+        &self,
+        ticket: &str,
+        new: &NewTicket,
+        actor: &str,
+        at: Timestamp,
+    ) -> Result<(), TicketError> {
+        if new.id.as_str() != ticket {
+            return Err(TicketError::InvalidTicketId {
+                ticket: ticket.to_owned(),
+                reason: "a report must carry the ticket's own id",
+            });
+        }
+        let actor = self.actor_key(actor)?;
+        self.prepare_report(new, actor, at, Mode::LIVE).map(|_| ())
+    }
+
+    /// Everyone who could take `action` on `ticket` at `at` now: `@system` and the live nodes
+    /// of the hierarchy that pass every check, in key order (e.g. to list who could have
+    /// verified a ticket, or to offer a dispatcher a choice).
+    pub fn who_can(
+        &self,
+        ticket: &str,
+        at: Timestamp,
+        action: &Action,
+    ) -> Result<Vec<super::Actor>, TicketError> {
+        let key = self.require(ticket)?;
+        let mut out = Vec::new();
+        if self.check(key, ActorKey::SYSTEM, at, action).is_ok() {
+            out.push(super::Actor::System);
+        }
+        for node in self.hierarchy.nodes() {
+            if let Some(k) = self.hierarchy.key(node.id.as_str()) {
+                if self.check(key, ActorKey::node(k), at, action).is_ok() {
+                    out.push(super::Actor::Node(node.id.clone()));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// A one-ticket copy of this ledger (the ticket is at key 0), for dry runs.
     pub fn scratch(&self, key: TicketKey) -> Option<Ledger> {
         let rec = self.tickets.get(key.index())?;
-        let mut scratch = Ledger::new(self.hierarchy.clone(), self.taxonomy.clone());
+        let mut scratch = Ledger::with_authority(
+            self.hierarchy.clone(),
+            self.taxonomy.clone(),
+            self.authority.clone(),
+        );
         scratch.levels = self.levels.clone();
         scratch.reporters = self.reporters.clone();
         scratch.tickets.push(rec.clone());
@@ -430,12 +614,16 @@ impl Ledger {
                 })
                 .collect();
         };
-        let mut scratch = Ledger::new(self.hierarchy.clone(), self.taxonomy.clone());
+        let mut scratch = Ledger::with_authority(
+            self.hierarchy.clone(),
+            self.taxonomy.clone(),
+            self.authority.clone(),
+        );
         scratch.levels = self.levels.clone();
         scratch.tickets.push(rec.clone());
         steps
             .iter()
-            .map(|(actor, at, action)| scratch.step(TicketKey(0), actor.0, *at, action, true))
+            .map(|(actor, at, action)| scratch.step(TicketKey(0), actor.0, *at, action, Mode::LIVE))
             .collect()
     }
 
@@ -450,7 +638,7 @@ impl Ledger {
         at: Timestamp,
     ) -> Result<TicketKey, TicketError> {
         let actor = self.actor_key(actor)?;
-        self.report_key(&ticket, actor, at, true)
+        self.report_key(&ticket, actor, at, Mode::LIVE)
     }
 
     /// Applies an action to a ticket and returns its new state.
@@ -483,7 +671,7 @@ impl Ledger {
         at: Timestamp,
         action: &Action,
     ) -> Result<TicketState, TicketError> {
-        self.step(key, actor.0, at, action, true)
+        self.step(key, actor.0, at, action, Mode::LIVE)
     }
 
     /// Applies many actions, each on its own: a refused item is reported and changes
@@ -494,7 +682,7 @@ impl Ledger {
             errors: Vec::new(),
         };
         for (i, item) in items.iter().enumerate() {
-            match self.step(item.ticket, item.actor.0, item.at, &item.action, true) {
+            match self.step(item.ticket, item.actor.0, item.at, &item.action, Mode::LIVE) {
                 Ok(state) => report.states.push(state),
                 Err(e) => {
                     let state = self
@@ -510,13 +698,15 @@ impl Ledger {
         report
     }
 
-    pub(crate) fn report_key(
-        &mut self,
+    /// Checks a report and builds the ticket's record (with its first event), without
+    /// changing anything.
+    fn prepare_report(
+        &self,
         new: &NewTicket,
         actor: ActorKey,
         at: Timestamp,
-        authorize: bool,
-    ) -> Result<TicketKey, TicketError> {
+        mode: Mode,
+    ) -> Result<Rec, TicketError> {
         let h = &*self.hierarchy;
         if self.key(new.id.as_str()).is_some() {
             return Err(TicketError::DuplicateTicket {
@@ -577,12 +767,13 @@ impl Ledger {
         for text in [&new.description, &new.reporter].into_iter().flatten() {
             check_text(new.id.as_str(), text)?;
         }
-        let mut rec = Rec {
+        let t0 = at.unix_seconds();
+        let rec = Rec {
             id: new.id.clone(),
             // Room for the main loop: report, file, dispatch, acknowledge, handle, verify, visit.
             log: Vec::with_capacity(7),
             extra: None,
-            t0: at.unix_seconds(),
+            t0,
             dues: [NONE; 4],
             unit,
             holder,
@@ -607,15 +798,37 @@ impl Ledger {
             reminders: 0,
             refusals: 0,
         };
-        if authorize && !authorized(h, &rec, actor.0, ActionKind::Report) {
-            return Err(TicketError::Unauthorized {
-                ticket: new.id.to_string(),
-                state: TicketState::Reported,
-                action: ActionKind::Report,
-                actor: self.actor_name(actor.0),
-                holder: self.node_name(holder),
-            });
+        if mode.authorize {
+            guard::authorize(h, &self.authority, &rec, actor.0, ActionKind::Report)
+                .map_err(|d| self.denied(&rec, actor.0, ActionKind::Report, d))?;
+            if new.holder.is_some() {
+                guard::dispatchable(h, &self.authority, actor.0, unit, &new.category, holder)
+                    .map_err(|reason| TicketError::OutOfJurisdiction {
+                        ticket: new.id.to_string(),
+                        action: ActionKind::Report,
+                        actor: self.actor_name(actor.0),
+                        target: self.node_name(holder),
+                        reason,
+                    })?;
+            }
         }
+        Ok(rec)
+    }
+
+    pub(crate) fn report_key(
+        &mut self,
+        new: &NewTicket,
+        actor: ActorKey,
+        at: Timestamp,
+        mode: Mode,
+    ) -> Result<TicketKey, TicketError> {
+        let mut rec = self.prepare_report(new, actor, at, mode)?;
+        let holder = rec.holder;
+        let unit = rec.unit;
+        let index = u32::try_from(self.tickets.len()).map_err(|_| TicketError::TimeOutOfRange {
+            ticket: new.id.to_string(),
+            at,
+        })?;
         let mut aux = NO_TEXT;
         if let Some(d) = &new.description {
             rec.extra = Some(Box::new(Extra {
@@ -637,10 +850,6 @@ impl Ledger {
                 arg: holder.raw(),
             },
         });
-        let index = u32::try_from(self.tickets.len()).map_err(|_| TicketError::TimeOutOfRange {
-            ticket: new.id.to_string(),
-            at,
-        })?;
         let tickets = &self.tickets;
         self.by_id
             .insert_unique(hash_str(new.id.as_str()), index, |i| {
@@ -655,10 +864,31 @@ impl Ledger {
         let pos = self.by_report.partition_point(|e| *e <= entry);
         self.by_report.insert(pos, entry);
         self.tickets.push(rec);
-        if authorize && self.levels.is_some() {
+        if mode.live && self.levels.is_some() {
             self.renew_deadlines(TicketKey(index), at);
         }
         Ok(TicketKey(index))
+    }
+
+    /// The error for a refusal of the guards.
+    fn denied(&self, rec: &Rec, actor: u32, action: ActionKind, denied: Denied) -> TicketError {
+        match denied {
+            Denied::Role(roles) => TicketError::Unauthorized {
+                ticket: rec.id.to_string(),
+                state: rec.state,
+                action,
+                actor: self.actor_name(actor),
+                holder: self.node_name(rec.holder),
+                allowed: roles,
+            },
+            Denied::Conflict(conflict) => TicketError::SeparationOfDuty {
+                ticket: rec.id.to_string(),
+                state: rec.state,
+                action,
+                actor: self.actor_name(actor),
+                conflict,
+            },
+        }
     }
 
     /// Validates an action, then commits it through [`commit`], the same fold that replay
@@ -669,9 +899,9 @@ impl Ledger {
         actor: u32,
         at: Timestamp,
         action: &Action,
-        authorize: bool,
+        mode: Mode,
     ) -> Result<TicketState, TicketError> {
-        let (op, next, pending) = self.validate(key, actor, at, action, authorize)?;
+        let (op, next, pending) = self.validate(key, actor, at, action, mode)?;
         let rec = self
             .tickets
             .get_mut(key.index())
@@ -744,7 +974,7 @@ impl Ledger {
         {
             self.attention.insert(key.0);
         }
-        if authorize && self.levels.is_some() && moves_clocks(action.kind()) {
+        if mode.live && self.levels.is_some() && moves_clocks(action.kind()) {
             self.renew_deadlines(key, at);
         }
         Ok(next)
@@ -807,7 +1037,7 @@ impl Ledger {
         actor: u32,
         at: Timestamp,
         action: &Action,
-        authorize: bool,
+        mode: Mode,
     ) -> Result<(Op, TicketState, Pending), TicketError> {
         let h = &*self.hierarchy;
         let rec = self
@@ -872,18 +1102,23 @@ impl Ledger {
                     .collect(),
             },
         })?;
-        // Who may act. Replay skips this and the checks against other tickets: the log
-        // records actions that passed them when they were taken.
-        let live = authorize;
-        if live && !authorized(h, rec, actor, kind) {
-            return Err(TicketError::Unauthorized {
-                ticket: ticket(),
-                state: rec.state,
+        // Who may act: the authority's roles and separations (skipped for trusted
+        // history). Replay never checks references to other tickets: a log written ticket
+        // by ticket may name an original before its report.
+        let live = mode.live;
+        if mode.authorize {
+            guard::authorize(h, &self.authority, rec, actor, kind)
+                .map_err(|d| self.denied(rec, actor, kind, d))?;
+        }
+        let out_of_jurisdiction =
+            |target: NodeKey, reason: &'static str| TicketError::OutOfJurisdiction {
+                ticket: rec.id.to_string(),
                 action: kind,
                 actor: self.actor_name(actor),
-                holder: self.node_name(rec.holder),
-            });
-        }
+                target: self.node_name(target),
+                reason,
+            };
+        let mut return_to = None;
         // The action's own data.
         let mut texts: Vec<Box<str>> = Vec::new();
         let mut new_summons: Vec<SummonsRec> = Vec::new();
@@ -955,6 +1190,15 @@ impl Ledger {
             Action::Dispatch { to } => {
                 let target = node(to)?;
                 check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
+                if mode.authorize {
+                    let category = self
+                        .taxonomy
+                        .by_index(rec.category)
+                        .map(|c| c.code.as_str())
+                        .unwrap_or("");
+                    guard::dispatchable(h, &self.authority, actor, rec.unit, category, target)
+                        .map_err(|reason| out_of_jurisdiction(target, reason))?;
+                }
                 op(0, NO_TEXT, target.raw())
             }
             Action::Return { reason } => op(0, NO_TEXT, text(reason)?),
@@ -1002,7 +1246,10 @@ impl Ledger {
                 }
                 op(0, NO_TEXT, text(into.as_str())?)
             }
-            Action::Escalate { to } => {
+            Action::Escalate {
+                to,
+                return_to: back,
+            } => {
                 let target = match to {
                     Some(id) => node(id)?,
                     None => h.parent_key(rec.home).ok_or_else(|| {
@@ -1018,7 +1265,30 @@ impl Ledger {
                         "escalation goes to a unit above the responsible unit",
                     ));
                 }
-                op(0, NO_TEXT, target.raw())
+                let expected = guard::return_after_escalation(h, &self.authority, actor, target);
+                return_to = match back {
+                    // A recorded destination is kept on replay (the log says where returns
+                    // went when it was written); a live caller must name the authority's.
+                    Some(id) => {
+                        let k = node(id)?;
+                        if live && expected != Some(k) {
+                            return Err(invalid(
+                                id.as_str(),
+                                "a return after an escalation goes where the authority says (returnAfterEscalation); leave returnTo out",
+                            ));
+                        }
+                        Some(k)
+                    }
+                    // Absent: the authority's rule, unless the history is trusted (a log of
+                    // the previous-holder rule records no destination).
+                    None if mode.authorize => expected,
+                    None => None,
+                };
+                let aux = match return_to {
+                    Some(k) => short(text(self.node_name(k).as_str())?),
+                    None => NO_TEXT,
+                };
+                op(0, aux, target.raw())
             }
             Action::Whistle {
                 departments,
@@ -1034,6 +1304,10 @@ impl Ledger {
                     let k = node(d)?;
                     if h.kind_of(k) != Some(NodeKind::Department) {
                         return Err(invalid(d.as_str(), "only departments are summoned"));
+                    }
+                    if mode.authorize {
+                        guard::summonable(h, &self.authority, rec.unit, k)
+                            .map_err(|reason| out_of_jurisdiction(k, reason))?;
                     }
                     let repeated = departments.iter().take(i).any(|x| x == d)
                         || summons.iter().any(|s| s.department == k && s.outstanding());
@@ -1126,6 +1400,7 @@ impl Ledger {
             Pending {
                 texts,
                 summons: new_summons,
+                return_to,
             },
         ))
     }
@@ -1291,6 +1566,9 @@ impl Ledger {
             ActionKind::Merge => Action::Merge { into: id(op.arg) },
             ActionKind::Escalate => Action::Escalate {
                 to: Some(node(op.arg)),
+                return_to: rec
+                    .text(u32::from(op.aux))
+                    .and_then(|s| NodeId::new(s).ok()),
             },
             ActionKind::Whistle => {
                 let batch: Vec<&SummonsRec> = rec
@@ -1346,30 +1624,48 @@ impl Ledger {
     }
 
     /// Rebuilds a ledger from events (of any number of tickets, interleaved or not), applying
-    /// each through the same transition function as live actions. Each ticket's events must
-    /// start with its report and come in `seq` order.
-    ///
-    /// Replay checks the lifecycle (states, targets, times) but neither authorization nor
-    /// references to other tickets (duplicates, merges): the log is the record of actions that
-    /// passed those checks when they were taken (the people who took them may have moved on
-    /// since, and a log written ticket by ticket may mention an original before its report).
-    /// Integrity is the digest chain's job ([`super::log`]).
+    /// each through the same transition function as live actions, under the default
+    /// authority with every event checked ([`Trust::Checked`]). Each ticket's events must
+    /// start with its report and come in `seq` order. See [`Ledger::replay_into`] for another
+    /// authority or a trusted history.
     pub fn replay(
         hierarchy: Arc<Hierarchy>,
         taxonomy: Arc<Taxonomy>,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<Ledger, ReplayError> {
         let mut ledger = Ledger::new(hierarchy, taxonomy);
-        for (position, event) in events.into_iter().enumerate() {
-            ledger
-                .replay_one(&event)
-                .map_err(|error| ReplayError { position, error })?;
-        }
+        ledger.replay_into(events, Trust::Checked)?;
         Ok(ledger)
     }
 
-    /// Appends one logged event (see [`Ledger::replay`]).
+    /// Appends logged events to this ledger, under its authority and with the given trust
+    /// (see [`Trust`]): the lifecycle (states, targets, times) is always checked, the
+    /// authority unless the history is trusted; references to other tickets (duplicates,
+    /// merges) are not. Stops at the first refused event; the events before it stay applied.
+    pub fn replay_into(
+        &mut self,
+        events: impl IntoIterator<Item = Event>,
+        trust: Trust,
+    ) -> Result<(), ReplayError> {
+        for (position, event) in events.into_iter().enumerate() {
+            self.replay_event(&event, trust)
+                .map_err(|error| ReplayError { position, error })?;
+        }
+        Ok(())
+    }
+
+    /// Appends one logged event, checked against the authority (see [`Ledger::replay_into`]).
     pub fn replay_one(&mut self, event: &Event) -> Result<TicketState, TicketError> {
+        self.replay_event(event, Trust::Checked)
+    }
+
+    /// Appends one logged event with the given trust (see [`Trust`]).
+    pub fn replay_event(
+        &mut self,
+        event: &Event,
+        trust: Trust,
+    ) -> Result<TicketState, TicketError> {
+        let mode = Mode::replay(trust);
         let actor = match &event.actor {
             Actor::System => ActorKey::SYSTEM,
             Actor::Node(id) => {
@@ -1404,12 +1700,12 @@ impl Ledger {
                         reason: "a report must carry the ticket's own id",
                     });
                 }
-                self.report_key(new, actor, event.at, false)
+                self.report_key(new, actor, event.at, mode)
                     .map(|_| TicketState::Reported)
             }
             action => {
                 let key = self.require(event.ticket.as_str())?;
-                self.step(key, actor.0, event.at, action, false)
+                self.step(key, actor.0, event.at, action, mode)
             }
         }
     }
@@ -1455,27 +1751,6 @@ fn check_assignee(h: &Hierarchy, key: NodeKey) -> Result<(), &'static str> {
         Some(_) => Ok(()),
         None => Err("unknown node"),
     }
-}
-
-/// The authorization rule of the [module docs](super#who-may-act).
-fn authorized(h: &Hierarchy, rec: &Rec, actor: u32, kind: ActionKind) -> bool {
-    if actor == SYSTEM {
-        return kind.system_may();
-    }
-    if matches!(kind, ActionKind::SignWhistle | ActionKind::ReportWhistle) {
-        return rec.summons().iter().any(|s| s.department.raw() == actor);
-    }
-    if actor == rec.holder.raw() {
-        return true;
-    }
-    let a = NodeKey::from_index(actor);
-    let index = h.index();
-    index
-        .acts_for(a)
-        .iter()
-        .any(|u| index.is_within(rec.home, *u))
-        || index.served_by(rec.holder).contains(&a)
-        || index.members(rec.holder).contains(&a)
 }
 
 /// The fold: applies one validated event to a ticket. Live actions and replay both come
@@ -1555,7 +1830,9 @@ fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pending) {
             }
         }
         ActionKind::Escalate => {
-            rec.dispatcher = rec.holder.raw();
+            // A return goes where the authority said when the escalation was recorded; under
+            // the rule of earlier versions, back to the previous holder.
+            rec.dispatcher = pending.return_to.map_or(rec.holder.raw(), NodeKey::raw);
             rec.holder = key(op.arg);
             rec.home = key(op.arg);
             rec.escalations = rec.escalations.saturating_add(1);

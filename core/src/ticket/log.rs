@@ -31,7 +31,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Action, Actor, Event, Ledger, TicketError, TicketId};
+use super::{Action, Actor, Event, Ledger, TicketError, TicketId, Trust};
 use crate::hierarchy::Hierarchy;
 use crate::intern::Interner;
 use crate::ticket::Taxonomy;
@@ -463,25 +463,38 @@ impl Ledger {
             .unwrap_or_default()
     }
 
-    /// Reads, verifies and replays a log into a new ledger.
+    /// Reads, verifies and replays a log into a new ledger under the default authority,
+    /// checking every event against it ([`Trust::Checked`]). See [`Ledger::load_jsonl`] for
+    /// another authority or a trusted history.
     pub fn from_jsonl(
         hierarchy: Arc<Hierarchy>,
         taxonomy: Arc<Taxonomy>,
         text: &str,
     ) -> Result<Ledger, LogError> {
         let mut ledger = Ledger::new(hierarchy, taxonomy);
+        ledger.load_jsonl(text, Trust::Checked)?;
+        Ok(ledger)
+    }
+
+    /// Reads, verifies and replays a log into this ledger, under its authority and with the
+    /// given trust (see [`Trust`]): a digest that does not match is [`LogError::Tampered`],
+    /// an event the lifecycle or the authority refuses is [`LogError::Replay`] naming its
+    /// line. Returns the number of events read. On error the ledger keeps the events before
+    /// the bad line; load into a fresh ledger to get all or nothing.
+    pub fn load_jsonl(&mut self, text: &str, trust: Trust) -> Result<usize, LogError> {
         let mut reader = LogReader::new();
+        let mut n = 0;
         for line in text.lines() {
             if let Record::Event(event) = reader.read_line(line)? {
-                ledger
-                    .replay_one(&event)
+                self.replay_event(&event, trust)
                     .map_err(|error| LogError::Replay {
                         line: reader.line,
                         error,
                     })?;
+                n += 1;
             }
         }
         reader.finish()?;
-        Ok(ledger)
+        Ok(n)
     }
 }

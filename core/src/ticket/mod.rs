@@ -46,17 +46,23 @@
 //!
 //! # Who may act
 //!
-//! Every action is authorized against the hierarchy. The actor must be
-//! - the holder, someone serving it or a member of it (a grid worker of the holding grid, a
-//!   department's staff), or
-//! - a node that acts for the ticket's responsible unit (属地) or one of its ancestors: the
-//!   unit itself, the people and organisations serving it, the Party organisations leading it;
-//! - or, for `sign_whistle` and `report_whistle` only, the summoned department itself;
-//! - or the host system ([`Actor::System`]) for the engine's actions (`report`, `escalate`,
-//!   `whistle`, `supervise`, `remind`, `set_deadline`, `rule_fired`, `recheck`).
+//! Every action is checked against the ledger's [`Authority`] (see [`authority`]): the
+//! actor must hold one of the [roles](authority::Role) the authority allows for the action,
+//! relative to the ticket (its holder and staff, the territorial unit 属地 and the units above
+//! it, the Party organisation leading them, the supervising and commanding centres, summoned
+//! departments, the host system `@system`), and must not belong to a set the authority
+//! excludes from it (separation of duties: whoever handled a ticket may not verify, close or
+//! rate it; whoever asked for an extension or returned a ticket may not decide it; the holder
+//! never sets its own deadline; `rule_fired` and `recheck` are the host system's alone). A
+//! dispatch goes within the dispatcher's territory or to a department whose jurisdiction
+//! covers the ticket's place and category. A new ledger uses [`Authority::gbt30428`].
 //!
-//! Anything else is refused with [`TicketError::Unauthorized`], naming the actor, the ticket
-//! and the action. Authentication (who is really calling) is the host's job.
+//! The lifecycle is checked first (an action the state machine refuses is
+//! [`TicketError::IllegalTransition`] whoever takes it), then the roles
+//! ([`TicketError::Unauthorized`]), the conflicts ([`TicketError::SeparationOfDuty`]) and the
+//! jurisdiction ([`TicketError::OutOfJurisdiction`]). [`Ledger::can`] and
+//! [`Ledger::why_not`] ask before acting; [`Ledger::who_can`] lists who could act.
+//! Authentication (who is really calling) is the host's job.
 //!
 //! # The event log
 //!
@@ -65,7 +71,9 @@
 //! changes nothing, neither the state nor the log. Times come from the caller and may not go
 //! backwards within a ticket. Logs serialize to JSON lines with a hash chain (see [`log`]).
 
+pub mod authority;
 mod error;
+mod guard;
 mod ledger;
 pub mod log;
 pub mod machine;
@@ -82,9 +90,10 @@ use serde::{Deserialize, Serialize};
 use crate::hierarchy::NodeId;
 use crate::time::Timestamp;
 
+pub use authority::{Authority, Denial};
 pub use error::TicketError;
 pub use ledger::{
-    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey, TicketView,
+    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey, TicketView, Trust,
     MAX_TEXT_LEN,
 };
 pub use record::{Deadlines, Summons, TicketSnapshot};
@@ -619,6 +628,12 @@ pub enum Action {
         /// The target; by default the parent of the responsible unit.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<NodeId>,
+        /// Where a later return (退单) goes: the body that rules on it, as the ledger's
+        /// authority says ([`authority::ReturnAfterEscalation`]). Filled in by the ledger and
+        /// recorded in the log; a caller may leave it out (if given, it must be what the
+        /// authority says). Absent in logs written under the `previous_holder` rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        return_to: Option<NodeId>,
     },
     /// 吹哨: summon departments.
     Whistle {
@@ -931,6 +946,7 @@ pub fn coded_action(
             } else {
                 Some(node(arg)?)
             },
+            return_to: None,
         },
         7 => Action::Reject {
             reason: RejectReason::OutOfScope,

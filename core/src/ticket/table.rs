@@ -14,25 +14,32 @@
 //! use wangge::ticket::{table, Ledger, Taxonomy};
 //!
 //! let mut h = Hierarchy::new();
+//! h.add("c1", NodeKind::Community, "新建社区")?;
 //! h.add("g1", NodeKind::Grid, "第一网格")?;
+//! h.contain("c1", "g1")?;
+//! h.add("zx", NodeKind::OperationsCentre, "网格化服务管理站")?;
+//! h.supervise("zx", "c1")?;
 //! let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
 //! let rows = vec![
 //!     json!({"ticket": "T1", "at": "2025-03-03T09:00:00+08:00", "actor": "g1", "type": "report",
 //!            "category": "livelihood.parking", "unit": "g1"}),
-//!     json!({"ticket": "T1", "at": "2025-03-03T09:05:00+08:00", "actor": "g1", "type": "file"}),
-//!     json!({"ticket": "T1", "at": "2025-03-03T09:06:00+08:00", "actor": "g1", "type": "visit"}),
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:04:00+08:00", "actor": "g1", "type": "file"}),
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:05:00+08:00", "actor": "zx", "type": "file"}),
+//!     json!({"ticket": "T1", "at": "2025-03-03T09:06:00+08:00", "actor": "zx", "type": "visit"}),
 //! ];
 //! let rows: Vec<_> = rows.into_iter().filter_map(|r| r.as_object().cloned()).collect();
 //! let bad = table::load(&mut ledger, &rows);
-//! assert_eq!(bad.len(), 1); // row 3: a visit needs a satisfaction, and a filed ticket cannot be visited
-//! assert_eq!(bad[0].0, 3);
+//! // Row 2: the grid may not file its own case (the supervising centre files it);
+//! // row 4: a visit needs a satisfaction, and a filed ticket cannot be visited.
+//! assert_eq!(bad.iter().map(|(row, e)| (*row, e.code())).collect::<Vec<_>>(),
+//!            [(2, "ticket.unauthorized"), (4, "input.malformed")]);
 //! assert_eq!(ledger.events("T1")?.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use serde_json::{Map, Value};
 
-use super::{Event, Ledger, TicketSnapshot};
+use super::{Event, Ledger, TicketSnapshot, Trust};
 use crate::Error;
 
 const ENVELOPE: [&str; 5] = ["ticket", "seq", "at", "actor", "type"];
@@ -189,10 +196,21 @@ pub fn ticket_to_row(t: &TicketSnapshot) -> Map<String, Value> {
     row
 }
 
-/// Loads flat event rows into a ledger, replaying each (lifecycle checked, authorization not,
-/// as [`Ledger::replay`]). Every bad row is reported with its 1-based row number and error;
-/// good rows are kept. A row without `seq` takes the next position in its ticket's log.
+/// Loads flat event rows into a ledger, replaying each as [`Ledger::replay_one`] does: the
+/// lifecycle and the ledger's authority are checked (a row whose actor may not take its
+/// action is refused). Every bad row is reported with its 1-based row number and error; good
+/// rows are kept. A row without `seq` takes the next position in its ticket's log.
 pub fn load(ledger: &mut Ledger, rows: &[Map<String, Value>]) -> Vec<(usize, Error)> {
+    load_with(ledger, rows, Trust::Checked)
+}
+
+/// [`load`] with a chosen trust: [`Trust::History`] skips the authority checks (see
+/// [`Trust`]).
+pub fn load_with(
+    ledger: &mut Ledger,
+    rows: &[Map<String, Value>],
+    trust: Trust,
+) -> Vec<(usize, Error)> {
     let mut bad = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let ticket = row.get("ticket").and_then(Value::as_str).unwrap_or("");
@@ -201,7 +219,7 @@ pub fn load(ledger: &mut Ledger, rows: &[Map<String, Value>]) -> Vec<(usize, Err
             .map(|v| u32::try_from(v.event_count()).unwrap_or(u32::MAX))
             .unwrap_or(0);
         let result = event_from_row(row, next)
-            .and_then(|event| ledger.replay_one(&event).map_err(Error::from));
+            .and_then(|event| ledger.replay_event(&event, trust).map_err(Error::from));
         if let Err(e) = result {
             bad.push((i + 1, e));
         }

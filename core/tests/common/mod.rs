@@ -21,9 +21,14 @@ pub const SMR: &str = "gx-scjg";
 pub const CG: &str = "gx-cg";
 pub const ZJ: &str = "gx-zj";
 pub const PROPERTY: &str = "xhct-wy";
+/// The zone's operations centre (城市运行管理服务中心): supervises and commands the zone.
+pub const CENTRE: &str = "gx-yyzx";
+/// A member of the centre's staff.
+pub const CENTRE_STAFF: &str = "gx-yyzx-1";
 
 /// 淮南市 → 淮南高新区 → 三和镇 → 弘湖社区 → two grids; 西湖春天小区 in grid 1 with a
-/// building; the community Party committee; grid workers; three departments of the zone.
+/// building; the community Party committee; grid workers; three departments of the zone; the
+/// zone's operations centre (supervision and command, GB/T 30428) with one member of staff.
 pub fn leak_hierarchy() -> Hierarchy {
     let mut h = Hierarchy::new();
     h.add(CITY, NodeKind::City, "淮南市").unwrap();
@@ -64,6 +69,16 @@ pub fn leak_hierarchy() -> Hierarchy {
         h.grant_jurisdiction(id, ZONE, &["livelihood.repair", "event"])
             .unwrap();
     }
+    h.add(
+        CENTRE,
+        NodeKind::OperationsCentre,
+        "高新区城市运行管理服务中心",
+    )
+    .unwrap();
+    h.supervise(CENTRE, ZONE).unwrap();
+    h.command(CENTRE, ZONE).unwrap();
+    h.add(CENTRE_STAFF, NodeKind::Staff, "中心值班员").unwrap();
+    h.join(CENTRE_STAFF, CENTRE).unwrap();
     h
 }
 
