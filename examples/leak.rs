@@ -1,12 +1,14 @@
 //! 西湖春天小区 (弘湖社区, 三和镇, 淮南高新区): the article's leak, "社区吹哨、部门报到".
 //!
 //! A restaurant's toilet in the shop building leaks into a residential lobby. A resident
-//! comes to 弘湖社区 (居民来访); the community verifies on site (现场核查), files the case and
-//! sends the grid worker; the shop owner refuses to pay for the repair (拒不维修). The
-//! standard escalation policy reacts to the refusal: it escalates the case to 三和镇 and
+//! comes to 弘湖社区 (居民来访); the community verifies on site (现场核查); the zone's city
+//! operations centre (城市运行管理服务中心, supervision and command under GB/T 30428) files
+//! the case and sends the grid worker; the shop owner refuses to pay for the repair (拒不维修).
+//! The standard escalation policy reacts to the refusal: it escalates the case to 三和镇 and
 //! blows the whistle (吹哨) for the three departments of 淮南高新区 with jurisdiction (市场监管,
-//! 城管, 住建), which sign for it (报到) and report. The town has it handled, verified and
-//! closed after the return visit; the event log is written as JSON lines and read back.
+//! 城管, 住建), which sign for it (报到) and report. The town has it handled; it may not verify
+//! its own work, so the centre verifies it and makes the return visit; the event log is
+//! written as JSON lines and read back.
 //!
 //! Run with `cargo run -p wangge --example leak`.
 
@@ -26,6 +28,8 @@ const COMMUNITY: &str = "340471100001";
 const GRID: &str = "340471100001001";
 const WORKER: &str = "340471100001001-wgy";
 const TOWN: &str = "340471100000";
+const CENTRE: &str = "gx-yyzx";
+const CENTRE_STAFF: &str = "gx-yyzx-1";
 const DEPARTMENTS: [&str; 3] = ["gx-scjg", "gx-cg", "gx-zj"];
 const ID: &str = "XHCT-2025-001";
 
@@ -74,9 +78,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "现场核查 verified on site",
             Action::ConfirmOnSite,
         ),
-        (COMMUNITY, 40, "立案 filed", Action::File),
         (
-            COMMUNITY,
+            CENTRE,
+            40,
+            "立案 filed by the zone's operations centre",
+            Action::File,
+        ),
+        (
+            CENTRE,
             41,
             "派遣 dispatched to 第1网格",
             Action::Dispatch { to: GRID.parse()? },
@@ -169,7 +178,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             e.code()
         );
     }
-    let mut after = Vec::new();
+    let mut after: Vec<(&str, i64, String, Action)> = Vec::new();
     for (i, d) in (0..).zip(DEPARTMENTS) {
         let label = format!("报到 {} signs for the whistle", article::name(&h, d));
         after.push((d, 60 * 24 + 30 + i, label, Action::SignWhistle));
@@ -180,24 +189,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         after.push((d, 60 * 26 + i, label, Action::ReportWhistle { note }));
     }
     let outcome = "店主修复卫生间防水层，入户大厅不再渗水".into();
+    after.push((
+        TOWN,
+        60 * 48,
+        "处置完成 handled".into(),
+        Action::Handle { outcome },
+    ));
+    for (actor, minutes, label, action) in after.drain(..) {
+        article::step(&mut ledger, ID, actor, t(minutes), &label, action)?;
+    }
+    let verify = Action::Verify {
+        passed: true,
+        note: None,
+    };
+    match ledger.apply(ID, TOWN, t(60 * 49), verify.clone()) {
+        Ok(state) => return Err(format!("the town verified its own work: {state}").into()),
+        Err(e) => println!(
+            "  核查 the town verifying its own work: refused ({})",
+            e.code()
+        ),
+    }
     after.extend([
         (
-            TOWN,
-            60 * 48,
-            "处置完成 handled".into(),
-            Action::Handle { outcome },
-        ),
-        (
-            TOWN,
+            CENTRE,
             60 * 49,
-            "核查 verified".into(),
-            Action::Verify {
-                passed: true,
-                note: None,
-            },
+            "核查 verified by the operations centre".into(),
+            verify,
         ),
         (
-            TOWN,
+            CENTRE_STAFF,
             60 * 50,
             "回访 return visit: 满意 satisfied".into(),
             Action::Visit {

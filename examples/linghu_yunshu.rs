@@ -19,16 +19,17 @@ use wangge::metrics::{compute, GroupBy, MetricsOptions, PeriodBy, Rate};
 use wangge::sla::{ServiceLevels, ServicePolicy};
 use wangge::ticket::{Action, Ledger, NewTicket, Satisfaction, Taxonomy};
 
-/// The cases, one a line: id | category | where | reporter (a grid worker) | filer (the
-/// Party committee) | assignee | who acts for it | outcome (`-`: still in progress) |
-/// satisfaction at the return visit | reported at.
+/// The cases, one a line: id | category | where | reporter (a grid worker) | the street's
+/// grid management centre (files, dispatches, makes the return visit) | assignee | who acts
+/// for it | outcome (`-`: still in progress) | satisfaction at the return visit | reported
+/// at. The reporting grid worker verifies the work on site.
 const CASES: &str = "\
-LH-2025-031|livelihood.elder_canteen|lh-g1|lh-g1-wgy|lh-dw|lh-gj1|lh-gj1|共建单位供餐，老年助餐点开餐|satisfied|2025-03-10T09:00:00+08:00
-LH-2025-032|livelihood.charging|lhxc|lh-g1-wgy|lh-dw|lh-gj2|lh-gj2|菱湖新村小区新增公共充电桩12个|basically_satisfied|2025-03-17T09:00:00+08:00
-LH-2025-041|facility.greenery|ytxc|lh-g2-wgy|lh-dw|lh-gj1|lh-gj1|-|satisfied|2025-04-07T09:00:00+08:00
-YS-2025-051|livelihood.pest_control|ys-g1|ys-g1-wgy|ys-dw|ys-my|ys-my-v1|灭蚁卫士上门义务灭蚁并开展白蚁防治科普|satisfied|2025-05-06T09:00:00+08:00
-YS-2025-052|livelihood.pest_control|ys-g2|ys-g2-wgy|ys-dw|ys-my|ys-my-v2|灭蚁卫士处理楼道白蚁|satisfied|2025-05-19T09:00:00+08:00
-YS-2025-061|livelihood.pest_control|ys-g1|ys-g1-wgy|ys-dw|ys-my|ys-my-v1|灭蚁卫士复查并投放诱杀装置|unsatisfied|2025-06-09T09:00:00+08:00";
+LH-2025-031|livelihood.elder_canteen|lh-g1|lh-g1-wgy|lhjd-zx|lh-gj1|lh-gj1|共建单位供餐，老年助餐点开餐|satisfied|2025-03-10T09:00:00+08:00
+LH-2025-032|livelihood.charging|lhxc|lh-g1-wgy|lhjd-zx|lh-gj2|lh-gj2|菱湖新村小区新增公共充电桩12个|basically_satisfied|2025-03-17T09:00:00+08:00
+LH-2025-041|facility.greenery|ytxc|lh-g2-wgy|lhjd-zx|lh-gj1|lh-gj1|-|satisfied|2025-04-07T09:00:00+08:00
+YS-2025-051|livelihood.pest_control|ys-g1|ys-g1-wgy|bjjd-zx|ys-my|ys-my-v1|灭蚁卫士上门义务灭蚁并开展白蚁防治科普|satisfied|2025-05-06T09:00:00+08:00
+YS-2025-052|livelihood.pest_control|ys-g2|ys-g2-wgy|bjjd-zx|ys-my|ys-my-v2|灭蚁卫士处理楼道白蚁|satisfied|2025-05-19T09:00:00+08:00
+YS-2025-061|livelihood.pest_control|ys-g1|ys-g1-wgy|bjjd-zx|ys-my|ys-my-v1|灭蚁卫士复查并投放诱杀装置|unsatisfied|2025-06-09T09:00:00+08:00";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let h = article::linghu_yunshu()?;
@@ -60,7 +61,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for line in CASES.lines() {
         let fields: Vec<&str> = line.split('|').collect();
-        let &[id, category, unit, worker, party, to, doer, outcome, satisfaction, when] =
+        let &[id, category, unit, worker, centre, to, doer, outcome, satisfaction, when] =
             fields.as_slice()
         else {
             return Err(format!("bad case line: {line}").into());
@@ -78,7 +79,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             article::name(ledger.hierarchy(), unit)
         );
         ledger.report(NewTicket::new(id, category, unit)?, worker, t(0))?;
-        article::step(&mut ledger, id, party, t(1), "立案 filed", Action::File)?;
+        article::step(&mut ledger, id, centre, t(1), "立案 filed", Action::File)?;
         let label = format!(
             "派遣 dispatched to {}",
             article::name(ledger.hierarchy(), to)
@@ -86,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         article::step(
             &mut ledger,
             id,
-            party,
+            centre,
             t(2),
             &label,
             Action::Dispatch { to: to.parse()? },
@@ -120,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         article::step(
             &mut ledger,
             id,
-            worker,
+            centre,
             t(76),
             &label,
             Action::Visit { satisfaction },
@@ -142,7 +143,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             article::step(
                 &mut ledger,
                 id,
-                worker,
+                centre,
                 t(124),
                 "回访 return visit: 满意 satisfied",
                 visit,

@@ -2,10 +2,14 @@
 //!
 //! Builds the community's grid system — 社区党委 → 网格党支部 → 网格长 → 网格员 — and prints
 //! each grid's escalation chain (升级链), the Party organisation that leads it and its staff.
-//! Then plays the article's parking story as a ticket: a grid worker of the grid holding
-//! 矿工新村小区 reports the residents' wish for longer free parking (上报), the community Party
-//! committee files and dispatches it to the property manager (立案, 派遣), which extends
-//! free parking from 2 to 4 hours (处置), and the return visit closes it (回访, 结案).
+//! Then plays the article's parking story as a ticket under GB/T 30428's separation of
+//! duties: a grid worker of the grid holding 矿工新村小区 reports the residents' wish for
+//! longer free parking (上报); the street's grid management centre files it and dispatches
+//! it to the property manager (立案, 派遣) while the community Party committee follows it up
+//! (督办); the property manager extends free parking from 2 to 4 hours (处置) but may not
+//! verify or close its own work; the grid worker verifies on site (核查) and the centre's
+//! return visit closes it (回访, 结案). The ledger answers, before each step, who may act
+//! and why not.
 //!
 //! Run with `cargo run -p wangge --example xinjian` (or `make demo`).
 
@@ -60,11 +64,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// The parking story (停车): closed at community level.
 fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Error>> {
-    let (grid, worker, party, property) = (
+    let (grid, worker, party, property, centre, staff) = (
         "340404001001003",
         "340404001001003-wgy1",
         "340404001001-dw",
         "xj-kgxq-wy",
+        "340404001000-zx",
+        "340404001000-zx-1",
     );
     let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
     let id = "XJ-2025-0412";
@@ -84,15 +90,30 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
         wangge::ticket::TicketState::Reported.chinese(),
         article::holder_name(&ledger, id)
     );
-    article::step(&mut ledger, id, party, t(60), "立案 filed", Action::File)?;
+    println!(
+        "  职责 roles under {}: who may file (立案)? {}",
+        ledger.authority().name(),
+        who(&ledger, id, t(60), &Action::File)?
+    );
+    article::step(&mut ledger, id, centre, t(60), "立案 filed", Action::File)?;
     let to = property.parse()?;
     article::step(
         &mut ledger,
         id,
-        party,
+        centre,
         t(65),
         "派遣 dispatched to 矿工新村物业",
         Action::Dispatch { to },
+    )?;
+    article::step(
+        &mut ledger,
+        id,
+        party,
+        t(66),
+        "督办 the community Party committee follows it up",
+        Action::Supervise {
+            note: Some("社区党委协调物业".into()),
+        },
     )?;
     article::step(
         &mut ledger,
@@ -113,21 +134,19 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
             outcome: outcome.into(),
         },
     )?;
+    let verify = Action::Verify {
+        passed: true,
+        note: Some("物业已公示新停车规定".into()),
+    };
+    if let Some(why) = ledger.why_not(id, property, t(60 * 50), &verify) {
+        println!("  核查 the property manager verifying its own work: refused");
+        println!("    {} — {}", why.zh, why.en);
+    }
+    article::step(&mut ledger, id, worker, t(60 * 50), "核查 verified", verify)?;
     article::step(
         &mut ledger,
         id,
-        worker,
-        t(60 * 50),
-        "核查 verified",
-        Action::Verify {
-            passed: true,
-            note: Some("物业已公示新停车规定".into()),
-        },
-    )?;
-    article::step(
-        &mut ledger,
-        id,
-        worker,
+        staff,
         t(60 * 52),
         "回访 return visit: 满意 satisfied",
         Action::Visit {
@@ -148,4 +167,20 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
         return Err("the parking ticket did not close".into());
     }
     Ok(())
+}
+
+/// The names of everyone who may take an action now.
+fn who(
+    ledger: &Ledger,
+    id: &str,
+    at: wangge::time::Timestamp,
+    action: &Action,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let h = ledger.hierarchy();
+    let names: Vec<String> = ledger
+        .who_can(id, at, action)?
+        .iter()
+        .map(|a| article::name(h, a.as_str()))
+        .collect();
+    Ok(names.join(", "))
 }

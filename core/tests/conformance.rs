@@ -26,7 +26,10 @@ use wangge::escalation::{self, EscalationPolicy};
 use wangge::hierarchy::{DivisionRow, EdgeKind, Hierarchy, Node, NodeKind};
 use wangge::metrics::{self, MetricsOptions};
 use wangge::sla::{ServiceLevels, ServicePolicy};
-use wangge::ticket::{Action, DeadlineKind, Ledger, NewTicket, Taxonomy, TicketState};
+use wangge::ticket::authority::Authority;
+use wangge::ticket::{
+    table, Action, DeadlineKind, Ledger, NewTicket, Taxonomy, TicketState, Trust,
+};
 use wangge::time::{Date, Timestamp};
 use wangge::Error;
 
@@ -92,6 +95,7 @@ fn ids<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Value {
 struct Session {
     hierarchy: Hierarchy,
     taxonomy: Option<Arc<Taxonomy>>,
+    authority: Option<Arc<Authority>>,
     ledger: Option<Ledger>,
     calendar: Option<Calendar>,
     levels: Option<(ServicePolicy, Timestamp)>,
@@ -115,6 +119,9 @@ impl Session {
         if let Some(c) = setup.get("calendar") {
             s.calendar = Some(calendar(c)?);
         }
+        if let Some(a) = setup.get("authority") {
+            s.authority = Some(Arc::new(authority(a)?));
+        }
         if let Some(p) = setup.get("escalation") {
             s.policy = Some(policy(p)?);
         }
@@ -133,8 +140,7 @@ impl Session {
 
     fn ledger(&mut self) -> &mut Ledger {
         if self.ledger.is_none() {
-            let taxonomy = self.taxonomy.clone().unwrap_or_default();
-            let mut ledger = Ledger::new(Arc::new(self.hierarchy.clone()), taxonomy);
+            let mut ledger = self.empty_ledger();
             if let Some((policy, since)) = &self.levels {
                 let levels = ServiceLevels {
                     policy: policy.clone(),
@@ -149,6 +155,20 @@ impl Session {
 
     fn taxonomy(&self) -> Arc<Taxonomy> {
         self.taxonomy.clone().unwrap_or_default()
+    }
+
+    /// An empty ledger over the hierarchy as it is now, under the case's authority.
+    fn empty_ledger(&self) -> Ledger {
+        let (h, tx) = (Arc::new(self.hierarchy.clone()), self.taxonomy());
+        match &self.authority {
+            Some(a) => Ledger::with_authority(h, tx, a.clone()),
+            None => Ledger::new(h, tx),
+        }
+    }
+
+    /// The log of the ledger, if there is one (to check that a refusal changed nothing).
+    fn log(&self) -> Option<String> {
+        self.ledger.as_ref().map(Ledger::to_jsonl)
     }
 
     fn vote(&mut self) -> Result<&mut Vote, Error> {
@@ -209,6 +229,14 @@ impl Session {
             "h.remove" => json!(self.hierarchy.remove(s(op, "id")?)?.id.as_str()),
             "h.move" => {
                 self.hierarchy.move_to(s(op, "child")?, s(op, "parent")?)?;
+                Value::Null
+            }
+            "h.supervise" => {
+                self.hierarchy.supervise(s(op, "centre")?, s(op, "unit")?)?;
+                Value::Null
+            }
+            "h.command" => {
+                self.hierarchy.command(s(op, "centre")?, s(op, "unit")?)?;
                 Value::Null
             }
             "h.rename" => {
@@ -317,11 +345,11 @@ impl Session {
             }
             "t.roundtrip" => {
                 let (hierarchy, taxonomy) = (Arc::new(self.hierarchy.clone()), self.taxonomy());
+                let _ = (hierarchy, taxonomy);
+                let (mut back, mut replayed) = (self.empty_ledger(), self.empty_ledger());
                 let ledger = self.ledger();
-                let back =
-                    Ledger::from_jsonl(hierarchy.clone(), taxonomy.clone(), &ledger.to_jsonl())?;
-                let replayed =
-                    Ledger::replay(hierarchy, taxonomy, ledger.all_events().collect::<Vec<_>>())?;
+                back.load_jsonl(&ledger.to_jsonl(), Trust::Checked)?;
+                replayed.replay_into(ledger.all_events().collect::<Vec<_>>(), Trust::Checked)?;
                 let snap = |l: &Ledger| -> Vec<Value> {
                     l.tickets()
                         .map(|t| serde_json::to_value(t.snapshot()).unwrap_or_default())
@@ -332,20 +360,46 @@ impl Session {
             }
             "t.load_jsonl" => {
                 let text = self.edited_log(op)?;
-                let ledger =
-                    Ledger::from_jsonl(Arc::new(self.hierarchy.clone()), self.taxonomy(), &text)?;
+                let mut ledger = self.empty_ledger();
+                ledger.load_jsonl(&text, trust(op))?;
                 let size = ledger.len();
                 self.ledger = Some(ledger);
                 json!(size)
             }
             "t.replay" => {
                 let events: Vec<wangge::ticket::Event> = de(arg(op, "events")?)?;
-                let ledger =
-                    Ledger::replay(Arc::new(self.hierarchy.clone()), self.taxonomy(), events)?;
+                let mut ledger = self.empty_ledger();
+                ledger.replay_into(events, trust(op))?;
                 let size = ledger.len();
                 self.ledger = Some(ledger);
                 json!(size)
             }
+            "t.load_rows" => {
+                let rows: Vec<Map<String, Value>> = de(arg(op, "rows")?)?;
+                let trust = trust(op);
+                let bad = table::load_with(self.ledger(), &rows, trust);
+                let errors: Vec<Value> =
+                    bad.iter().map(|(row, e)| json!([row, e.code()])).collect();
+                json!({ "errors": errors })
+            }
+            "t.can" | "t.why_not" => {
+                let action: Action = de(arg(op, "action")?)?;
+                let (ticket, actor, at) = (s(op, "ticket")?, s(op, "actor")?, ts(op, "at")?);
+                let ledger = self.ledger();
+                if name == "t.can" {
+                    json!(ledger.can(ticket, actor, at, &action))
+                } else {
+                    serde_json::to_value(ledger.why_not(ticket, actor, at, &action))
+                        .map_err(|e| malformed(e.to_string()))?
+                }
+            }
+            "t.who_can" => {
+                let action: Action = de(arg(op, "action")?)?;
+                let (ticket, at) = (s(op, "ticket")?, ts(op, "at")?);
+                let who = self.ledger().who_can(ticket, at, &action)?;
+                json!(who.iter().map(|a| a.as_str()).collect::<Vec<_>>())
+            }
+            "a.load" => json!(authority(arg(op, "document")?)?.name()),
 
             "tx.load" => {
                 let taxonomy = Taxonomy::from_json(&text_of(arg(op, "document")?, "taxonomy")?)?;
@@ -604,6 +658,24 @@ fn calendar(v: &Value) -> Result<Calendar, Error> {
     }
 }
 
+/// An authority: a preset's name, or a document (inline or as text).
+fn authority(v: &Value) -> Result<Authority, Error> {
+    match v {
+        Value::String(name) if !name.trim_start().starts_with('{') => Ok(Authority::preset(name)?),
+        Value::String(text) => Ok(Authority::from_json(text)?),
+        other => Ok(Authority::from_json(&other.to_string())?),
+    }
+}
+
+/// `trusted: true` on a loader: the history is trusted.
+fn trust(op: &Value) -> Trust {
+    if op.get("trusted").and_then(Value::as_bool) == Some(true) {
+        Trust::History
+    } else {
+        Trust::Checked
+    }
+}
+
 fn policy(v: &Value) -> Result<EscalationPolicy, Error> {
     match v.as_str() {
         Some("standard") => Ok(EscalationPolicy::standard()),
@@ -668,8 +740,20 @@ fn run_case(case: &Value) -> Result<(), String> {
         .and_then(Value::as_array)
         .ok_or("the case has no ops")?;
     for (i, op) in ops.iter().enumerate() {
+        // A refused action must leave the ledger and its log byte-identical.
+        let acts = matches!(
+            op.get("op").and_then(Value::as_str),
+            Some("t.apply" | "t.report")
+        );
+        if acts {
+            session.ledger();
+        }
+        let before = if acts { session.log() } else { None };
         let result = session.run(op);
         let at = format!("op {i} {}", op);
+        if result.is_err() && acts && session.log() != before {
+            return Err(format!("{at}: a refused action changed the log"));
+        }
         match (op.get("error"), result) {
             (Some(code), Err(e)) => {
                 if code.as_str() != Some(e.code()) {

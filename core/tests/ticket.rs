@@ -11,10 +11,13 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use std::sync::Arc;
+use wangge::hierarchy::NodeKind;
+use wangge::ticket::authority::Authority;
 use wangge::ticket::log::{read_events, LogError};
 use wangge::ticket::{
     Action, ActionKind, Channel, DeadlineKind, Ledger, NewTicket, RejectReason, Satisfaction,
-    TicketError, TicketState,
+    Taxonomy, TicketError, TicketState,
 };
 use wangge::time::Timestamp;
 
@@ -1068,13 +1071,23 @@ fn tampering_is_detected_at_the_first_bad_line() {
 
 // ----- property tests -----------------------------------------------------------------------
 
-const ACTORS: [&str; 9] = [
-    WORKER, WORKER2, COMMUNITY, TOWN, PARTY, SMR, CG, PROPERTY, "@system",
+const ACTORS: [&str; 11] = [
+    WORKER,
+    WORKER2,
+    COMMUNITY,
+    TOWN,
+    PARTY,
+    SMR,
+    CG,
+    PROPERTY,
+    CENTRE,
+    CENTRE_STAFF,
+    "@system",
 ];
 
 fn arb_action() -> impl Strategy<Value = Action> {
     let node = prop::sample::select(vec![
-        GRID, GRID2, COMMUNITY, TOWN, WORKER, PROPERTY, SMR, BUILDING,
+        GRID, GRID2, COMMUNITY, TOWN, WORKER, PROPERTY, SMR, BUILDING, CENTRE,
     ]);
     let dept = prop::sample::select(vec![SMR, CG, ZJ]);
     let ticket = prop::sample::select(vec!["T0", "T1", "T2"]);
@@ -1321,4 +1334,123 @@ fn flat_rows_round_trip() {
     let bad = table::load(&mut fresh, &rows);
     assert!(bad.is_empty(), "{bad:?}");
     assert_eq!(fresh.all_events().collect::<Vec<_>>(), events);
+}
+
+// ----- separation of duties -------------------------------------------------------------------
+
+/// The leak setting plus people who hold several roles at once: a centre member who also
+/// serves grid 1, and one who is also on the property company's staff.
+fn multi_role_ledger(authority: Authority) -> Ledger {
+    let mut h = leak_hierarchy();
+    h.add("both", NodeKind::Staff, "中心派驻网格员").unwrap();
+    h.join("both", CENTRE).unwrap();
+    h.serve("both", GRID).unwrap();
+    h.add("pm-ctr", NodeKind::Staff, "物业兼中心人员").unwrap();
+    h.join("pm-ctr", CENTRE).unwrap();
+    h.join("pm-ctr", PROPERTY).unwrap();
+    h.add("hz", NodeKind::HotlineCentre, "12345热线中心")
+        .unwrap();
+    h.supervise("hz", CITY).unwrap();
+    h.command("hz", CITY).unwrap();
+    h.join("pm-ctr", "hz").unwrap();
+    Ledger::with_authority(
+        Arc::new(h),
+        Arc::new(Taxonomy::default()),
+        Arc::new(authority),
+    )
+}
+
+/// Every actor of [`multi_role_ledger`] but the host system.
+const SINGLE_ACTORS: [&str; 17] = [
+    WORKER,
+    WORKER2,
+    COMMUNITY,
+    GRID,
+    TOWN,
+    ZONE,
+    PARTY,
+    SMR,
+    CG,
+    ZJ,
+    PROPERTY,
+    CENTRE,
+    CENTRE_STAFF,
+    "both",
+    "pm-ctr",
+    "hz",
+    CITY,
+];
+
+#[test]
+fn two_actors_can_close_what_one_cannot() {
+    // Not vacuous: the centre and the grid worker together close a ticket, the same
+    // sequence by either alone does not.
+    let steps = [
+        (CENTRE, Action::File),
+        (CENTRE, dispatch(GRID)),
+        (WORKER, Action::Acknowledge),
+        (
+            WORKER,
+            Action::Handle {
+                outcome: "修好".into(),
+            },
+        ),
+        (
+            CENTRE,
+            Action::Verify {
+                passed: true,
+                note: None,
+            },
+        ),
+        (CENTRE, Action::Close),
+    ];
+    for preset in [Authority::gbt30428(), Authority::hotline12345()] {
+        let mut l = multi_role_ledger(preset);
+        l.report(new("T1"), WORKER, t(0)).unwrap();
+        for (i, (actor, action)) in steps.iter().enumerate() {
+            l.apply("T1", actor, t(i as i64 + 1), action.clone())
+                .unwrap();
+        }
+        assert_eq!(l.get("T1").unwrap().state(), TicketState::Closed);
+        for alone in ["both", CENTRE, WORKER] {
+            let mut l = multi_role_ledger(l.authority().as_ref().clone());
+            l.report(new("T1"), WORKER, t(0)).unwrap();
+            for (i, (_, action)) in steps.iter().enumerate() {
+                let _ = l.apply("T1", alone, t(i as i64 + 1), action.clone());
+            }
+            assert_ne!(l.get("T1").unwrap().state(), TicketState::Closed, "{alone}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Under each real preset, no sequence of actions by one actor other than the host
+    /// system takes a ticket from reported to closed: someone else must verify, close or
+    /// rate the work (职责分离).
+    #[test]
+    fn no_single_actor_closes_a_ticket(
+        hotline in any::<bool>(),
+        who in 0usize..SINGLE_ACTORS.len(),
+        reporter in 0usize..3,
+        steps in prop::collection::vec((0i64..3, arb_action()), 1..60),
+    ) {
+        let preset = if hotline { Authority::hotline12345() } else { Authority::gbt30428() };
+        let mut l = multi_role_ledger(preset);
+        let actor = SINGLE_ACTORS[who];
+        // The ticket is reported by the actor itself if it may, else by a grid worker or the
+        // host system; then the actor alone acts.
+        let by = [actor, WORKER, "@system"][reporter];
+        if l.report(new("T1"), by, t(0)).is_err() {
+            l.report(new("T1"), "@system", t(0)).unwrap();
+        }
+        l.report(new("T0"), "@system", t(0)).unwrap();
+        let mut clock = 0i64;
+        for (dt, action) in steps {
+            clock += dt;
+            let _ = l.apply("T1", actor, t(clock), action);
+            prop_assert_ne!(l.get("T1").unwrap().state(), TicketState::Closed);
+        }
+    }
 }

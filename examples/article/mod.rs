@@ -5,8 +5,10 @@
 use wangge::hierarchy::{Hierarchy, HierarchyError, NodeKind};
 
 /// 安徽省 → 淮南市 → 八公山区 → 毕家岗街道 → 新建社区 with its 10 grids. Each grid has a Party
-/// branch (led by the community Party committee), a grid leader and two grid workers.
-/// Ids are statistical division codes; grids use Beijing-style 15-digit grid codes.
+/// branch (led by the community Party committee), a grid leader and two grid workers. The
+/// street's grid management centre (网格化服务管理中心) supervises and commands the street
+/// (GB/T 30428: it files, dispatches, verifies and makes the return visit), with one member
+/// of staff. Ids are statistical division codes; grids use Beijing-style 15-digit grid codes.
 pub fn xinjian() -> Result<Hierarchy, HierarchyError> {
     let mut h = Hierarchy::new();
     let territory = [
@@ -80,13 +82,31 @@ pub fn xinjian() -> Result<Hierarchy, HierarchyError> {
     h.contain("xj-kgxq", "xj-kgxq-1")?;
     h.add("xj-kgxq-wy", NodeKind::PropertyManager, "矿工新村物业")?;
     h.serve("xj-kgxq-wy", "xj-kgxq")?;
+    centre(
+        &mut h,
+        "340404001000-zx",
+        "毕家岗街道网格化服务管理中心",
+        "340404001000",
+    )?;
     Ok(h)
+}
+
+/// A street's or district's operations centre that supervises and commands it (监督中心 and
+/// 指挥中心 in one, as most 网格化服务管理中心 are), with one member of staff (`<id>-1`).
+pub fn centre(h: &mut Hierarchy, id: &str, name: &str, area: &str) -> Result<(), HierarchyError> {
+    h.add(id, NodeKind::OperationsCentre, name)?;
+    h.supervise(id, area)?;
+    h.command(id, area)?;
+    let staff = format!("{id}-1");
+    h.add(&staff, NodeKind::Staff, &format!("{name}值班员"))?;
+    h.join(&staff, id)
 }
 
 /// 淮南市 → 淮南高新区 → 三和镇 → 弘湖社区 (three grids, each with a Party branch and a grid
 /// worker) with 西湖春天小区 (a residential building and the shop building with the
-/// restaurant) in grid 1, and the zone's market regulation, urban management and housing
-/// departments, which have jurisdiction over repairs and market matters in the zone.
+/// restaurant) in grid 1, the zone's market regulation, urban management and housing
+/// departments, which have jurisdiction over repairs and market matters in the zone, and the
+/// zone's city operations centre (城市运行管理服务中心), which supervises and commands it.
 pub fn hongfu() -> Result<Hierarchy, HierarchyError> {
     let mut h = Hierarchy::new();
     let territory = [
@@ -152,6 +172,12 @@ pub fn hongfu() -> Result<Hierarchy, HierarchyError> {
         h.add(id, NodeKind::Department, name)?;
         h.grant_jurisdiction(id, "340471000000", &["livelihood.repair", "event.market"])?;
     }
+    centre(
+        &mut h,
+        "gx-yyzx",
+        "淮南高新区城市运行管理服务中心",
+        "340471000000",
+    )?;
     Ok(h)
 }
 
@@ -448,8 +474,9 @@ pub fn daoxiangcun() -> Result<Hierarchy, HierarchyError> {
 
 /// 安庆市: 菱湖社区 (大观区菱湖街道; two grids, 菱湖新村小区 and 宜铜新村, two co-building units
 /// 共驻共建单位) and 云墅社区 (迎江区滨江街道; two grids, volunteer teams 志愿服务队 with their
-/// volunteers, among them the "灭蚁卫士" led by the veteran 李前平). Codes below the
-/// districts and the co-building units' names are illustrative.
+/// volunteers, among them the "灭蚁卫士" led by the veteran 李前平); each street has its grid
+/// management centre. Codes below the districts and the co-building units' names are
+/// illustrative.
 pub fn linghu_yunshu() -> Result<Hierarchy, HierarchyError> {
     let mut h = Hierarchy::new();
     let territory = [
@@ -527,5 +554,7 @@ pub fn linghu_yunshu() -> Result<Hierarchy, HierarchyError> {
             h.join(&id, team)?;
         }
     }
+    centre(&mut h, "lhjd-zx", "菱湖街道网格化服务管理中心", "lhjd")?;
+    centre(&mut h, "bjjd-zx", "滨江街道网格化服务管理中心", "bjjd")?;
     Ok(h)
 }

@@ -208,7 +208,7 @@ def hierarchy_cases():
     load("categories on a contains edge", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "community", "name": "a"}, {"id": "b", "kind": "grid", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b", "categories": ["x"]}]}, "hierarchy.unexpected_categories")
     load("a cycle in the file", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "compound", "name": "a"}, {"id": "b", "kind": "compound", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b"}, {"kind": "contains", "from": "b", "to": "a"}]}, "hierarchy.level_order")
     cases.append(case("load: the article's hierarchies", [
-        op("h.load", document="hongfu", expect=21), op("h.grid_of", id="xhct-3", expect="340471100001001"),
+        op("h.load", document="hongfu", expect=23), op("h.grid_of", id="xhct-3", expect="340471100001001"),
         op("h.load", document="xinjian"),
         op("h.roundtrip", expect=True)]))
 
@@ -578,6 +578,544 @@ def ticket_cases():
     ]:
         cases.append(case(f"taxonomy: {name}", [op("tx.load", document={"format": "wangge.taxonomy", "version": 1, "categories": cats}, error=code)]))
     cases.append(case("taxonomy: not JSON", [op("tx.load", document="{", error="taxonomy.malformed")]))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------
+# Authority: who may take each action (separation of duties), from a model of the roles
+
+
+def _auth_hierarchy():
+    """LEAK plus: a second district (zone2) with a community, a grid, a worker and a department
+    of its own; a second community (hh2) in the town; a community station (hhz) commanding and
+    supervising 弘湖社区; a member of the zone centre's staff who also serves grid 1 (zx2, two
+    roles at once); a city 12345 hotline centre (rx) with its staff (rx1)."""
+    nodes = list(LEAK["nodes"]) + [
+        {"id": i, "kind": k, "name": n} for i, k, n in [
+            ("zone2", "district", "八公山区"), ("qt", "community", "其他社区"), ("g9", "grid", "其他网格"),
+            ("w9", "grid_worker", "其他网格员"), ("smr2", "department", "八公山区市场监管局"),
+            ("hh2", "community", "弘福社区"), ("g3", "grid", "弘福社区网格"), ("w3", "grid_worker", "弘福网格员"),
+            ("hhz", "operations_centre", "弘湖社区网格化服务管理站"),
+            ("zx2", "staff", "中心派驻网格的工作人员"),
+            ("rx", "hotline_centre", "淮南市12345热线中心"), ("rx1", "staff", "热线话务员"),
+        ]]
+    edges = list(LEAK["edges"]) + [
+        {"kind": "contains", "from": p, "to": c} for p, c in [
+            ("city", "zone2"), ("zone2", "qt"), ("qt", "g9"), ("town", "hh2"), ("hh2", "g3")]] + [
+        {"kind": "serves", "from": "w9", "to": "g9"}, {"kind": "serves", "from": "w3", "to": "g3"},
+        {"kind": "jurisdiction", "from": "smr2", "to": "zone2", "categories": ["livelihood.repair"]},
+        {"kind": "supervises", "from": "hhz", "to": "hh"}, {"kind": "commands", "from": "hhz", "to": "hh"},
+        {"kind": "member_of", "from": "zx2", "to": "zx"}, {"kind": "serves", "from": "zx2", "to": "g1"},
+        {"kind": "supervises", "from": "rx", "to": "city"}, {"kind": "commands", "from": "rx", "to": "city"},
+        {"kind": "member_of", "from": "rx1", "to": "rx"},
+    ]
+    return {"format": "wangge.hierarchy", "version": 1, "nodes": nodes, "edges": edges}
+
+
+AUTH = _auth_hierarchy()
+
+
+def preset(name):
+    """An authority preset: the library's own data file (the presets are documents)."""
+    return json.loads((ROOT / "core/src/ticket/authority" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class Model:
+    """The roles, conflicts and jurisdiction of the authority module docs, over a hierarchy
+    document, written independently of the library."""
+
+    def __init__(self, h, authority):
+        self.kind = {n["id"]: n["kind"] for n in h["nodes"]}
+        self.order = [n["id"] for n in h["nodes"]]
+        self.parent, self.edges = {}, h["edges"]
+        for e in self.edges:
+            if e["kind"] == "contains":
+                self.parent[e["to"]] = e["from"]
+        self.auth = authority
+        self.allow = {a: set(r) for a, r in authority["allow"].items()}
+        self.separate = {}
+        for s in authority.get("separate", []):
+            for a in s["actions"]:
+                self.separate.setdefault(a, []).append(s["excludes"])
+
+    TERRITORIAL = {"province", "city", "district", "street", "town", "community", "grid", "compound", "building"}
+
+    def chain(self, u):
+        out = []
+        while u is not None and self.kind.get(u) in self.TERRITORIAL:
+            out.append(u)
+            u = self.parent.get(u)
+        return out
+
+    def out(self, a, kind):
+        return [e["to"] for e in self.edges if e["kind"] == kind and e["from"] == a]
+
+    def into(self, u, kind):
+        return [e["from"] for e in self.edges if e["kind"] == kind and e["to"] == u]
+
+    def staff(self, unit, a):
+        return a == unit or a in self.into(unit, "serves") or a in self.into(unit, "member_of")
+
+    def covers(self, a, kind):
+        """The units a centre (or a member of one) supervises or commands."""
+        units = self.out(a, kind)
+        for org in self.out(a, "member_of"):
+            units += self.out(org, kind)
+        return units
+
+    def has(self, t, a, role):
+        if a == "@system":
+            return role == "system"
+        home, chain = t["home"], self.chain(t["home"])
+        place = self.chain(t["unit"])
+        served = [u for u in self.out(a, "serves") if self.kind[u] in self.TERRITORIAL]
+        return {
+            "system": False,
+            "holder": self.staff(t["holder"], a),
+            "dispatcher": t["dispatcher"] is not None and self.staff(t["dispatcher"], a),
+            "territorial": a == home or a in self.into(home, "serves"),
+            "territorial_ancestor": (a != home and a in chain) or any(u != home and u in chain for u in served),
+            "party": any(u in chain for u in self.out(a, "leads") if self.kind[u] in self.TERRITORIAL),
+            "supervisor": any(u in chain for u in self.covers(a, "supervises")),
+            "commander": any(u in chain for u in self.covers(a, "commands")),
+            "summoned": a in t["summoned"],
+            "place": a in place or any(u in place for u in served),
+        }[role]
+
+    def conflict(self, t, a, c):
+        holder_side = a != "@system" and self.staff(t["holder"], a)
+        log = t["log"]
+        if c == "holder":
+            return holder_side
+        if c == "handler":
+            return holder_side or any(k == "handle" and x == a for k, x, _ in log)
+        if c == "requester":
+            req = [x for k, x, _ in log if k == "request_extension"]
+            return holder_side or (bool(req) and req[-1] == a)
+        if c == "returner":
+            moves = [(k, x, tgt) for k, x, tgt in log if k in ("return", "dispatch", "escalate")]
+            if not moves or moves[-1][0] != "return":
+                return False
+            returning = moves[-2][2] if len(moves) > 1 else None
+            return moves[-1][1] == a or (a != "@system" and returning is not None and self.staff(returning, a))
+        raise ValueError(c)
+
+    def jurisdiction(self, dept, place, category=None):
+        chain = self.chain(place)
+        for e in self.edges:
+            if e["kind"] == "jurisdiction" and e["from"] == dept and e["to"] in chain:
+                if category is None or any(p == "*" or p == category or category.startswith(p + ".") for p in e["categories"]):
+                    return True
+        return False
+
+    def dispatchable(self, a, t, target):
+        if self.auth.get("dispatchTo", "jurisdiction") == "anywhere":
+            return True
+        depts = [target] if self.kind[target] == "department" else [
+            o for o in self.out(target, "member_of") if self.kind[o] == "department"]
+        if depts:
+            return any(self.jurisdiction(d, t["unit"], t["category"]) for d in depts)
+        if a == "@system":
+            return True
+        territory = ([a] if self.kind[a] in self.TERRITORIAL else []) + \
+            [u for u in self.out(a, "serves") + self.out(a, "leads") if self.kind[u] in self.TERRITORIAL] + \
+            self.covers(a, "commands")
+        inside = lambda u: any(x in territory for x in self.chain(u))
+        if self.kind[target] in self.TERRITORIAL:
+            return inside(target)
+        places = self.out(target, "serves") + [u for o in self.out(target, "member_of") for u in self.out(o, "serves")]
+        return any(inside(u) for u in places)
+
+    def outcome(self, t, a, action):
+        """None if allowed, else the error code (the lifecycle is assumed to allow it)."""
+        kind = action["type"]
+        if not any(self.has(t, a, r) for r in self.allow[kind]):
+            return "ticket.unauthorized"
+        if any(self.conflict(t, a, c) for c in self.separate.get(kind, [])):
+            return "ticket.separation_of_duty"
+        if kind == "dispatch" and not self.dispatchable(a, t, action["to"]):
+            return "ticket.out_of_jurisdiction"
+        if kind == "whistle" and self.auth.get("dispatchTo", "jurisdiction") != "anywhere" and not all(
+                self.jurisdiction(d, t["unit"]) for d in action["departments"]):
+            return "ticket.out_of_jurisdiction"
+        return None
+
+
+# The situations of the role matrix: a prefix of actions on T1 (reported by w1 in building b3,
+# held by grid g1), the ticket as the model sees it afterwards, and the actions tried there
+# with the state each leads to.
+def _situations():
+    base = {"unit": "b3", "home": "g1", "holder": "g1", "dispatcher": None, "summoned": set(),
+            "log": [], "category": "livelihood.repair"}
+
+    def after(steps, **changes):
+        t = dict(base, log=[(k, a, tgt) for k, a, tgt in steps])
+        t.update(changes)
+        return t
+
+    filed = [("file", "zx", None)]
+    dispatched = filed + [("dispatch", "zx", "g1")]
+    in_progress = dispatched + [("acknowledge", "w1", None)]
+    handled = in_progress + [("handle", "w1", None)]
+    ext = {"type": "request_extension", "until": t(60 * 24 * 10), "reason": "材料未到"}
+    return [
+        ("reported", [], after([]), [
+            (A["file"], "filed"), (A["reject"], "rejected"), ({"type": "merge", "into": "T0"}, "merged"),
+            (A["supervise"], "reported"), ({"type": "remind", "deadline": "reply"}, "reported")]),
+        ("filed", filed, after(filed), [
+            ({"type": "dispatch", "to": "g1"}, "dispatched"), ({"type": "dispatch", "to": "w3"}, "dispatched"),
+            ({"type": "dispatch", "to": "g9"}, "dispatched"), ({"type": "dispatch", "to": "smr"}, "dispatched"),
+            ({"type": "dispatch", "to": "smr2"}, "dispatched"), ({"type": "escalate"}, "dispatched"),
+            (A["suspend"], "suspended")]),
+        ("dispatched", dispatched, after(dispatched, dispatcher="g1"), [
+            (A["acknowledge"], "in_progress"), (A["return"], "filed"), (ext, "dispatched"),
+            ({"type": "whistle", "departments": ["smr"]}, "dispatched"),
+            ({"type": "whistle", "departments": ["smr2"]}, "dispatched"),
+            ({"type": "set_deadline", "deadline": "handle", "due": "2099-01-01T00:00:00+08:00"}, "dispatched"),
+            (A["remind"], "dispatched"), (A["record_refusal"], "dispatched")]),
+        ("in progress", in_progress, after(in_progress, dispatcher="g1"), [
+            (A["handle"], "handled"), (ext, "in_progress"), (A["suspend"], "suspended"),
+            ({"type": "rule_fired", "rule": "late", "breach": t(30)}, "in_progress"),
+            ({"type": "recheck", "deadline": "handle"}, "in_progress"), (A["supervise"], "in_progress")]),
+        ("extension pending", in_progress + [("request_extension", "w1", None)],
+         after(in_progress + [("request_extension", "w1", None)], dispatcher="g1"), [
+            (A["grant_extension"], "in_progress")]),
+        ("handled", handled, after(handled, dispatcher="g1"), [
+            (A["verify_pass"], "verified"), (A["verify_fail"], "in_progress")]),
+        ("verified", handled + [("verify", "zx", None)], after(handled + [("verify", "zx", None)], dispatcher="g1"), [
+            (A["visit_satisfied"], "closed"), (A["close"], "closed")]),
+        ("returned by a centre member who serves the grid", dispatched + [("return", "zx2", None)],
+         after(dispatched + [("return", "zx2", None)]), [
+            ({"type": "dispatch", "to": "g2"}, "dispatched")]),
+        ("summoned", in_progress + [("whistle", "zx", None)],
+         after(in_progress + [("whistle", "zx", None)], dispatcher="g1", summoned={"smr", "cg"}), [
+            ({"type": "sign_whistle"}, "in_progress"), ({"type": "release_whistle", "department": "cg"}, "in_progress")]),
+    ]
+
+
+def _prefix_ops(steps):
+    ops = [op("t.report", ticket=report("T0"), actor="zone", at=t(0)),
+           op("t.report", ticket=report("T1"), actor="w1", at=t(1))]
+    for i, (kind, actor, target) in enumerate(steps):
+        action = {"dispatch": {"type": "dispatch", "to": target}, "return": A["return"],
+                  "request_extension": {"type": "request_extension", "until": t(60 * 24 * 10), "reason": "材料未到"},
+                  "verify": A["verify_pass"], "whistle": {"type": "whistle", "departments": ["smr", "cg"]}}.get(
+            kind, {"type": kind})
+        if kind == "handle":
+            action = A["handle"]
+        ops.append(op("t.apply", ticket="T1", actor=actor, at=t(2 + i), action=action))
+    return ops
+
+
+def authority_cases():
+    cases = []
+    setup = {"hierarchy": AUTH}
+    actors = ["@system"] + AUTH_ORDER
+    for preset_name in ("gbt30428", "hotline12345"):
+        model = Model(AUTH, preset(preset_name))
+        for sit, steps, ticket, tries in _situations():
+            for action, nxt in tries:
+                at = t(2 + len(steps))
+                ops = _prefix_ops(steps)
+                allowed = []
+                for a in actors:
+                    code = model.outcome(ticket, a, action)
+                    if code is None:
+                        allowed.append(a)
+                        ops.append(op("t.check", ticket="T1", actor=a, at=at, action=action, expect=nxt))
+                    else:
+                        ops.append(op("t.apply", ticket="T1", actor=a, at=at, action=action, error=code,
+                                      details={"ticket": "T1", "actor": a}))
+                ops.append(op("t.who_can", ticket="T1", at=at, action=action, expect=allowed))
+                cases.append(case(f"{preset_name}: {sit}: who may {json.dumps(action, ensure_ascii=False)}",
+                                  ops, dict(setup, authority=preset_name)))
+    return cases + red_team_cases()
+
+
+AUTH_ORDER = [n["id"] for n in AUTH["nodes"]]
+
+
+def red_team_cases():
+    """Self-serving and out-of-territory attempts, each refused with its own code; the runners
+    check that every refused action leaves the ledger's log byte-identical."""
+    cases = []
+    setup = {"hierarchy": AUTH}
+
+    def c(name, ops, s=None):
+        cases.append(case(f"red team: {name}", ops, s or setup))
+
+    ap = lambda action, minute, actor, tid="T1", **kw: op("t.apply", ticket=tid, actor=actor, at=t(minute), action=action, **kw)
+    deadline_2099 = {"type": "set_deadline", "deadline": "handle", "due": "2099-01-01T00:00:00+08:00"}
+    # A property company holding a ticket tries to supervise itself.
+    pm_holds = [op("t.report", ticket=report(holder="pm"), actor="w1", at=t(0)),
+                ap(A["file"], 1, "zx"), ap({"type": "dispatch", "to": "pm"}, 2, "zx"), ap(A["acknowledge"], 3, "pm")]
+    no = lambda action, minute, code, actor="pm": ap(action, minute, actor, error=code, details=(
+        {"actor": actor} if code == "ticket.unknown_actor" else {"ticket": "T1"} if code == "ticket.illegal_transition"
+        else {"ticket": "T1", "actor": actor}))
+    c("a property company holding a ticket cannot move its own deadline, grant its own extension, "
+      "write the engine's records, stop its clock or close its own work", pm_holds + [
+        no(deadline_2099, 4, "ticket.unauthorized"),
+        ap(A["request_extension"], 5, "pm", expect="in_progress"),
+        no(A["grant_extension"], 6, "ticket.unauthorized"),
+        no({"type": "rule_fired", "rule": "late", "breach": t(4)}, 6, "ticket.unauthorized"),
+        no({"type": "recheck", "deadline": "handle"}, 6, "ticket.unauthorized"),
+        no({"type": "recheck", "deadline": "handle", "at": "2099-01-01T00:00:00+08:00"}, 6, "ticket.unauthorized"),
+        no(A["suspend"], 6, "ticket.unauthorized"),
+        no(A["supervise"], 6, "ticket.unauthorized"),
+        no(A["remind"], 6, "ticket.unauthorized"),
+        no({"type": "escalate"}, 6, "ticket.unauthorized"),
+        no({"type": "whistle", "departments": ["smr"]}, 6, "ticket.unauthorized"),
+        no({"type": "sign_whistle"}, 6, "ticket.unauthorized"),
+        ap(A["grant_extension"], 7, "zx", expect="in_progress"),
+        no({"type": "park", "reason": "挂账"}, 8, "ticket.unauthorized"),
+        ap(A["handle"], 9, "pm", expect="handled"),
+        no(A["verify_pass"], 10, "ticket.unauthorized"),
+        no(deadline_2099, 10, "ticket.unauthorized"),
+        ap(A["verify_pass"], 11, "zx", expect="verified"),
+        no(A["close"], 12, "ticket.unauthorized"),
+        no(A["visit_satisfied"], 12, "ticket.unauthorized"),
+        no(A["visit_satisfied"], 12, "ticket.unauthorized", actor="w1"),
+        op("t.state", ticket="T1", expect="verified"),
+        ap(A["visit_satisfied"], 13, "zx1", expect="closed"),
+        no(A["reopen"], 14, "ticket.unauthorized"),
+        op("t.get", ticket="T1", subset={"state": "closed", "holder": "pm", "extended": True}),
+        op("t.roundtrip", expect=True)])
+    c("the holder's own grid worker may not verify, close or rate the grid's work", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"),
+        ap(A["dispatch"], 2, "zx"), ap(A["acknowledge"], 3, "w1"), ap(A["handle"], 4, "w1"),
+        no(A["verify_pass"], 5, "ticket.separation_of_duty", actor="w1"),
+        no(A["verify_pass"], 5, "ticket.separation_of_duty", actor="zx2"),
+        no(A["verify_pass"], 5, "ticket.separation_of_duty", actor="g1"),
+        ap(A["verify_pass"], 5, "hh", expect="verified"),
+        no(A["visit_satisfied"], 6, "ticket.separation_of_duty", actor="zx2"),
+        no(A["close"], 6, "ticket.separation_of_duty", actor="zx2"),
+        ap(A["close"], 6, "zx1", expect="closed")])
+    c("someone who handled a ticket may not verify it, even with another role", [
+        op("t.report", ticket=report(holder="hh"), actor="hh", at=t(0)), ap(A["file"], 1, "zx"),
+        ap({"type": "dispatch", "to": "zx2"}, 2, "zx"), ap(A["acknowledge"], 3, "zx2"), ap(A["handle"], 4, "zx2"),
+        no(A["verify_pass"], 5, "ticket.separation_of_duty", actor="zx2"),
+        no(A["visit_satisfied"], 5, "ticket.illegal_transition", actor="zx2"),
+        ap(A["verify_pass"], 6, "zx1", expect="verified"),
+        no(A["visit_satisfied"], 7, "ticket.separation_of_duty", actor="zx2"),
+        no(A["close"], 7, "ticket.separation_of_duty", actor="zx2")])
+    c("a centre member serving the holding grid may not decide its own extension, set its own "
+      "deadline, suspend or release itself", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"),
+        ap(A["dispatch"], 2, "zx2", expect="dispatched"), ap(A["acknowledge"], 3, "w1"),
+        ap(A["request_extension"], 4, "zx2", expect="in_progress"),
+        no(A["grant_extension"], 5, "ticket.separation_of_duty", actor="zx2"),
+        no(deadline_2099, 5, "ticket.separation_of_duty", actor="zx2"),
+        no(A["suspend"], 5, "ticket.separation_of_duty", actor="zx2"),
+        ap(A["grant_extension"], 5, "zx1", expect="in_progress"),
+        ap({"type": "whistle", "departments": ["smr"]}, 6, "zx2", expect="in_progress"),
+        no({"type": "release_whistle", "department": "smr"}, 7, "ticket.separation_of_duty", actor="zx2"),
+        ap({"type": "release_whistle", "department": "smr"}, 7, "zx1", expect="in_progress")])
+    c("whoever returned a ticket may not decide the return by dispatching it again", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"),
+        ap(A["dispatch"], 2, "zx"), ap(A["return"], 3, "zx2", expect="filed"),
+        no({"type": "dispatch", "to": "g1"}, 4, "ticket.separation_of_duty", actor="zx2"),
+        no({"type": "dispatch", "to": "g1"}, 4, "ticket.unauthorized", actor="w1"),
+        ap({"type": "dispatch", "to": "g1"}, 4, "zx1", expect="dispatched"),
+        ap(A["acknowledge"], 5, "w1"), ap(A["return"], 6, "w1", expect="filed"),
+        no({"type": "dispatch", "to": "g2"}, 7, "ticket.separation_of_duty", actor="zx2"),
+        ap({"type": "dispatch", "to": "g2"}, 7, "zx", expect="dispatched")])
+    c("a community station may not dispatch to another community's grid worker or another district", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "hhz"),
+        no({"type": "dispatch", "to": "w3"}, 2, "ticket.out_of_jurisdiction", actor="hhz"),
+        no({"type": "dispatch", "to": "g3"}, 2, "ticket.out_of_jurisdiction", actor="hhz"),
+        no({"type": "dispatch", "to": "g9"}, 2, "ticket.out_of_jurisdiction", actor="hhz"),
+        no({"type": "dispatch", "to": "w9"}, 2, "ticket.out_of_jurisdiction", actor="zx"),
+        no({"type": "dispatch", "to": "smr2"}, 2, "ticket.out_of_jurisdiction", actor="zx"),
+        no({"type": "dispatch", "to": "w3"}, 2, "ticket.unauthorized", actor="hh"),
+        op("t.why_not", ticket="T1", actor="hhz", at=t(2), action={"type": "dispatch", "to": "w3"},
+           subset={"code": "ticket.out_of_jurisdiction", "rule": "jurisdiction.dispatch",
+                   "details": {"actor": "hhz", "target": "w3"}}),
+        ap({"type": "dispatch", "to": "w1"}, 2, "hhz", expect="dispatched"),
+        op("t.state", ticket="T1", expect="dispatched")])
+    c("a report may not name a holder outside the reporter's territory or a department without jurisdiction", [
+        op("t.report", ticket=report(holder="g9"), actor="w1", at=t(0), error="ticket.out_of_jurisdiction",
+           details={"ticket": "T1", "actor": "w1", "target": "g9"}),
+        op("t.report", ticket=report(holder="smr2"), actor="@system", at=t(0), error="ticket.out_of_jurisdiction"),
+        op("t.report", ticket=report(holder="w3"), actor="w1", at=t(0), error="ticket.out_of_jurisdiction"),
+        op("t.report", ticket=report(), actor="w9", at=t(0), error="ticket.unauthorized"),
+        op("t.report", ticket=report(), actor="smr", at=t(0), error="ticket.unauthorized"),
+        op("t.report", ticket=report(holder="smr"), actor="w1", at=t(0)),
+        op("t.get", ticket="T1", subset={"holder": "smr", "responsibleUnit": "g1"})])
+    c("a whistle may summon only departments with jurisdiction over the place", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"), ap(A["dispatch"], 2, "zx"),
+        no({"type": "whistle", "departments": ["smr", "smr2"]}, 3, "ticket.out_of_jurisdiction", actor="zx"),
+        op("t.events", ticket="T1", expect=3),
+        no({"type": "sign_whistle"}, 4, "ticket.unauthorized", actor="smr"),
+        ap({"type": "whistle", "departments": ["smr"]}, 4, "zx", expect="dispatched"),
+        no({"type": "sign_whistle"}, 5, "ticket.unauthorized", actor="cg"),
+        no({"type": "report_whistle"}, 5, "ticket.illegal_transition", actor="smr"),
+        no({"type": "release_whistle", "department": "smr"}, 5, "ticket.unauthorized", actor="smr")])
+    c("the host system does only the engine's work", [
+        op("t.report", ticket=report(), actor="@system", at=t(0)),
+        no(A["file"], 1, "ticket.unauthorized", actor="@system"),
+        no(A["reject"], 1, "ticket.unauthorized", actor="@system"),
+        ap(A["file"], 1, "zx"), ap(A["dispatch"], 2, "zx"),
+        no(A["acknowledge"], 3, "ticket.unauthorized", actor="@system"),
+        ap(A["acknowledge"], 3, "w1"), ap(A["handle"], 4, "w1"),
+        no(A["verify_pass"], 5, "ticket.unauthorized", actor="@system"),
+        ap(A["verify_pass"], 5, "zx"),
+        no(A["close"], 6, "ticket.unauthorized", actor="@system"),
+        no(A["visit_satisfied"], 6, "ticket.unauthorized", actor="@system"),
+        ap({"type": "remind", "deadline": "reply"}, 6, "@system", expect="verified")])
+    c("actors outside the hierarchy and reserved ids", [
+        op("h.add", id="@system", kind="department", name="冒充系统", error="hierarchy.reserved_id", details={"id": "@system"}),
+        op("h.add", id="@root", kind="grid", name="x", error="hierarchy.reserved_id"),
+        op("t.report", ticket=report(), actor="w1", at=t(0)),
+        no(A["file"], 1, "ticket.unknown_actor", actor="@admin"),
+        no(A["file"], 1, "ticket.unknown_actor", actor="SYSTEM")])
+    c("a department that is not summoned may not sign or report for another", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"), ap(A["dispatch"], 2, "zx"),
+        ap(A["acknowledge"], 3, "w1"), ap({"type": "whistle", "departments": ["smr", "cg"]}, 4, "zx"),
+        no({"type": "sign_whistle"}, 5, "ticket.unauthorized", actor="zj"),
+        no({"type": "report_whistle"}, 5, "ticket.unauthorized", actor="zj"),
+        no({"type": "sign_whistle"}, 5, "ticket.unauthorized", actor="zx"),
+        ap({"type": "sign_whistle"}, 5, "smr", expect="in_progress")])
+    c("a return after an escalation by the engine goes to the command centre", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"), ap(A["dispatch"], 2, "zx"),
+        ap({"type": "escalate", "to": "town"}, 3, "@system", expect="dispatched"),
+        op("t.get", ticket="T1", subset={"holder": "town", "dispatcher": "zx"}),
+        ap(A["return"], 4, "town", expect="filed"),
+        op("t.get", ticket="T1", subset={"holder": "zx"}),
+        no({"type": "dispatch", "to": "g1"}, 5, "ticket.unauthorized", actor="town"),
+        ap({"type": "dispatch", "to": "g2"}, 5, "zx", expect="dispatched")])
+
+    # Logs and tables: every loader checks the authority unless the history is trusted.
+    hist = [("T1", "w1", 0, {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}),
+            ("T1", "zx", 1, {"type": "file"}), ("T1", "zx", 2, {"type": "dispatch", "to": "g1"}),
+            ("T1", "w1", 3, {"type": "acknowledge"}), ("T1", "w1", 4, {"type": "handle", "outcome": "已处理"}),
+            ("T1", "w1", 5, {"type": "verify", "passed": True}),
+            ("T1", "w1", 6, {"type": "visit", "satisfaction": "satisfied"})]
+    c("a re-chained log in which the handler verified and rated its own work is refused on replay", [
+        op("t.load_jsonl", text=write_log(hist), error="log.replay_refused",
+           details={"line": 6, "error": {"ticket": "T1", "actor": "w1", "action": "verify", "conflict": "handler"}})])
+    c("the same log loads as trusted history", [
+        op("t.load_jsonl", text=write_log(hist), trusted=True, expect=1), op("t.state", ticket="T1", expect="closed")])
+    c("a re-chained log in which the holder moved its own deadline is refused on replay", [
+        op("t.load_jsonl", text=write_log(hist[:4] + [("T1", "w1", 4, {"type": "set_deadline", "deadline": "handle", "due": "2099-01-01T00:00:00+08:00"})]),
+           error="log.replay_refused", details={"line": 5, "error": {"actor": "w1", "action": "set_deadline"}})])
+    c("replayed events are checked too", [
+        op("t.replay", events=[{"seq": i, "ticket": tk, "actor": a, "at": t(m), "action": act}
+                               for i, (tk, a, m, act) in enumerate(hist)], error="ticket.separation_of_duty"),
+        op("t.replay", events=[{"seq": i, "ticket": tk, "actor": a, "at": t(m), "action": act}
+                               for i, (tk, a, m, act) in enumerate(hist)], trusted=True, expect=1)])
+    rows = [{"ticket": "T1", "at": t(0), "actor": "w1", "type": "report", "category": "livelihood.repair", "unit": "b3"},
+            {"ticket": "T1", "at": t(1), "actor": "w1", "type": "file"},
+            {"ticket": "T1", "at": t(1), "actor": "zx", "type": "file"},
+            {"ticket": "T1", "at": t(2), "actor": "hh", "type": "dispatch", "to": "g1"},
+            {"ticket": "T1", "at": t(2), "actor": "zx", "type": "dispatch", "to": "g9"},
+            {"ticket": "T1", "at": t(2), "actor": "zx", "type": "dispatch", "to": "g1"},
+            {"ticket": "T1", "at": t(3), "actor": "w1", "type": "set_deadline", "deadline": "handle", "due": "2099-01-01T00:00:00+08:00"},
+            {"ticket": "T1", "at": t(3), "actor": "w1", "type": "acknowledge"}]
+    c("a table of events reports every row the authority refuses, and keeps the others", [
+        op("t.load_rows", rows=rows, expect={"errors": [[2, "ticket.unauthorized"], [4, "ticket.unauthorized"],
+                                                        [5, "ticket.out_of_jurisdiction"], [7, "ticket.unauthorized"]]}),
+        op("t.state", ticket="T1", expect="in_progress"), op("t.events", ticket="T1", expect=4)])
+    c("a table of events as trusted history", [
+        op("t.load_rows", rows=rows[:2] + rows[3:4], trusted=True, expect={"errors": []}),
+        op("t.state", ticket="T1", expect="dispatched")])
+
+    # Asking before acting.
+    c("can and why_not: the rule that refuses, in English and Chinese", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)),
+        op("t.can", ticket="T1", actor="zx", at=t(1), action=A["file"], expect=True),
+        op("t.can", ticket="T1", actor="w1", at=t(1), action=A["file"], expect=False),
+        op("t.why_not", ticket="T1", actor="zx", at=t(1), action=A["file"], expect=None),
+        op("t.why_not", ticket="T1", actor="w1", at=t(1), action=A["file"], expect={
+            "code": "ticket.unauthorized", "rule": "allow.file",
+            "en": "under gbt30428, file may be taken only by the supervising centre; w1 is none of them",
+            "zh": "按gbt30428规则，立案只能由监督中心进行；w1不在其列",
+            "details": {"ticket": "T1", "state": "reported", "action": "file", "actor": "w1", "holder": "g1",
+                        "allowed": ["supervisor"]}}),
+        op("t.why_not", ticket="T1", actor="w1", at=t(1), action=A["close"], subset={
+            "code": "ticket.illegal_transition", "rule": "lifecycle.reported.close"}),
+        op("t.why_not", ticket="T9", actor="w1", at=t(1), action=A["file"], subset={"code": "ticket.unknown_ticket"}),
+        op("t.why_not", ticket="T2", actor="w9", at=t(1), action={"type": "report", "id": "T2", "category": "livelihood.repair", "unit": "b3"},
+           subset={"code": "ticket.unauthorized", "rule": "allow.report"}),
+        op("t.can", ticket="T2", actor="w1", at=t(1), action={"type": "report", "id": "T2", "category": "livelihood.repair", "unit": "b3"}, expect=True),
+        ap(A["file"], 1, "zx"), ap(A["dispatch"], 2, "zx"), ap(A["acknowledge"], 3, "w1"), ap(A["handle"], 4, "w1"),
+        op("t.why_not", ticket="T1", actor="w1", at=t(5), action=A["verify_pass"], expect={
+            "code": "ticket.separation_of_duty", "rule": "separate.handler",
+            "en": "w1 handled this ticket or works for the unit that did: whoever handled a ticket may not verify it",
+            "zh": "w1是处置方或其人员：处置方不得核查自己处置的工单",
+            "details": {"ticket": "T1", "state": "handled", "action": "verify", "actor": "w1", "conflict": "handler"}}),
+        op("t.events", ticket="T1", expect=5)])
+
+    # The 12345 preset.
+    s12345 = dict(setup, authority="hotline12345")
+    c("12345: the hotline centre takes, dispatches, follows up and visits; the handling unit only handles", [
+        op("t.report", ticket=report(channel="hotline12345"), actor="rx1", at=t(0)),
+        no(A["file"], 1, "ticket.unauthorized", actor="hh"),
+        ap(A["file"], 1, "rx1", expect="filed"),
+        ap({"type": "dispatch", "to": "hh"}, 2, "rx", expect="dispatched"),
+        ap(A["acknowledge"], 3, "hh"),
+        no({"type": "escalate"}, 4, "ticket.unauthorized", actor="hh"),
+        ap({"type": "whistle", "departments": ["smr"]}, 4, "hh", expect="in_progress"),
+        ap({"type": "sign_whistle"}, 5, "smr"), ap({"type": "report_whistle"}, 6, "smr"),
+        ap(A["handle"], 7, "hh", expect="handled"),
+        no(A["verify_pass"], 8, "ticket.unauthorized", actor="hh"),
+        no(A["verify_pass"], 8, "ticket.unauthorized", actor="town"),
+        ap(A["verify_pass"], 8, "rx1", expect="verified"),
+        no(A["visit_satisfied"], 9, "ticket.unauthorized", actor="hh"),
+        ap(A["visit_satisfied"], 9, "rx1", expect="closed")], s12345)
+    c("12345: a return after an escalation goes to the escalating body (the engine's: the centre)", [
+        op("t.report", ticket=report(), actor="rx1", at=t(0)), ap(A["file"], 1, "rx1"), ap(A["dispatch"], 2, "rx"),
+        ap({"type": "escalate"}, 3, "rx1", expect="dispatched"),
+        op("t.get", ticket="T1", subset={"holder": "hh", "dispatcher": "rx1"}),
+        ap(A["return"], 4, "hh", expect="filed"), op("t.get", ticket="T1", subset={"holder": "rx1"}),
+        op("t.report", ticket=report("T2"), actor="rx1", at=t(0)), ap(A["file"], 1, "rx1", tid="T2"),
+        ap(A["dispatch"], 2, "rx", tid="T2"), ap({"type": "escalate"}, 3, "@system", tid="T2"),
+        # The nearest centre commanding 弘湖社区 is its own station.
+        op("t.get", ticket="T2", subset={"holder": "hh", "dispatcher": "hhz"})], s12345)
+
+    # Migration.
+    legacy = [("T1", "hh", 0, {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}),
+              ("T1", "hh", 1, {"type": "file"}), ("T1", "hh", 2, {"type": "dispatch", "to": "g1"}),
+              ("T1", "w1", 3, {"type": "acknowledge"}), ("T1", "w1", 4, {"type": "handle", "outcome": "已处理"}),
+              ("T1", "w1", 5, {"type": "verify", "passed": True}), ("T1", "w1", 6, {"type": "visit", "satisfaction": "satisfied"})]
+    c("a history recorded before the separation of duties is refused under the default authority", [
+        op("t.load_jsonl", text=write_log(legacy), error="log.replay_refused", details={"line": 2, "error": {"actor": "hh", "action": "file"}})])
+    c("it replays under the legacy_permissive migration authority", [
+        op("t.load_jsonl", text=write_log(legacy), expect=1), op("t.state", ticket="T1", expect="closed"),
+        op("t.roundtrip", expect=True)], dict(setup, authority="legacy_permissive"))
+    c("the legacy rule sends a return after an escalation back to the previous holder", [
+        op("t.report", ticket=report(), actor="hh", at=t(0)), ap(A["file"], 1, "hh"), ap(A["dispatch"], 2, "hh"),
+        ap({"type": "escalate"}, 3, "@system", expect="dispatched"),
+        op("t.get", ticket="T1", subset={"holder": "hh", "dispatcher": "g1"})], dict(setup, authority="legacy_permissive"))
+
+    # Authority documents.
+    gb = preset("gbt30428")
+    bad = lambda **edits: dict(gb, **edits)
+    for name, document, code in [
+        ("not JSON", "{", "authority.malformed"),
+        ("another format", bad(format="wangge.roles"), "authority.unsupported_format"),
+        ("another version", bad(version=2), "authority.unsupported_format"),
+        ("an unknown field", bad(extra=1), "authority.malformed"),
+        ("an unknown role", bad(allow=dict(gb["allow"], file=["mayor"])), "authority.malformed"),
+        ("an unknown action", bad(allow=dict(gb["allow"], teleport=[])), "authority.unknown_action"),
+        ("a missing action", bad(allow={k: v for k, v in gb["allow"].items() if k != "visit"}), "authority.missing_action"),
+        ("the holder setting deadlines", bad(allow=dict(gb["allow"], set_deadline=["system", "holder"])), "authority.unsafe"),
+        ("anyone but the system writing rule_fired", bad(allow=dict(gb["allow"], rule_fired=["system", "commander"])), "authority.unsafe"),
+        ("recheck by the holder", bad(allow=dict(gb["allow"], recheck=["holder"])), "authority.unsafe"),
+        ("no separation of duties", bad(separate=[]), "authority.missing_separation"),
+        ("dispatch anywhere", bad(dispatchTo="anywhere"), "authority.unsafe"),
+        ("returns back to the previous holder", bad(returnAfterEscalation="previous_holder"), "authority.unsafe"),
+        ("an unknown preset", "lax", "authority.unknown_preset"),
+    ]:
+        c(f"authority document refused: {name}", [op("a.load", document=document, error=code)])
+    c("authority presets and documents load", [
+        op("a.load", document="gbt30428", expect="gbt30428"), op("a.load", document="hotline12345", expect="hotline12345"),
+        op("a.load", document="legacy_permissive", expect="legacy_permissive"),
+        op("a.load", document=dict(gb, name="本市规则"), expect="本市规则"),
+        op("a.load", document=dict(gb, name="migration", separate=[], dispatchTo="anywhere", migration=True), expect="migration")])
+    c("a ledger under a custom authority document", [
+        op("t.report", ticket=report(), actor="w1", at=t(0)),
+        ap(A["file"], 1, "hh", expect="filed")],
+      dict(setup, authority=dict(gb, name="社区立案", allow=dict(gb["allow"], file=["supervisor", "territorial_ancestor"]))))
     return cases
 
 
@@ -1093,6 +1631,9 @@ FILES = {
     "hierarchy.json": ("Hierarchy mutations, queries, import and the division-code importer.", hierarchy_cases),
     "tickets-lifecycle.json": ("Every lifecycle action from every state: allowed or refused, and a refusal changes nothing.", ticket_machine_cases),
     "tickets.json": ("The leak case, authorization, targets, times, logs (replay, tamper, truncation) and taxonomies.", ticket_cases),
+    "tickets-authority.json": ("Who may take each action (gbt30428 and hotline12345, from a model of the roles), the red team's "
+                               "self-serving and out-of-territory attempts, loaders and replay under the authority, "
+                               "can / why_not / who_can, presets and authority documents.", authority_cases),
     "calendar.json": ("Working-time arithmetic over the published 2025 schedule; Civil Code periods; calendar errors.", calendar_cases),
     "escalation.json": ("Service levels, deadlines and escalation rules; policy errors.", escalation_cases),
     "consultation.json": ("Quorum rules at and around their boundaries, ballots and their refusals, rolls and forums.", quorum_cases),
