@@ -14,6 +14,8 @@ pub fn class_for(code: &str) -> &'static str {
     match code {
         "ticket.illegal_transition" => "IllegalTransition",
         "ticket.unauthorized" => "Unauthorized",
+        "ticket.separation_of_duty" => "SeparationOfDuty",
+        "ticket.out_of_jurisdiction" => "OutOfJurisdiction",
         "log.tampered" | "log.truncated" => "TamperedLog",
         "input.malformed" => "MalformedInput",
         "internal.panic" => "InternalError",
@@ -22,6 +24,7 @@ pub fn class_for(code: &str) -> &'static str {
             Some("division") => "DivisionCodeError",
             Some("ticket") => "TicketError",
             Some("log") => "LogError",
+            Some("authority") => "AuthorityError",
             Some("taxonomy") => "TaxonomyError",
             Some("calendar") => "CalendarError",
             Some("time") => "TimeError",

@@ -316,7 +316,7 @@ impl EscalationPolicy {
         })
     }
 
-    /// The built-in policy assembled from the practices in the domain brief.
+    /// The built-in policy assembled from the practices in `docs/DOMAIN.md` §3.
     #[staticmethod]
     fn standard() -> EscalationPolicy {
         EscalationPolicy {

@@ -192,6 +192,36 @@ impl Hierarchy {
         guard(|| self.edit(py, |h| h.join(member, organisation)))
     }
 
+    /// A centre (`operations_centre` or `hotline_centre`) supervises a unit and everything
+    /// it contains (监督: files, verifies, closes, makes the return visit).
+    fn supervise(&self, py: Python<'_>, centre: &str, unit: &str) -> PyResult<()> {
+        guard(|| self.edit(py, |h| h.supervise(centre, unit)))
+    }
+
+    /// A centre commands a unit and everything it contains (指挥: dispatches, decides
+    /// extensions and suspensions, sets deadlines).
+    fn command(&self, py: Python<'_>, centre: &str, unit: &str) -> PyResult<()> {
+        guard(|| self.edit(py, |h| h.command(centre, unit)))
+    }
+
+    /// The centres supervising a unit, directly or through a unit above it, nearest first.
+    fn supervising_centres<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let h = self.arc(py);
+            let out = nodes(py, h.supervising_centres(id).py()?.into_iter());
+            out
+        })
+    }
+
+    /// The centres commanding a unit, directly or through a unit above it, nearest first.
+    fn commanding_centres<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let h = self.arc(py);
+            let out = nodes(py, h.commanding_centres(id).py()?.into_iter());
+            out
+        })
+    }
+
     /// A department gets jurisdiction over a unit for case categories.
     fn grant_jurisdiction(
         &self,

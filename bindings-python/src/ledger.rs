@@ -9,10 +9,11 @@ use wangge::hierarchy::NodeKey;
 use wangge::sla::ServiceLevels;
 use wangge::ticket::{
     table, Action, ActorKey, BulkItem, DeadlineKind, Event, Ledger as Core, NewTicket, Taxonomy,
-    TicketError, TicketKey, TicketState,
+    TicketError, TicketKey, TicketState, Trust,
 };
 use wangge::time::Timestamp;
 
+use crate::authority::{authority_of, Authority};
 use crate::convert::{
     self, datetime, enum_of, i64s, json, opt_datetime, plain, timestamp, to_py, u32s, u8_array, u8s,
 };
@@ -52,6 +53,27 @@ fn taxonomy(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Taxonomy> {
                 Taxonomy::from_json(&text).py()
             }
         },
+    }
+}
+
+/// An empty ledger under an authority (the default when none is given).
+fn empty(
+    hierarchy: Arc<wangge::hierarchy::Hierarchy>,
+    taxonomy: Arc<Taxonomy>,
+    authority: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Core> {
+    Ok(match authority_of(authority)? {
+        Some(a) => Core::with_authority(hierarchy, taxonomy, a),
+        None => Core::new(hierarchy, taxonomy),
+    })
+}
+
+/// `trusted=True`: the history is trusted (authority not checked).
+fn trust(trusted: bool) -> Trust {
+    if trusted {
+        Trust::History
+    } else {
+        Trust::Checked
     }
 }
 
@@ -294,77 +316,148 @@ pub(crate) fn state_names() -> Vec<&'static str> {
 #[pymethods]
 impl Ledger {
     /// An empty ledger over (a snapshot of) a hierarchy, with the default taxonomy or a given
-    /// one (a dict or JSON text).
+    /// one (a dict or JSON text), under an authority (an `Authority`, a preset's name, a
+    /// document; by default `"gbt30428"`).
     #[new]
-    #[pyo3(signature = (hierarchy, taxonomy = None))]
+    #[pyo3(signature = (hierarchy, taxonomy = None, *, authority = None))]
     fn new(
         py: Python<'_>,
         hierarchy: &Hierarchy,
         taxonomy: Option<&Bound<'_, PyAny>>,
+        authority: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Ledger> {
         guard(|| {
-            let t = self::taxonomy(taxonomy)?;
-            Ok(Ledger::wrap(Core::new(hierarchy.arc(py), Arc::new(t))))
+            let t = Arc::new(self::taxonomy(taxonomy)?);
+            Ok(Ledger::wrap(empty(hierarchy.arc(py), t, authority)?))
         })
     }
 
     /// Reads, verifies (hash chain, sequence, end records) and replays a JSON-lines log given
-    /// as text. Releases the GIL.
+    /// as text, checking every event against the authority unless `trusted=True` (trusted
+    /// history: for logs recorded under another authority or over a hierarchy that changed
+    /// since). Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, text, taxonomy = None))]
+    #[pyo3(signature = (hierarchy, text, taxonomy = None, *, authority = None, trusted = false))]
     fn from_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
         text: &str,
         taxonomy: Option<&Bound<'_, PyAny>>,
+        authority: Option<&Bound<'_, PyAny>>,
+        trusted: bool,
     ) -> PyResult<Ledger> {
         guard(|| {
             let t = Arc::new(self::taxonomy(taxonomy)?);
-            let h = hierarchy.arc(py);
-            let l = py.detach(|| Core::from_jsonl(h, t, text)).py()?;
+            let mut l = empty(hierarchy.arc(py), t, authority)?;
+            py.detach(|| l.load_jsonl(text, trust(trusted))).py()?;
             Ok(Ledger::wrap(l))
         })
     }
 
     /// [`Ledger.from_jsonl`] from a file. Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, path, taxonomy = None))]
+    #[pyo3(signature = (hierarchy, path, taxonomy = None, *, authority = None, trusted = false))]
     fn read_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
         path: std::path::PathBuf,
         taxonomy: Option<&Bound<'_, PyAny>>,
+        authority: Option<&Bound<'_, PyAny>>,
+        trusted: bool,
     ) -> PyResult<Ledger> {
         guard(|| {
             let t = Arc::new(self::taxonomy(taxonomy)?);
-            let h = hierarchy.arc(py);
-            let l = py
-                .detach(|| -> Result<Core, wangge::Error> {
-                    let text = convert::read_file(&path.to_string_lossy())?;
-                    Ok(Core::from_jsonl(h, t, &text)?)
-                })
-                .py()?;
+            let mut l = empty(hierarchy.arc(py), t, authority)?;
+            py.detach(|| -> Result<usize, wangge::Error> {
+                let text = convert::read_file(&path.to_string_lossy())?;
+                Ok(l.load_jsonl(&text, trust(trusted))?)
+            })
+            .py()?;
             Ok(Ledger::wrap(l))
         })
     }
 
-    /// Rebuilds a ledger from events (dicts in the core's event shape); a replay checks the
-    /// lifecycle, not authorization. The first bad event raises (see `load_rows` for a
-    /// loader that reports bad rows instead).
+    /// Rebuilds a ledger from events (dicts in the core's event shape), checking the
+    /// lifecycle and (unless `trusted=True`) the authority. The first bad event raises (see
+    /// `load_rows` for a loader that reports bad rows instead).
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, events, taxonomy = None))]
+    #[pyo3(signature = (hierarchy, events, taxonomy = None, *, authority = None, trusted = false))]
     fn replay(
         py: Python<'_>,
         hierarchy: &Hierarchy,
         events: &Bound<'_, PyAny>,
         taxonomy: Option<&Bound<'_, PyAny>>,
+        authority: Option<&Bound<'_, PyAny>>,
+        trusted: bool,
     ) -> PyResult<Ledger> {
         guard(|| {
             let events: Vec<Event> = plain(events)?;
             let t = Arc::new(self::taxonomy(taxonomy)?);
-            let h = hierarchy.arc(py);
-            let l = py.detach(|| Core::replay(h, t, events)).py()?;
+            let mut l = empty(hierarchy.arc(py), t, authority)?;
+            py.detach(|| l.replay_into(events, trust(trusted))).py()?;
             Ok(Ledger::wrap(l))
+        })
+    }
+
+    /// The authority actions are checked against.
+    #[getter]
+    fn authority(&self, py: Python<'_>) -> Authority {
+        Authority {
+            inner: self.inner.read(py, |l| l.authority().clone()),
+        }
+    }
+
+    /// Whether `actor` may take `action` on `ticket` at `at` (nothing changes).
+    #[pyo3(signature = (ticket, *, actor, at, action))]
+    fn can(
+        &self,
+        py: Python<'_>,
+        ticket: &str,
+        actor: &str,
+        at: &Bound<'_, PyAny>,
+        action: &Bound<'_, PyAny>,
+    ) -> PyResult<bool> {
+        guard(|| {
+            let a = action_of(action)?;
+            let at = timestamp(at)?;
+            Ok(self.inner.read(py, |l| l.can(ticket, actor, at, &a)))
+        })
+    }
+
+    /// Why `actor` may not take `action` on `ticket` at `at`, or `None` if it may: a dict
+    /// with `code`, `rule` (the rule that refuses), `en` and `zh` (the reason in English and
+    /// Chinese) and `details` (the error's data).
+    #[pyo3(signature = (ticket, *, actor, at, action))]
+    fn why_not<'py>(
+        &self,
+        py: Python<'py>,
+        ticket: &str,
+        actor: &str,
+        at: &Bound<'py, PyAny>,
+        action: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let a = action_of(action)?;
+            let at = timestamp(at)?;
+            let denial = self.inner.read(py, |l| l.why_not(ticket, actor, at, &a));
+            to_py(py, &denial)
+        })
+    }
+
+    /// Everyone who may take `action` on `ticket` at `at`: `"@system"` and node ids.
+    #[pyo3(signature = (ticket, *, at, action))]
+    fn who_can(
+        &self,
+        py: Python<'_>,
+        ticket: &str,
+        at: &Bound<'_, PyAny>,
+        action: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<String>> {
+        guard(|| {
+            let a = action_of(action)?;
+            let at = timestamp(at)?;
+            let who = self.inner.read(py, |l| l.who_can(ticket, at, &a)).py()?;
+            Ok(who.iter().map(|a| a.as_str().to_owned()).collect())
         })
     }
 
@@ -418,36 +511,50 @@ impl Ledger {
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         guard(|| {
-            let (h, t, log, levels) = self.inner.read_detached(py, |l| {
+            let (h, t, log, levels, authority) = self.inner.read_detached(py, |l| {
                 (
                     l.hierarchy().to_json(),
                     l.taxonomy().to_json(),
                     l.to_jsonl(),
                     l.service_levels()
                         .and_then(|s| serde_json::to_string(&**s).ok()),
+                    l.authority().to_json(),
                 )
             });
             let ctor = py.get_type::<Ledger>().getattr("_from_state")?;
-            let args = (h, t, log, levels).into_pyobject(py)?;
+            let args = (h, t, log, levels, authority).into_pyobject(py)?;
             PyTuple::new(py, [ctor, args.into_any()])
         })
     }
 
-    /// Rebuilds a pickled ledger (hierarchy JSON, taxonomy JSON, the log, service levels).
+    /// Rebuilds a pickled ledger (hierarchy JSON, taxonomy JSON, the log, service levels,
+    /// the authority). The log is the ledger's own: it is verified and replayed as trusted
+    /// history.
     #[staticmethod]
+    #[pyo3(signature = (hierarchy, taxonomy, log, levels, authority = None))]
     fn _from_state(
         py: Python<'_>,
         hierarchy: &str,
         taxonomy: &str,
         log: &str,
         levels: Option<&str>,
+        authority: Option<&str>,
     ) -> PyResult<Ledger> {
         guard(|| {
+            let authority = authority
+                .map(wangge::ticket::authority::Authority::from_json)
+                .transpose()
+                .py()?;
             let l = py
                 .detach(|| -> Result<Core, wangge::Error> {
                     let h = wangge::hierarchy::Hierarchy::from_json(hierarchy)?;
                     let t = Taxonomy::from_json(taxonomy)?;
-                    let mut l = Core::from_jsonl(Arc::new(h), Arc::new(t), log)?;
+                    let (h, t) = (Arc::new(h), Arc::new(t));
+                    let mut l = match authority {
+                        Some(a) => Core::with_authority(h, t, Arc::new(a)),
+                        None => Core::new(h, t),
+                    };
+                    l.load_jsonl(log, Trust::History)?;
                     if let Some(text) = levels {
                         let s: ServiceLevels =
                             serde_json::from_str(text).map_err(|e| wangge::Error::Malformed {
@@ -922,13 +1029,22 @@ impl Ledger {
     // ----- bulk loading (flat rows; bad rows are reported, good rows kept) -----
 
     /// Loads flat event rows (dicts with `ticket`, `at`, `actor`, `type` and the action's
-    /// fields; see the core's `ticket::table`) into this ledger, replaying each (lifecycle
-    /// checked, authorization not). Returns `[(row number, exception)]` for the bad rows,
-    /// 1-based; good rows are kept. Releases the GIL while replaying.
-    fn load_rows<'py>(&self, py: Python<'py>, rows: &Bound<'py, PyAny>) -> PyResult<BadRows<'py>> {
+    /// fields; see the core's `ticket::table`) into this ledger, replaying each: the
+    /// lifecycle and (unless `trusted=True`) the ledger's authority are checked. Returns
+    /// `[(row number, exception)]` for the bad rows, 1-based; good rows are kept. Releases the
+    /// GIL while replaying.
+    #[pyo3(signature = (rows, *, trusted = false))]
+    fn load_rows<'py>(
+        &self,
+        py: Python<'py>,
+        rows: &Bound<'py, PyAny>,
+        trusted: bool,
+    ) -> PyResult<BadRows<'py>> {
         guard(|| {
             let rows = rows_of(rows)?;
-            let bad = self.inner.write_detached(py, |l| table::load(l, &rows));
+            let bad = self
+                .inner
+                .write_detached(py, |l| table::load_with(l, &rows, trust(trusted)));
             bad_rows(py, bad)
         })
     }
@@ -936,29 +1052,38 @@ impl Ledger {
     /// [`Ledger.load_rows`] from columns (a dict of column name → list of cells, e.g. from a
     /// DataFrame); `None`/NaN cells are absent values. Columns named in `epoch_seconds` hold
     /// instants as Unix seconds.
-    #[pyo3(signature = (columns, *, epoch_seconds = Vec::new()))]
+    #[pyo3(signature = (columns, *, epoch_seconds = Vec::new(), trusted = false))]
     fn load_columns<'py>(
         &self,
         py: Python<'py>,
         columns: &Bound<'py, PyDict>,
         epoch_seconds: Vec<String>,
+        trusted: bool,
     ) -> PyResult<BadRows<'py>> {
         guard(|| {
             let rows = rows_of_columns(columns, &epoch_seconds)?;
-            let bad = self.inner.write_detached(py, |l| table::load(l, &rows));
+            let bad = self
+                .inner
+                .write_detached(py, |l| table::load_with(l, &rows, trust(trusted)));
             bad_rows(py, bad)
         })
     }
 
     /// [`Ledger.load_rows`] from a CSV file with a header row (row numbers count data rows
     /// from 1). Releases the GIL.
-    fn load_csv<'py>(&self, py: Python<'py>, path: std::path::PathBuf) -> PyResult<BadRows<'py>> {
+    #[pyo3(signature = (path, *, trusted = false))]
+    fn load_csv<'py>(
+        &self,
+        py: Python<'py>,
+        path: std::path::PathBuf,
+        trusted: bool,
+    ) -> PyResult<BadRows<'py>> {
         guard(|| {
             let bad = self
                 .inner
                 .write_detached(py, |l| -> Result<_, wangge::Error> {
                     let rows = read_csv_rows(&path.to_string_lossy())?;
-                    Ok(table::load(l, &rows))
+                    Ok(table::load_with(l, &rows, trust(trusted)))
                 })
                 .py()?;
             bad_rows(py, bad)
@@ -968,10 +1093,12 @@ impl Ledger {
     /// [`Ledger.load_rows`] from a JSON-lines file of flat rows, one object per line (row
     /// numbers are line numbers; unreadable lines are reported too). For wangge's own
     /// hash-chained log use [`Ledger.read_jsonl`]. Releases the GIL.
+    #[pyo3(signature = (path, *, trusted = false))]
     fn load_jsonl_rows<'py>(
         &self,
         py: Python<'py>,
         path: std::path::PathBuf,
+        trusted: bool,
     ) -> PyResult<BadRows<'py>> {
         guard(|| {
             let bad = self
@@ -979,7 +1106,7 @@ impl Ledger {
                 .write_detached(py, |l| -> Result<_, wangge::Error> {
                     let text = convert::read_file(&path.to_string_lossy())?;
                     let (rows, lines, mut bad) = jsonl_rows(&text);
-                    for (i, e) in table::load(l, &rows) {
+                    for (i, e) in table::load_with(l, &rows, trust(trusted)) {
                         let line = lines.get(i.wrapping_sub(1)).copied().unwrap_or(i);
                         bad.push((line, e));
                     }

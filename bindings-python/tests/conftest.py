@@ -40,6 +40,12 @@ def leak_hierarchy() -> wangge.Hierarchy:
     for id_, name in [("smr", "市场监管局"), ("cg", "城管局"), ("zj", "住建局")]:
         h.add(id_, "department", name)
         h.grant_jurisdiction(id_, "zone", ["livelihood.repair"])
+    # The zone's operations centre supervises and commands it (GB/T 30428); zx1 is its staff.
+    h.add("zx", "operations_centre", "高新区城市运行管理服务中心")
+    h.supervise("zx", "zone")
+    h.command("zx", "zone")
+    h.add("zx1", "staff", "中心值班员")
+    h.join("zx1", "zx")
     return h
 
 
@@ -61,8 +67,8 @@ def leak_ledger() -> wangge.Ledger:
                    "verifyFirst": True, "channel": "resident_visit", "reporter": "r-1",
                    "description": "卫生间漏水"}, actor="hh", at=T(0))
     steps = [
-        ("hh", {"type": "confirm_on_site"}), ("hh", {"type": "file"}),
-        ("hh", {"type": "dispatch", "to": "g1"}),
+        ("hh", {"type": "confirm_on_site"}), ("zx", {"type": "file"}),
+        ("zx", {"type": "dispatch", "to": "g1"}),
         ("w1", {"type": "acknowledge"}), ("w1", {"type": "record_refusal", "party": "饭店店主"}),
         ("hh", {"type": "escalate", "to": "town"}), ("town", {"type": "acknowledge"}),
         ("town", {"type": "whistle", "departments": ["smr", "cg", "zj"],
@@ -72,8 +78,8 @@ def leak_ledger() -> wangge.Ledger:
         ("smr", {"type": "report_whistle"}), ("cg", {"type": "report_whistle"}),
         ("zj", {"type": "report_whistle", "note": "已维修"}),
         ("town", {"type": "handle", "outcome": "店主已维修"}),
-        ("town", {"type": "verify", "passed": True}),
-        ("town", {"type": "visit", "satisfaction": "satisfied"}),
+        ("zx", {"type": "verify", "passed": True}),
+        ("zx1", {"type": "visit", "satisfaction": "satisfied"}),
     ]
     for m, (actor, action) in enumerate(steps, start=10):
         ledger.apply("XHCT-1", actor=actor, at=T(m), action=action)

@@ -12,11 +12,11 @@ from conftest import T, leak_hierarchy, leak_ledger
 GOOD_AND_BAD = [
     {"ticket": "T1", "at": "2025-03-03T09:00:00+08:00", "actor": "w1", "type": "report",
      "category": "livelihood.repair", "unit": "b3"},
-    {"ticket": "T1", "at": "2025-03-03T09:05:00+08:00", "actor": "hh", "type": "file"},
-    {"ticket": "T1", "at": "2025-03-03T09:06:00+08:00", "actor": "hh", "type": "visit"},  # 3: no satisfaction
-    {"ticket": "T2", "at": "2025-03-03T09:07:00+08:00", "actor": "hh", "type": "file"},   # 4: unknown ticket
-    {"ticket": "T1", "at": "2025-03-03T09:08:00", "actor": "hh", "type": "dispatch", "to": "g1"},  # 5: naive
-    {"ticket": "T1", "at": "2025-03-03T09:09:00+08:00", "actor": "hh", "type": "dispatch", "to": "g1"},
+    {"ticket": "T1", "at": "2025-03-03T09:05:00+08:00", "actor": "zx", "type": "file"},
+    {"ticket": "T1", "at": "2025-03-03T09:06:00+08:00", "actor": "zx", "type": "visit"},  # 3: no satisfaction
+    {"ticket": "T2", "at": "2025-03-03T09:07:00+08:00", "actor": "zx", "type": "file"},   # 4: unknown ticket
+    {"ticket": "T1", "at": "2025-03-03T09:08:00", "actor": "zx", "type": "dispatch", "to": "g1"},  # 5: naive
+    {"ticket": "T1", "at": "2025-03-03T09:09:00+08:00", "actor": "zx", "type": "dispatch", "to": "g1"},
     {"ticket": "T3", "at": "2025-03-03T09:10:00+08:00", "actor": "w1", "type": "report",
      "category": "no.such", "unit": "b3"},  # 7: unknown category
     {"ticket": "T1", "at": "2025-03-03T09:11:00+08:00", "actor": "nobody", "type": "acknowledge"},  # 8
@@ -107,5 +107,5 @@ def test_row_exports():
 
 def test_load_into_existing_ledger():
     ledger = leak_ledger()
-    bad = ledger.load_rows([{"ticket": "XHCT-1", "at": T(100), "actor": "town", "type": "reopen"}])
+    bad = ledger.load_rows([{"ticket": "XHCT-1", "at": T(100), "actor": "zx", "type": "reopen"}])
     assert bad == [] and ledger.get("XHCT-1")["state"] == "in_progress"

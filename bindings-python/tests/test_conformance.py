@@ -84,6 +84,11 @@ def decisions(handle: wangge.Decisions) -> List[List[str]]:
     return out
 
 
+def authority(value: Any) -> wangge.Authority:
+    """A preset's name, or a document (a dict or JSON text)."""
+    return wangge.Authority(value)
+
+
 class Session:
     def __init__(self, setup: Dict[str, Any]):
         self.h = wangge.Hierarchy.from_json(doc(setup["hierarchy"], "hierarchy")) if "hierarchy" in setup else wangge.Hierarchy()
@@ -92,6 +97,7 @@ class Session:
         self.policy = escalation(setup["escalation"]) if "escalation" in setup else wangge.EscalationPolicy.standard()
         self.roll = wangge.OwnerRoll(doc(setup["roll"], "roll")) if "roll" in setup else None
         self.levels = setup.get("serviceLevels")
+        self.authority = authority(setup["authority"]) if "authority" in setup else None
         self.ledger_: Optional[wangge.Ledger] = None
         self.residents: Any = None
         self.electorate: Any = None
@@ -100,7 +106,7 @@ class Session:
 
     def ledger(self) -> wangge.Ledger:
         if self.ledger_ is None:
-            self.ledger_ = wangge.Ledger(self.h, self.taxonomy)
+            self.ledger_ = wangge.Ledger(self.h, self.taxonomy, authority=self.authority)
             if self.levels:
                 self.ledger_.set_service_levels(
                     service_policy(self.levels["policy"]), self.calendar, now=self.levels["since"]
@@ -133,6 +139,10 @@ class Session:
             return h.serve(o["who"], o["unit"])
         if op == "h.join":
             return h.join(o["member"], o["organisation"])
+        if op == "h.supervise":
+            return h.supervise(o["centre"], o["unit"])
+        if op == "h.command":
+            return h.command(o["centre"], o["unit"])
         if op == "h.grant":
             return h.grant_jurisdiction(o["department"], o["unit"], o["categories"])
         if op == "h.disconnect":
@@ -199,17 +209,30 @@ class Session:
             return self.ledger().deadline(o["ticket"], o["kind"])
         if op == "t.roundtrip":
             ledger = self.ledger()
-            back = wangge.Ledger.from_jsonl(self.h, ledger.to_jsonl(), self.taxonomy)
-            replayed = wangge.Ledger.replay(self.h, ledger.all_events(), self.taxonomy)
+            back = wangge.Ledger.from_jsonl(self.h, ledger.to_jsonl(), self.taxonomy, authority=self.authority)
+            replayed = wangge.Ledger.replay(self.h, ledger.all_events(), self.taxonomy, authority=self.authority)
             ours = ledger.tickets()
             return back.tickets() == ours and replayed.tickets() == ours
         if op == "t.load_jsonl":
             text = self.edited_log(o)
-            self.ledger_ = wangge.Ledger.from_jsonl(self.h, text, self.taxonomy)
+            trusted = o.get("trusted", False)
+            self.ledger_ = wangge.Ledger.from_jsonl(self.h, text, self.taxonomy, authority=self.authority, trusted=trusted)
             return len(self.ledger_)
         if op == "t.replay":
-            self.ledger_ = wangge.Ledger.replay(self.h, o["events"], self.taxonomy)
+            trusted = o.get("trusted", False)
+            self.ledger_ = wangge.Ledger.replay(self.h, o["events"], self.taxonomy, authority=self.authority, trusted=trusted)
             return len(self.ledger_)
+        if op == "t.load_rows":
+            bad = self.ledger().load_rows(o["rows"], trusted=o.get("trusted", False))
+            return {"errors": [[row, e.code] for row, e in bad]}
+        if op == "t.can":
+            return self.ledger().can(o["ticket"], actor=o["actor"], at=o["at"], action=o["action"])
+        if op == "t.why_not":
+            return self.ledger().why_not(o["ticket"], actor=o["actor"], at=o["at"], action=o["action"])
+        if op == "t.who_can":
+            return self.ledger().who_can(o["ticket"], at=o["at"], action=o["action"])
+        if op == "a.load":
+            return authority(o["document"]).name
         if op == "tx.load":
             return len(wangge.Ledger(h, doc(o["document"], "taxonomy")).taxonomy()["categories"])
         # calendar
@@ -353,9 +376,13 @@ def test_case(case):
     session = Session(case.get("setup", {}))
     for i, o in enumerate(case["ops"]):
         where = f"op {i} {json.dumps(o, ensure_ascii=False)[:300]}"
+        acts = o["op"] in ("t.apply", "t.report")
+        before = session.ledger().to_jsonl() if acts else None
         try:
             result = plain(session.run(o))
         except wangge.WanggeError as e:
+            if acts:
+                assert session.ledger().to_jsonl() == before, f"{where}: a refused action changed the log"
             if "error" not in o:
                 raise AssertionError(f"{where}: unexpected error {e.code} ({e})") from e
             assert e.code == o["error"], f"{where}: expected {o['error']}, got {e.code} ({e})"

@@ -114,7 +114,7 @@ def test_article_roll():
 def test_forums(h):
     ledger = wangge.Ledger(h)
     ledger.report({"id": "A", "category": "livelihood.repair", "unit": "b3"}, actor="w1", at=T(0))
-    ledger.apply("A", actor="hh", at=T(1), action={"type": "file"})
+    ledger.apply("A", actor="zx", at=T(1), action={"type": "file"})
     doc = {"format": "wangge.consultation.forum_records", "version": 1,
            "forums": [{"id": "f", "name": "周末议事厅", "kind": "weekend_deliberation_hall"}],
            "sessions": [{"id": "s1", "forum": "f", "date": "2025-03-08", "convener": "社区党委",

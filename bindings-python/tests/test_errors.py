@@ -37,8 +37,8 @@ def test_every_class_is_raised():
     cases = {
         wangge.HierarchyError: lambda: h.contain("hh", "town"),
         wangge.DivisionCodeError: None,
-        wangge.TicketError: lambda: ledger.apply("nope", actor="hh", at=T(1), action={"type": "file"}),
-        wangge.IllegalTransition: lambda: ledger.apply("A", actor="hh", at=T(1), action={"type": "close"}),
+        wangge.TicketError: lambda: ledger.apply("nope", actor="zx", at=T(1), action={"type": "file"}),
+        wangge.IllegalTransition: lambda: ledger.apply("A", actor="zx", at=T(1), action={"type": "close"}),
         wangge.Unauthorized: lambda: ledger.apply("A", actor="w2", at=T(1), action={"type": "file"}),
         wangge.LogError: lambda: wangge.Ledger.from_jsonl(h, '{"v":9}\n'),
         wangge.TamperedLog: lambda: wangge.Ledger.from_jsonl(h, text.replace("b3", "g2")),

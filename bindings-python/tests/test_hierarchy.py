@@ -14,9 +14,9 @@ def ids(nodes):
 
 
 def test_build_and_query(h):
-    assert len(h) == 13 and h.edge_count > 0
+    assert len(h) == 15 and h.edge_count > 0
     assert "b3" in h and "nope" not in h
-    assert repr(h).startswith("Hierarchy(nodes=13")
+    assert repr(h).startswith("Hierarchy(nodes=15")
     assert ids(h.chain("b3")) == ["b3", "xhct", "g1", "hh", "town", "zone", "city"]
     assert h.chain_ids("b3") == ["b3", "xhct", "g1", "hh", "town", "zone", "city"]
     assert h.grid_of("b3")["id"] == "g1"

@@ -15,7 +15,7 @@ def test_leak_case_step_by_step(h):
                    "verifyFirst": True}, actor="hh", at=T(0))
     before = ledger.get("XHCT-1")
     with pytest.raises(wangge.IllegalTransition) as e:
-        ledger.apply("XHCT-1", actor="hh", at=T(1), action={"type": "file"})
+        ledger.apply("XHCT-1", actor="zx", at=T(1), action={"type": "file"})
     assert (e.value.ticket, e.value.state, e.value.action) == ("XHCT-1", "reported", "file")
     assert e.value.details["state"] == "reported"
     assert ledger.get("XHCT-1") == before, "a refused action changes nothing"
@@ -25,7 +25,7 @@ def test_leak_case_step_by_step(h):
     assert isinstance(u.value, wangge.TicketError)
     assert ledger.check("XHCT-1", actor="hh", at=T(1), action={"type": "confirm_on_site"}) == "reported"
     assert ledger.apply("XHCT-1", actor="hh", at=T(2), action={"type": "confirm_on_site"}) == "reported"
-    assert ledger.apply("XHCT-1", actor="hh", at=T(3), action={"type": "file"}) == "filed"
+    assert ledger.apply("XHCT-1", actor="zx", at=T(3), action={"type": "file"}) == "filed"
     assert ledger.state("XHCT-1") == "filed"
 
 
@@ -46,7 +46,7 @@ def test_full_case_queries_and_log():
     assert ledger.taxonomy()["categories"]
     assert ledger.hierarchy == leak_hierarchy()
     assert ledger.heap_size() > 0
-    assert repr(ledger) == "Ledger(tickets=1, events=18, hierarchy_nodes=13)"
+    assert repr(ledger) == "Ledger(tickets=1, events=18, hierarchy_nodes=15)"
     text = ledger.to_jsonl()
     back = wangge.Ledger.from_jsonl(leak_hierarchy(), text)
     assert back.get("XHCT-1") == s and back == ledger
@@ -64,7 +64,7 @@ def test_full_case_queries_and_log():
     events = ledger.all_events()
     with pytest.raises(wangge.TicketError):
         wangge.Ledger.replay(leak_hierarchy(), events[1:])
-    assert ledger.check("XHCT-1", actor="town", at=T(100), action={"type": "reopen"}) == "in_progress"
+    assert ledger.check("XHCT-1", actor="zx", at=T(100), action={"type": "reopen"}) == "in_progress"
 
 
 def test_jsonl_files(tmp_path):
@@ -81,8 +81,8 @@ def test_jsonl_files(tmp_path):
 def test_apply_many():
     ledger = leak_ledger()
     states, errors = ledger.apply_many([
-        {"ticket": "XHCT-1", "actor": "town", "at": T(100), "action": {"type": "file"}},
-        {"ticket": "XHCT-1", "actor": "town", "at": T(101), "action": {"type": "reopen"}},
+        {"ticket": "XHCT-1", "actor": "zx", "at": T(100), "action": {"type": "file"}},
+        {"ticket": "XHCT-1", "actor": "zx", "at": T(101), "action": {"type": "reopen"}},
     ])
     assert states == ["closed", "in_progress"]
     assert [(i, e.code) for i, e in errors] == [(0, "ticket.illegal_transition")]
@@ -90,13 +90,14 @@ def test_apply_many():
 
 def test_coded_bulk(h):
     ledger = wangge.Ledger(h)
-    g1, hh = h.key_of("g1"), h.key_of("hh")
+    g1, hh, zx = h.key_of("g1"), h.key_of("hh"), h.key_of("zx")
     t0 = int(T(0).timestamp())
     assert ledger.report_coded(["A", "B"], "livelihood.repair", [g1, g1], [g1, g1], [t0, t0]) == []
     bad = ledger.report_coded(["A"], "livelihood.repair", [g1], [g1], [t0])
     assert [(i, e.code) for i, e in bad] == [(0, "ticket.duplicate_ticket")]
     keys = [ledger.ticket_key("A"), ledger.ticket_key("B")]
-    plan = [(0, hh, 0), (1, hh, g1), (2, g1, 0), (3, g1, 0), (4, hh, 0), (5, hh, 0)]
+    # The centre files, dispatches, verifies and visits; the grid signs for and handles.
+    plan = [(0, zx, 0), (1, zx, g1), (2, g1, 0), (3, g1, 0), (4, zx, 0), (5, zx, 0)]
     tickets, actors, at, codes, args = [], [], [], [], []
     for k in keys:
         for i, (code, actor, arg) in enumerate(plan):
@@ -144,8 +145,8 @@ def test_service_levels_and_deadlines(h, calendar):
     assert ledger.set_service_levels(policy, calendar, now=T(0)) == 0
     assert ledger.service_levels()["policy"]["name"] == "test"
     ledger.report({"id": "T1", "category": "livelihood.repair", "unit": "b3"}, actor="w1", at=T(0))
-    ledger.apply("T1", actor="hh", at=T(5), action={"type": "file"})
-    ledger.apply("T1", actor="hh", at=T(10), action={"type": "dispatch", "to": "g1"})
+    ledger.apply("T1", actor="zx", at=T(5), action={"type": "file"})
+    ledger.apply("T1", actor="zx", at=T(10), action={"type": "dispatch", "to": "g1"})
     assert ledger.deadline("T1", "handle").isoformat() == "2025-03-03T11:10:00+08:00"
     with pytest.raises(wangge.TicketError):
         ledger.deadline("T1", "bogus")
@@ -166,7 +167,7 @@ def test_service_levels_and_deadlines(h, calendar):
 def test_copies_are_independent():
     ledger = leak_ledger()
     c = ledger.copy()
-    c.apply("XHCT-1", actor="town", at=T(100), action={"type": "reopen"})
+    c.apply("XHCT-1", actor="zx", at=T(100), action={"type": "reopen"})
     assert ledger.get("XHCT-1")["state"] == "closed"
     assert copy.copy(ledger) == ledger and copy.deepcopy(ledger) == ledger
     assert ledger != c and ledger != 1

@@ -10,7 +10,7 @@ def small_ledger(h):
     ledger = wangge.Ledger(h)
     ledger.report({"id": "A", "category": "livelihood.repair", "unit": "b3"}, actor="w1", at=T(0))
     ledger.report({"id": "B", "category": "livelihood.repair", "unit": "g2"}, actor="w2", at=T(0))
-    ledger.apply("A", actor="hh", at=T(1), action={"type": "file"})
+    ledger.apply("A", actor="zx", at=T(1), action={"type": "file"})
     return ledger
 
 

@@ -22,17 +22,17 @@ def test_pickle_every_handle(calendar):
     ledger = leak_ledger()
     back = roundtrip(ledger)
     assert back == ledger and back.to_jsonl() == ledger.to_jsonl()
-    back.apply("XHCT-1", actor="town", at=T(100), action={"type": "reopen"})
+    back.apply("XHCT-1", actor="zx", at=T(100), action={"type": "reopen"})
     assert ledger.get("XHCT-1")["state"] == "closed", "independent after unpickling"
     # service levels travel too
     with_levels = wangge.Ledger(h)
     with_levels.set_service_levels(POLICY, calendar, now=T(0))
     with_levels.report({"id": "T1", "category": "livelihood.repair", "unit": "b3"}, actor="w1", at=T(0))
-    with_levels.apply("T1", actor="hh", at=T(5), action={"type": "file"})
+    with_levels.apply("T1", actor="zx", at=T(5), action={"type": "file"})
     again = roundtrip(with_levels)
     assert again.service_levels() == with_levels.service_levels()
-    again.apply("T1", actor="hh", at=T(10), action={"type": "dispatch", "to": "g1"})
-    with_levels.apply("T1", actor="hh", at=T(10), action={"type": "dispatch", "to": "g1"})
+    again.apply("T1", actor="zx", at=T(10), action={"type": "dispatch", "to": "g1"})
+    with_levels.apply("T1", actor="zx", at=T(10), action={"type": "dispatch", "to": "g1"})
     assert again.deadline("T1", "handle") == with_levels.deadline("T1", "handle") is not None
     assert roundtrip(calendar) == calendar
     esc = wangge.EscalationPolicy.standard()
@@ -77,7 +77,7 @@ def test_one_ledger_shared_by_8_threads(h):
             tid = f"W{w}-{i}"
             ledger.report({"id": tid, "category": "livelihood.repair", "unit": grid},
                           actor=worker, at=T(i))
-            ledger.apply(tid, actor="hh", at=T(i + 1), action={"type": "file"})
+            ledger.apply(tid, actor="zx", at=T(i + 1), action={"type": "file"})
             assert ledger.get(tid)["state"] == "filed"
             if i % 50 == 0:
                 len(ledger.all_events())
@@ -104,7 +104,7 @@ def test_threads_share_hierarchy_and_bulk_calls(h):
         t.start()
     for t in threads:
         t.join()
-    assert results == [12000] * 8 and len(h) == 13 + 8
+    assert results == [12000] * 8 and len(h) == 15 + 8
 
 
 def test_bulk_calls_release_the_gil():

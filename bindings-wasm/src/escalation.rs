@@ -190,7 +190,7 @@ impl EscalationPolicy {
         })
     }
 
-    /// The built-in policy assembled from the practices in the domain brief.
+    /// The built-in policy assembled from the practices in `docs/DOMAIN.md` §3.
     pub fn standard() -> EscalationPolicy {
         EscalationPolicy {
             inner: CorePolicy::standard(),

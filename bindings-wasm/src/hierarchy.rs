@@ -140,6 +140,30 @@ impl Hierarchy {
         self.edit().join(member, organisation).map_err(err)
     }
 
+    /// A centre (`operations_centre` or `hotline_centre`) supervises a unit and everything
+    /// it contains (监督: files, verifies, closes, makes the return visit).
+    pub fn supervise(&mut self, centre: &str, unit: &str) -> Result<(), JsValue> {
+        self.edit().supervise(centre, unit).map_err(err)
+    }
+
+    /// A centre commands a unit and everything it contains (指挥: dispatches, decides
+    /// extensions and suspensions, sets deadlines).
+    pub fn command(&mut self, centre: &str, unit: &str) -> Result<(), JsValue> {
+        self.edit().command(centre, unit).map_err(err)
+    }
+
+    /// The centres supervising a unit, directly or through a unit above it, nearest first.
+    #[wasm_bindgen(js_name = supervisingCentres)]
+    pub fn supervising_centres(&self, id: &str) -> Result<JsNodes, JsValue> {
+        nodes_js(self.get().supervising_centres(id).map_err(err)?.into_iter())
+    }
+
+    /// The centres commanding a unit, directly or through a unit above it, nearest first.
+    #[wasm_bindgen(js_name = commandingCentres)]
+    pub fn commanding_centres(&self, id: &str) -> Result<JsNodes, JsValue> {
+        nodes_js(self.get().commanding_centres(id).map_err(err)?.into_iter())
+    }
+
     /// A department gets jurisdiction over a unit for case categories.
     #[wasm_bindgen(js_name = grantJurisdiction)]
     pub fn grant_jurisdiction(

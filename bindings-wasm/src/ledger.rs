@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use wangge::hierarchy::NodeKey;
 use wangge::ticket::{
-    Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, Taxonomy, TicketKey,
-    TicketState,
+    table, Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, Taxonomy,
+    TicketKey, TicketState, Trust,
 };
 use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
 
+use crate::authority::{authority_of, Authority};
 use crate::convert::{err, from_js, malformed, to_js, ts};
 use crate::hierarchy::Hierarchy;
 use crate::types::*;
@@ -26,6 +27,31 @@ fn taxonomy(value: JsValue) -> Result<Taxonomy, JsValue> {
         return Ok(Taxonomy::default());
     }
     Taxonomy::from_json(&crate::convert::json_text(value)?).map_err(err)
+}
+
+/// An empty ledger under an authority (the default when none is given).
+fn empty(hierarchy: &Hierarchy, taxonomy: Taxonomy, authority: JsValue) -> Result<Core, JsValue> {
+    let (h, t) = (hierarchy.inner.clone(), Arc::new(taxonomy));
+    Ok(match authority_of(authority)? {
+        Some(a) => Core::with_authority(h, t, a),
+        None => Core::new(h, t),
+    })
+}
+
+/// `{ authority, trusted }` from a JS options object (or `undefined`).
+fn load_options(options: JsValue) -> Result<(JsValue, Trust), JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok((JsValue::UNDEFINED, Trust::Checked));
+    }
+    let get = |key: &str| js_sys::Reflect::get(&options, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let trusted = get("trusted");
+    let trust = match trusted.as_bool() {
+        Some(true) => Trust::History,
+        Some(false) => Trust::Checked,
+        None if trusted.is_undefined() || trusted.is_null() => Trust::Checked,
+        None => return Err(malformed("`trusted` must be a boolean")),
+    };
+    Ok((get("authority"), trust))
 }
 
 fn state_js(state: TicketState) -> JsTicketState {
@@ -48,41 +74,126 @@ fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
 
 #[wasm_bindgen]
 impl Ledger {
-    /// An empty ledger over (a copy of) a hierarchy, with the default taxonomy or a given one.
+    /// An empty ledger over (a copy of) a hierarchy, with the default taxonomy or a given one,
+    /// under an authority (a preset's name, a document or an `Authority`; by default
+    /// `"gbt30428"`).
     #[wasm_bindgen(constructor)]
-    pub fn new(hierarchy: &Hierarchy, taxonomy: JsTaxonomyOpt) -> Result<Ledger, JsValue> {
+    pub fn new(
+        hierarchy: &Hierarchy,
+        taxonomy: JsTaxonomyOpt,
+        authority: JsAuthorityOpt,
+    ) -> Result<Ledger, JsValue> {
+        let t = self::taxonomy(taxonomy.into())?;
         Ok(Ledger {
-            inner: Core::new(
-                hierarchy.inner.clone(),
-                Arc::new(self::taxonomy(taxonomy.into())?),
-            ),
+            inner: empty(hierarchy, t, authority.into())?,
         })
     }
 
-    /// Reads, verifies (hash chain, sequence, end record) and replays a JSON-lines log.
+    /// Reads, verifies (hash chain, sequence, end record) and replays a JSON-lines log,
+    /// checking every event against the authority unless `options.trusted` (trusted history).
     #[wasm_bindgen(js_name = fromJsonl)]
     pub fn from_jsonl(
         hierarchy: &Hierarchy,
         jsonl: &str,
         taxonomy: JsTaxonomyOpt,
+        options: JsLoadOptions,
     ) -> Result<Ledger, JsValue> {
-        let t = Arc::new(self::taxonomy(taxonomy.into())?);
-        Ok(Ledger {
-            inner: Core::from_jsonl(hierarchy.inner.clone(), t, jsonl).map_err(err)?,
-        })
+        let (authority, trust) = load_options(options.into())?;
+        let mut l = empty(hierarchy, self::taxonomy(taxonomy.into())?, authority)?;
+        l.load_jsonl(jsonl, trust).map_err(err)?;
+        Ok(Ledger { inner: l })
     }
 
-    /// Rebuilds a ledger from events (a replay checks the lifecycle, not authorization).
+    /// Rebuilds a ledger from events, checking the lifecycle and (unless `options.trusted`)
+    /// the authority.
     pub fn replay(
         hierarchy: &Hierarchy,
         events: JsEvents,
         taxonomy: JsTaxonomyOpt,
+        options: JsLoadOptions,
     ) -> Result<Ledger, JsValue> {
         let events: Vec<wangge::ticket::Event> = from_js(events.into())?;
-        let t = Arc::new(self::taxonomy(taxonomy.into())?);
-        Ok(Ledger {
-            inner: Core::replay(hierarchy.inner.clone(), t, events).map_err(err)?,
-        })
+        let (authority, trust) = load_options(options.into())?;
+        let mut l = empty(hierarchy, self::taxonomy(taxonomy.into())?, authority)?;
+        l.replay_into(events, trust).map_err(err)?;
+        Ok(Ledger { inner: l })
+    }
+
+    /// The authority actions are checked against.
+    pub fn authority(&self) -> Authority {
+        Authority {
+            inner: self.inner.authority().clone(),
+        }
+    }
+
+    /// Whether `actor` may take `action` on `ticket` at `at` (nothing changes).
+    pub fn can(
+        &self,
+        ticket: &str,
+        actor: &str,
+        at: &str,
+        action: JsAction,
+    ) -> Result<bool, JsValue> {
+        let a: Action = from_js(action.into())?;
+        Ok(self.inner.can(ticket, actor, ts(at)?, &a))
+    }
+
+    /// Why `actor` may not take `action` on `ticket` at `at` (the rule that refuses, in
+    /// English and Chinese), or `undefined` if it may.
+    #[wasm_bindgen(js_name = whyNot)]
+    pub fn why_not(
+        &self,
+        ticket: &str,
+        actor: &str,
+        at: &str,
+        action: JsAction,
+    ) -> Result<JsDenialOpt, JsValue> {
+        let a: Action = from_js(action.into())?;
+        match self.inner.why_not(ticket, actor, ts(at)?, &a) {
+            Some(d) => Ok(to_js(&d)?.unchecked_into()),
+            None => Ok(JsValue::UNDEFINED.unchecked_into()),
+        }
+    }
+
+    /// Everyone who may take `action` on `ticket` at `at`: `"@system"` and node ids.
+    #[wasm_bindgen(js_name = whoCan)]
+    pub fn who_can(
+        &self,
+        ticket: &str,
+        at: &str,
+        action: JsAction,
+    ) -> Result<Vec<String>, JsValue> {
+        let a: Action = from_js(action.into())?;
+        let who = self.inner.who_can(ticket, ts(at)?, &a).map_err(err)?;
+        Ok(who.iter().map(|a| a.as_str().to_owned()).collect())
+    }
+
+    /// Loads flat event rows (objects with `ticket`, `at`, `actor`, `type` and the action's
+    /// fields) into this ledger, replaying each: the lifecycle and (unless
+    /// `options.trusted`) the authority are checked. Returns the refused rows (1-based `row`,
+    /// with the error); the others are kept. `options.authority` is ignored here (the
+    /// ledger's own applies).
+    #[wasm_bindgen(js_name = loadRows)]
+    pub fn load_rows(
+        &mut self,
+        rows: JsRows,
+        options: JsLoadOptions,
+    ) -> Result<JsRowErrors, JsValue> {
+        let rows: Vec<serde_json::Map<String, serde_json::Value>> = from_js(rows.into())?;
+        let (_, trust) = load_options(options.into())?;
+        let bad = table::load_with(&mut self.inner, &rows, trust);
+        let out: Vec<serde_json::Value> = bad
+            .into_iter()
+            .map(|(row, e)| {
+                let mut v = error_info(row, e);
+                if let serde_json::Value::Object(m) = &mut v {
+                    m.remove("index");
+                    m.insert("row".into(), row.into());
+                }
+                v
+            })
+            .collect();
+        Ok(to_js(&out)?.unchecked_into())
     }
 
     /// The hierarchy (a copy-on-write handle).

@@ -12,6 +12,7 @@
 
 #![allow(clippy::new_without_default)]
 
+mod authority;
 mod consultation;
 mod convert;
 mod escalation;
@@ -20,6 +21,7 @@ mod ledger;
 mod metrics;
 mod types;
 
+pub use authority::Authority;
 pub use consultation::{Electorate, ForumRecords, OwnerRoll, Rule, Vote};
 pub use escalation::{Calendar, Decisions, EscalationPolicy};
 pub use hierarchy::Hierarchy;

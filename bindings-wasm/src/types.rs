@@ -15,8 +15,9 @@ export type NodeKind =
   | "province" | "city" | "district" | "street" | "town" | "community" | "grid" | "compound" | "building"
   | "party_committee" | "party_branch" | "residents_committee" | "owners_committee" | "property_manager"
   | "deliberation_committee" | "volunteer_team" | "co_building_unit" | "department"
-  | "grid_leader" | "grid_worker" | "party_member" | "volunteer";
-export type EdgeKind = "contains" | "leads" | "serves" | "member_of" | "jurisdiction";
+  | "operations_centre" | "hotline_centre"
+  | "grid_leader" | "grid_worker" | "party_member" | "volunteer" | "staff";
+export type EdgeKind = "contains" | "leads" | "serves" | "member_of" | "jurisdiction" | "supervises" | "commands";
 export interface GeoPoint { lat: number; lng: number }
 export interface HierarchyNode { id: string; kind: NodeKind; name: string; address?: string; location?: GeoPoint }
 export interface HierarchyEdge { kind: EdgeKind; from: string; to: string; categories?: string[] }
@@ -53,7 +54,7 @@ export type Action =
   | { type: "decide_extension"; granted: boolean }
   | { type: "park"; reason: string } | { type: "unpark" }
   | { type: "merge"; into: string }
-  | { type: "escalate"; to?: string }
+  | { type: "escalate"; to?: string; returnTo?: string }
   | { type: "whistle"; departments: string[]; signBy?: Instant; reportBy?: Instant }
   | { type: "sign_whistle" } | { type: "report_whistle"; note?: string }
   | { type: "release_whistle"; department: string }
@@ -78,6 +79,29 @@ export interface TicketSnapshot {
   deadlines: Deadlines; summons?: Summons[]; mergedInto?: string; events: number;
 }
 export interface ErrorInfo { code: string; message: string; [detail: string]: unknown }
+export type ActionKind = Action["type"];
+/** A role relative to a ticket in an authority document. */
+export type Role =
+  | "system" | "holder" | "dispatcher" | "territorial" | "territorial_ancestor" | "party"
+  | "supervisor" | "commander" | "summoned" | "place";
+/** A set of actors excluded from some actions (separation of duties). */
+export type Conflict = "handler" | "requester" | "returner" | "holder";
+export interface AuthorityDocument {
+  format: "wangge.authority"; version: 1; name: string; description?: string;
+  allow: Record<ActionKind, Role[]>;
+  separate?: { actions: ActionKind[]; excludes: Conflict }[];
+  dispatchTo?: "jurisdiction" | "anywhere";
+  returnAfterEscalation?: "command_centre" | "escalator" | "previous_holder";
+  migration?: boolean;
+}
+/** An authority: a preset's name ("gbt30428", "hotline12345", "legacy_permissive"), a document or its JSON text. */
+export type AuthorityLike = Authority | AuthorityDocument | string;
+/** How a history is loaded: under which authority, and whether its events are trusted (not re-checked). */
+export interface LoadOptions { authority?: AuthorityLike; trusted?: boolean }
+/** Why an action may not be taken: the rule that refuses, in English and Chinese. */
+export interface Denial { code: string; rule: string; en: string; zh: string; details: Record<string, unknown> }
+/** A refused row of a table of events: its 1-based row number and the error. */
+export type RowError = { row: number } & ErrorInfo;
 export interface BulkItem { ticket: string; actor: string; at: Instant; action: Action }
 export interface BulkReport { states: TicketState[]; errors: ({ index: number } & ErrorInfo)[] }
 export interface Category { code: string; name: string; nameEn?: string }
@@ -286,6 +310,33 @@ extern "C" {
     /// `BulkReport`.
     #[wasm_bindgen(typescript_type = "BulkReport")]
     pub type JsBulkReport;
+    /// `AuthorityDocument | string` (or an `Authority`).
+    #[wasm_bindgen(typescript_type = "AuthorityDocument | string")]
+    pub type JsAuthorityLike;
+    /// `AuthorityLike | undefined`.
+    #[wasm_bindgen(typescript_type = "AuthorityLike | undefined")]
+    pub type JsAuthorityOpt;
+    /// `AuthorityDocument`.
+    #[wasm_bindgen(typescript_type = "AuthorityDocument")]
+    pub type JsAuthorityDocument;
+    /// `Role[]`.
+    #[wasm_bindgen(typescript_type = "Role[]")]
+    pub type JsRoles;
+    /// `Conflict[]`.
+    #[wasm_bindgen(typescript_type = "Conflict[]")]
+    pub type JsConflicts;
+    /// `LoadOptions | undefined`.
+    #[wasm_bindgen(typescript_type = "LoadOptions | undefined")]
+    pub type JsLoadOptions;
+    /// `Denial | undefined`.
+    #[wasm_bindgen(typescript_type = "Denial | undefined")]
+    pub type JsDenialOpt;
+    /// `Record<string, unknown>[]` (flat event rows).
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>[]")]
+    pub type JsRows;
+    /// `RowError[]`.
+    #[wasm_bindgen(typescript_type = "RowError[]")]
+    pub type JsRowErrors;
     /// `TaxonomyDocument | string | undefined`.
     #[wasm_bindgen(typescript_type = "TaxonomyDocument | string | undefined")]
     pub type JsTaxonomyOpt;

@@ -42,12 +42,21 @@ test("the demo page drives the leak case and the elevator vote", { skip: !exists
     assert.equal(await page.locator("#xinjian tr").count(), 11, "10 grids and a header");
     assert.match(await page.locator("#xinjian").innerText(), /第1网格党支部/);
 
+    // Only the next legal step is enabled; a disabled one says why.
+    assert.equal(await page.locator('button[data-step="3"]').isDisabled(), true, "filing before the on-site check");
     for (let i = 1; i <= 3; i++) await page.click(`button[data-step="${i}"]`);
     assert.equal(await page.locator("#state").innerText(), "filed");
+    assert.match(await page.locator("#who").innerText(), /运行管理服务中心/);
     await page.click("#refused");
     assert.match(await page.locator("#message").innerText(), /WanggeError ticket\.illegal_transition/);
     assert.equal(await page.locator("#state").innerText(), "filed", "a refused action changes nothing");
-    for (let i = 4; i <= 18; i++) await page.click(`button[data-step="${i}"]`);
+    for (let i = 4; i <= 16; i++) await page.click(`button[data-step="${i}"]`);
+    assert.equal(await page.locator("#state").innerText(), "handled");
+    assert.match(await page.locator('button[data-step="18"]').getAttribute("title"), /不能/);
+    await page.click("#self-check");
+    assert.match(await page.locator("#message").innerText(), /ticket\.separation_of_duty: .*处置方不得核查/);
+    assert.equal(await page.locator("#state").innerText(), "handled", "a refused action changes nothing");
+    for (let i = 17; i <= 18; i++) await page.click(`button[data-step="${i}"]`);
     assert.equal(await page.locator("#state").innerText(), "closed");
     assert.match(await page.locator("#log").innerText(), /whistle[\s\S]*sign_whistle[\s\S]*visit/);
 

@@ -19,6 +19,9 @@ const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const ids = (nodes) => nodes.map((n) => n.id);
 const id = (node) => (node === undefined || node === null ? null : node.id);
 
+/** An authority given by preset name or as a document (object or JSON text). */
+const authorityDoc = (v) => (typeof v === "string" || v === null ? v : JSON.stringify(v));
+
 class Session {
   constructor(setup = {}) {
     this.h = setup.hierarchy ? w.Hierarchy.fromJson(doc(setup.hierarchy, "hierarchy")) : new w.Hierarchy();
@@ -27,12 +30,18 @@ class Session {
     this.policy = setup.escalation ? policy(setup.escalation) : w.EscalationPolicy.standard();
     this.roll = setup.roll ? new w.OwnerRoll(doc(setup.roll, "roll")) : undefined;
     this.levels = setup.serviceLevels;
+    this.authority = setup.authority === undefined ? undefined : new w.Authority(authorityDoc(setup.authority));
     this.l = undefined;
+  }
+
+  /** Loader options: the case's authority, and `trusted` from the operation. */
+  options(o = {}) {
+    return { authority: this.authority?.toJson(), trusted: o.trusted ?? false };
   }
 
   ledger() {
     if (!this.l) {
-      this.l = new w.Ledger(this.h, this.taxonomy);
+      this.l = new w.Ledger(this.h, this.taxonomy, this.authority?.toJson());
       if (this.levels) this.l.setServiceLevels(servicePolicy(this.levels.policy), this.calendar, this.levels.since);
     }
     return this.l;
@@ -66,6 +75,8 @@ class Session {
       case "h.lead": return h.lead(o.from, o.to), null;
       case "h.serve": return h.serve(o.who, o.unit), null;
       case "h.join": return h.join(o.member, o.organisation), null;
+      case "h.supervise": return h.supervise(o.centre, o.unit), null;
+      case "h.command": return h.command(o.centre, o.unit), null;
       case "h.grant": return h.grantJurisdiction(o.department, o.unit, o.categories), null;
       case "h.disconnect": return h.disconnect(o.kind, o.from, o.to), null;
       case "h.remove": return h.remove(o.id).id;
@@ -106,16 +117,24 @@ class Session {
       case "t.deadline": return this.ledger().deadline(o.ticket, o.kind) ?? null;
       case "t.roundtrip": {
         const l = this.ledger();
-        const back = w.Ledger.fromJsonl(this.h, l.toJsonl(), this.taxonomy);
-        const replayed = w.Ledger.replay(this.h, l.allEvents(), this.taxonomy);
+        const back = w.Ledger.fromJsonl(this.h, l.toJsonl(), this.taxonomy, this.options());
+        const replayed = w.Ledger.replay(this.h, l.allEvents(), this.taxonomy, this.options());
         const ours = JSON.stringify(l.tickets());
         return JSON.stringify(back.tickets()) === ours && JSON.stringify(replayed.tickets()) === ours;
       }
       case "t.load_jsonl": {
         const text = this.editedLog(o);
-        return this.newLedger((h2, t) => w.Ledger.fromJsonl(h2, text, t));
+        return this.newLedger((h2, t) => w.Ledger.fromJsonl(h2, text, t, this.options(o)));
       }
-      case "t.replay": return this.newLedger((h2, t) => w.Ledger.replay(h2, o.events, t));
+      case "t.replay": return this.newLedger((h2, t) => w.Ledger.replay(h2, o.events, t, this.options(o)));
+      case "t.load_rows": {
+        const errors = this.ledger().loadRows(o.rows, { trusted: o.trusted ?? false });
+        return { errors: errors.map((e) => [e.row, e.code]) };
+      }
+      case "t.can": return this.ledger().can(o.ticket, o.actor, o.at, o.action);
+      case "t.why_not": return this.ledger().whyNot(o.ticket, o.actor, o.at, o.action) ?? null;
+      case "t.who_can": return this.ledger().whoCan(o.ticket, o.at, o.action);
+      case "a.load": return new w.Authority(authorityDoc(o.document)).name;
       case "tx.load": return new w.Ledger(h, doc(o.document, "taxonomy")).taxonomy().categories.length;
       // calendar
       case "c.load": this.calendar = calendar(o.document); return null;
@@ -204,7 +223,11 @@ function runCase(c) {
   c.ops.forEach((o, i) => {
     const at = `op ${i} ${JSON.stringify(o).slice(0, 300)}`;
     let result, error;
+    // A refused action must leave the ledger and its log byte-identical.
+    const acts = o.op === "t.apply" || o.op === "t.report";
+    const before = acts ? s.ledger().toJsonl() : undefined;
     try { result = s.run(o); } catch (e) { error = e; }
+    if (acts && error) assert.equal(s.ledger().toJsonl(), before, `${at}: a refused action changed the log`);
     if (o.error !== undefined) {
       assert.ok(error, `${at}: expected error ${o.error}, got ${JSON.stringify(result)}`);
       assert.ok(error instanceof Error, `${at}: a real Error is thrown`);

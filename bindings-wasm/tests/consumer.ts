@@ -1,9 +1,10 @@
 // A small TypeScript consumer of the package, type-checked with `tsc --noEmit --strict` in the
 // test command: it proves the generated .d.ts compiles and describes the API precisely.
 import init, {
-  Hierarchy, Ledger, Calendar, EscalationPolicy, OwnerRoll, ResidentRoll, Electorate, Vote, Metrics,
+  Hierarchy, Ledger, Authority, Calendar, EscalationPolicy, OwnerRoll, ResidentRoll, Electorate, Vote, Metrics,
   type Action, type TicketSnapshot, type Outcome, type MetricsReport, type Decision, type NodeKind,
   type HierarchyNode, type TicketState, type ErrorInfo, type Scope, type ChainBuffer,
+  type Denial, type Role, type AuthorityDocument, type RowError,
 } from "../pkg/web/wangge.js";
 
 export async function demo(): Promise<string> {
@@ -13,10 +14,22 @@ export async function demo(): Promise<string> {
   h.add("g1", kind, "第一网格");
   const chain: HierarchyNode[] = h.chain("g1");
   const routed: ChainBuffer = h.chainsOf(new Uint32Array([h.keyOf("g1")]));
-  const ledger = new Ledger(h, undefined);
+  h.add("c1", "community", "新建社区");
+  h.contain("c1", "g1");
+  h.add("zx", "operations_centre", "网格化服务管理站");
+  h.supervise("zx", "c1");
+  h.command("zx", "c1");
+  const authority = Authority.preset("gbt30428");
+  const fileRoles: Role[] = authority.roles("file");
+  const document: AuthorityDocument = authority.toDocument();
+  const ledger = new Ledger(h, undefined, "gbt30428");
   ledger.report({ id: "T1", category: "livelihood.parking", unit: "g1" }, "g1", "2025-03-03T09:00:00+08:00");
   const file: Action = { type: "file" };
-  const state: TicketState = ledger.apply("T1", "g1", "2025-03-03T09:05:00+08:00", file);
+  const denial: Denial | undefined = ledger.whyNot("T1", "g1", "2025-03-03T09:05:00+08:00", file);
+  const allowed: boolean = ledger.can("T1", "zx", "2025-03-03T09:05:00+08:00", file);
+  const who: string[] = ledger.whoCan("T1", "2025-03-03T09:05:00+08:00", file);
+  const rows: RowError[] = new Ledger(h, undefined, document).loadRows([], { trusted: false });
+  const state: TicketState = ledger.apply("T1", "zx", "2025-03-03T09:05:00+08:00", file);
   const snapshot: TicketSnapshot | undefined = ledger.get("T1");
   const calendar = Calendar.standard();
   const due: string = calendar.addWorkingDays("2025-03-03T09:00:00+08:00", 3);
@@ -46,5 +59,6 @@ export async function demo(): Promise<string> {
   const wrong: Action = { type: "dispatch" };
   void wrong;
   return [sizes, chain.length, routed.ends.length, state, snapshot?.state, due, decisions.length,
-    metrics.rows.length, outcome.passed, code].join(" ");
+    metrics.rows.length, outcome.passed, code, denial?.zh, allowed, who.join(","), fileRoles.join(","),
+    rows.length].join(" ");
 }

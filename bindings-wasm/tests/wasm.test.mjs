@@ -26,6 +26,10 @@ function leakHierarchy() {
     h.add(id, "department", name);
     h.grantJurisdiction(id, "zone", ["livelihood.repair"]);
   }
+  // The zone's operations centre supervises and commands it (GB/T 30428); zx1 is its staff.
+  h.add("zx", "operations_centre", "高新区城市运行管理服务中心");
+  h.supervise("zx", "zone"); h.command("zx", "zone");
+  h.add("zx1", "staff", "中心值班员"); h.join("zx1", "zx");
   return h;
 }
 
@@ -44,7 +48,7 @@ test("version", () => {
 
 test("hierarchy: build, query, errors, JSON, division codes, typed routing", () => {
   const h = leakHierarchy();
-  assert.equal(h.size, 13);
+  assert.equal(h.size, 15);
   assert.deepEqual(h.chain("b3").map((n) => n.id), ["b3", "xhct", "g1", "hh", "town", "zone", "city"]);
   assert.equal(h.gridOf("b3").id, "g1");
   assert.equal(h.parent("city"), undefined);
@@ -61,7 +65,7 @@ test("hierarchy: build, query, errors, JSON, division codes, typed routing", () 
   assert.equal(doc.format, "wangge.hierarchy");
   const back = w.Hierarchy.fromJson(h.toJson());
   assert.equal(back.toJson(), h.toJson());
-  assert.equal(w.Hierarchy.fromJson(doc).size, 13);
+  assert.equal(w.Hierarchy.fromJson(doc).size, 15);
   const imp = new w.Hierarchy().importDivisionCodes([
     { code: "340404001001", name: "新建社区" }, { code: "340404001000", name: "毕家岗街道" },
     { code: "340404000000", name: "八公山区" }, { code: "3404", name: "bad" }]);
@@ -80,20 +84,20 @@ test("ledger: the leak case step by step, refusals change nothing, the log round
   l.report({ id: "XHCT-1", category: "livelihood.repair", unit: "b3", holder: "hh", verifyFirst: true,
     channel: "resident_visit", reporter: "r-1", description: "卫生间漏水" }, "hh", T(0));
   const before = JSON.stringify(l.get("XHCT-1"));
-  const e = expectWangge(() => l.apply("XHCT-1", "hh", T(1), { type: "file" }), "ticket.illegal_transition");
+  const e = expectWangge(() => l.apply("XHCT-1", "zx", T(1), { type: "file" }), "ticket.illegal_transition");
   assert.equal(e.state, "reported");
   assert.equal(e.action, "file");
   assert.equal(JSON.stringify(l.get("XHCT-1")), before, "a refused action changes nothing");
   expectWangge(() => l.apply("XHCT-1", "w2", T(1), { type: "confirm_on_site" }), "ticket.unauthorized");
   const steps = [
-    ["hh", { type: "confirm_on_site" }], ["hh", { type: "file" }], ["hh", { type: "dispatch", to: "g1" }],
+    ["hh", { type: "confirm_on_site" }], ["zx", { type: "file" }], ["zx", { type: "dispatch", to: "g1" }],
     ["w1", { type: "acknowledge" }], ["w1", { type: "record_refusal", party: "饭店店主" }],
     ["hh", { type: "escalate", to: "town" }], ["town", { type: "acknowledge" }],
     ["town", { type: "whistle", departments: ["smr", "cg", "zj"], signBy: T(200), reportBy: T(3000) }],
     ["smr", { type: "sign_whistle" }], ["cg", { type: "sign_whistle" }], ["zj", { type: "sign_whistle" }],
     ["smr", { type: "report_whistle" }], ["cg", { type: "report_whistle" }], ["zj", { type: "report_whistle", note: "已维修" }],
-    ["town", { type: "handle", outcome: "店主已维修" }], ["town", { type: "verify", passed: true }],
-    ["town", { type: "visit", satisfaction: "satisfied" }],
+    ["town", { type: "handle", outcome: "店主已维修" }], ["zx", { type: "verify", passed: true }],
+    ["zx", { type: "visit", satisfaction: "satisfied" }],
   ];
   let m = 10;
   for (const [actor, action] of steps) l.apply("XHCT-1", actor, T(m++), action);
@@ -114,19 +118,20 @@ test("ledger: the leak case step by step, refusals change nothing, the log round
   const bulk = l.applyMany([{ ticket: "XHCT-1", actor: "town", at: T(100), action: { type: "file" } }]);
   assert.equal(bulk.errors[0].code, "ticket.illegal_transition");
   assert.equal(bulk.errors[0].index, 0);
-  assert.equal(l.check("XHCT-1", "town", T(100), { type: "reopen" }), "in_progress");
+  assert.equal(l.check("XHCT-1", "zx", T(100), { type: "reopen" }), "in_progress");
 });
 
 test("typed bulk entry points", () => {
   const h = leakHierarchy();
   const l = new w.Ledger(h, undefined);
-  const g1 = h.keyOf("g1"), hh = h.keyOf("hh");
+  const g1 = h.keyOf("g1"), hh = h.keyOf("hh"), zx = h.keyOf("zx");
   const t0 = Date.parse("2025-03-03T09:00:00+08:00");
   const ids = ["A", "B"];
   assert.equal(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), 0);
   const keys = new Uint32Array(ids.map((i) => l.ticketKey(i)));
   const n = 6, tickets = new Uint32Array(12), actors = new Uint32Array(12), at = new Float64Array(12), codes = new Uint8Array(12), args = new Uint32Array(12);
-  const plan = [[0, hh, 0], [1, hh, g1], [2, g1, 0], [3, g1, 0], [4, hh, 0], [5, hh, 0]];
+  // The centre files, dispatches, verifies and visits; the grid signs for and handles.
+  const plan = [[0, zx, 0], [1, zx, g1], [2, g1, 0], [3, g1, 0], [4, zx, 0], [5, zx, 0]];
   for (let t = 0; t < 2; t++) for (let i = 0; i < n; i++) {
     const j = t * n + i; tickets[j] = keys[t]; actors[j] = plan[i][1]; at[j] = t0 + (i + 1) * 60000; codes[j] = plan[i][0]; args[j] = plan[i][2];
   }
@@ -162,8 +167,8 @@ test("service levels, escalation engine, what-if", () => {
   const policy = { name: "test", rules: [{ name: "all", targets: { acknowledge: { workingMinutes: 30 }, handle: { workingHours: 2 } } }] };
   assert.equal(l.setServiceLevels(policy, cal, T(0)), 0);
   l.report({ id: "T1", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
-  l.apply("T1", "hh", T(5), { type: "file" });
-  l.apply("T1", "hh", T(10), { type: "dispatch", to: "g1" });
+  l.apply("T1", "zx", T(5), { type: "file" });
+  l.apply("T1", "zx", T(10), { type: "dispatch", to: "g1" });
   assert.equal(l.deadline("T1", "handle"), "2025-03-03T11:10:00+08:00");
   const esc = new w.EscalationPolicy({ name: "e", top: "district", rules: [
     { name: "late", when: { type: "deadline_missed", deadline: "handle" }, then: [{ type: "escalate" }, { type: "supervise" }] },
@@ -227,7 +232,7 @@ test("metrics, rankings, thresholds, forums, Open311", () => {
   const l = new w.Ledger(h, undefined);
   l.report({ id: "A", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
   l.report({ id: "B", category: "livelihood.repair", unit: "g2" }, "w2", T(0));
-  l.apply("A", "hh", T(1), { type: "file" });
+  l.apply("A", "zx", T(1), { type: "file" });
   const cal = w.Calendar.standard();
   const m = w.Metrics.compute(l, cal, { groupBy: { level: "grid" }, periodBy: "month" });
   const r = m.report();

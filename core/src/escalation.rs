@@ -268,7 +268,7 @@ impl EscalationPolicy {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// A policy assembled from the practices in the domain brief: a reminder 2 working hours
+    /// A policy assembled from the practices in `docs/DOMAIN.md` §3: a reminder 2 working hours
     /// before the handling deadline; a formal reminder and supervision once it is missed;
     /// escalation one level up after a working day's grace; escalation and a whistle (sign
     /// within 1 hour, report within 3 working days) when a responsible party refuses;

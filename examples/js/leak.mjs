@@ -1,7 +1,9 @@
 // 西湖春天小区: the leak of the article, played through the WebAssembly package in Node.
-// A shop's toilet leaks into a residential lobby; the owner refuses to repair; the community
-// escalates to 三和镇, which whistles (吹哨) three departments of 淮南高新区; they sign for it
-// (报到) and report; the ticket is handled, verified and closed after the return visit.
+// A shop's toilet leaks into a residential lobby; the community verifies on site and the zone's
+// city operations centre (监督 + 指挥, GB/T 30428) files and dispatches the case; the owner
+// refuses to repair; the community escalates to 三和镇, which whistles (吹哨) three departments
+// of 淮南高新区; they sign for it (报到) and report; the town handles it but may not verify its
+// own work: the centre verifies it and its staff make the return visit.
 //
 // Run with `node examples/js/leak.mjs` after `bash bindings-wasm/build.sh` (make demo does it).
 import { createRequire } from "node:module";
@@ -18,6 +20,7 @@ ledger.setServiceLevels({ name: "弘湖社区", rules: [{ name: "all", targets: 
   acknowledge: { workingHours: 2 }, handle: { workingDays: 3 }, reply: { workingDays: 5 } } }] }, calendar, "2025-03-03T09:00:00+08:00");
 
 const COMMUNITY = "340471100001", GRID = "340471100001001", WORKER = "340471100001001-wgy", TOWN = "340471100000";
+const CENTRE = "gx-yyzx", STAFF = "gx-yyzx-1";
 const ID = "XHCT-2025-001";
 let minute = 0;
 const at = () => new Date(Date.parse("2025-03-03T09:00:00+08:00") + 60000 * (minute += 7)).toISOString().replace(".000Z", "Z");
@@ -33,12 +36,15 @@ const step = (label, actor, action) => {
     console.log(`${label}: ${state} (holder ${name(ledger.get(ID).holder)})`);
   } catch (e) {
     console.log(`${label}: refused — ${e.code}: ${e.message}`);
+    return e.code;
   }
 };
-step("立案 file (before the on-site check)", COMMUNITY, { type: "file" });
+step("立案 file (before the on-site check)", CENTRE, { type: "file" });
 step("现场核查 verify on site", COMMUNITY, { type: "confirm_on_site" });
-step("立案 file", COMMUNITY, { type: "file" });
-step("派遣 dispatch to the grid", COMMUNITY, { type: "dispatch", to: GRID });
+const why = ledger.whyNot(ID, COMMUNITY, at(), { type: "file" });
+console.log(`立案 may the community file? ${why.zh} / ${why.en}`);
+step("立案 file", CENTRE, { type: "file" });
+step("派遣 dispatch to the grid", CENTRE, { type: "dispatch", to: GRID });
 step("签收 acknowledge", WORKER, { type: "acknowledge" });
 step("店主拒修 the shop owner refuses", WORKER, { type: "record_refusal", party: "饭店店主", note: "不舍得花钱维修" });
 
@@ -56,8 +62,9 @@ step("处置 handle (too early)", TOWN, { type: "handle", outcome: "x" });
 for (const dept of ["gx-scjg", "gx-cg", "gx-zj"]) step(`报到 ${name(dept)} signs`, dept, { type: "sign_whistle" });
 for (const dept of ["gx-scjg", "gx-cg", "gx-zj"]) step(`报告 ${name(dept)} reports`, dept, { type: "report_whistle" });
 step("处置完成 handled", TOWN, { type: "handle", outcome: "店主修复防水层，入户大厅不再渗水" });
-step("核查 verified", TOWN, { type: "verify", passed: true });
-step("回访 return visit: satisfied", TOWN, { type: "visit", satisfaction: "satisfied" });
+if (step("核查 the town verifying its own work", TOWN, { type: "verify", passed: true }) !== "ticket.separation_of_duty") process.exit(1);
+step("核查 verified by the centre", CENTRE, { type: "verify", passed: true });
+step("回访 return visit: satisfied", STAFF, { type: "visit", satisfaction: "satisfied" });
 
 const s = ledger.get(ID);
 console.log(`结案 ${s.state}: ${s.events} events, ${s.escalations} escalation(s), ${s.summons.length} departments summoned`);

@@ -35,6 +35,10 @@ def district() -> Tuple[wangge.Hierarchy, List[str], Dict[str, str], Dict[str, s
         sid = f"d-s{s}"
         h.add(sid, "street", f"第{s}街道")
         h.contain("d", sid)
+        # the street's grid management centre files, dispatches, verifies and calls back
+        h.add(f"{sid}-zx", "operations_centre", f"第{s}街道网格化服务管理中心")
+        h.supervise(f"{sid}-zx", sid)
+        h.command(f"{sid}-zx", sid)
         for c in range(1, 7):
             cid = f"{sid}-c{c}"
             h.add(cid, "community", f"第{s}街道第{c}社区")
@@ -86,9 +90,10 @@ def synthetic_year(grids: List[str], community_of: Dict[str, str],
             t = t + timedelta(minutes=minutes)
             rows.append({"ticket": tid, "at": t.isoformat(), "actor": actor, "type": kind, **fields})
 
+        centre = f"{s}-zx"
         ev("report", worker, 0, category=rnd.choice(CATEGORIES), unit=g)
-        ev("file", c, rnd.randrange(5, 90))
-        ev("dispatch", c, rnd.randrange(5, 60), to=g)
+        ev("file", centre, rnd.randrange(5, 90))
+        ev("dispatch", centre, rnd.randrange(5, 60), to=g)
         # the case system's deadlines, as its export records them (4 hours to sign, a week to handle)
         ev("set_deadline", "@system", 0, deadline="acknowledge", due=(t + timedelta(hours=4)).isoformat())
         ev("set_deadline", "@system", 0, deadline="handle", due=(t + timedelta(days=7)).isoformat())
@@ -109,8 +114,8 @@ def synthetic_year(grids: List[str], community_of: Dict[str, str],
                 ev("report_whistle", dep, rnd.randrange(600, 4000))
             holder = s
         ev("handle", holder, rnd.randrange(60, 20_000), outcome="已处理")
-        ev("verify", c, rnd.randrange(30, 2000), passed=True)
-        ev("visit", c, rnd.randrange(60, 3000),
+        ev("verify", centre, rnd.randrange(30, 2000), passed=True)
+        ev("visit", centre, rnd.randrange(60, 3000),
            satisfaction=rnd.choices(["satisfied", "basically_satisfied", "unsatisfied"], [80, 14, 6])[0])
     # three rows a real export would have: a typo'd action, a naive time, an unknown ticket
     rows.insert(10, {"ticket": "2025-000001", "at": "2025-06-01T10:00:00+08:00", "actor": "d", "type": "aknowledge"})

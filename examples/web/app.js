@@ -19,7 +19,8 @@ const calendar = new Calendar(await load("cn-2025.calendar.json"));
   $("xinjian").innerHTML = `<table><tr><th>网格 grid</th><th>党支部 Party branch</th><th>人员 staff</th><th>升级链 escalation chain</th></tr>${rows.join("")}</table>`;
 }
 
-// --- the leak: one button per step; refused steps show their error ------------------------
+// --- the leak: one button per step; each button is enabled only when its actor may act now
+// (ledger.can), and a disabled one says why (ledger.whyNot, in Chinese and English) ----------
 const hongfu = Hierarchy.fromJson(await load("hongfu.hierarchy.json"));
 const ledger = new Ledger(hongfu, undefined);
 ledger.setServiceLevels({ name: "demo", rules: [{ name: "all", targets: {
@@ -27,12 +28,13 @@ ledger.setServiceLevels({ name: "demo", rules: [{ name: "all", targets: {
 const ID = "XHCT-2025-001";
 let clock = Date.parse("2025-03-03T09:00:00+08:00");
 const iso = (ms) => new Date(ms + 8 * 3600e3).toISOString().replace(".000Z", "+08:00");
+const CENTRE = "gx-yyzx", STAFF = "gx-yyzx-1"; // the zone's city operations centre (监督 + 指挥)
 const steps = [
   ["居民反映 report", "340471100001", { type: "report", id: ID, category: "livelihood.repair", unit: "xhct-3", holder: "340471100001",
     channel: "resident_visit", verifyFirst: true, description: "商铺楼饭店二层卫生间漏水到住宅楼入户大厅" }],
   ["现场核查 verify on site", "340471100001", { type: "confirm_on_site" }],
-  ["立案 file", "340471100001", { type: "file" }],
-  ["派遣 dispatch to grid 1", "340471100001", { type: "dispatch", to: "340471100001001" }],
+  ["立案 file", CENTRE, { type: "file" }],
+  ["派遣 dispatch to grid 1", CENTRE, { type: "dispatch", to: "340471100001001" }],
   ["签收 acknowledge", "340471100001001-wgy", { type: "acknowledge" }],
   ["店主拒修 owner refuses", "340471100001001-wgy", { type: "record_refusal", party: "饭店店主", note: "不舍得花钱维修" }],
   ["上报三和镇 escalate to the town", "340471100001", { type: "escalate", to: "340471100000" }],
@@ -45,10 +47,15 @@ const steps = [
   ["城管完成 reports", "gx-cg", { type: "report_whistle" }],
   ["住建完成 reports", "gx-zj", { type: "report_whistle" }],
   ["处置完成 handled", "340471100000", { type: "handle", outcome: "店主已维修卫生间" }],
-  ["核查通过 verified", "340471100000", { type: "verify", passed: true }],
-  ["回访满意 resident satisfied", "340471100000", { type: "visit", satisfaction: "satisfied" }],
+  ["核查通过 verified by the centre", CENTRE, { type: "verify", passed: true }],
+  ["回访满意 resident satisfied", STAFF, { type: "visit", satisfaction: "satisfied" }],
 ];
-const refused = ["结案 close now (refused)", "340471100000", { type: "close" }];
+// Attempts the library refuses: the lifecycle, and the separation of duties (职责分离).
+const refused = ["结案 close now (refused)", CENTRE, { type: "close" }];
+const selfCheck = ["镇自行核查 the town verifies its own work (refused)", "340471100000", { type: "verify", passed: true }];
+const buttons = [];
+const at = () => iso(clock + 20 * 60e3);
+const whyNot = ([, actor, action]) => ledger.whyNot(ID, actor, at(), action);
 
 function render() {
   const t = ledger.get(ID);
@@ -60,7 +67,22 @@ function render() {
   $("countdown").textContent = due && open
     ? `距处置时限 ${Math.round(calendar.workingMinutesBetween(iso(clock), due))} 个工作分钟 working minutes left (simulated clock ${iso(clock).slice(0, 16)})`
     : "";
-  $("log").innerHTML = t ? ledger.events(ID).map((e) => `${e.at} ${e.actor} ${e.action.type}`).join("<br>") : "";
+  $("log").innerHTML = t ? ledger.events(ID).map((e) => `${e.at} ${name(e.actor)} ${e.action.type}`).join("<br>") : "";
+  // Grey out what the actor may not do now, with the rule that refuses.
+  for (const [step, b] of buttons) {
+    if (b.dataset.done) continue;
+    const why = whyNot(step);
+    b.disabled = why !== undefined;
+    b.title = why ? `${why.zh}\n${why.en}` : `${name(step[1])} may act now`;
+  }
+  const next = steps.find((step, i) => !buttons[i][1].dataset.done);
+  $("who").textContent = next && t
+    ? `${next[0]}: ${ledger.whoCan(ID, at(), next[2]).map(name).join("、") || "—"}`
+    : "—";
+}
+
+function name(id) {
+  return id === "@system" ? "系统 @system" : (hongfu.node(id)?.name ?? id);
 }
 
 function act([label, actor, action], button) {
@@ -73,27 +95,34 @@ function act([label, actor, action], button) {
       ledger.apply(ID, actor, iso(clock), action);
     }
     $("message").className = "ok";
-    $("message").textContent = `${label}: ${ledger.get(ID).state}`;
-    if (button) button.disabled = true;
+    $("message").textContent = `${label} [${name(actor)}]: ${ledger.get(ID).state}`;
+    if (button) { button.disabled = true; button.dataset.done = "true"; }
   } catch (e) {
+    const why = e.code && action.type !== "report" ? ledger.whyNot(ID, actor, iso(clock), action) : undefined;
     $("message").className = "error";
-    $("message").textContent = `${e.name} ${e.code}: ${e.message}`;
+    $("message").textContent = `${e.name} ${e.code}: ${why ? `${why.zh} / ${why.en}` : e.message}`;
   }
   render();
 }
 
 steps.forEach((step, i) => {
   const b = document.createElement("button");
-  b.textContent = `${i + 1}. ${step[0]}`;
+  b.textContent = `${i + 1}. ${step[0]} · ${name(step[1])}`;
   b.dataset.step = String(i + 1);
   b.onclick = () => act(step, b);
+  buttons.push([step, b]);
   $("steps").append(b);
 });
-const r = document.createElement("button");
-r.textContent = refused[0];
-r.id = "refused";
-r.onclick = () => act(refused, null);
-$("steps").append(r);
+for (const [id, attempt] of [["refused", refused], ["self-check", selfCheck]]) {
+  const b = document.createElement("button");
+  b.textContent = attempt[0];
+  b.id = id;
+  b.onclick = () => act(attempt, null);
+  $("steps").append(b);
+}
+$("authority").textContent = `${ledger.authority().name}: 立案 file — ${ledger.authority().roles("file").join(", ")}; ` +
+  `核查 verify — ${ledger.authority().roles("verify").join(", ")} (not the ${ledger.authority().conflicts("verify").join(", ")}); ` +
+  `派遣 dispatch — ${ledger.authority().roles("dispatch").join(", ")}`;
 setInterval(() => { clock += 60e3; render(); }, 1000); // a simulated minute per second
 render();
 

@@ -26,6 +26,7 @@ from typing import Any, Optional, Tuple, Union
 from . import errors, types
 from ._wangge import (
     TICKET_STATES,
+    Authority,
     Calendar,
     Decisions,
     Electorate,
@@ -51,6 +52,7 @@ from ._wangge import (
 )
 from .types import BadRows
 from .errors import (
+    AuthorityError,
     CalendarError,
     DivisionCodeError,
     HierarchyError,
@@ -58,8 +60,10 @@ from .errors import (
     InternalError,
     LogError,
     MalformedInput,
+    OutOfJurisdiction,
     PolicyError,
     QuorumError,
+    SeparationOfDuty,
     TamperedLog,
     TaxonomyError,
     TicketError,
@@ -88,6 +92,8 @@ def load_events(
     source: Any,
     *,
     taxonomy: Optional[Any] = None,
+    authority: Optional[Any] = None,
+    trusted: bool = False,
 ) -> Tuple[Ledger, BadRows]:
     """Loads events into a new ledger over ``hierarchy`` and returns ``(ledger, bad_rows)``.
 
@@ -95,31 +101,34 @@ def load_events(
     or the path of a ``.csv`` file or a ``.jsonl`` file (flat rows, one object per line, or
     wangge's own hash-chained log, which is verified as a whole and raises
     :class:`TamperedLog` if it does not verify). Bad rows are reported with their 1-based row
-    (or line) number and the exception; good rows are kept.
+    (or line) number and the exception; good rows are kept. Every event is checked against
+    ``authority`` (default: the ``gbt30428`` preset) unless ``trusted`` is true.
     """
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path.endswith(".csv"):
-            ledger = Ledger(hierarchy, taxonomy)
-            return ledger, ledger.load_csv(path)
+            ledger = Ledger(hierarchy, taxonomy, authority=authority)
+            return ledger, ledger.load_csv(path, trusted=trusted)
         if _is_log(path):
-            return Ledger.read_jsonl(hierarchy, path, taxonomy), []
-        ledger = Ledger(hierarchy, taxonomy)
-        return ledger, ledger.load_jsonl_rows(path)
+            log = Ledger.read_jsonl(hierarchy, path, taxonomy, authority=authority, trusted=trusted)
+            return log, []
+        ledger = Ledger(hierarchy, taxonomy, authority=authority)
+        return ledger, ledger.load_jsonl_rows(path, trusted=trusted)
     if _is_frame(source):
         from .frames import load_frame
 
-        return load_frame(hierarchy, source, taxonomy=taxonomy)
-    ledger = Ledger(hierarchy, taxonomy)
+        return load_frame(hierarchy, source, taxonomy=taxonomy, authority=authority, trusted=trusted)
+    ledger = Ledger(hierarchy, taxonomy, authority=authority)
     if isinstance(source, dict):
-        return ledger, ledger.load_columns(source)
-    return ledger, ledger.load_rows(source)
+        return ledger, ledger.load_columns(source, trusted=trusted)
+    return ledger, ledger.load_rows(source, trusted=trusted)
 
 
 __all__ = [
     "__version__",
     "TICKET_STATES",
     "BadRows",
+    "Authority",
     "Calendar",
     "Decisions",
     "Electorate",
@@ -150,6 +159,9 @@ __all__ = [
     "TicketError",
     "IllegalTransition",
     "Unauthorized",
+    "SeparationOfDuty",
+    "OutOfJurisdiction",
+    "AuthorityError",
     "LogError",
     "TamperedLog",
     "TaxonomyError",

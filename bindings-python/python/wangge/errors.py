@@ -62,7 +62,24 @@ class IllegalTransition(TicketError):
 
 
 class Unauthorized(TicketError):
-    """The actor may not take this action (``ticket.unauthorized``)."""
+    """The actor may not take this action: it holds none of the roles the ledger's authority
+    allows (``ticket.unauthorized``; ``allowed`` lists them). The two classes below are
+    refusals of the authority too, so ``except Unauthorized`` catches every one."""
+
+
+class SeparationOfDuty(Unauthorized):
+    """The actor holds a role that may take the action but belongs to a set excluded from it
+    (``ticket.separation_of_duty``; ``conflict`` names the set: ``handler``, ``requester``,
+    ``returner`` or ``holder``)."""
+
+
+class OutOfJurisdiction(Unauthorized):
+    """A dispatch, a report's holder or a summons lies outside the actor's territory or the
+    department's jurisdiction (``ticket.out_of_jurisdiction``; ``actor`` and ``target``)."""
+
+
+class AuthorityError(WanggeError):
+    """An authority document was refused (``authority.*``)."""
 
 
 class LogError(WanggeError):
@@ -108,6 +125,9 @@ __all__ = [
     "TicketError",
     "IllegalTransition",
     "Unauthorized",
+    "SeparationOfDuty",
+    "OutOfJurisdiction",
+    "AuthorityError",
     "LogError",
     "TamperedLog",
     "TaxonomyError",

@@ -80,14 +80,20 @@ def _columns(df: "pd.DataFrame") -> Tuple[dict, List[str]]:
 
 
 def load_frame(
-    target: Any, df: "pd.DataFrame", *, taxonomy: Optional[Any] = None
+    target: Any,
+    df: "pd.DataFrame",
+    *,
+    taxonomy: Optional[Any] = None,
+    authority: Optional[Any] = None,
+    trusted: bool = False,
 ) -> Tuple[Ledger, List[Tuple[int, WanggeError]]]:
     """Loads flat event rows from a DataFrame. ``target`` is a :class:`Hierarchy` (a new
-    ledger is made) or a :class:`Ledger` (rows are added to it). Returns
+    ledger is made, under ``authority``) or a :class:`Ledger` (rows are added to it). Every
+    row is checked against the ledger's authority unless ``trusted``. Returns
     ``(ledger, bad_rows)`` with 1-based row positions."""
-    ledger = target if isinstance(target, Ledger) else Ledger(target, taxonomy)
+    ledger = target if isinstance(target, Ledger) else Ledger(target, taxonomy, authority=authority)
     cols, epoch = _columns(df)
-    return ledger, ledger.load_columns(cols, epoch_seconds=epoch)
+    return ledger, ledger.load_columns(cols, epoch_seconds=epoch, trusted=trusted)
 
 
 def events_frame(ledger: Ledger) -> "pd.DataFrame":
