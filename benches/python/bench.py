@@ -91,7 +91,17 @@ def city() -> Tuple[wangge.Hierarchy, Dict[str, Optional[str]]]:
                 for g in range(10):
                     gid = f"{mid}.{g}"
                     h.add(gid, "grid", gid); h.contain(mid, gid); parent[gid] = mid
+    # Each district's operations centre supervises and commands it (as in core/benches).
+    for d in range(10):
+        h.add(f"zx.{d}", "operations_centre", f"zx.{d}")
+        h.supervise(f"zx.{d}", f"c.{d}")
+        h.command(f"zx.{d}", f"c.{d}")
     return h, parent
+
+
+def centre_of(unit: str) -> str:
+    """The operations centre of a unit's district (``c.<d>.…`` → ``zx.<d>``)."""
+    return "zx." + unit.split(".")[1]
 
 
 def bench_routing(n: int, sample: int) -> None:
@@ -152,7 +162,7 @@ def bench_routing(n: int, sample: int) -> None:
 
 # ----- the ticket lifecycle ------------------------------------------------------------------
 
-PLAN = [  # (code, actor: 0 grid / 1 community, arg: 0 none / 2 the grid)
+PLAN = [  # (code, actor: 0 grid / 1 the district's centre, arg: 0 none / 2 the grid)
     (0, 1, 0), (1, 1, 2), (2, 0, 0), (3, 0, 0), (4, 1, 0), (5, 1, 0),
 ]
 NAMES = ["file", "dispatch", "acknowledge", "handle", "verify", "visit"]
@@ -169,7 +179,7 @@ def reported(n: int, levels: Optional[Tuple[dict, wangge.Calendar]] = None, at: 
     rnd = random.Random(11)
     tg = [rnd.choice(grids) for _ in range(n)]
     gk = h.keys_of(tg)
-    ck = h.keys_of([parent[g] for g in tg])  # type: ignore[misc]
+    ck = h.keys_of([centre_of(g) for g in tg])
     ledger = wangge.Ledger(h)
     if levels:
         ledger.set_service_levels(levels[0], levels[1], now=wangge.instant(T0))
@@ -199,7 +209,7 @@ def bench_transitions(n: int, sample: int) -> None:
         log: List[Tuple[int, int, int, str, str]] = []
         seq = {i: 1 for i in range(m)}
         for i in range(m):
-            g = tg[i]; c = parent[g]
+            g = tg[i]; c = centre_of(g)
             for j, (code, who, arg) in enumerate(PLAN):
                 actor = c if who else g
                 action = NAMES[code]
@@ -395,7 +405,7 @@ def bench_loading(n_tickets: int) -> None:
     steps = [("report", 0), ("file", 1), ("dispatch", 1), ("acknowledge", 0), ("handle", 0),
              ("verify", 1), ("visit", 1)]
     for i in range(n_tickets):
-        g = rnd.choice(grids); c = parent[g]
+        g = rnd.choice(grids); c = centre_of(g)
         for j, (kind, who) in enumerate(steps):
             cols["ticket"].append(f"T{i:07}")
             cols["at"].append(T0S + 600 * j)

@@ -35,6 +35,14 @@ for (let d = 0; d < 10; d++) { const di = addUnit(`c.${d}`, "district", city);
   for (let s = 0; s < 10; s++) { const si = addUnit(`c.${d}.${s}`, "street", di);
     for (let m = 0; m < 10; m++) { const mi = addUnit(`c.${d}.${s}.${m}`, "community", si);
       for (let g = 0; g < 10; g++) grids.push(addUnit(`c.${d}.${s}.${m}.${g}`, "grid", mi)); } } }
+// Each district's operations centre supervises and commands it (as in core/benches): it files,
+// dispatches, verifies and calls back under the default authority (gbt30428).
+const centreKey = [];
+for (let d = 0; d < 10; d++) {
+  h.add(`zx.${d}`, "operations_centre", `zx.${d}`); h.supervise(`zx.${d}`, `c.${d}`); h.command(`zx.${d}`, `c.${d}`);
+  centreKey.push(h.keyOf(`zx.${d}`));
+}
+const centreOf = (unitIndex) => centreKey[Number(ids[unitIndex].split(".")[1])];
 const keyOf = Uint32Array.from(ids.map((id) => h.keyOf(id)));
 const pick = new Uint32Array(N); const pickIdx = new Uint32Array(N);
 for (let i = 0; i < N; i++) { const g = grids[rand(grids.length)]; pick[i] = keyOf[g]; pickIdx[i] = g; }
@@ -61,8 +69,8 @@ function freshLedger() {
 const M = N * 6;
 const tk = new Uint32Array(M), ac = new Uint32Array(M), tm = new Float64Array(M), cd = new Uint8Array(M), ar = new Uint32Array(M);
 for (let i = 0; i < N; i++) {
-  const grid = pick[i], community = keyOf[parentArr[pickIdx[i]]];
-  const plan = [[0, community, 0], [1, community, grid], [2, grid, 0], [3, grid, 0], [4, community, 0], [5, community, 0]];
+  const grid = pick[i], centre = centreOf(pickIdx[i]);
+  const plan = [[0, centre, 0], [1, centre, grid], [2, grid, 0], [3, grid, 0], [4, centre, 0], [5, centre, 0]];
   for (let j = 0; j < 6; j++) { const k = j * N + i; tk[k] = i; ac[k] = plan[j][1]; tm[k] = t0 + (j + 1) * 600_000; cd[k] = plan[j][0]; ar[k] = plan[j][2]; }
 }
 let tW2 = Infinity;
@@ -100,9 +108,9 @@ const l3 = freshLedger();
 {
   const M3 = N * 3, k3 = new Uint32Array(M3), a3 = new Uint32Array(M3), t3 = new Float64Array(M3), c3 = new Uint8Array(M3), g3 = new Uint32Array(M3);
   for (let i = 0; i < N; i++) {
-    const grid = pick[i], community = keyOf[parentArr[pickIdx[i]]];
+    const grid = pick[i], centre = centreOf(pickIdx[i]);
     const dueMin = Math.floor(t0 / 60000) + 60 + rand(30 * 24 * 60);
-    [[0, community, 0], [1, community, grid], [11, 0xffffffff, dueMin]].forEach(([c, a, g], j) => {
+    [[0, centre, 0], [1, centre, grid], [11, 0xffffffff, dueMin]].forEach(([c, a, g], j) => {
       const k = j * N + i; k3[k] = i; a3[k] = a; t3[k] = t0 + (j + 1) * 1000; c3[k] = c; g3[k] = g; });
   }
   l3.applyCoded(k3, a3, t3, c3, g3);

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{build_city, random_grids, Rng};
+use common::{build_city_with_centres, centre_of, random_grids, Rng};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wangge::calendar::Calendar;
 use wangge::escalation::{evaluate, sweep, EscalationPolicy, Response, Rule, Trigger};
@@ -53,7 +53,7 @@ fn policy() -> EscalationPolicy {
 /// 1M tickets dispatched to their grids, each with a handling deadline at a random instant
 /// within 30 days; service levels (5 working days to handle) renew deadlines on escalation.
 fn prepared() -> Ledger {
-    let h = Arc::new(build_city());
+    let h = Arc::new(build_city_with_centres());
     let mut l = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
     l.reserve(N);
     let t0: Timestamp = "2025-03-02T20:00:00+08:00".parse().unwrap();
@@ -67,11 +67,11 @@ fn prepared() -> Ledger {
                 t0,
             )
             .unwrap();
-        let community = ActorKey::node(h.parent_key(grid).unwrap());
-        l.apply_key(key, community, t0, &Action::File).unwrap();
+        let centre = ActorKey::node(centre_of(&h, grid));
+        l.apply_key(key, centre, t0, &Action::File).unwrap();
         l.apply_key(
             key,
-            community,
+            centre,
             t0,
             &Action::Dispatch {
                 to: id.parse().unwrap(),

@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{build_city, random_grids, Rng};
+use common::{build_city_with_centres, centre_of, random_grids, Rng};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use wangge::calendar::Calendar;
 use wangge::hierarchy::NodeKind;
@@ -38,7 +38,7 @@ fn calendar() -> Calendar {
 /// A year of tickets: reported at random instants of 2025 at random grids, each driven
 /// through the main loop; one in ten is still open.
 fn year() -> (Ledger, Vec<BulkItem>) {
-    let h = Arc::new(build_city());
+    let h = Arc::new(build_city_with_centres());
     let mut l = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
     let n = n();
     l.reserve(n);
@@ -73,9 +73,11 @@ fn year() -> (Ledger, Vec<BulkItem>) {
                 t0,
             )
             .unwrap();
-        let (g, c) = (
+        // The district's centre files, dispatches and calls back; the community verifies.
+        let (g, c, z) = (
             ActorKey::node(grid),
             ActorKey::node(h.parent_key(grid).unwrap()),
+            ActorKey::node(centre_of(&h, grid)),
         );
         let mut at = t0;
         let mut push = |actor, action, minutes: u64| {
@@ -87,9 +89,9 @@ fn year() -> (Ledger, Vec<BulkItem>) {
                 action,
             });
         };
-        push(c, Action::File, 5);
+        push(z, Action::File, 5);
         push(
-            c,
+            z,
             Action::Dispatch {
                 to: id.parse().unwrap(),
             },
@@ -115,7 +117,7 @@ fn year() -> (Ledger, Vec<BulkItem>) {
             rng.below(24 * 60),
         );
         let s = [Satisfaction::Satisfied, Satisfaction::BasicallySatisfied][rng.below(2) as usize];
-        push(c, Action::Visit { satisfaction: s }, rng.below(24 * 60));
+        push(z, Action::Visit { satisfaction: s }, rng.below(24 * 60));
     }
     (l, items)
 }

@@ -1,6 +1,12 @@
 //! Ticket benchmarks: 1,000,000 tickets driven through the six main transitions in bulk
 //! (10% also escalated, 5% rejected then reopened), memory per closed ticket, and writing and
 //! verifying the hash-chained log.
+//!
+//! The transitions run under the default authority (`gbt30428`: the district's operations
+//! centre files, dispatches and calls back, the community verifies, the grid handles) and,
+//! for comparison in the same run, under `legacy_permissive` with the actors of earlier
+//! versions (the community files, dispatches, verifies and calls back): the cost of the
+//! separation-of-duty checks.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,9 +20,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
 
-use common::{build_city, random_grids, Rng};
+use common::{build_city_with_centres, centre_of, random_grids, Rng};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wangge::hierarchy::Hierarchy;
+use wangge::ticket::authority::Authority;
 use wangge::ticket::log::read_events;
 use wangge::ticket::{
     Action, ActorKey, BulkItem, Ledger, NewTicket, RejectReason, Satisfaction, Taxonomy, TicketKey,
@@ -25,9 +32,18 @@ use wangge::time::Timestamp;
 
 const N: usize = 1_000_000;
 
-/// Reports `n` tickets at random grids; returns the ledger and each ticket's grid.
+/// Reports `n` tickets at random grids under the default authority.
 fn reported(h: &Arc<Hierarchy>, n: usize) -> Ledger {
-    let mut ledger = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
+    reported_under(h, n, Authority::gbt30428())
+}
+
+/// Reports `n` tickets at random grids under an authority.
+fn reported_under(h: &Arc<Hierarchy>, n: usize, authority: Authority) -> Ledger {
+    let mut ledger = Ledger::with_authority(
+        h.clone(),
+        Arc::new(Taxonomy::default()),
+        Arc::new(authority),
+    );
     ledger.reserve(n);
     let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
     for (i, grid) in random_grids(h, n).into_iter().enumerate() {
@@ -38,8 +54,10 @@ fn reported(h: &Arc<Hierarchy>, n: usize) -> Ledger {
     ledger
 }
 
-/// The transitions of every ticket, ticket after ticket.
+/// The transitions of every ticket, ticket after ticket, by the actors of the ledger's
+/// authority: under a migration authority, the community does what the centre does.
 fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
+    let legacy = ledger.authority().is_migration();
     let h = ledger.hierarchy();
     let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
     let mut rng = Rng(seed);
@@ -49,6 +67,12 @@ fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
         let grid = v.holder();
         let community = h.parent_key(grid).unwrap();
         let (g, c) = (ActorKey::node(grid), ActorKey::node(community));
+        // Who supervises and commands: the district's centre (or, before, the community).
+        let z = if legacy {
+            c
+        } else {
+            ActorKey::node(centre_of(h, grid))
+        };
         let grid_id = h.id(grid).unwrap().clone();
         let mut minute = 0;
         let mut push = |actor: ActorKey, action: Action| {
@@ -63,16 +87,16 @@ fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
         let roll = rng.below(100);
         if roll < 5 {
             push(
-                c,
+                z,
                 Action::Reject {
                     reason: RejectReason::InsufficientInformation,
                     note: None,
                 },
             );
-            push(c, Action::Reopen { reason: None });
+            push(z, Action::Reopen { reason: None });
         }
-        push(c, Action::File);
-        push(c, Action::Dispatch { to: grid_id });
+        push(z, Action::File);
+        push(z, Action::Dispatch { to: grid_id });
         push(g, Action::Acknowledge);
         let mut holder = g;
         if (5..15).contains(&roll) {
@@ -100,7 +124,7 @@ fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
             },
         );
         push(
-            c,
+            z,
             Action::Visit {
                 satisfaction: Satisfaction::Satisfied,
             },
@@ -116,11 +140,12 @@ fn rss_kib() -> Option<u64> {
 }
 
 fn bench(c: &mut Criterion) {
-    let h = Arc::new(build_city());
+    let h = Arc::new(build_city_with_centres());
     let mut g = c.benchmark_group("ticket");
     g.sample_size(10);
 
-    // One measured run outside criterion for the memory figures.
+    // One measured run outside criterion for the memory figures; then the separation-of-duty
+    // checks against the permissive rule of earlier versions, alternating runs in one process.
     {
         let before = rss_kib();
         let mut ledger = reported(&h, N);
@@ -146,6 +171,33 @@ fn bench(c: &mut Criterion) {
             }
         );
     }
+    {
+        let strict = reported(&h, N);
+        let strict_items = workload(&strict, 7);
+        let legacy = reported_under(&h, N, Authority::legacy_permissive());
+        let legacy_items = workload(&legacy, 7);
+        let time = |template: &Ledger, items: &[BulkItem]| {
+            let mut l = template.clone();
+            let start = Instant::now();
+            let report = l.apply_bulk(items);
+            let elapsed = start.elapsed().as_secs_f64();
+            assert!(report.errors.is_empty(), "{:?}", &report.errors[..1]);
+            elapsed
+        };
+        let (mut s, mut p) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            s.push(time(&strict, &strict_items));
+            p.push(time(&legacy, &legacy_items));
+        }
+        s.sort_by(f64::total_cmp);
+        p.sort_by(f64::total_cmp);
+        println!(
+            "ticket/authority: W2 median of 5 alternating runs: gbt30428 {:.1} ms, legacy_permissive {:.1} ms: the separation-of-duty checks cost {:+.1}%",
+            s[2] * 1e3,
+            p[2] * 1e3,
+            (s[2] / p[2] - 1.0) * 100.0
+        );
+    }
 
     let template = reported(&h, N);
     let items = workload(&template, 7);
@@ -164,6 +216,23 @@ fn bench(c: &mut Criterion) {
             )
         },
     );
+    let legacy = reported_under(&h, N, Authority::legacy_permissive());
+    let legacy_items = workload(&legacy, 7);
+    g.bench_function(
+        "1M tickets x 6 transitions, bulk, ticket after ticket, legacy_permissive",
+        |b| {
+            b.iter_batched(
+                || legacy.clone(),
+                |mut ledger| {
+                    let report = ledger.apply_bulk(black_box(&legacy_items));
+                    black_box(report.errors.len());
+                    ledger
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
+    drop((legacy, legacy_items));
     // The same transitions phase by phase across all tickets (a day's processing).
     let mut phased = items.clone();
     phased.sort_by_key(|i| (i.at, i.ticket));

@@ -43,6 +43,31 @@ pub fn build_city() -> Hierarchy {
     h
 }
 
+/// [`build_city`] with an operations centre per district (`zx.<d>`) that supervises and
+/// commands it (GB/T 30428), for the ticket workloads under the default authority.
+pub fn build_city_with_centres() -> Hierarchy {
+    let mut h = build_city();
+    for d in 0..10 {
+        let (centre, district) = (format!("zx.{d}"), format!("c.{d}"));
+        h.add(&centre, NodeKind::OperationsCentre, &centre).unwrap();
+        h.supervise(&centre, &district).unwrap();
+        h.command(&centre, &district).unwrap();
+    }
+    h
+}
+
+/// The operations centre of a unit's district (see [`build_city_with_centres`]).
+pub fn centre_of(h: &Hierarchy, unit: NodeKey) -> NodeKey {
+    let district = h
+        .chain_keys(unit)
+        .iter()
+        .copied()
+        .find(|k| h.kind_of(*k) == Some(NodeKind::District))
+        .unwrap();
+    let id = h.id(district).unwrap().as_str().replace("c.", "zx.");
+    h.key(&id).unwrap()
+}
+
 /// A deterministic pseudo-random sequence (xorshift), so runs are comparable.
 pub fn random_grids(h: &Hierarchy, n: usize) -> Vec<NodeKey> {
     let grids: Vec<NodeKey> = h
