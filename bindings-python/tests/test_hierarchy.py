@@ -29,7 +29,7 @@ def test_build_and_query(h):
     assert h.ancestor_of_kind("b3", "community")["id"] == "hh"
     assert h.leading_party_org("b3") is None
     assert h.node("g1")["kind"] == "grid" and h.node("zz") is None
-    assert len(h.nodes()) == 13 and ids(h.nodes_of_kind("department")) == ["smr", "cg", "zj"]
+    assert len(h.nodes()) == 15 and ids(h.nodes_of_kind("department")) == ["smr", "cg", "zj"]
     assert ids(h.roots())[0] == "city"
     assert any(e["kind"] == "contains" for e in h.edges())
     assert ids(h.targets("hh", "contains")) == ["g1", "g2"]

@@ -292,3 +292,62 @@ test("malformed input of every kind gives a WanggeError, never a crash", () => {
   // The module still works afterwards.
   assert.equal(h.chain("b3").length, 7);
 });
+
+test("authority: presets and documents, who may act, refusals, trusted history", () => {
+  const a = w.Authority.preset("gbt30428");
+  assert.equal(a.name, "gbt30428");
+  assert.equal(a.migration, false);
+  assert.deepEqual(w.Authority.presets(), ["gbt30428", "hotline12345", "legacy_permissive"]);
+  assert.deepEqual(a.roles("file"), ["supervisor"]);
+  assert.deepEqual(a.conflicts("verify"), ["handler"]);
+  const doc = a.toDocument();
+  assert.equal(doc.format, "wangge.authority");
+  assert.equal(new w.Authority(doc).toJson(), a.toJson());
+  assert.equal(new w.Authority(a.toJson()).name, "gbt30428");
+  expectWangge(() => new w.Authority("lax"), "authority.unknown_preset");
+  const unsafe = expectWangge(() => new w.Authority({ ...doc, allow: { ...doc.allow, set_deadline: ["holder"] } }), "authority.unsafe");
+  assert.equal(unsafe.action, "set_deadline");
+
+  const h = leakHierarchy();
+  h.add("far", "department", "外区部门");
+  const l = new w.Ledger(h, undefined, undefined);
+  assert.equal(l.authority().name, "gbt30428");
+  l.report({ id: "T1", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
+  assert.equal(l.can("T1", "w1", T(1), { type: "file" }), false);
+  const why = l.whyNot("T1", "w1", T(1), { type: "file" });
+  assert.equal(why.rule, "allow.file");
+  assert.match(why.zh, /立案只能由监督中心进行/);
+  assert.equal(l.whyNot("T1", "zx", T(1), { type: "file" }), undefined);
+  assert.deepEqual(l.whoCan("T1", T(1), { type: "file" }), ["zx", "zx1"]);
+  const e = expectWangge(() => l.apply("T1", "w1", T(1), { type: "file" }), "ticket.unauthorized");
+  assert.deepEqual(e.allowed, ["supervisor"]);
+  l.apply("T1", "zx", T(1), { type: "file" });
+  const out = expectWangge(() => l.apply("T1", "zx", T(2), { type: "dispatch", to: "far" }), "ticket.out_of_jurisdiction");
+  assert.equal(out.target, "far");
+  l.apply("T1", "zx", T(2), { type: "dispatch", to: "g1" });
+  l.apply("T1", "w1", T(3), { type: "acknowledge" });
+  l.apply("T1", "w1", T(4), { type: "handle", outcome: "修好" });
+  const before = l.toJsonl();
+  const sod = expectWangge(() => l.apply("T1", "w1", T(5), { type: "verify", passed: true }), "ticket.separation_of_duty");
+  assert.equal(sod.conflict, "handler");
+  assert.equal(l.toJsonl(), before, "a refused action changes nothing");
+
+  // A history recorded under the permissive rule: refused unless trusted or replayed under it.
+  const legacy = new w.Ledger(h, undefined, "legacy_permissive");
+  legacy.report({ id: "L1", category: "livelihood.repair", unit: "b3" }, "hh", T(0));
+  legacy.apply("L1", "hh", T(1), { type: "file" });
+  const log = legacy.toJsonl();
+  expectWangge(() => w.Ledger.fromJsonl(h, log, undefined, undefined), "log.replay_refused");
+  assert.equal(w.Ledger.fromJsonl(h, log, undefined, { trusted: true }).get("L1").state, "filed");
+  assert.equal(w.Ledger.fromJsonl(h, log, undefined, { authority: "legacy_permissive" }).authority().name, "legacy_permissive");
+  expectWangge(() => w.Ledger.fromJsonl(h, log, undefined, { trusted: "yes" }), "input.malformed");
+  const rows = [{ ticket: "R1", at: T(0), actor: "w1", type: "report", category: "livelihood.repair", unit: "b3" },
+    { ticket: "R1", at: T(1), actor: "w1", type: "file" }, { ticket: "R1", at: T(1), actor: "zx", type: "file" }];
+  const fresh = new w.Ledger(h, undefined, undefined);
+  const bad = fresh.loadRows(rows, undefined);
+  assert.deepEqual(bad.map((r) => [r.row, r.code]), [[2, "ticket.unauthorized"]]);
+  assert.equal(fresh.get("R1").state, "filed");
+  assert.deepEqual(new w.Ledger(h, undefined, undefined).loadRows(rows.slice(0, 2), { trusted: true }), []);
+  assert.deepEqual(h.supervisingCentres("b3").map((n) => n.id), ["zx"]);
+  expectWangge(() => h.add("@system", "department", "冒充"), "hierarchy.reserved_id");
+});

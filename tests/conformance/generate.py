@@ -919,6 +919,21 @@ def red_team_cases():
         ap(A["acknowledge"], 5, "w1"), ap(A["return"], 6, "w1", expect="filed"),
         no({"type": "dispatch", "to": "g2"}, 7, "ticket.separation_of_duty", actor="zx2"),
         ap({"type": "dispatch", "to": "g2"}, 7, "zx", expect="dispatched")])
+    c("a centre does not hold tickets", [
+        op("t.report", ticket=report(holder="zx"), actor="w1", at=t(0), error="ticket.invalid_target"),
+        op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "zx"),
+        ap({"type": "dispatch", "to": "zx"}, 2, "zx", error="ticket.invalid_target"),
+        ap({"type": "dispatch", "to": "hhz"}, 2, "zx", error="ticket.invalid_target")])
+    c("centres: who may supervise and command, and what", [
+        op("h.add", id="c2", kind="operations_centre", name="第二中心"),
+        op("h.supervise", centre="smr", unit="zone", error="hierarchy.edge_kinds"),
+        op("h.command", centre="c2", unit="g1", error="hierarchy.edge_kinds", details={"from": "c2", "to": "g1"}),
+        op("h.supervise", centre="c2", unit="w1", error="hierarchy.edge_kinds"),
+        op("h.serve", who="c2", unit="xhct", error="hierarchy.edge_kinds"),
+        op("h.supervise", centre="c2", unit="hh"), op("h.command", centre="c2", unit="town"),
+        op("h.supervise", centre="c2", unit="hh", error="hierarchy.duplicate_edge"),
+        op("h.targets", id="c2", kind="supervises", expect=["hh"]),
+        op("h.sources", id="town", kind="commands", expect=["c2"])])
     c("a community station may not dispatch to another community's grid worker or another district", [
         op("t.report", ticket=report(), actor="w1", at=t(0)), ap(A["file"], 1, "hhz"),
         no({"type": "dispatch", "to": "w3"}, 2, "ticket.out_of_jurisdiction", actor="hhz"),

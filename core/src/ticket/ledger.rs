@@ -1742,12 +1742,15 @@ fn check_text(ticket: &str, s: &str) -> Result<(), TicketError> {
     }
 }
 
-/// Whether a node can hold a ticket: anything but a compound or a building.
+/// Whether a node can hold a ticket: anything but a compound, a building or a centre.
 fn check_assignee(h: &Hierarchy, key: NodeKey) -> Result<(), &'static str> {
     match h.kind_of(key) {
         Some(NodeKind::Compound | NodeKind::Building) => {
             Err("a compound or a building cannot hold a ticket; dispatch to who serves it")
         }
+        Some(k) if k.is_centre() => Err(
+            "a centre supervises and commands; it does not hold tickets (dispatch to a unit, department or person)",
+        ),
         Some(_) => Ok(()),
         None => Err("unknown node"),
     }
