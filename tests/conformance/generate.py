@@ -715,12 +715,11 @@ class Model:
             o for o in self.out(target, "member_of") if self.kind[o] == "department"]
         if depts:
             return any(self.jurisdiction(d, t["unit"], t["category"]) for d in depts)
-        if a == "@system":
-            return True
-        territory = ([a] if self.kind[a] in self.TERRITORIAL else []) + \
+        # The host system's territory is the whole hierarchy.
+        territory = [] if a == "@system" else ([a] if self.kind[a] in self.TERRITORIAL else []) + \
             [u for u in self.out(a, "serves") + self.out(a, "leads") if self.kind[u] in self.TERRITORIAL] + \
             self.covers(a, "commands")
-        inside = lambda u: any(x in territory for x in self.chain(u))
+        inside = lambda u: a == "@system" or any(x in territory for x in self.chain(u))
         if self.kind[target] in self.TERRITORIAL:
             return inside(target)
         places = self.out(target, "serves") + [u for o in self.out(target, "member_of") for u in self.out(o, "serves")]

@@ -8,6 +8,14 @@ use super::{EdgeKind, Hierarchy, NodeClass, NodeKey};
 
 const NONE: u32 = u32::MAX;
 
+/// How an actor acts for a unit: it is the unit, it serves it, or it leads it (a Party
+/// organisation).
+pub(crate) const VIA_SELF: u8 = 0;
+/// See [`VIA_SELF`].
+pub(crate) const VIA_SERVES: u8 = 1;
+/// See [`VIA_SELF`].
+pub(crate) const VIA_LEADS: u8 = 2;
+
 /// Compressed rows: the items of key `k` are `items[starts[k]..starts[k + 1]]`.
 #[derive(Debug, Clone)]
 struct Csr<T> {
@@ -32,10 +40,11 @@ impl<T> Csr<T> {
         Csr { starts, items }
     }
 
+    #[inline]
     fn row(&self, key: NodeKey) -> &[T] {
         let k = key.index();
-        match (self.starts.get(k), self.starts.get(k + 1)) {
-            (Some(a), Some(b)) => self.items.get(*a as usize..*b as usize).unwrap_or(&[]),
+        match self.starts.get(k..k + 2) {
+            Some(&[a, b]) => self.items.get(a as usize..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -49,21 +58,21 @@ fn to_u32(n: usize) -> u32 {
 pub(crate) struct Index {
     parent: Vec<u32>,
     children: Csr<NodeKey>,
-    /// Preorder position of each territorial node (NONE otherwise).
-    tin: Vec<u32>,
-    /// One past the preorder position of the node's last descendant.
-    tout: Vec<u32>,
+    /// For each key: the preorder position of a territorial node (NONE otherwise), and one
+    /// past the preorder position of its last descendant (one pair, so an ancestry test
+    /// reads two entries).
+    span: Vec<(u32, u32)>,
     /// Territorial nodes in preorder.
     euler: Vec<NodeKey>,
     /// The chain (self, parent, …, root) of each territorial node.
     chains: Csr<NodeKey>,
     acts_for: Csr<NodeKey>,
+    /// `acts_for` with how the actor acts for each unit (`VIA_*`), for the authority's guards.
+    acting: Csr<(NodeKey, u8)>,
     served_by: Csr<NodeKey>,
     members: Csr<NodeKey>,
     /// The territorial units a node serves.
     serves: Csr<NodeKey>,
-    /// The territorial units a Party organisation leads.
-    leads: Csr<NodeKey>,
     /// The organisations a node is a member of.
     memberships: Csr<NodeKey>,
     /// The units a node supervises: a centre its `supervises` targets, a centre's member
@@ -91,7 +100,7 @@ impl Index {
         let mut led_by = vec![NONE; n];
         let mut jur_pairs = Vec::new();
         let mut serve_pairs = Vec::new();
-        let mut lead_pairs = Vec::new();
+        let mut acting_pairs: Vec<(usize, (NodeKey, u8))> = Vec::new();
         let mut supervise_pairs = Vec::new();
         let mut command_pairs = Vec::new();
 
@@ -113,7 +122,7 @@ impl Index {
                 EdgeKind::Leads => {
                     if to.node.kind.is_territorial() {
                         acts_pairs.push((f.index(), t));
-                        lead_pairs.push((f.index(), t));
+                        acting_pairs.push((f.index(), (t, VIA_LEADS)));
                     }
                     if let Some(l) = led_by.get_mut(t.index()) {
                         if *l == NONE || f.raw() < *l {
@@ -123,6 +132,7 @@ impl Index {
                 }
                 EdgeKind::Serves => {
                     acts_pairs.push((f.index(), t));
+                    acting_pairs.push((f.index(), (t, VIA_SERVES)));
                     served_pairs.push((t.index(), f));
                     serve_pairs.push((f.index(), t));
                 }
@@ -163,6 +173,7 @@ impl Index {
             if slot.index.is_some() && slot.kind.class() == NodeClass::Territorial {
                 if let Some(k) = h.by_id.get(slot.id.as_str()) {
                     acts_pairs.push((k.index(), *k));
+                    acting_pairs.push((k.index(), (*k, VIA_SELF)));
                 }
             }
         }
@@ -172,7 +183,6 @@ impl Index {
             &mut served_pairs,
             &mut member_pairs,
             &mut serve_pairs,
-            &mut lead_pairs,
             &mut supervise_pairs,
             &mut command_pairs,
             &mut commanded_pairs,
@@ -183,17 +193,18 @@ impl Index {
             pairs.dedup();
         }
         jur_pairs.sort_by_key(|(unit, (dept, _))| (*unit, *dept));
+        acting_pairs.sort();
+        acting_pairs.dedup();
 
         let children = Csr::from_pairs(n, child_pairs);
 
         // Preorder walk of the territorial forest, roots in key order.
-        let mut tin = vec![NONE; n];
-        let mut tout = vec![NONE; n];
         let mut euler = Vec::new();
         let mut roots = Vec::new();
         let mut chain_pairs: Vec<(usize, NodeKey)> = Vec::new();
         let mut stack: Vec<(NodeKey, bool)> = Vec::new();
         let mut path: Vec<NodeKey> = Vec::new();
+        let mut span = vec![(NONE, NONE); n];
         for (k, slot) in h.slots.iter().enumerate() {
             let key = NodeKey(to_u32(k));
             let is_root = slot.index.is_some()
@@ -206,14 +217,14 @@ impl Index {
             stack.push((key, false));
             while let Some((node, done)) = stack.pop() {
                 if done {
-                    if let Some(t) = tout.get_mut(node.index()) {
-                        *t = to_u32(euler.len());
+                    if let Some(t) = span.get_mut(node.index()) {
+                        t.1 = to_u32(euler.len());
                     }
                     path.pop();
                     continue;
                 }
-                if let Some(t) = tin.get_mut(node.index()) {
-                    *t = to_u32(euler.len());
+                if let Some(t) = span.get_mut(node.index()) {
+                    t.0 = to_u32(euler.len());
                 }
                 euler.push(node);
                 path.push(node);
@@ -227,21 +238,23 @@ impl Index {
         // `from_pairs` sorts stably by key, keeping each chain in self→root order.
         let chains = Csr::from_pairs(n, chain_pairs);
 
+        let supervises = Csr::from_pairs(n, supervise_pairs);
+        let commands = Csr::from_pairs(n, command_pairs);
+        let acting = Csr::from_pairs(n, acting_pairs);
         Index {
             parent,
             children,
-            tin,
-            tout,
+            span,
             euler,
             chains,
             acts_for: Csr::from_pairs(n, acts_pairs),
+            acting,
             served_by: Csr::from_pairs(n, served_pairs),
             members: Csr::from_pairs(n, member_pairs),
             serves: Csr::from_pairs(n, serve_pairs),
-            leads: Csr::from_pairs(n, lead_pairs),
             memberships: Csr::from_pairs(n, membership_pairs),
-            supervises: Csr::from_pairs(n, supervise_pairs),
-            commands: Csr::from_pairs(n, command_pairs),
+            supervises,
+            commands,
             commanded_by: Csr::from_pairs(n, commanded_pairs),
             supervised_by: Csr::from_pairs(n, supervised_pairs),
             led_by,
@@ -267,22 +280,17 @@ impl Index {
         self.chains.row(key)
     }
 
+    #[inline]
     pub(crate) fn is_within(&self, unit: NodeKey, area: NodeKey) -> bool {
-        match (
-            self.tin.get(unit.index()),
-            self.tin.get(area.index()),
-            self.tout.get(area.index()),
-        ) {
-            (Some(&u), Some(&a), Some(&a_end)) => u != NONE && a != NONE && a <= u && u < a_end,
+        match (self.span.get(unit.index()), self.span.get(area.index())) {
+            (Some(&(u, _)), Some(&(a, a_end))) => u != NONE && a != NONE && a <= u && u < a_end,
             _ => false,
         }
     }
 
     pub(crate) fn descendants(&self, key: NodeKey) -> &[NodeKey] {
-        match (self.tin.get(key.index()), self.tout.get(key.index())) {
-            (Some(&a), Some(&b)) if a != NONE => {
-                self.euler.get(a as usize + 1..b as usize).unwrap_or(&[])
-            }
+        match self.span.get(key.index()) {
+            Some(&(a, b)) if a != NONE => self.euler.get(a as usize + 1..b as usize).unwrap_or(&[]),
             _ => &[],
         }
     }
@@ -291,6 +299,19 @@ impl Index {
         self.acts_for.row(key)
     }
 
+    /// The units an actor acts for, with how (`VIA_*`).
+    #[inline]
+    pub(crate) fn acting(&self, key: NodeKey) -> &[(NodeKey, u8)] {
+        self.acting.row(key)
+    }
+
+    /// Whether the key is a live unit of the territorial forest.
+    #[inline]
+    pub(crate) fn in_tree(&self, key: NodeKey) -> bool {
+        self.span.get(key.index()).is_some_and(|t| t.0 != NONE)
+    }
+
+    #[inline]
     pub(crate) fn served_by(&self, key: NodeKey) -> &[NodeKey] {
         self.served_by.row(key)
     }
@@ -301,10 +322,6 @@ impl Index {
 
     pub(crate) fn serves(&self, key: NodeKey) -> &[NodeKey] {
         self.serves.row(key)
-    }
-
-    pub(crate) fn leads(&self, key: NodeKey) -> &[NodeKey] {
-        self.leads.row(key)
     }
 
     pub(crate) fn memberships(&self, key: NodeKey) -> &[NodeKey] {

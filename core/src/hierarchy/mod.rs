@@ -52,7 +52,7 @@
 mod division;
 mod error;
 mod format;
-mod index;
+pub(crate) mod index;
 mod kinds;
 
 use std::borrow::Borrow;

@@ -333,6 +333,11 @@ impl RoleSet {
     pub const fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The raw bits: bit `i` is the role `Role::ALL[i]`.
+    pub(crate) const fn bits(self) -> u16 {
+        self.0
+    }
 }
 
 impl fmt::Display for RoleSet {
@@ -725,6 +730,11 @@ impl Authority {
         self.separate
             .get(action as usize)
             .is_some_and(|bits| bits & (1 << conflict as u8) != 0)
+    }
+
+    /// The conflict sets excluded from an action, as bits (bit `i` is `Conflict::ALL[i]`).
+    pub(crate) fn conflict_bits(&self, action: ActionKind) -> u8 {
+        self.separate.get(action as usize).copied().unwrap_or(0)
     }
 
     /// The conflict sets excluded from an action.

@@ -115,7 +115,7 @@ pub enum TicketError {
         /// The unit, person or department it was sent to.
         target: String,
         /// Why not.
-        reason: &'static str,
+        reason: OutOfJurisdictionReason,
     },
     /// The action names a target that is not acceptable (e.g. dispatching to a building,
     /// escalating to a unit that is not above the responsible unit).
@@ -176,6 +176,54 @@ pub enum TicketError {
         /// Its length.
         len: usize,
     },
+}
+
+/// Why a target lies outside the jurisdiction ([`TicketError::OutOfJurisdiction`]).
+/// Serialized as its English sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OutOfJurisdictionReason {
+    /// A territorial unit outside the dispatcher's territory.
+    OutsideTerritory,
+    /// A department (or its staff) whose jurisdiction does not cover the ticket's place and
+    /// category.
+    DepartmentDoesNotCover,
+    /// A person or organisation serving no unit within the dispatcher's territory.
+    ServesNoUnitInside,
+    /// A summoned department with no jurisdiction over the ticket's place.
+    NoJurisdictionOverPlace,
+}
+
+impl OutOfJurisdictionReason {
+    /// The reason as an English sentence.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            OutOfJurisdictionReason::OutsideTerritory => {
+                "the unit lies outside the dispatcher's territory"
+            }
+            OutOfJurisdictionReason::DepartmentDoesNotCover => {
+                "the department's jurisdiction does not cover the ticket's place and category"
+            }
+            OutOfJurisdictionReason::ServesNoUnitInside => {
+                "the assignee serves no unit within the dispatcher's territory"
+            }
+            OutOfJurisdictionReason::NoJurisdictionOverPlace => {
+                "the department has no jurisdiction over the ticket's place"
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for OutOfJurisdictionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for OutOfJurisdictionReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
 
 impl TicketError {

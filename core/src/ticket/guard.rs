@@ -5,7 +5,8 @@
 
 use super::authority::{Authority, Conflict, DispatchScope, ReturnAfterEscalation, Role, RoleSet};
 use super::record::{Rec, NONE, SYSTEM};
-use super::ActionKind;
+use super::{ActionKind, OutOfJurisdictionReason as Why};
+use crate::hierarchy::index::{Index, VIA_LEADS};
 use crate::hierarchy::{category_matches, Hierarchy, NodeKey, NodeKind};
 
 /// Why the guards refused.
@@ -17,60 +18,102 @@ pub(crate) enum Denied {
     Conflict(Conflict),
 }
 
-/// Whether `a` is `unit`, serves it, or is a member of it (a unit's or an organisation's
-/// staff).
-fn is_staff(h: &Hierarchy, unit: NodeKey, a: NodeKey) -> bool {
-    let ix = h.index();
-    a == unit || ix.served_by(unit).contains(&a) || ix.members(unit).contains(&a)
+/// Whether `a` is `unit`, serves it (a territorial unit's staff), or is a member of it (an
+/// organisation's staff). Only territorial units are served and only organisations have
+/// members, so one list is looked at.
+#[inline]
+fn is_staff(ix: &Index, unit: NodeKey, a: NodeKey) -> bool {
+    a == unit
+        || if ix.in_tree(unit) {
+            ix.served_by(unit).contains(&a)
+        } else {
+            ix.members(unit).contains(&a)
+        }
 }
 
-/// Whether the actor holds a role relative to a ticket.
-pub(crate) fn has_role(h: &Hierarchy, rec: &Rec, actor: u32, role: Role) -> bool {
+const fn bit(role: Role) -> u16 {
+    1 << role as u16
+}
+
+/// Whether the actor holds any of the `wanted` roles (bits of [`Role`]) relative to a ticket:
+/// the roles defined in the authority module's docs, decided with as few lookups as
+/// possible (the territorial roles and the Party's from one pass over the units the actor
+/// acts for).
+#[inline(always)]
+fn holds_any(ix: &Index, rec: &Rec, actor: u32, wanted: u16) -> bool {
     if actor == SYSTEM {
-        return role == Role::System;
+        return wanted & bit(Role::System) != 0;
     }
-    let ix = h.index();
     let a = NodeKey::from_index(actor);
-    let home = rec.home;
-    match role {
-        Role::System => false,
-        Role::Holder => is_staff(h, rec.holder, a),
-        Role::Dispatcher => {
-            rec.dispatcher != NONE && is_staff(h, NodeKey::from_index(rec.dispatcher), a)
-        }
-        Role::Territorial => a == home || ix.served_by(home).contains(&a),
-        Role::TerritorialAncestor => {
-            (a != home && ix.is_within(home, a))
-                || ix
-                    .serves(a)
-                    .iter()
-                    .any(|u| *u != home && ix.is_within(home, *u))
-        }
-        Role::Party => ix.leads(a).iter().any(|u| ix.is_within(home, *u)),
-        Role::Supervisor => ix.supervises(a).iter().any(|u| ix.is_within(home, *u)),
-        Role::Commander => ix.commands(a).iter().any(|u| ix.is_within(home, *u)),
-        Role::Summoned => rec.summons().iter().any(|s| s.department == a),
-        Role::Place => {
-            ix.is_within(rec.unit, a) || ix.serves(a).iter().any(|u| ix.is_within(rec.unit, *u))
+    let has = |r: Role| wanted & bit(r) != 0;
+    let (home, unit) = (rec.home, rec.unit);
+    let within = |u: NodeKey, area: NodeKey| ix.is_within(u, area);
+    // Most actions of the presets allow one role: answer those directly.
+    const HOLDER: u16 = bit(Role::Holder);
+    const SUPERVISOR: u16 = bit(Role::Supervisor);
+    const COMMANDER: u16 = bit(Role::Commander);
+    match wanted {
+        HOLDER => return is_staff(ix, rec.holder, a),
+        SUPERVISOR => return ix.supervises(a).iter().any(|u| within(home, *u)),
+        COMMANDER => return ix.commands(a).iter().any(|u| within(home, *u)),
+        _ => {}
+    }
+    if has(Role::Holder) && is_staff(ix, rec.holder, a) {
+        return true;
+    }
+    if has(Role::Supervisor) && ix.supervises(a).iter().any(|u| within(home, *u)) {
+        return true;
+    }
+    if has(Role::Commander) && ix.commands(a).iter().any(|u| within(home, *u)) {
+        return true;
+    }
+    if has(Role::Summoned) && rec.summons().iter().any(|s| s.department == a) {
+        return true;
+    }
+    if has(Role::Dispatcher)
+        && rec.dispatcher != NONE
+        && is_staff(ix, NodeKey::from_index(rec.dispatcher), a)
+    {
+        return true;
+    }
+    let acting = bit(Role::Territorial)
+        | bit(Role::TerritorialAncestor)
+        | bit(Role::Party)
+        | bit(Role::Place);
+    if wanted & acting != 0 {
+        for (u, via) in ix.acting(a) {
+            let u = *u;
+            let hit = if *via == VIA_LEADS {
+                has(Role::Party) && within(home, u)
+            } else {
+                (u == home && has(Role::Territorial))
+                    || (u != home && has(Role::TerritorialAncestor) && within(home, u))
+                    || (has(Role::Place) && within(unit, u))
+            };
+            if hit {
+                return true;
+            }
         }
     }
+    false
 }
 
 /// Whether the actor belongs to a conflict set of a ticket.
-pub(crate) fn in_conflict(h: &Hierarchy, rec: &Rec, actor: u32, conflict: Conflict) -> bool {
+#[inline]
+fn in_conflict_in(ix: &Index, rec: &Rec, actor: u32, conflict: Conflict) -> bool {
     let node = (actor != SYSTEM).then(|| NodeKey::from_index(actor));
-    let holder_side = node.is_some_and(|a| is_staff(h, rec.holder, a));
+    let holder_side = || node.is_some_and(|a| is_staff(ix, rec.holder, a));
     match conflict {
-        Conflict::Holder => holder_side,
+        Conflict::Holder => holder_side(),
         Conflict::Handler => {
-            holder_side
+            holder_side()
                 || rec
                     .log
                     .iter()
-                    .any(|e| e.op.kind == ActionKind::Handle && e.actor == actor)
+                    .any(|e| e.actor == actor && e.op.kind == ActionKind::Handle)
         }
         Conflict::Requester => {
-            holder_side
+            holder_side()
                 || rec
                     .log
                     .iter()
@@ -91,7 +134,7 @@ pub(crate) fn in_conflict(h: &Hierarchy, rec: &Rec, actor: u32, conflict: Confli
                     // before the return.
                     let returning = events.next().map(|e| NodeKey::from_index(e.op.arg));
                     ret.actor == actor
-                        || node.zip(returning).is_some_and(|(a, u)| is_staff(h, u, a))
+                        || node.zip(returning).is_some_and(|(a, u)| is_staff(ix, u, a))
                 }
                 _ => false,
             }
@@ -99,7 +142,9 @@ pub(crate) fn in_conflict(h: &Hierarchy, rec: &Rec, actor: u32, conflict: Confli
     }
 }
 
-/// Checks an action's roles and conflicts.
+/// Checks an action's roles and conflicts. On the hot path of every action: the role and
+/// conflict sets are walked as bits, the hierarchy's index is looked up once.
+#[inline(always)]
 pub(crate) fn authorize(
     h: &Hierarchy,
     authority: &Authority,
@@ -107,17 +152,22 @@ pub(crate) fn authorize(
     actor: u32,
     kind: ActionKind,
 ) -> Result<(), Denied> {
+    let ix = h.index();
     let roles = authority.roles(kind);
-    if !roles.iter().any(|r| has_role(h, rec, actor, r)) {
+    if !holds_any(ix, rec, actor, roles.bits()) {
         return Err(Denied::Role(roles));
     }
-    match authority
-        .conflicts(kind)
-        .find(|c| in_conflict(h, rec, actor, *c))
-    {
-        Some(c) => Err(Denied::Conflict(c)),
-        None => Ok(()),
+    let mut bits = authority.conflict_bits(kind);
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if let Some(c) = Conflict::ALL.get(i) {
+            if in_conflict_in(ix, rec, actor, *c) {
+                return Err(Denied::Conflict(*c));
+            }
+        }
     }
+    Ok(())
 }
 
 /// Whether a department has a jurisdiction edge over a place (or a unit above it), for a
@@ -133,59 +183,56 @@ fn has_jurisdiction(h: &Hierarchy, dept: NodeKey, place: NodeKey, category: Opti
 
 /// Checks that a ticket arising at `place` in `category` may go to `target` when `actor`
 /// sends it there (a dispatch, or the holder named in a report). `Err` says why not.
-pub(crate) fn dispatchable(
+pub(crate) fn dispatchable<'a>(
     h: &Hierarchy,
     authority: &Authority,
     actor: u32,
     place: NodeKey,
-    category: &str,
+    category: impl FnOnce() -> &'a str,
     target: NodeKey,
-) -> Result<(), &'static str> {
+) -> Result<(), Why> {
     if authority.dispatch_to() == DispatchScope::Anywhere {
         return Ok(());
     }
     let ix = h.index();
-    let kind = h.kind_of(target);
-    // Departments: by jurisdiction over the place and category, whoever dispatches; so are
-    // the people of a department.
-    let departments: Vec<NodeKey> = if kind == Some(NodeKind::Department) {
-        vec![target]
-    } else {
-        ix.memberships(target)
-            .iter()
-            .copied()
-            .filter(|o| h.kind_of(*o) == Some(NodeKind::Department))
-            .collect()
-    };
-    if !departments.is_empty() {
-        return if departments
-            .iter()
-            .any(|d| has_jurisdiction(h, *d, place, Some(category)))
-        {
-            Ok(())
-        } else {
-            Err("the department's jurisdiction does not cover the ticket's place and category")
-        };
-    }
-    if actor == SYSTEM {
-        return Ok(());
-    }
     let a = NodeKey::from_index(actor);
     // The dispatcher's territory: the unit it is, the units it serves or leads, the units it
-    // commands (directly or as a centre's staff).
-    let territory = || {
-        std::iter::once(a)
-            .filter(|a| h.kind_of(*a).is_some_and(NodeKind::is_territorial))
-            .chain(ix.acts_for(a).iter().copied())
-            .chain(ix.commands(a).iter().copied())
+    // commands (directly or as a centre's staff); the host system's is the whole hierarchy.
+    let inside = |unit: NodeKey| {
+        actor == SYSTEM
+            || ix.acting(a).iter().any(|(t, _)| ix.is_within(unit, *t))
+            || ix.commands(a).iter().any(|t| ix.is_within(unit, *t))
     };
-    let inside = |unit: NodeKey| territory().any(|t| ix.is_within(unit, t));
-    if kind.is_some_and(NodeKind::is_territorial) {
+    if ix.in_tree(target) {
         return if inside(target) {
             Ok(())
         } else {
-            Err("the unit lies outside the dispatcher's territory")
+            Err(Why::OutsideTerritory)
         };
+    }
+    // Departments: by jurisdiction over the place and category, whoever dispatches; so are
+    // the people of a department.
+    let category = category();
+    let covers = |d: NodeKey| has_jurisdiction(h, d, place, Some(category));
+    let verdict = |ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Why::DepartmentDoesNotCover)
+        }
+    };
+    if h.kind_of(target) == Some(NodeKind::Department) {
+        return verdict(covers(target));
+    }
+    let is_department = |k: &NodeKey| h.kind_of(*k) == Some(NodeKind::Department);
+    let mut departments = ix
+        .memberships(target)
+        .iter()
+        .copied()
+        .filter(is_department)
+        .peekable();
+    if departments.peek().is_some() {
+        return verdict(departments.any(covers));
     }
     // A person or an organisation: by the units it serves, itself or through the
     // organisations it belongs to.
@@ -197,7 +244,7 @@ pub(crate) fn dispatchable(
     if serves_inside {
         Ok(())
     } else {
-        Err("the assignee serves no unit within the dispatcher's territory")
+        Err(Why::ServesNoUnitInside)
     }
 }
 
@@ -208,13 +255,13 @@ pub(crate) fn summonable(
     authority: &Authority,
     place: NodeKey,
     department: NodeKey,
-) -> Result<(), &'static str> {
+) -> Result<(), Why> {
     if authority.dispatch_to() == DispatchScope::Anywhere
         || has_jurisdiction(h, department, place, None)
     {
         Ok(())
     } else {
-        Err("the department has no jurisdiction over the ticket's place")
+        Err(Why::NoJurisdictionOverPlace)
     }
 }
 

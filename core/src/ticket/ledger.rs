@@ -213,6 +213,28 @@ pub struct Ledger {
     pub(super) levels: Option<Arc<ServiceLevels>>,
 }
 
+/// The `small` code of an escalation whose return destination is stored as a text (a node
+/// key too large for the op's spare bits); 0 means no destination, anything else the high
+/// byte of the key plus one.
+const RETURN_TO_TEXT: u8 = u8::MAX;
+
+/// A node key in an op's spare bits (`small`, `aux`): the high byte plus one and the low 16
+/// bits, for keys below `(RETURN_TO_TEXT - 1) << 16`; `None` for larger keys.
+fn pack_key(key: u32) -> Option<(u8, u16)> {
+    let high = u8::try_from(key >> 16)
+        .ok()
+        .filter(|h| *h < RETURN_TO_TEXT - 1)?;
+    Some((high + 1, u16::try_from(key & 0xFFFF).ok()?))
+}
+
+/// The key [`pack_key`] packed, or `None` for "no key" (0) and the text marker.
+fn unpack_key(small: u8, aux: u16) -> Option<u32> {
+    match small {
+        0 | RETURN_TO_TEXT => None,
+        high => Some((u32::from(high - 1) << 16) | u32::from(aux)),
+    }
+}
+
 /// The due-index kind of a summoned department's sign-for deadline.
 pub(crate) const DUE_SUMMONS_SIGN: u8 = 4;
 /// The due-index kind of a summoned department's report deadline.
@@ -802,7 +824,7 @@ impl Ledger {
             guard::authorize(h, &self.authority, &rec, actor.0, ActionKind::Report)
                 .map_err(|d| self.denied(&rec, actor.0, ActionKind::Report, d))?;
             if new.holder.is_some() {
-                guard::dispatchable(h, &self.authority, actor.0, unit, &new.category, holder)
+                guard::dispatchable(h, &self.authority, actor.0, unit, || &new.category, holder)
                     .map_err(|reason| TicketError::OutOfJurisdiction {
                         ticket: new.id.to_string(),
                         action: ActionKind::Report,
@@ -870,7 +892,27 @@ impl Ledger {
         Ok(TicketKey(index))
     }
 
+    /// The error for a target outside the actor's territory or a department's jurisdiction.
+    #[cold]
+    fn out_of_jurisdiction(
+        &self,
+        rec: &Rec,
+        actor: u32,
+        action: ActionKind,
+        target: NodeKey,
+        reason: super::OutOfJurisdictionReason,
+    ) -> TicketError {
+        TicketError::OutOfJurisdiction {
+            ticket: rec.id.to_string(),
+            action,
+            actor: self.actor_name(actor),
+            target: self.node_name(target),
+            reason,
+        }
+    }
+
     /// The error for a refusal of the guards.
+    #[cold]
     fn denied(&self, rec: &Rec, actor: u32, action: ActionKind, denied: Denied) -> TicketError {
         match denied {
             Denied::Role(roles) => TicketError::Unauthorized {
@@ -1110,14 +1152,6 @@ impl Ledger {
             guard::authorize(h, &self.authority, rec, actor, kind)
                 .map_err(|d| self.denied(rec, actor, kind, d))?;
         }
-        let out_of_jurisdiction =
-            |target: NodeKey, reason: &'static str| TicketError::OutOfJurisdiction {
-                ticket: rec.id.to_string(),
-                action: kind,
-                actor: self.actor_name(actor),
-                target: self.node_name(target),
-                reason,
-            };
         let mut return_to = None;
         // The action's own data.
         let mut texts: Vec<Box<str>> = Vec::new();
@@ -1191,13 +1225,14 @@ impl Ledger {
                 let target = node(to)?;
                 check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
                 if mode.authorize {
-                    let category = self
-                        .taxonomy
-                        .by_index(rec.category)
-                        .map(|c| c.code.as_str())
-                        .unwrap_or("");
+                    let category = || {
+                        self.taxonomy
+                            .by_index(rec.category)
+                            .map(|c| c.code.as_str())
+                            .unwrap_or("")
+                    };
                     guard::dispatchable(h, &self.authority, actor, rec.unit, category, target)
-                        .map_err(|reason| out_of_jurisdiction(target, reason))?;
+                        .map_err(|why| self.out_of_jurisdiction(rec, actor, kind, target, why))?;
                 }
                 op(0, NO_TEXT, target.raw())
             }
@@ -1284,11 +1319,16 @@ impl Ledger {
                     None if mode.authorize => expected,
                     None => None,
                 };
-                let aux = match return_to {
-                    Some(k) => short(text(self.node_name(k).as_str())?),
-                    None => NO_TEXT,
+                // Where a return goes, in the op's spare bits (a node key below 2^24 - 2^17,
+                // as every real hierarchy has) or, beyond, as a text.
+                let (small, aux) = match return_to {
+                    None => (0, NO_TEXT),
+                    Some(k) => match pack_key(k.raw()) {
+                        Some(packed) => packed,
+                        None => (RETURN_TO_TEXT, short(text(self.node_name(k).as_str())?)),
+                    },
                 };
-                op(0, aux, target.raw())
+                op(small, aux, target.raw())
             }
             Action::Whistle {
                 departments,
@@ -1307,7 +1347,7 @@ impl Ledger {
                     }
                     if mode.authorize {
                         guard::summonable(h, &self.authority, rec.unit, k)
-                            .map_err(|reason| out_of_jurisdiction(k, reason))?;
+                            .map_err(|why| self.out_of_jurisdiction(rec, actor, kind, k, why))?;
                     }
                     let repeated = departments.iter().take(i).any(|x| x == d)
                         || summons.iter().any(|s| s.department == k && s.outstanding());
@@ -1566,9 +1606,12 @@ impl Ledger {
             ActionKind::Merge => Action::Merge { into: id(op.arg) },
             ActionKind::Escalate => Action::Escalate {
                 to: Some(node(op.arg)),
-                return_to: rec
-                    .text(u32::from(op.aux))
-                    .and_then(|s| NodeId::new(s).ok()),
+                return_to: match (op.small, unpack_key(op.small, op.aux)) {
+                    (RETURN_TO_TEXT, _) => rec
+                        .text(u32::from(op.aux))
+                        .and_then(|s| NodeId::new(s).ok()),
+                    (_, key) => key.map(node),
+                },
             },
             ActionKind::Whistle => {
                 let batch: Vec<&SummonsRec> = rec
@@ -2232,5 +2275,24 @@ impl<'a> TicketView<'a> {
             merged_into,
             events: u32::try_from(rec.log.len()).unwrap_or(u32::MAX),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pack_key, unpack_key, RETURN_TO_TEXT};
+
+    #[test]
+    fn node_keys_pack_into_spare_bits_or_fall_back_to_text() {
+        for key in [0, 1, 0xFFFF, 0x1_0000, 0xABCDE, 0xFD_FFFF] {
+            let (small, aux) = pack_key(key).expect("fits");
+            assert!(small != 0 && small != RETURN_TO_TEXT);
+            assert_eq!(unpack_key(small, aux), Some(key));
+        }
+        for key in [0xFE_0000, 0xFF_FFFF, u32::MAX - 1] {
+            assert_eq!(pack_key(key), None, "{key:#x} is stored as text");
+        }
+        assert_eq!(unpack_key(0, 0), None);
+        assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
     }
 }

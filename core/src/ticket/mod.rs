@@ -91,7 +91,7 @@ use crate::hierarchy::NodeId;
 use crate::time::Timestamp;
 
 pub use authority::{Authority, Denial};
-pub use error::TicketError;
+pub use error::{OutOfJurisdictionReason, TicketError};
 pub use ledger::{
     ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey, TicketView, Trust,
     MAX_TEXT_LEN,
