@@ -110,7 +110,7 @@ class Hierarchy:
 class Authority:
     """Who may take each action on a ticket (the ``wangge.authority`` document)."""
 
-    PRESETS: Tuple[str, str, str]
+    PRESETS: List[str]
     def __new__(cls, document: AuthorityLike) -> Authority: ...
     @staticmethod
     def preset(name: str) -> Authority: ...
