@@ -5,6 +5,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# Cargo's target directory: CARGO_TARGET_DIR if set (relative to where we were called from,
+# as cargo reads it), else target/ at the repository root.
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$(pwd)/$target_dir" ;; esac
+export CARGO_TARGET_DIR="$target_dir"
 cd "$here"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
@@ -31,7 +36,7 @@ CARGO_PROFILE_RELEASE_LTO=fat \
 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
 CARGO_PROFILE_RELEASE_PANIC=abort \
   cargo build --release -p wangge-wasm --target wasm32-unknown-unknown --manifest-path "$root/Cargo.toml"
-wasm="$root/target/wasm32-unknown-unknown/release/wangge_wasm.wasm"
+wasm="$target_dir/wasm32-unknown-unknown/release/wangge_wasm.wasm"
 
 out="$here/pkg"
 rm -rf "$out"

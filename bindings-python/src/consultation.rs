@@ -6,9 +6,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use serde_json::Value;
 use wangge::consultation::{
-    CastBallot, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
-    ForumRecordsDocument, Household, Member, OwnerRoll as CoreRoll, Period, Resident,
-    ResidentRoll as CoreResidents, ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+    Choice, Electorate as CoreElectorate, ForumRecords as CoreForums, ForumRecordsDocument,
+    Household, Member, OwnerRoll as CoreRoll, Period, Resident, ResidentRoll as CoreResidents,
+    ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
 };
 use wangge::time::Timestamp;
 
@@ -288,24 +288,11 @@ impl Electorate {
     ) -> PyResult<bool> {
         guard(|| {
             let (voters, choices) = (u32s(voters)?, u8s(choices)?);
-            if voters.len() != choices.len() {
-                return Err(malformed("passes_coded: lists of different lengths"));
-            }
-            let mut ballots = Vec::with_capacity(voters.len());
-            for (v, c) in voters.iter().zip(&choices) {
-                let voter = self
-                    .inner
-                    .voter_at(*v)
-                    .ok_or_else(|| malformed(format!("passes_coded: no voter at {v}")))?;
-                let choice = match c {
-                    0 => Choice::Agree,
-                    1 => Choice::Oppose,
-                    2 => Choice::Abstain,
-                    _ => return Err(malformed(format!("passes_coded: unknown choice {c}"))),
-                };
-                ballots.push(CastBallot { voter, choice });
-            }
-            py.detach(|| rule.inner.passes(&self.inner, &ballots)).py()
+            py.detach(|| {
+                let ballots = self.inner.coded_ballots(&voters, &choices)?;
+                rule.inner.passes(&self.inner, &ballots)
+            })
+            .py()
         })
     }
 
@@ -320,26 +307,10 @@ impl Electorate {
     ) -> PyResult<Vec<bool>> {
         guard(|| {
             let (voters, choices) = (u32s(voters)?, u8s(choices)?);
-            if voters.len() != choices.len() {
-                return Err(malformed("passes_many: lists of different lengths"));
-            }
-            let mut ballots = Vec::with_capacity(voters.len());
-            for (v, c) in voters.iter().zip(&choices) {
-                let voter = self
-                    .inner
-                    .voter_at(*v)
-                    .ok_or_else(|| malformed(format!("passes_many: no voter at {v}")))?;
-                let choice = match c {
-                    0 => Choice::Agree,
-                    1 => Choice::Oppose,
-                    2 => Choice::Abstain,
-                    _ => return Err(malformed(format!("passes_many: unknown choice {c}"))),
-                };
-                ballots.push(CastBallot { voter, choice });
-            }
             let rules: Vec<wangge::consultation::Rule> =
                 rules.iter().map(|r| r.inner.clone()).collect();
             py.detach(|| {
+                let ballots = self.inner.coded_ballots(&voters, &choices)?;
                 rules
                     .iter()
                     .map(|r| r.passes(&self.inner, &ballots))

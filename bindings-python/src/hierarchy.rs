@@ -273,7 +273,7 @@ impl Hierarchy {
         guard(|| self.edit(py, |h| h.rename(id, name)))
     }
 
-    /// Sets a node's address and location (`{"lat": …, "lon": …}`).
+    /// Sets a node's address and location (`{"lat": …, "lng": …}`).
     #[pyo3(signature = (id, address = None, location = None))]
     fn set_place(
         &self,
@@ -567,17 +567,7 @@ impl Hierarchy {
         guard(|| {
             let keys = u32s(keys)?;
             let h = self.arc(py);
-            let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
-            if let Some(bad) = keys.iter().find(|k| **k >= bound) {
-                return Err(malformed(format!("no node with key {bad}")));
-            }
-            let (chains, ends): (Vec<u32>, Vec<u32>) = py.detach(|| {
-                let keys: Vec<NodeKey> = keys.iter().map(|k| NodeKey::from_index(*k)).collect();
-                let mut out = Vec::with_capacity(keys.len() * 6);
-                let mut ends = Vec::with_capacity(keys.len());
-                h.chains_into(&keys, &mut out, &mut ends);
-                (out.into_iter().map(NodeKey::raw).collect(), ends)
-            });
+            let (chains, ends) = py.detach(|| h.chains_of(&keys)).py()?;
             Ok((u32_array(py, &chains)?, u32_array(py, &ends)?))
         })
     }
@@ -588,15 +578,7 @@ impl Hierarchy {
         guard(|| {
             let keys = u32s(keys)?;
             let h = self.arc(py);
-            let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
-            if let Some(bad) = keys.iter().find(|k| **k >= bound) {
-                return Err(malformed(format!("no node with key {bad}")));
-            }
-            Ok(py.detach(|| {
-                keys.iter()
-                    .map(|k| h.chain_keys(NodeKey::from_index(*k)).len())
-                    .sum()
-            }))
+            py.detach(|| h.chain_lengths(&keys)).py()
         })
     }
 
@@ -612,18 +594,7 @@ impl Hierarchy {
             let keys = u32s(keys)?;
             let k = self::kind(kind)?;
             let h = self.arc(py);
-            let bound = u32::try_from(h.key_bound()).unwrap_or(u32::MAX);
-            if let Some(bad) = keys.iter().find(|k| **k >= bound) {
-                return Err(malformed(format!("no node with key {bad}")));
-            }
-            Ok(py.detach(|| {
-                keys.iter()
-                    .map(|x| {
-                        h.ancestor_key_of_kind(NodeKey::from_index(*x), k)
-                            .map(NodeKey::raw)
-                    })
-                    .collect()
-            }))
+            py.detach(|| h.ancestors_of_kind(&keys, k)).py()
         })
     }
 }

@@ -5,11 +5,10 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde_json::{Map, Value};
-use wangge::hierarchy::NodeKey;
 use wangge::sla::ServiceLevels;
 use wangge::ticket::{
-    table, Action, ActorKey, BulkItem, DeadlineKind, Event, Ledger as Core, NewTicket, Taxonomy,
-    TicketError, TicketKey, TicketState, Trust,
+    table, Action, BulkAction, DeadlineKind, Event, Ledger as Core, NewTicket, Taxonomy,
+    TicketError, TicketState, Trust,
 };
 use wangge::time::Timestamp;
 
@@ -589,7 +588,7 @@ impl Ledger {
     }
 
     /// Reports a new ticket (a dict: `id`, `category`, `unit`, and optionally `channel`,
-    /// `priority`, `description`, `address`, …) as `actor` at `at`.
+    /// `priority`, `requestType`, `verifyFirst`, `holder`, `reporter`, `description`) as `actor` at `at`.
     #[pyo3(signature = (ticket, *, actor, at))]
     fn report(
         &self,
@@ -650,38 +649,22 @@ impl Ledger {
     }
 
     /// Applies many actions (dicts with `ticket`, `actor`, `at`, `action`), each on its own.
-    /// Returns `(states, errors)`: the state of each item's ticket afterwards, and
-    /// `(index, exception)` for every refused item.
+    /// Returns `(states, errors)`: the state of each item's ticket afterwards (`None` for an
+    /// unknown ticket), and `(index, exception)` for every refused item (0-based).
     fn apply_many<'py>(
         &self,
         py: Python<'py>,
         items: &Bound<'py, PyAny>,
-    ) -> PyResult<(Vec<&'static str>, BadRows<'py>)> {
+    ) -> PyResult<(Vec<Option<&'static str>>, BadRows<'py>)> {
         guard(|| {
-            #[derive(serde::Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Item {
-                ticket: String,
-                actor: String,
-                at: Timestamp,
-                action: Action,
-            }
-            let items: Vec<Item> = plain(items)?;
-            let (states, errors) = self.inner.write_detached(py, |l| {
-                let mut states = Vec::with_capacity(items.len());
-                let mut errors = Vec::new();
-                for (i, item) in items.into_iter().enumerate() {
-                    let before = l.get(&item.ticket).map(|v| v.state());
-                    match l.apply(&item.ticket, &item.actor, item.at, item.action) {
-                        Ok(s) => states.push(s.as_str()),
-                        Err(e) => {
-                            states.push(before.map_or("", |s| s.as_str()));
-                            errors.push((i, wangge::Error::from(e)));
-                        }
-                    }
-                }
-                (states, errors)
-            });
+            let items: Vec<BulkAction> = plain(items)?;
+            let report = self.inner.write_detached(py, |l| l.apply_many(items));
+            let states = report.states.iter().map(|s| s.map(state_str)).collect();
+            let errors = report
+                .errors
+                .into_iter()
+                .map(|(i, e)| (i, wangge::Error::from(e)))
+                .collect();
             Ok((states, bad_rows(py, errors)?))
         })
     }
@@ -710,37 +693,10 @@ impl Ledger {
     ) -> PyResult<BadRows<'py>> {
         guard(|| {
             let (units, actors, at) = (u32s(units)?, u32s(actors)?, i64s(at)?);
-            if ids.len() != units.len() || ids.len() != actors.len() || ids.len() != at.len() {
-                return Err(malformed("report_coded: lists of different lengths"));
-            }
-            let bad = self.inner.write_detached(py, |l| {
-                let h = l.hierarchy().clone();
-                l.reserve(ids.len());
-                let mut bad = Vec::new();
-                for (i, (((id, unit), actor), s)) in
-                    ids.iter().zip(&units).zip(&actors).zip(&at).enumerate()
-                {
-                    let result = (|| -> Result<(), wangge::Error> {
-                        let unit = h.id(NodeKey::from_index(*unit)).ok_or_else(|| {
-                            wangge::Error::Malformed {
-                                message: format!("no node with key {unit}"),
-                            }
-                        })?;
-                        let actor = h.id(NodeKey::from_index(*actor)).ok_or_else(|| {
-                            wangge::Error::Malformed {
-                                message: format!("no node with key {actor}"),
-                            }
-                        })?;
-                        let t = NewTicket::new(id, category, unit.as_str())?;
-                        l.report(t, actor.as_str(), Timestamp::from_unix_seconds(*s)?)?;
-                        Ok(())
-                    })();
-                    if let Err(e) = result {
-                        bad.push((i, e));
-                    }
-                }
-                bad
-            });
+            let bad = self
+                .inner
+                .write_detached(py, |l| l.report_coded(&ids, category, &units, &actors, &at))
+                .py()?;
             bad_rows(py, bad)
         })
     }
@@ -767,36 +723,15 @@ impl Ledger {
         guard(|| {
             let (tickets, actors, at) = (u32s(tickets)?, u32s(actors)?, i64s(at)?);
             let (codes, args) = (u8s(codes)?, u32s(args)?);
-            let n = tickets.len();
-            if actors.len() != n || at.len() != n || codes.len() != n || args.len() != n {
-                return Err(malformed("apply_coded: lists of different lengths"));
-            }
-            let h = self.inner.read(py, |l| l.hierarchy().clone());
-            let mut items = Vec::with_capacity(n);
-            for i in 0..n {
-                let (Some(t), Some(a), Some(s), Some(code), Some(arg)) = (
-                    tickets.get(i),
-                    actors.get(i),
-                    at.get(i),
-                    codes.get(i),
-                    args.get(i),
-                ) else {
-                    continue;
-                };
-                let action = wangge::ticket::coded_action(&h, *code, *arg).py()?;
-                items.push(BulkItem {
-                    ticket: TicketKey::from_index(*t),
-                    actor: if *a == u32::MAX {
-                        ActorKey::SYSTEM
-                    } else {
-                        ActorKey::node(NodeKey::from_index(*a))
-                    },
-                    at: Timestamp::from_unix_seconds(*s).py()?,
-                    action,
-                });
-            }
-            let report = self.inner.write_detached(py, |l| l.apply_bulk(&items));
-            let states: Vec<u8> = report.states.iter().map(|s| *s as u8).collect();
+            let report = self
+                .inner
+                .write_detached(py, |l| l.apply_coded(&tickets, &actors, &at, &codes, &args))
+                .py()?;
+            let states: Vec<u8> = report
+                .states
+                .iter()
+                .map(|s| s.map_or(u8::MAX, |s| s as u8))
+                .collect();
             let refused = report.errors.iter().map(|(i, _)| *i).collect();
             Ok((u8_array(py, &states)?, refused))
         })

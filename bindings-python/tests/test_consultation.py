@@ -84,10 +84,20 @@ def test_rules_and_electorates():
     assert e.passes_coded(r, voters, [0] * len(e)) is True
     assert e.passes_coded(r, voters, [1] * len(e)) is False
     assert e.passes_many([r, wangge.Rule({"preset": "civil_code_278_ordinary"})], voters, [0] * 24) == [True, True]
-    with pytest.raises(wangge.MalformedInput):
+    # The core's code table: 2 abstains, anything above is refused (as in JS).
+    assert e.passes_coded(r, voters, [2] * len(e)) is False
+    with pytest.raises(wangge.QuorumError) as bad:
+        e.passes_coded(r, voters, [7] * len(e))
+    assert bad.value.code == "consultation.unknown_choice_code" and bad.value.details == {"code": 7}
+    with pytest.raises(wangge.QuorumError) as bad:
+        e.passes_many([r], voters, [3] * len(e))
+    assert bad.value.code == "consultation.unknown_choice_code"
+    with pytest.raises(wangge.QuorumError) as bad:
         e.passes_coded(r, [i], [])
-    with pytest.raises(wangge.MalformedInput):
+    assert bad.value.code == "consultation.malformed"
+    with pytest.raises(wangge.QuorumError) as bad:
         e.passes_coded(r, [999], [0])
+    assert bad.value.code == "consultation.unknown_voter_position" and bad.value.position == 999
     with pytest.raises(wangge.QuorumError):
         e.voter_index("nobody")
     with pytest.raises(wangge.QuorumError):

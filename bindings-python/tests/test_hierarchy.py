@@ -128,8 +128,10 @@ def test_bulk_routing(h):
     assert h.ancestors_of_kind(keys, "community") == [h.key_of("hh")] * 2
     km = h.key_map()
     assert len(km) == len(h) and km["b3"] == h.key_of("b3")
-    with pytest.raises(wangge.MalformedInput):
+    # An unknown key is the core's typed error, the same in JS.
+    with pytest.raises(wangge.HierarchyError) as unknown:
         h.chain_lengths([10**6])
+    assert unknown.value.code == "hierarchy.unknown_key" and unknown.value.key == 10**6
     with pytest.raises(wangge.MalformedInput):
         h.chain_lengths(b"\x00\x01\x02")  # a partial item
     import array
@@ -137,8 +139,10 @@ def test_bulk_routing(h):
         h.chain_lengths(array.array("H", [1, 2]))  # 2-byte items
     with pytest.raises(wangge.MalformedInput):
         h.chain_lengths([-1])
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.HierarchyError):
         h.chains_of([10**6])
+    with pytest.raises(wangge.HierarchyError):
+        h.ancestors_of_kind([10**6], "community")
     with pytest.raises(wangge.MalformedInput):
         h.id_of(10**6)
     with pytest.raises(wangge.HierarchyError):

@@ -86,6 +86,9 @@ def test_apply_many():
     ])
     assert states == ["closed", "in_progress"]
     assert [(i, e.code) for i, e in errors] == [(0, "ticket.illegal_transition")]
+    # An unknown ticket has no state (as in JS and the core), not "" or "reported".
+    states, errors = ledger.apply_many([{"ticket": "T9", "actor": "zx", "at": T(102), "action": {"type": "file"}}])
+    assert states == [None] and errors[0][1].code == "ticket.unknown_ticket"
 
 
 def test_coded_bulk(h):
@@ -112,9 +115,11 @@ def test_coded_bulk(h):
     assert ledger.get("B")["state"] == "verified"
     with pytest.raises(wangge.MalformedInput):
         ledger.apply_coded(tickets, actors, at, codes, [0])
-    with pytest.raises(wangge.TicketError) as unknown:
-        ledger.apply_coded([keys[0]], [hh], [t0], [99], [0])
-    assert unknown.value.code == "ticket.unknown_name"
+    # An unknown code refuses its item, not the batch (as in JS).
+    _, refused = ledger.apply_coded([keys[0]], [hh], [t0 + 3600], [99], [0])
+    assert refused == [0]
+    bad = ledger.report_coded(["A", "C"], "livelihood.repair", [g1, 999999], [g1, g1], [t0, t0])
+    assert [(i, e.code) for i, e in bad] == [(0, "ticket.duplicate_ticket"), (1, "ticket.unknown_unit")]
     with pytest.raises(wangge.TicketError):
         ledger.ticket_key("nope")
 

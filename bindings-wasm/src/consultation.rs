@@ -143,23 +143,7 @@ impl Electorate {
         voters: &[u32],
         choices: &[u8],
     ) -> Result<bool, JsValue> {
-        if voters.len() != choices.len() {
-            return Err(crate::convert::malformed(
-                "passesCoded: arrays of different lengths",
-            ));
-        }
-        let mut ballots = Vec::with_capacity(voters.len());
-        for (v, c) in voters.iter().zip(choices) {
-            let voter = self.inner.voter_at(*v).ok_or_else(|| {
-                crate::convert::malformed(&format!("passesCoded: no voter at {v}"))
-            })?;
-            let choice = match c {
-                0 => Choice::Agree,
-                1 => Choice::Oppose,
-                _ => Choice::Abstain,
-            };
-            ballots.push(wangge::consultation::CastBallot { voter, choice });
-        }
+        let ballots = self.inner.coded_ballots(voters, choices).map_err(err)?;
         rule.inner.passes(&self.inner, &ballots).map_err(err)
     }
 

@@ -368,17 +368,7 @@ impl Hierarchy {
     /// another as keys, and chain `i` ends at `ends[i]`.
     #[wasm_bindgen(js_name = chainsOf)]
     pub fn chains_of(&self, keys: &[u32]) -> Result<JsChainBuffer, JsValue> {
-        let h = self.get();
-        let mut chains: Vec<u32> = Vec::with_capacity(keys.len() * 6);
-        let mut ends: Vec<u32> = Vec::with_capacity(keys.len());
-        for k in keys {
-            chains.extend(
-                h.chain_keys(NodeKey::from_index(*k))
-                    .iter()
-                    .map(|x| x.raw()),
-            );
-            ends.push(u32::try_from(chains.len()).unwrap_or(u32::MAX));
-        }
+        let (chains, ends) = self.get().chains_of(keys).map_err(err)?;
         let obj = js_sys::Object::new();
         js_sys::Reflect::set(
             &obj,
@@ -392,10 +382,10 @@ impl Hierarchy {
     /// The total length of the escalation chains of many units (a routing checksum that
     /// needs no output buffer).
     #[wasm_bindgen(js_name = chainLengths)]
-    pub fn chain_lengths(&self, keys: &[u32]) -> f64 {
-        let h = self.get();
-        keys.iter()
-            .map(|k| h.chain_keys(NodeKey::from_index(*k)).len() as f64)
-            .sum()
+    pub fn chain_lengths(&self, keys: &[u32]) -> Result<f64, JsValue> {
+        self.get()
+            .chain_lengths(keys)
+            .map(|n| n as f64)
+            .map_err(err)
     }
 }

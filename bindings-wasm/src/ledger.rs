@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use wangge::hierarchy::NodeKey;
 use wangge::ticket::{
-    table, Action, ActorKey, BulkItem, DeadlineKind, Ledger as Core, NewTicket, Taxonomy,
-    TicketKey, TicketState, Trust,
+    table, Action, BulkAction, DeadlineKind, Ledger as Core, NewTicket, Taxonomy, TicketState,
+    Trust,
 };
 use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
@@ -259,33 +258,21 @@ impl Ledger {
             .map_err(err)
     }
 
-    /// Applies many actions, each on its own; every refused item is reported by position.
+    /// Applies many actions, each on its own; every refused item is reported by position
+    /// (0-based); the state of an unknown ticket is `null`.
     #[wasm_bindgen(js_name = applyMany)]
     pub fn apply_many(&mut self, items: JsBulkItems) -> Result<JsBulkReport, JsValue> {
-        #[derive(serde::Deserialize)]
-        struct Item {
-            ticket: String,
-            actor: String,
-            at: Timestamp,
-            action: Action,
-        }
-        let items: Vec<Item> = from_js(items.into())?;
-        let mut states = Vec::with_capacity(items.len());
-        let mut errors = Vec::new();
-        for (i, item) in items.into_iter().enumerate() {
-            let before = self.inner.get(&item.ticket).map(|v| v.state());
-            match self
-                .inner
-                .apply(&item.ticket, &item.actor, item.at, item.action)
-            {
-                Ok(s) => states.push(s),
-                Err(e) => {
-                    states.push(before.unwrap_or(TicketState::Reported));
-                    errors.push(error_info(i, e));
-                }
-            }
-        }
-        Ok(to_js(&serde_json::json!({"states": states, "errors": errors}))?.unchecked_into())
+        let items: Vec<BulkAction> = from_js(items.into())?;
+        let report = self.inner.apply_many(items);
+        let errors: Vec<serde_json::Value> = report
+            .errors
+            .into_iter()
+            .map(|(i, e)| error_info(i, e))
+            .collect();
+        Ok(
+            to_js(&serde_json::json!({"states": report.states, "errors": errors}))?
+                .unchecked_into(),
+        )
     }
 
     /// The key of a ticket (for the typed-array entry points).
@@ -302,7 +289,8 @@ impl Ledger {
     }
 
     /// Reports many tickets in one call: ids, one category, and per ticket the unit key, the
-    /// actor key and the time (epoch milliseconds). Returns how many were refused.
+    /// actor key (0xFFFFFFFF for `@system`) and the time (epoch milliseconds). Returns the
+    /// refused tickets with their position (0-based) and error; the others are kept.
     #[wasm_bindgen(js_name = reportCoded)]
     pub fn report_coded(
         &mut self,
@@ -311,34 +299,14 @@ impl Ledger {
         units: &[u32],
         actors: &[u32],
         at_ms: &[f64],
-    ) -> Result<u32, JsValue> {
-        if ids.len() != units.len() || ids.len() != actors.len() || ids.len() != at_ms.len() {
-            return Err(malformed("reportCoded: arrays of different lengths"));
-        }
-        let h = self.inner.hierarchy().clone();
-        let mut refused = 0;
-        for (i, id) in ids.iter().enumerate() {
-            let (Some(unit), Some(actor), Some(ms)) = (units.get(i), actors.get(i), at_ms.get(i))
-            else {
-                continue;
-            };
-            let (Some(unit), Some(actor)) = (
-                h.id(NodeKey::from_index(*unit)),
-                h.id(NodeKey::from_index(*actor)),
-            ) else {
-                refused += 1;
-                continue;
-            };
-            let ok = NewTicket::new(id, category, unit.as_str())
-                .and_then(|t| {
-                    self.inner
-                        .report(t, actor.as_str(), epoch_ms(*ms))
-                        .map(|_| ())
-                })
-                .is_ok();
-            refused += u32::from(!ok);
-        }
-        Ok(refused)
+    ) -> Result<JsIndexedErrors, JsValue> {
+        let at: Vec<i64> = at_ms.iter().map(|ms| epoch_seconds(*ms)).collect();
+        let bad = self
+            .inner
+            .report_coded(&ids, category, units, actors, &at)
+            .map_err(err)?;
+        let out: Vec<serde_json::Value> = bad.into_iter().map(|(i, e)| error_info(i, e)).collect();
+        Ok(to_js(&out)?.unchecked_into())
     }
 
     /// Applies many actions given as typed arrays, in one call: ticket keys, actor keys
@@ -358,36 +326,16 @@ impl Ledger {
         codes: &[u8],
         args: &[u32],
     ) -> Result<Vec<u8>, JsValue> {
-        let n = tickets.len();
-        if actors.len() != n || at_ms.len() != n || codes.len() != n || args.len() != n {
-            return Err(malformed("applyCoded: arrays of different lengths"));
-        }
-        let h = self.inner.hierarchy().clone();
-        let mut items = Vec::with_capacity(n);
-        for i in 0..n {
-            let (Some(t), Some(a), Some(ms), Some(code), Some(arg)) = (
-                tickets.get(i),
-                actors.get(i),
-                at_ms.get(i),
-                codes.get(i),
-                args.get(i),
-            ) else {
-                continue;
-            };
-            let action = wangge::ticket::coded_action(&h, *code, *arg).map_err(err)?;
-            items.push(BulkItem {
-                ticket: TicketKey::from_index(*t),
-                actor: if *a == u32::MAX {
-                    ActorKey::SYSTEM
-                } else {
-                    ActorKey::node(NodeKey::from_index(*a))
-                },
-                at: epoch_ms(*ms),
-                action,
-            });
-        }
-        let report = self.inner.apply_bulk(&items);
-        let mut out: Vec<u8> = report.states.iter().map(|s| *s as u8).collect();
+        let at: Vec<i64> = at_ms.iter().map(|ms| epoch_seconds(*ms)).collect();
+        let report = self
+            .inner
+            .apply_coded(tickets, actors, &at, codes, args)
+            .map_err(err)?;
+        let mut out: Vec<u8> = report
+            .states
+            .iter()
+            .map(|s| s.map_or(u8::MAX, |s| s as u8))
+            .collect();
         for (i, _) in &report.errors {
             if let Some(s) = out.get_mut(*i) {
                 *s |= 0x80;
@@ -507,6 +455,15 @@ impl Ledger {
 
 /// An instant from epoch milliseconds (rounded down to the second).
 pub(crate) fn epoch_ms(ms: f64) -> Timestamp {
+    Timestamp::EPOCH.plus_seconds(epoch_seconds(ms))
+}
+
+/// Epoch milliseconds (a JS number) as whole seconds.
+pub(crate) fn epoch_seconds(ms: f64) -> i64 {
     let s = (ms / 1000.0).floor();
-    Timestamp::EPOCH.plus_seconds(if s.is_finite() { s as i64 } else { 0 })
+    if s.is_finite() {
+        s as i64
+    } else {
+        0
+    }
 }

@@ -103,7 +103,7 @@ export interface Denial { code: string; rule: string; en: string; zh: string; de
 /** A refused row of a table of events: its 1-based row number and the error. */
 export type RowError = { row: number } & ErrorInfo;
 export interface BulkItem { ticket: string; actor: string; at: Instant; action: Action }
-export interface BulkReport { states: TicketState[]; errors: ({ index: number } & ErrorInfo)[] }
+export interface BulkReport { states: (TicketState | null)[]; errors: ({ index: number } & ErrorInfo)[] }
 export interface Category { code: string; name: string; nameEn?: string }
 export interface TaxonomyDocument { format: "wangge.taxonomy"; version: 1; categories: Category[] }
 
@@ -147,6 +147,9 @@ export interface WhatIf {
 }
 
 export type Choice = "agree" | "oppose" | "abstain";
+export type ForumKind =
+  | "resident_consultation" | "weekend_deliberation_hall" | "deliberation_committee"
+  | "owners_assembly" | "owners_committee" | "residents_meeting" | "other";
 export type Basis = "area" | "headcount" | "persons" | "households" | "representatives";
 export type Scope =
   | { compound: string } | { building: string } | { building_unit: { building: string; unit: string } }
@@ -189,7 +192,7 @@ export interface Outcome {
 }
 export interface ForumRecordsDocument {
   format: "wangge.consultation.forum_records"; version: 1;
-  forums: { id: string; name: string; kind: string; host?: string }[];
+  forums: { id: string; name: string; kind: ForumKind; host?: string }[];
   sessions: { id: string; forum: string; date: DateText; convener: string; participants: number;
     agenda?: { issue: string; title: string; decisions?: { text: string; ticket?: string; solved?: boolean; vote?: string }[] }[] }[];
 }
@@ -334,6 +337,9 @@ extern "C" {
     /// `Record<string, unknown>[]` (flat event rows).
     #[wasm_bindgen(typescript_type = "Record<string, unknown>[]")]
     pub type JsRows;
+    /// `({ index: number } & ErrorInfo)[]`.
+    #[wasm_bindgen(typescript_type = "({ index: number } & ErrorInfo)[]")]
+    pub type JsIndexedErrors;
     /// `RowError[]`.
     #[wasm_bindgen(typescript_type = "RowError[]")]
     pub type JsRowErrors;

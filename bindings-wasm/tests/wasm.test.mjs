@@ -76,6 +76,9 @@ test("hierarchy: build, query, errors, JSON, division codes, typed routing", () 
   assert.deepEqual(Array.from(ends), [7, 12]);
   assert.equal(h.idOf(chains[7]), "g2");
   assert.equal(h.chainLengths(keys), 12);
+  // Unknown keys are refused (as in Python), not given an empty chain.
+  assert.equal(expectWangge(() => h.chainsOf(new Uint32Array([4e9])), "hierarchy.unknown_key").key, 4e9);
+  expectWangge(() => h.chainLengths(new Uint32Array([4e9])), "hierarchy.unknown_key");
 });
 
 test("ledger: the leak case step by step, refusals change nothing, the log round-trips", () => {
@@ -115,6 +118,9 @@ test("ledger: the leak case step by step, refusals change nothing, the log round
   expectWangge(() => w.Ledger.fromJsonl(h, tampered, undefined), "log.tampered");
   const replayed = w.Ledger.replay(h, l.allEvents(), undefined);
   assert.deepEqual(replayed.get("XHCT-1"), s);
+  const unknown = l.applyMany([{ ticket: "T9", actor: "zx", at: T(100), action: { type: "file" } }]);
+  assert.deepEqual(unknown.states, [null], "an unknown ticket has no state, as in Python and the core");
+  assert.equal(unknown.errors[0].code, "ticket.unknown_ticket");
   const bulk = l.applyMany([{ ticket: "XHCT-1", actor: "town", at: T(100), action: { type: "file" } }]);
   assert.equal(bulk.errors[0].code, "ticket.illegal_transition");
   assert.equal(bulk.errors[0].index, 0);
@@ -127,7 +133,10 @@ test("typed bulk entry points", () => {
   const g1 = h.keyOf("g1"), hh = h.keyOf("hh"), zx = h.keyOf("zx");
   const t0 = Date.parse("2025-03-03T09:00:00+08:00");
   const ids = ["A", "B"];
-  assert.equal(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), 0);
+  assert.deepEqual(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), []);
+  // Refused reports come back with their position and error, as in Python (not as a count).
+  const again = l.reportCoded(["A", "C"], "livelihood.repair", new Uint32Array([g1, 999999]), new Uint32Array([g1, g1]), new Float64Array([t0, t0]));
+  assert.deepEqual(again.map((e) => [e.index, e.code]), [[0, "ticket.duplicate_ticket"], [1, "ticket.unknown_unit"]]);
   const keys = new Uint32Array(ids.map((i) => l.ticketKey(i)));
   const n = 6, tickets = new Uint32Array(12), actors = new Uint32Array(12), at = new Float64Array(12), codes = new Uint8Array(12), args = new Uint32Array(12);
   // The centre files, dispatches, verifies and visits; the grid signs for and handles.
@@ -141,7 +150,9 @@ test("typed bulk entry points", () => {
   assert.equal(states[11] & 0x80, 0x80, "refused items are flagged");
   assert.equal(l.get("B").state, "verified");
   expectWangge(() => l.applyCoded(tickets, actors, at, codes, new Uint32Array(1)), "input.malformed");
-  expectWangge(() => l.applyCoded(keys.slice(0, 1), new Uint32Array([hh]), new Float64Array([t0]), new Uint8Array([99]), new Uint32Array(1)), "ticket.unknown_name");
+  // An unknown code refuses its item, not the batch.
+  const coded = l.applyCoded(keys.slice(0, 1), new Uint32Array([hh]), new Float64Array([t0 + 3600e3]), new Uint8Array([99]), new Uint32Array(1));
+  assert.equal(coded[0] & 0x80, 0x80);
 });
 
 test("calendar: 2025 schedule, Civil Code periods", () => {
@@ -223,6 +234,16 @@ test("consultation: the elevator vote per building unit, with explanations", () 
   expectWangge(() => v2.cast("o-5-1-101", "agree", "2025-05-03T10:00:00+08:00"), "consultation.voter_not_in_scope");
   v2.close("2025-05-31T18:00:00+08:00");
   expectWangge(() => v2.cast("o-5-2-102", "agree", "2025-06-03T10:00:00+08:00"), "consultation.vote_closed");
+  // Typed arrays: the core's choice table (0 agree, 1 oppose, 2 abstain), as in Python.
+  const e2 = roll.electorate(h, { building_unit: { building: "b5", unit: "2" } });
+  const rule = new w.Rule({ preset: "civil_code_278_ordinary" });
+  const everyone = Uint32Array.from({ length: e2.size }, (_, i) => i);
+  assert.equal(e2.passesCoded(rule, everyone, new Uint8Array(e2.size).fill(0)), true);
+  assert.equal(e2.passesCoded(rule, everyone, new Uint8Array(e2.size).fill(2)), false);
+  const code = expectWangge(() => e2.passesCoded(rule, everyone, new Uint8Array(e2.size).fill(7)), "consultation.unknown_choice_code");
+  assert.equal(code.details.code, 7);
+  expectWangge(() => e2.passesCoded(rule, new Uint32Array([999]), new Uint8Array([0])), "consultation.unknown_voter_position");
+  expectWangge(() => e2.passesCoded(rule, everyone, new Uint8Array(0)), "consultation.malformed");
   assert.equal(w.ruleDocument({ preset: "civil_code_278_ordinary" }).id, "civil_code_278_ordinary");
   expectWangge(() => new w.OwnerRoll({ format: "wangge.consultation.owner_roll", version: 1, owners: [], units: [{ id: "u", building: "b5", area: "-1", owner: "x" }] }));
 });

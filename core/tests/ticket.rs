@@ -958,10 +958,10 @@ fn bulk_reports_every_bad_item() {
     assert_eq!(
         report.states,
         [
-            TicketState::Filed,
-            TicketState::Reported,
-            TicketState::Filed,
-            TicketState::Filed
+            Some(TicketState::Filed),
+            Some(TicketState::Reported),
+            Some(TicketState::Filed),
+            Some(TicketState::Filed)
         ]
     );
     let bad: Vec<(usize, &str)> = report.errors.iter().map(|(i, e)| (*i, e.code())).collect();
@@ -971,6 +971,23 @@ fn bulk_reports_every_bad_item() {
     );
     assert_eq!(report.applied(), 2);
     assert_ne!(l.get("T2").unwrap().snapshot(), before);
+    // By ids: an unknown ticket has no state (not "reported").
+    let report = l.apply_many([
+        wangge::ticket::BulkAction {
+            ticket: "T9".into(),
+            actor: CENTRE.into(),
+            at: t(3),
+            action: Action::File,
+        },
+        wangge::ticket::BulkAction {
+            ticket: "T1".into(),
+            actor: CENTRE.into(),
+            at: t(3),
+            action: dispatch(GRID),
+        },
+    ]);
+    assert_eq!(report.states, [None, Some(TicketState::Dispatched)]);
+    assert_eq!(report.errors[0].1.code(), "ticket.unknown_ticket");
 }
 
 #[test]
@@ -1453,4 +1470,45 @@ proptest! {
             prop_assert_ne!(l.get("T1").unwrap().state(), TicketState::Closed);
         }
     }
+}
+
+/// The names of every enum value are the same in serde, `as_str` and `FromStr` (the TypeScript
+/// and Python types list the `as_str` names): a drift like `hotline12345` against
+/// `hotline_12345` fails here.
+#[test]
+fn enum_names_agree_everywhere() {
+    use wangge::ticket::{Priority, RequestType};
+    fn check<T>(all: &[T])
+    where
+        T: serde::Serialize
+            + serde::de::DeserializeOwned
+            + std::str::FromStr
+            + std::fmt::Display
+            + PartialEq
+            + std::fmt::Debug
+            + Copy,
+        <T as std::str::FromStr>::Err: std::fmt::Debug,
+    {
+        for v in all {
+            let name = v.to_string();
+            assert_eq!(serde_json::to_string(v).unwrap(), format!("\"{name}\""));
+            assert_eq!(
+                serde_json::from_str::<T>(&format!("\"{name}\"")).unwrap(),
+                *v
+            );
+            assert_eq!(name.parse::<T>().unwrap(), *v);
+        }
+    }
+    check(Channel::ALL);
+    check(Priority::ALL);
+    check(RequestType::ALL);
+    check(Satisfaction::ALL);
+    check(DeadlineKind::ALL);
+    check(&TicketState::ALL);
+    check(&ActionKind::ALL);
+    // The old spelling of the hotline channel is still read.
+    assert_eq!(
+        serde_json::from_str::<Channel>("\"hotline12345\"").unwrap(),
+        Channel::Hotline12345
+    );
 }

@@ -1062,7 +1062,8 @@ def red_team_cases():
     # The 12345 preset.
     s12345 = dict(setup, authority="hotline12345")
     c("12345: the hotline centre takes, dispatches, follows up and visits; the handling unit only handles", [
-        op("t.report", ticket=report(channel="hotline12345"), actor="rx1", at=t(0)),
+        op("t.report", ticket=report(channel="hotline_12345"), actor="rx1", at=t(0)),
+        op("t.get", ticket="T1", subset={"channel": "hotline_12345"}),
         no(A["file"], 1, "ticket.unauthorized", actor="hh"),
         ap(A["file"], 1, "rx1", expect="filed"),
         ap({"type": "dispatch", "to": "hh"}, 2, "rx", expect="dispatched"),
@@ -1611,6 +1612,9 @@ UNREACHABLE = {
                          "an RFC 3339 text out of range is time.invalid_instant",
     "consultation.inconsistent_tally": "a consistency check on tallies built by hand in Rust; "
                                        "a vote's own tally is consistent by construction",
+    "hierarchy.unknown_key": "raw node keys come only from the typed arrays of the bindings (tested there)",
+    "consultation.unknown_choice_code": "numeric choice codes come only from the typed arrays of the bindings (tested there)",
+    "consultation.unknown_voter_position": "voter positions come only from the typed arrays of the bindings (tested there)",
 }
 
 

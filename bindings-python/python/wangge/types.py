@@ -57,6 +57,12 @@ Conflict = Literal["handler", "requester", "returner", "holder"]
 Choice = Literal["agree", "oppose", "abstain"]
 """A ballot's choice."""
 
+ForumKind = Literal[
+    "resident_consultation", "weekend_deliberation_hall", "deliberation_committee",
+    "owners_assembly", "owners_committee", "residents_meeting", "other",
+]
+"""The kind of a consultation forum."""
+
 MetricName = Literal[
     "received", "filed", "rejected", "closed", "due", "returns", "escalations", "whistles",
     "repeat_complaints", "closing_rate", "on_time_closing_rate", "response_rate",
@@ -93,6 +99,6 @@ array, ``bytes``) of the item size the parameter names (keys ``'I'``, times ``'q
 
 __all__ = [
     "NodeKind", "EdgeKind", "TicketState", "DeadlineKind", "ActionKind", "Role", "Conflict",
-    "Choice", "MetricName", "Instant", "Day", "Document", "AuthorityLike", "Row", "BadRows",
+    "Choice", "ForumKind", "MetricName", "Instant", "Day", "Document", "AuthorityLike", "Row", "BadRows",
     "PathArg", "Packed",
 ]

@@ -1050,6 +1050,37 @@ impl Electorate {
         ((index as usize) < self.len()).then_some(VoterIndex(index))
     }
 
+    /// Ballots from the typed arrays of the bindings: voter positions and choice codes
+    /// ([`Choice::from_code`]), in parallel. The first bad position or code is refused; lists
+    /// of different lengths are malformed.
+    pub fn coded_ballots(&self, voters: &[u32], choices: &[u8]) -> Result<Vec<CastBallot>> {
+        if voters.len() != choices.len() {
+            return Err(ConsultationError::Malformed {
+                message: format!(
+                    "{} voter positions but {} choices: the lists go in parallel",
+                    voters.len(),
+                    choices.len()
+                ),
+            });
+        }
+        voters
+            .iter()
+            .zip(choices)
+            .map(|(v, c)| {
+                let voter = self
+                    .voter_at(*v)
+                    .ok_or(ConsultationError::UnknownVoterPosition {
+                        position: *v,
+                        len: self.len(),
+                    })?;
+                Ok(CastBallot {
+                    voter,
+                    choice: Choice::from_code(*c)?,
+                })
+            })
+            .collect()
+    }
+
     /// The id of a voter.
     pub fn voter_id(&self, voter: VoterIndex) -> Option<&str> {
         self.ids.get(voter.index()).map(|s| &**s)

@@ -198,6 +198,20 @@ pub enum ConsultationError {
         /// What is eligible on it.
         eligible: String,
     },
+    /// A numeric choice code is not 0 (agree), 1 (oppose) or 2 (abstain).
+    #[error("unknown choice code {code} (0 agree, 1 oppose, 2 abstain)")]
+    UnknownChoiceCode {
+        /// The code given.
+        code: u8,
+    },
+    /// A voter position is not a voter of the electorate (positions are `0..len`).
+    #[error("no voter at position {position} (the electorate has {len})")]
+    UnknownVoterPosition {
+        /// The position given.
+        position: u32,
+        /// How many voters there are.
+        len: usize,
+    },
     /// The id is not on the roll the electorate was drawn from.
     #[error("{voter:?} is not on the roll")]
     UnknownVoter {
@@ -368,6 +382,8 @@ impl ConsultationError {
             ConsultationError::BasisUnavailable { .. } => "consultation.basis_unavailable",
             ConsultationError::InconsistentTally { .. } => "consultation.inconsistent_tally",
             ConsultationError::UnknownVoter { .. } => "consultation.unknown_voter",
+            ConsultationError::UnknownChoiceCode { .. } => "consultation.unknown_choice_code",
+            ConsultationError::UnknownVoterPosition { .. } => "consultation.unknown_voter_position",
             ConsultationError::VoterNotInScope { .. } => "consultation.voter_not_in_scope",
             ConsultationError::NotEligible { .. } => "consultation.not_eligible",
             ConsultationError::DuplicateBallot { .. } => "consultation.duplicate_ballot",

@@ -24,6 +24,22 @@ impl Choice {
         self as usize
     }
 
+    /// The choice of a numeric code, for the typed-array entry points of the bindings (one
+    /// table for every runtime): 0 agree, 1 oppose, 2 abstain; anything else is refused.
+    ///
+    /// ```
+    /// use wangge::consultation::Choice;
+    /// assert_eq!(Choice::from_code(2)?, Choice::Abstain);
+    /// assert_eq!(Choice::from_code(3).unwrap_err().code(), "consultation.unknown_choice_code");
+    /// # Ok::<(), wangge::consultation::ConsultationError>(())
+    /// ```
+    pub fn from_code(code: u8) -> Result<Choice, super::ConsultationError> {
+        Choice::ALL
+            .get(usize::from(code))
+            .copied()
+            .ok_or(super::ConsultationError::UnknownChoiceCode { code })
+    }
+
     /// The Chinese word.
     pub const fn chinese(self) -> &'static str {
         match self {

@@ -24,6 +24,12 @@ pub enum HierarchyError {
         /// The id given.
         id: String,
     },
+    /// A raw node key (from a typed array) that this hierarchy never assigned.
+    #[error("no node with key {key}")]
+    UnknownKey {
+        /// The key given.
+        key: u32,
+    },
     /// A live node already has this id.
     #[error("a node with id {id:?} already exists")]
     DuplicateId {
@@ -177,6 +183,7 @@ impl HierarchyError {
             HierarchyError::ReservedId { .. } => "hierarchy.reserved_id",
             HierarchyError::DuplicateId { .. } => "hierarchy.duplicate_id",
             HierarchyError::UnknownId { .. } => "hierarchy.unknown_id",
+            HierarchyError::UnknownKey { .. } => "hierarchy.unknown_key",
             HierarchyError::UnknownKind { .. } => "hierarchy.unknown_kind",
             HierarchyError::AlreadyContained { .. } => "hierarchy.already_contained",
             HierarchyError::ContainmentCycle { .. } => "hierarchy.containment_cycle",

@@ -827,6 +827,49 @@ impl Hierarchy {
         }
     }
 
+    /// Checks raw keys from outside (the typed arrays of the bindings): every one must have
+    /// been assigned by this hierarchy.
+    fn check_keys(&self, keys: &[u32]) -> Result<()> {
+        let bound = u32::try_from(self.key_bound()).unwrap_or(u32::MAX);
+        match keys.iter().find(|k| **k >= bound) {
+            Some(key) => Err(HierarchyError::UnknownKey { key: *key }),
+            None => Ok(()),
+        }
+    }
+
+    /// The escalation chains of many units given as raw keys (the bindings' typed arrays):
+    /// `(chains, ends)` as in [`Hierarchy::chains_into`]. A key this hierarchy never assigned
+    /// is refused with [`HierarchyError::UnknownKey`].
+    pub fn chains_of(&self, keys: &[u32]) -> Result<(Vec<u32>, Vec<u32>)> {
+        self.check_keys(keys)?;
+        let index = self.index();
+        let mut out = Vec::with_capacity(keys.len() * 6);
+        let mut ends = Vec::with_capacity(keys.len());
+        for key in keys {
+            out.extend(index.chain(NodeKey(*key)).iter().map(|k| k.0));
+            ends.push(u32::try_from(out.len()).unwrap_or(u32::MAX));
+        }
+        Ok((out, ends))
+    }
+
+    /// The total length of the escalation chains of many units given as raw keys (a routing
+    /// checksum); unknown keys are refused as in [`Hierarchy::chains_of`].
+    pub fn chain_lengths(&self, keys: &[u32]) -> Result<usize> {
+        self.check_keys(keys)?;
+        let index = self.index();
+        Ok(keys.iter().map(|k| index.chain(NodeKey(*k)).len()).sum())
+    }
+
+    /// The nearest strict ancestor of a kind of many units given as raw keys (`None` where
+    /// there is none); unknown keys are refused as in [`Hierarchy::chains_of`].
+    pub fn ancestors_of_kind(&self, keys: &[u32], kind: NodeKind) -> Result<Vec<Option<u32>>> {
+        self.check_keys(keys)?;
+        Ok(keys
+            .iter()
+            .map(|k| self.ancestor_key_of_kind(NodeKey(*k), kind).map(|a| a.0))
+            .collect())
+    }
+
     /// The depth of a territorial unit (0 for a root).
     pub fn depth(&self, key: NodeKey) -> Option<usize> {
         let chain = self.chain_keys(key);

@@ -72,12 +72,28 @@ pub struct BulkItem {
     pub action: Action,
 }
 
+/// One item of a bulk application by ids, as the bindings receive it (see
+/// [`Ledger::apply_many`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BulkAction {
+    /// The ticket's id.
+    pub ticket: String,
+    /// Who acts: `"@system"` or a node id.
+    pub actor: String,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub action: Action,
+}
+
 /// The result of a bulk application: one entry per item.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkReport {
-    /// The ticket's state after each item (unchanged for a refused item).
-    pub states: Vec<TicketState>,
+    /// The ticket's state after each item (unchanged for a refused item; `None` for a ticket
+    /// the ledger does not have).
+    pub states: Vec<Option<TicketState>>,
     /// The refused items, by position, with the reason. Refused items changed nothing.
     pub errors: Vec<(usize, TicketError)>,
 }
@@ -705,13 +721,31 @@ impl Ledger {
         };
         for (i, item) in items.iter().enumerate() {
             match self.step(item.ticket, item.actor.0, item.at, &item.action, Mode::LIVE) {
-                Ok(state) => report.states.push(state),
+                Ok(state) => report.states.push(Some(state)),
                 Err(e) => {
-                    let state = self
-                        .tickets
-                        .get(item.ticket.index())
-                        .map(|r| r.state)
-                        .unwrap_or(TicketState::Reported);
+                    let state = self.tickets.get(item.ticket.index()).map(|r| r.state);
+                    report.states.push(state);
+                    report.errors.push((i, e));
+                }
+            }
+        }
+        report
+    }
+
+    /// Applies many actions given by ids (the bindings' `apply_many`), each on its own, as
+    /// [`Ledger::apply`] would: a refused item is reported by its position (0-based) and
+    /// changes nothing; the others go through in order.
+    pub fn apply_many(&mut self, items: impl IntoIterator<Item = BulkAction>) -> BulkReport {
+        let mut report = BulkReport::default();
+        for (i, item) in items.into_iter().enumerate() {
+            let before = self.key(&item.ticket);
+            match self.apply(&item.ticket, &item.actor, item.at, item.action) {
+                Ok(state) => report.states.push(Some(state)),
+                Err(e) => {
+                    let state = before
+                        .or_else(|| self.key(&item.ticket))
+                        .and_then(|k| self.tickets.get(k.index()))
+                        .map(|r| r.state);
                     report.states.push(state);
                     report.errors.push((i, e));
                 }
@@ -835,6 +869,16 @@ impl Ledger {
             }
         }
         Ok(rec)
+    }
+
+    /// Reports a new ticket by keys (the typed-array path): checked like [`Ledger::report`].
+    pub(crate) fn report_key_live(
+        &mut self,
+        new: &NewTicket,
+        actor: ActorKey,
+        at: Timestamp,
+    ) -> Result<TicketKey, TicketError> {
+        self.report_key(new, actor, at, Mode::LIVE)
     }
 
     pub(crate) fn report_key(

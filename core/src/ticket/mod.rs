@@ -72,6 +72,7 @@
 //! backwards within a ticket. Logs serialize to JSON lines with a hash chain (see [`log`]).
 
 pub mod authority;
+mod coded;
 mod error;
 mod guard;
 mod ledger;
@@ -91,10 +92,11 @@ use crate::hierarchy::NodeId;
 use crate::time::Timestamp;
 
 pub use authority::{Authority, Denial};
+pub use coded::{coded_action, CodedReport, ACTION_CODES};
 pub use error::{OutOfJurisdictionReason, TicketError};
 pub use ledger::{
-    ActorKey, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey, TicketView, Trust,
-    MAX_TEXT_LEN,
+    ActorKey, BulkAction, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey,
+    TicketView, Trust, MAX_TEXT_LEN,
 };
 pub use record::{Deadlines, Summons, TicketSnapshot};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};
@@ -318,7 +320,9 @@ str_enum! {
         GridPatrol = "grid_patrol" / "网格巡查",
         /// 居民来访: a resident came to the office.
         ResidentVisit = "resident_visit" / "居民来访",
-        /// 12345 热线: the citizen service hotline.
+        /// 12345 热线: the citizen service hotline. Written `hotline_12345` (the name every
+        /// runtime and the TypeScript types use); `hotline12345` is read too.
+        #[serde(rename = "hotline_12345", alias = "hotline12345")]
         Hotline12345 = "hotline_12345" / "12345热线",
         /// 网络: an online platform or app.
         Online = "online" / "网络平台",
@@ -891,79 +895,4 @@ pub struct Event {
     pub actor: Actor,
     /// What was done.
     pub action: Action,
-}
-
-/// What the codes of [`coded_action`] mean (for error messages and binding docs).
-pub const ACTION_CODES: &str = "0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle, \
-4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level \
-up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the handling deadline \
-(arg: minutes since the Unix epoch)";
-
-/// The action of a numeric code and argument, for the typed-array bulk entry points of the
-/// bindings (one table for every runtime; see [`ACTION_CODES`]). Node arguments are keys of
-/// `hierarchy`.
-///
-/// ```
-/// use wangge::hierarchy::{Hierarchy, NodeKind};
-/// use wangge::ticket::{coded_action, Action};
-/// let mut h = Hierarchy::new();
-/// let g = h.add("g1", NodeKind::Grid, "第一网格")?;
-/// assert_eq!(coded_action(&h, 0, 0)?, Action::File);
-/// assert_eq!(coded_action(&h, 1, g.raw())?, Action::Dispatch { to: "g1".parse()? });
-/// assert_eq!(coded_action(&h, 99, 0).unwrap_err().code(), "ticket.unknown_name");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn coded_action(
-    hierarchy: &crate::hierarchy::Hierarchy,
-    code: u8,
-    arg: u32,
-) -> Result<Action, TicketError> {
-    let node = |k: u32| {
-        hierarchy
-            .id(crate::hierarchy::NodeKey::from_index(k))
-            .cloned()
-            .ok_or_else(|| TicketError::UnknownUnit {
-                unit: format!("node key {k}"),
-            })
-    };
-    Ok(match code {
-        0 => Action::File,
-        1 => Action::Dispatch { to: node(arg)? },
-        2 => Action::Acknowledge,
-        3 => Action::Handle {
-            outcome: String::new(),
-        },
-        4 => Action::Verify {
-            passed: true,
-            note: None,
-        },
-        5 => Action::Visit {
-            satisfaction: Satisfaction::Satisfied,
-        },
-        6 => Action::Escalate {
-            to: if arg == u32::MAX {
-                None
-            } else {
-                Some(node(arg)?)
-            },
-            return_to: None,
-        },
-        7 => Action::Reject {
-            reason: RejectReason::OutOfScope,
-            note: None,
-        },
-        8 => Action::Reopen { reason: None },
-        9 => Action::Close,
-        10 => Action::Supervise { note: None },
-        11 => Action::SetDeadline {
-            deadline: DeadlineKind::Handle,
-            due: Timestamp::EPOCH.plus_seconds(i64::from(arg) * 60),
-        },
-        _ => {
-            return Err(TicketError::UnknownName {
-                what: "action code",
-                name: format!("{code} ({ACTION_CODES})"),
-            })
-        }
-    })
 }
