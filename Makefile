@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup lint rust-test doc wasm wasm-test python-test examples bench bench-wasm bench-python
+.PHONY: demo test setup lint rust-test doc package wasm wasm-test python-test examples bench bench-wasm bench-python
 
 ## Sets everything up, then runs the main example (新建社区).
 demo: setup
@@ -11,7 +11,7 @@ demo: setup
 
 ## Runs every test suite: Rust (unit, integration, property, doc), Python, WebAssembly
 ## (Node, TypeScript, headless Chromium), the examples, and the docs build.
-test: setup lint rust-test doc examples wasm-test python-test
+test: setup lint rust-test doc package examples wasm-test python-test
 
 setup:
 	@scripts/setup.sh
@@ -27,6 +27,15 @@ rust-test:
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p wangge --no-deps
+
+## The crate as crates.io would get it: packaged and built from the tarball, checked with the
+## declared minimum Rust version, and its public API compared with core/public-api.txt.
+MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+package:
+	$(CARGO) package -q -p wangge --allow-dirty
+	CARGO_TARGET_DIR=$(TARGET_DIR)/msrv $(CARGO) +$(MSRV) check -q -p wangge
+	python3 scripts/public_api.py
 
 examples:
 	$(CARGO) run -q -p wangge --example xinjian > /dev/null

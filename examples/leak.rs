@@ -121,6 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Effect::Act { action } if bookkeeping(action) => continue,
             Effect::Act { action } => action.kind().as_str().to_owned(),
             Effect::Notify { message, .. } => format!("notify: {message}"),
+            other => format!("{other:?}"), // Effect is #[non_exhaustive]
         };
         println!("    rule \"{}\" → {what}: {}", d.rule, d.reason);
     }

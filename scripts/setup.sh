@@ -19,6 +19,12 @@ for component in clippy rustfmt; do
     rustup component add "$component"
   fi
 done
+# The declared minimum Rust version (rust-version in Cargo.toml), to check that it is true.
+MSRV="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)"
+if [ -n "$MSRV" ] && ! rustup toolchain list | grep -q "^$MSRV"; then
+  say "rustup toolchain install $MSRV (the declared MSRV)"
+  rustup toolchain install "$MSRV" --profile minimal
+fi
 [ "$what" = rust ] && exit 0
 
 # WebAssembly: the target, wasm-bindgen-cli (pinned, matching the crate), npm tools.

@@ -57,6 +57,7 @@ pub enum RepeatScope {
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum Trigger {
     /// A deadline was missed (超时), after an optional grace period.
     DeadlineMissed {
@@ -130,6 +131,7 @@ impl Trigger {
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum Response {
     /// 催办: remind the holder.
     Remind,
@@ -369,6 +371,7 @@ impl EscalationPolicy {
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum Effect {
     /// A lifecycle action by `@system`.
     Act {

@@ -1,5 +1,12 @@
-#![doc = include_str!("../../README.md")]
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The repository's README, whose Rust block runs as a doc test (it is not part of the
+/// published crate: the crate's own README above is).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct RepositoryReadme;
 
 pub mod calendar;
 pub mod consultation;

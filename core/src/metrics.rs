@@ -79,6 +79,7 @@ use crate::time::{civil_from_day_number, Date, Timestamp, Weekday};
 /// How rows are grouped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub enum GroupBy {
     /// One group for everything.
     #[default]
@@ -1067,6 +1068,7 @@ pub fn compute(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum Metric {
     Received,
     Filed,

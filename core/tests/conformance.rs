@@ -709,6 +709,11 @@ fn decisions_json(decisions: &[escalation::Decision]) -> Result<Value, Error> {
                 v.get("type").cloned().unwrap_or(Value::Null)
             }
             escalation::Effect::Notify { .. } => json!("notify"),
+            other => {
+                return Err(malformed(format!(
+                    "an effect this runner does not know: {other:?}"
+                )))
+            }
         };
         out.push(json!([d.ticket.as_str(), d.rule, what]));
     }

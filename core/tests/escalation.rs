@@ -103,6 +103,7 @@ fn actions(d: &[wangge::escalation::Decision]) -> Vec<String> {
         .map(|d| match &d.effect {
             Effect::Act { action } => action.kind().to_string(),
             Effect::Notify { .. } => "notify".into(),
+            other => format!("{other:?}"),
         })
         .collect()
 }

@@ -62,6 +62,7 @@ impl fmt::Display for Scope {
 /// The kind of roll an electorate was drawn from, which fixes its bases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ElectorateKind {
     /// Owners (业主): bases area and headcount.
     Owners,

@@ -16,6 +16,7 @@ type Result<T, E = ConsultationError> = std::result::Result<T, E>;
 /// The kind of a consultation forum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ForumKind {
     /// 居民协商会: a resident consultation meeting, called by a grid Party branch.
     ResidentConsultation,

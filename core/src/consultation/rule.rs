@@ -743,6 +743,7 @@ impl Rule {
 /// `{"preset": "civil_code_278_special"}`, `{"preset": "elevator_installation", "units": ["3-2-101"]}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "preset", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum RulePreset {
     /// [`Rule::civil_code_278_ordinary`].
     #[serde(rename = "civil_code_278_ordinary")]

@@ -255,6 +255,7 @@ impl FromStr for NodeKind {
 /// What an edge means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EdgeKind {
     /// Territorial containment (the tree): `from` contains `to`.
     Contains,

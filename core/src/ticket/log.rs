@@ -333,6 +333,7 @@ pub struct LogReader {
 
 /// What one line of a log held.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Record {
     /// An event, verified against its chain.
     Event(Event),

@@ -314,6 +314,7 @@ macro_rules! str_enum {
 
 str_enum! {
     /// How a ticket came in (来源渠道).
+    #[non_exhaustive]
     Channel {
         /// 网格巡查: found by a grid worker on patrol.
         #[default]
@@ -348,6 +349,7 @@ str_enum! {
 
 str_enum! {
     /// What the resident asks for (诉求类型), as the 12345 hotline classifies requests.
+    #[non_exhaustive]
     RequestType {
         /// 咨询: an enquiry (Guangdong: 2 working days).
         Enquiry = "enquiry" / "咨询",
@@ -412,6 +414,7 @@ impl DeadlineKind {
 /// Why a report was not filed (不予立案原因).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum RejectReason {
     /// 重复: a duplicate of another ticket.
     Duplicate {
@@ -542,6 +545,7 @@ impl NewTicket {
     rename_all_fields = "camelCase",
     deny_unknown_fields
 )]
+#[non_exhaustive]
 pub enum Action {
     /// 上报: creates the ticket (only as the first event of a log).
     Report(Box<NewTicket>),
@@ -717,6 +721,7 @@ pub enum Action {
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 #[allow(missing_docs)]
+#[non_exhaustive]
 pub enum ActionKind {
     Report,
     ConfirmOnSite,
