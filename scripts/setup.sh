@@ -32,6 +32,11 @@ if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
   say "rustup target add wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+# The standard library's source, so that the module's std is rebuilt for size (build.sh).
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "rustup component add rust-src"
+  rustup component add rust-src || say "no rust-src: the module is built with the prebuilt std"
+fi
 WASM_BINDGEN_VERSION="$(grep -m1 '^wasm-bindgen = ' bindings-wasm/Cargo.toml | sed 's/.*"=\(.*\)".*/\1/')"
 if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION"

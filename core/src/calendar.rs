@@ -189,7 +189,7 @@ impl Serialize for Span {
 struct RawSpan(String, String);
 
 /// What an exception makes of a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// 放假: no working time.
@@ -835,3 +835,5 @@ impl<'de> Deserialize<'de> for Calendar {
         Calendar::try_from(raw).map_err(serde::de::Error::custom)
     }
 }
+
+crate::names::deserialize_by_name!(DayKind { Holiday = "holiday", Working = "working" });

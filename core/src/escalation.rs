@@ -40,7 +40,7 @@ use crate::ticket::{
 use crate::time::Timestamp;
 
 /// Which tickets count as repeats of each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RepeatScope {
     /// Tickets within the same compound (小区).
@@ -1357,3 +1357,5 @@ fn course(
     }
     Some(c)
 }
+
+crate::names::deserialize_by_name!(RepeatScope { Compound = "compound", Building = "building" });

@@ -15,6 +15,7 @@ pub mod hierarchy;
 mod intern;
 pub mod interop;
 pub mod metrics;
+mod names;
 pub mod sla;
 pub mod ticket;
 pub mod time;

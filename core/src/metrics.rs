@@ -124,7 +124,7 @@ pub struct Weight {
 }
 
 /// Where repeat complaints are counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RepeatPlace {
     /// The same compound (or, outside compounds, the same unit).
@@ -1065,7 +1065,7 @@ pub fn compute(
 // ----- rankings and thresholds -----------------------------------------------------------------
 
 /// A figure to rank or check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 #[non_exhaustive]
@@ -1258,3 +1258,6 @@ fn _assert_send_sync() {
     f::<MetricsAccumulator>();
     f::<Hierarchy>();
 }
+
+crate::names::deserialize_by_name!(Metric { Received = "received", Filed = "filed", Rejected = "rejected", Closed = "closed", Due = "due", Returns = "returns", Escalations = "escalations", Whistles = "whistles", RepeatComplaints = "repeat_complaints", ClosingRate = "closing_rate", OnTimeClosingRate = "on_time_closing_rate", ResponseRate = "response_rate", ResolutionRate = "resolution_rate", SatisfactionRate = "satisfaction_rate", MeanHandlingSeconds = "mean_handling_seconds" });
+crate::names::deserialize_by_name!(RepeatPlace { Compound = "compound", Building = "building" });

@@ -469,7 +469,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Weekday {
@@ -589,3 +589,5 @@ mod tests {
         }
     }
 }
+
+crate::names::deserialize_by_name!(Weekday: ALL, as_str);

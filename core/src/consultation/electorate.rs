@@ -60,7 +60,7 @@ impl fmt::Display for Scope {
 }
 
 /// The kind of roll an electorate was drawn from, which fixes its bases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ElectorateKind {
@@ -111,7 +111,7 @@ impl fmt::Display for ElectorateKind {
 /// 表决的业主，其投票权数是否可以计入已表决的多数票，由管理规约或者业主大会议事规则规定。" —
 /// whether owners who did not vote are counted with the majority is left to each
 /// community's own rules, so it is a per-electorate setting, off by default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NonVoterPolicy {
     /// Only ballots count (the default).
@@ -1155,3 +1155,6 @@ impl Electorate {
         acc.finish()
     }
 }
+
+crate::names::deserialize_by_name!(NonVoterPolicy { NotCounted = "not_counted", CountedWithMajority = "counted_with_majority" });
+crate::names::deserialize_by_name!(ElectorateKind { Owners = "owners", Residents = "residents", Members = "members" });

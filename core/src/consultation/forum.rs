@@ -14,7 +14,7 @@ use crate::time::Date;
 type Result<T, E = ConsultationError> = std::result::Result<T, E>;
 
 /// The kind of a consultation forum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ForumKind {
@@ -453,3 +453,5 @@ impl<'de> Deserialize<'de> for ForumRecords {
         ForumRecords::from_document(doc).map_err(serde::de::Error::custom)
     }
 }
+
+crate::names::deserialize_by_name!(ForumKind { ResidentConsultation = "resident_consultation", WeekendDeliberationHall = "weekend_deliberation_hall", DeliberationCommittee = "deliberation_committee", OwnersAssembly = "owners_assembly", OwnersCommittee = "owners_committee", ResidentsMeeting = "residents_meeting", Other = "other" });

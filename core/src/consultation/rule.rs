@@ -28,7 +28,7 @@ impl Bilingual {
 }
 
 /// What is counted (计票基数).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// Exclusive floor area (专有部分面积), in hundredths of a square metre.
@@ -75,7 +75,7 @@ impl fmt::Display for Basis {
 }
 
 /// Whose weight is counted above the line of a condition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Numerator {
     /// Everyone who took part (参与表决 / 出席): agreeing, opposing and abstaining. Read as
@@ -95,7 +95,7 @@ pub enum Numerator {
 }
 
 /// What a condition's count is divided by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Denominator {
     /// Everyone eligible in the vote's scope (全体): total area, total owners, all residents
@@ -109,7 +109,7 @@ pub enum Denominator {
 /// How a count is compared with a fraction of its denominator. The words follow Civil Code
 /// Article 1259: "民法所称的“以上”、“以下”、“以内”、“届满”，包括本数；所称的“不满”、“超过”、
 /// “以外”，不包括本数。"
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparison {
     /// "or more" (以上): the boundary itself is enough. `count / total >= fraction`.
@@ -841,3 +841,8 @@ impl RuleSpec {
         Ok(rule)
     }
 }
+
+crate::names::deserialize_by_name!(Numerator { Participants = "participants", Agreeing = "agreeing", Opposing = "opposing", Abstaining = "abstaining", NotOpposing = "not_opposing" } aliases { "attendees" => Numerator::Participants });
+crate::names::deserialize_by_name!(Denominator { Eligible = "eligible", Participants = "participants" } aliases { "attendees" => Denominator::Participants });
+crate::names::deserialize_by_name!(Comparison { AtLeast = "at_least", MoreThan = "more_than" });
+crate::names::deserialize_by_name!(Basis: ALL, as_str);

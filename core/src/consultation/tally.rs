@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Area, Basis};
 
 /// A ballot's choice (表决意见).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Choice {
     /// 同意.
@@ -262,3 +262,5 @@ impl Accumulator {
         tally
     }
 }
+
+crate::names::deserialize_by_name!(Choice: ALL, as_str);

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::HierarchyError;
 
@@ -11,7 +11,7 @@ use super::HierarchyError;
 ///
 /// Territorial units have a [`level`](NodeKind::level); containment always goes from a lower
 /// level number to a higher one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum NodeKind {
@@ -72,7 +72,7 @@ pub enum NodeKind {
 }
 
 /// The three classes of node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeClass {
     /// A territorial unit (行政区域、网格、小区、楼栋).
@@ -253,7 +253,7 @@ impl FromStr for NodeKind {
 }
 
 /// What an edge means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EdgeKind {
@@ -382,3 +382,8 @@ pub(super) fn check_edge_kinds(
         }
     }
 }
+
+crate::names::deserialize_by_name!(NodeKind: ALL, as_str);
+crate::names::deserialize_by_name!(EdgeKind: ALL, as_str);
+
+crate::names::deserialize_by_name!(NodeClass { Territorial = "territorial", Organisation = "organisation", Person = "person" });

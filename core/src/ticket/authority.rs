@@ -131,12 +131,14 @@ const N_ACTIONS: usize = ActionKind::ALL.len();
 macro_rules! named_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal / $zh:literal / $en:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(rename_all = "snake_case")]
         #[non_exhaustive]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
         }
+
+        crate::names::deserialize_by_name!($name: ALL, as_str);
 
         impl $name {
             /// Every value, in order.

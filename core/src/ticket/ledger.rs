@@ -129,7 +129,7 @@ pub(crate) struct Pending {
 /// acted then have moved on). The lifecycle, targets, times and texts are checked in both
 /// modes; references to other tickets (duplicates, merges) are not checked on replay in
 /// either (a log written ticket by ticket may name an original before its report).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Trust {
     /// Every event is checked against the authority (the default).
@@ -2340,3 +2340,5 @@ mod tests {
         assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
     }
 }
+
+crate::names::deserialize_by_name!(Trust { Checked = "checked", History = "history" });

@@ -71,6 +71,7 @@
 //! changes nothing, neither the state nor the log. Times come from the caller and may not go
 //! backwards within a ticket. Logs serialize to JSON lines with a hash chain (see [`log`]).
 
+mod action_de;
 pub mod authority;
 mod coded;
 mod error;
@@ -157,7 +158,7 @@ impl<'de> Deserialize<'de> for TicketId {
 }
 
 /// The state of a ticket. See the [module table](self#the-state-machine).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum TicketState {
@@ -264,14 +265,16 @@ impl FromStr for TicketState {
 }
 
 macro_rules! str_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal / $zh:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal / $zh:literal),+ $(,)? } $(aliases { $($alias:literal => $avalue:expr),* })?) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
         #[serde(rename_all = "snake_case")]
         #[repr(u8)]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
         }
+
+        crate::names::deserialize_by_name!($name: ALL, as_str $(, aliases { $($alias => $avalue),* })?);
 
         impl $name {
             /// Every value.
@@ -323,13 +326,14 @@ str_enum! {
         ResidentVisit = "resident_visit" / "居民来访",
         /// 12345 热线: the citizen service hotline. Written `hotline_12345` (the name every
         /// runtime and the TypeScript types use); `hotline12345` is read too.
-        #[serde(rename = "hotline_12345", alias = "hotline12345")]
+        #[serde(rename = "hotline_12345")]
         Hotline12345 = "hotline_12345" / "12345热线",
         /// 网络: an online platform or app.
         Online = "online" / "网络平台",
         /// 其他: anything else.
         Other = "other" / "其他",
     }
+    aliases { "hotline12345" => Channel::Hotline12345 }
 }
 
 str_enum! {
@@ -412,7 +416,7 @@ impl DeadlineKind {
 }
 
 /// Why a report was not filed (不予立案原因).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RejectReason {
@@ -538,7 +542,7 @@ impl NewTicket {
 
 /// An action on a ticket. Serialized with a `type` tag, e.g.
 /// `{"type": "dispatch", "to": "340404001001"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "type",
     rename_all = "snake_case",
@@ -717,7 +721,7 @@ pub enum Action {
 }
 
 /// The kind of an [`Action`], without its data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 #[allow(missing_docs)]
@@ -901,3 +905,6 @@ pub struct Event {
     /// What was done.
     pub action: Action,
 }
+
+crate::names::deserialize_by_name!(TicketState: ALL, as_str);
+crate::names::deserialize_by_name!(ActionKind: ALL, as_str);

@@ -1,0 +1,443 @@
+//! Reading an [`Action`] (and a [`RejectReason`]) from its JSON shape.
+//!
+//! The shape is serde's internally tagged form, `{"type": "dispatch", "to": "…"}`, but the
+//! derived reader for that form buffers every object into serde's `Content` tree before it
+//! looks at the tag: slower on the hot path (every line of an event log holds an action), and
+//! some 60 KB of WebAssembly for this enum alone. Here the object is read once into a flat
+//! record of every field any action has, then checked against the fields its `type` allows
+//! and requires, in one table. The written form is unchanged (still the derived `Serialize`);
+//! `tests/ticket.rs` round-trips every action kind and refuses a foreign or missing field.
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::fmt;
+
+use super::{
+    Action, ActionKind, Channel, DeadlineKind, NewTicket, Priority, RejectReason, RequestType,
+    Satisfaction, TicketId,
+};
+use crate::hierarchy::NodeId;
+use crate::time::Timestamp;
+
+/// Every field an action may carry, as its bit in [`Flat::present`].
+const FIELDS: [&str; 31] = [
+    "id",
+    "category",
+    "channel",
+    "unit",
+    "holder",
+    "reporter",
+    "priority",
+    "requestType",
+    "verifyFirst",
+    "description",
+    "reason",
+    "note",
+    "to",
+    "outcome",
+    "passed",
+    "satisfaction",
+    "until",
+    "granted",
+    "into",
+    "returnTo",
+    "departments",
+    "signBy",
+    "reportBy",
+    "department",
+    "party",
+    "deadline",
+    "due",
+    "rule",
+    "breach",
+    "subject",
+    "at",
+];
+
+#[allow(clippy::indexing_slicing)] // const evaluation: out of bounds fails to compile
+const fn bit(name: &str) -> u64 {
+    let mut i = 0;
+    while i < FIELDS.len() {
+        if const_eq(FIELDS[i], name) {
+            return 1 << i;
+        }
+        i += 1;
+    }
+    // A misspelt name in the table below fails to compile.
+    #[allow(clippy::panic)]
+    {
+        panic!("not a field of any action")
+    }
+}
+
+#[allow(clippy::indexing_slicing)] // i < len on both sides
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The fields of one kind: those it requires and those it may carry besides.
+struct Shape {
+    required: u64,
+    optional: u64,
+}
+
+macro_rules! fields {
+    ($($name:literal),* $(,)?) => { 0 $(| bit($name))* };
+}
+
+/// The fields each kind takes, by [`ActionKind`] as `u8`.
+const fn shape(kind: ActionKind) -> Shape {
+    use ActionKind as K;
+    let (required, optional) = match kind {
+        K::Report => (
+            fields!("id", "category", "unit"),
+            fields!(
+                "channel",
+                "holder",
+                "reporter",
+                "priority",
+                "requestType",
+                "verifyFirst",
+                "description"
+            ),
+        ),
+        K::Reject => (fields!("reason"), fields!("note")),
+        K::Reopen => (0, fields!("reason")),
+        K::Dispatch => (fields!("to"), 0),
+        K::Return | K::Suspend | K::Park => (fields!("reason"), 0),
+        K::Handle => (fields!("outcome"), 0),
+        K::Verify => (fields!("passed"), fields!("note")),
+        K::Visit => (fields!("satisfaction"), 0),
+        K::RequestExtension => (fields!("until", "reason"), 0),
+        K::DecideExtension => (fields!("granted"), 0),
+        K::Merge => (fields!("into"), 0),
+        K::Escalate => (0, fields!("to", "returnTo")),
+        K::Whistle => (fields!("departments"), fields!("signBy", "reportBy")),
+        K::ReportWhistle | K::Supervise => (0, fields!("note")),
+        K::ReleaseWhistle => (fields!("department"), 0),
+        K::RecordRefusal => (fields!("party"), fields!("note")),
+        K::Remind => (fields!("deadline"), 0),
+        K::SetDeadline => (fields!("deadline", "due"), 0),
+        K::RuleFired => (fields!("rule", "breach"), fields!("subject")),
+        K::Recheck => (fields!("deadline"), fields!("at")),
+        K::ConfirmOnSite
+        | K::File
+        | K::Acknowledge
+        | K::Close
+        | K::Resume
+        | K::Unpark
+        | K::SignWhistle => (0, 0),
+    };
+    Shape { required, optional }
+}
+
+/// `reason` is a [`RejectReason`] object in `reject` and text elsewhere.
+enum Reason {
+    Text(String),
+    Reject(RejectReason),
+}
+
+impl<'de> Deserialize<'de> for Reason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Reason, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Reason;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a reason: text, or an object with a `kind` for `reject`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Reason, E> {
+                Ok(Reason::Text(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Reason, E> {
+                Ok(Reason::Text(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Reason, A::Error> {
+                RejectReason::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(Reason::Reject)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Every field of every action, as read.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Flat {
+    #[serde(rename = "type")]
+    kind: ActionKind,
+    id: Option<TicketId>,
+    category: Option<String>,
+    channel: Option<Channel>,
+    unit: Option<NodeId>,
+    holder: Option<NodeId>,
+    reporter: Option<String>,
+    priority: Option<Priority>,
+    request_type: Option<RequestType>,
+    verify_first: Option<bool>,
+    description: Option<String>,
+    reason: Option<Reason>,
+    note: Option<String>,
+    to: Option<NodeId>,
+    outcome: Option<String>,
+    passed: Option<bool>,
+    satisfaction: Option<Satisfaction>,
+    until: Option<Timestamp>,
+    granted: Option<bool>,
+    into: Option<TicketId>,
+    return_to: Option<NodeId>,
+    departments: Option<Vec<NodeId>>,
+    sign_by: Option<Timestamp>,
+    report_by: Option<Timestamp>,
+    department: Option<NodeId>,
+    party: Option<String>,
+    deadline: Option<DeadlineKind>,
+    due: Option<Timestamp>,
+    rule: Option<String>,
+    breach: Option<Timestamp>,
+    subject: Option<NodeId>,
+    at: Option<Timestamp>,
+}
+
+impl Flat {
+    /// The fields present, one bit each in the order of [`FIELDS`].
+    fn present(&self) -> u64 {
+        let flags = [
+            self.id.is_some(),
+            self.category.is_some(),
+            self.channel.is_some(),
+            self.unit.is_some(),
+            self.holder.is_some(),
+            self.reporter.is_some(),
+            self.priority.is_some(),
+            self.request_type.is_some(),
+            self.verify_first.is_some(),
+            self.description.is_some(),
+            self.reason.is_some(),
+            self.note.is_some(),
+            self.to.is_some(),
+            self.outcome.is_some(),
+            self.passed.is_some(),
+            self.satisfaction.is_some(),
+            self.until.is_some(),
+            self.granted.is_some(),
+            self.into.is_some(),
+            self.return_to.is_some(),
+            self.departments.is_some(),
+            self.sign_by.is_some(),
+            self.report_by.is_some(),
+            self.department.is_some(),
+            self.party.is_some(),
+            self.deadline.is_some(),
+            self.due.is_some(),
+            self.rule.is_some(),
+            self.breach.is_some(),
+            self.subject.is_some(),
+            self.at.is_some(),
+        ];
+        flags
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &on)| if on { acc | 1 << i } else { acc })
+    }
+
+    fn into_action<E: de::Error>(self) -> Result<Action, E> {
+        let kind = self.kind;
+        let shape = shape(kind);
+        let present = self.present();
+        let name = |bits: u64| {
+            FIELDS
+                .get(bits.trailing_zeros() as usize)
+                .copied()
+                .unwrap_or("?")
+        };
+        let foreign = present & !(shape.required | shape.optional);
+        if foreign != 0 {
+            return Err(E::custom(format_args!(
+                "unknown field `{}` in a `{}` action",
+                name(foreign),
+                kind.as_str()
+            )));
+        }
+        let missing = shape.required & !present;
+        if missing != 0 {
+            return Err(E::custom(format_args!(
+                "missing field `{}` in a `{}` action",
+                name(missing),
+                kind.as_str()
+            )));
+        }
+        // Every required field is present (checked above); `need` turns the Option into the
+        // value without a panic path.
+        fn need<T, E: de::Error>(v: Option<T>, field: &'static str) -> Result<T, E> {
+            v.ok_or_else(|| E::missing_field(field))
+        }
+        let text = |r: Option<Reason>, kind: ActionKind| -> Result<Option<String>, E> {
+            match r {
+                None => Ok(None),
+                Some(Reason::Text(t)) => Ok(Some(t)),
+                Some(Reason::Reject(_)) => Err(E::custom(format_args!(
+                    "the reason of a `{}` action is text, not an object",
+                    kind.as_str()
+                ))),
+            }
+        };
+        use ActionKind as K;
+        Ok(match kind {
+            K::Report => Action::Report(Box::new(NewTicket {
+                id: need(self.id, "id")?,
+                category: need(self.category, "category")?,
+                channel: self.channel.unwrap_or_default(),
+                unit: need(self.unit, "unit")?,
+                holder: self.holder,
+                reporter: self.reporter,
+                priority: self.priority.unwrap_or_default(),
+                request_type: self.request_type.unwrap_or_default(),
+                verify_first: self.verify_first.unwrap_or(false),
+                description: self.description,
+            })),
+            K::ConfirmOnSite => Action::ConfirmOnSite,
+            K::File => Action::File,
+            K::Reject => match need(self.reason, "reason")? {
+                Reason::Reject(reason) => Action::Reject {
+                    reason,
+                    note: self.note,
+                },
+                Reason::Text(_) => {
+                    return Err(E::custom(
+                        "the reason of a `reject` action is an object with a `kind`",
+                    ))
+                }
+            },
+            K::Reopen => Action::Reopen {
+                reason: text(self.reason, kind)?,
+            },
+            K::Dispatch => Action::Dispatch {
+                to: need(self.to, "to")?,
+            },
+            K::Acknowledge => Action::Acknowledge,
+            K::Return => Action::Return {
+                reason: need(text(self.reason, kind)?, "reason")?,
+            },
+            K::Handle => Action::Handle {
+                outcome: need(self.outcome, "outcome")?,
+            },
+            K::Verify => Action::Verify {
+                passed: need(self.passed, "passed")?,
+                note: self.note,
+            },
+            K::Visit => Action::Visit {
+                satisfaction: need(self.satisfaction, "satisfaction")?,
+            },
+            K::Close => Action::Close,
+            K::Suspend => Action::Suspend {
+                reason: need(text(self.reason, kind)?, "reason")?,
+            },
+            K::Resume => Action::Resume,
+            K::RequestExtension => Action::RequestExtension {
+                until: need(self.until, "until")?,
+                reason: need(text(self.reason, kind)?, "reason")?,
+            },
+            K::DecideExtension => Action::DecideExtension {
+                granted: need(self.granted, "granted")?,
+            },
+            K::Park => Action::Park {
+                reason: need(text(self.reason, kind)?, "reason")?,
+            },
+            K::Unpark => Action::Unpark,
+            K::Merge => Action::Merge {
+                into: need(self.into, "into")?,
+            },
+            K::Escalate => Action::Escalate {
+                to: self.to,
+                return_to: self.return_to,
+            },
+            K::Whistle => Action::Whistle {
+                departments: need(self.departments, "departments")?,
+                sign_by: self.sign_by,
+                report_by: self.report_by,
+            },
+            K::SignWhistle => Action::SignWhistle,
+            K::ReportWhistle => Action::ReportWhistle { note: self.note },
+            K::ReleaseWhistle => Action::ReleaseWhistle {
+                department: need(self.department, "department")?,
+            },
+            K::RecordRefusal => Action::RecordRefusal {
+                party: need(self.party, "party")?,
+                note: self.note,
+            },
+            K::Supervise => Action::Supervise { note: self.note },
+            K::Remind => Action::Remind {
+                deadline: need(self.deadline, "deadline")?,
+            },
+            K::SetDeadline => Action::SetDeadline {
+                deadline: need(self.deadline, "deadline")?,
+                due: need(self.due, "due")?,
+            },
+            K::RuleFired => Action::RuleFired {
+                rule: need(self.rule, "rule")?,
+                breach: need(self.breach, "breach")?,
+                subject: self.subject,
+            },
+            K::Recheck => Action::Recheck {
+                deadline: need(self.deadline, "deadline")?,
+                at: self.at,
+            },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+        Flat::deserialize(d)?.into_action()
+    }
+}
+
+/// Why a report was not filed, as read: `{"kind": "duplicate", "of": "…"}` or a kind alone.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatReject {
+    kind: RejectKind,
+    of: Option<TicketId>,
+}
+
+#[derive(Clone, Copy)]
+enum RejectKind {
+    Duplicate,
+    OutOfScope,
+    InsufficientInformation,
+}
+
+crate::names::deserialize_by_name!(RejectKind {
+    Duplicate = "duplicate",
+    OutOfScope = "out_of_scope",
+    InsufficientInformation = "insufficient_information",
+});
+
+impl<'de> Deserialize<'de> for RejectReason {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RejectReason, D::Error> {
+        let flat = FlatReject::deserialize(d)?;
+        match (flat.kind, flat.of) {
+            (RejectKind::Duplicate, Some(of)) => Ok(RejectReason::Duplicate { of }),
+            (RejectKind::Duplicate, None) => Err(de::Error::missing_field("of")),
+            (RejectKind::OutOfScope, None) => Ok(RejectReason::OutOfScope),
+            (RejectKind::InsufficientInformation, None) => {
+                Ok(RejectReason::InsufficientInformation)
+            }
+            (_, Some(_)) => Err(de::Error::custom(
+                "unknown field `of`: only a `duplicate` names another ticket",
+            )),
+        }
+    }
+}
