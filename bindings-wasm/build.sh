@@ -25,9 +25,9 @@ if ! command -v wasm-bindgen >/dev/null 2>&1 || [ "$(wasm-bindgen --version | aw
   say "cargo install wasm-bindgen-cli --version $WASM_BINDGEN_VERSION"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
-if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ]; then
-  say "npm install (binaryen, typescript, playwright-core, xstate)"
-  npm install --no-audit --no-fund --loglevel=error
+if [ ! -x node_modules/.bin/wasm-opt ]; then
+  say "npm ci (dev tools)"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 
 # The module is built for size: opt-level z, fat LTO, one codegen unit, and, when the rust-src
@@ -57,19 +57,54 @@ else
 fi
 wasm="$target_dir/wasm32-unknown-unknown/release/wangge_wasm.wasm"
 
+# The package (pkg/), one module for every runtime:
+#   wangge.js / wangge.d.ts      the ES module glue (browsers, bundlers); `await init()` loads the
+#                                module from `new URL("wangge_bg.wasm", import.meta.url)`
+#   node.mjs                     Node's ES module entry: the same glue, initialised at import
+#                                from the file next to it; `init()` is then a no-op
+#   wangge.cjs / wangge.d.cts    Node's CommonJS entry (wasm-bindgen's nodejs glue)
+#   wangge_bg.wasm               the module, once; wasm.d.ts types `import url from "wangge/wangge_bg.wasm"`
 out="$here/pkg"
-rm -rf "$out"
-mkdir -p "$out"
-for target in web nodejs; do
-  dir="$out/$([ "$target" = nodejs ] && echo node || echo web)"
-  wasm-bindgen --target "$target" --weak-refs --out-dir "$dir" --out-name wangge "$wasm"
-done
+scratch="$target_dir/wangge-wasm-bindgen"
+rm -rf "$out" "$scratch"
+mkdir -p "$out" "$scratch"
+wasm-bindgen --target web --weak-refs --out-dir "$scratch/web" --out-name wangge "$wasm"
+wasm-bindgen --target nodejs --weak-refs --out-dir "$scratch/node" --out-name wangge "$wasm"
+cp "$scratch/web/wangge.js" "$scratch/web/wangge.d.ts" "$out/"
+cp "$scratch/node/wangge.js" "$out/wangge.cjs"
+cp "$scratch/node/wangge.d.ts" "$out/wangge.d.cts"
+# Both glues drive the same module (wasm-bindgen gives them the same imports); check it.
+cmp -s "$scratch/web/wangge_bg.wasm" "$scratch/node/wangge_bg.wasm" \
+  || { say "the web and nodejs modules differ: they cannot share one file"; exit 1; }
 
 say "wasm-opt -Oz"
 node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-  "$out/web/wangge_bg.wasm" -o "$out/web/wangge_bg.wasm"
-cp "$out/web/wangge_bg.wasm" "$out/node/wangge_bg.wasm"
+  "$scratch/web/wangge_bg.wasm" -o "$out/wangge_bg.wasm"
+
+cat > "$out/node.mjs" <<'JS'
+// Node's ES module entry: the web glue, initialised synchronously from the module next to this
+// file, so that `import init, { Ledger } from "wangge"` works as in a browser (`await init()`
+// returns at once).
+import { readFileSync } from "node:fs";
+import init, { initSync } from "./wangge.js";
+
+initSync({ module: readFileSync(new URL("./wangge_bg.wasm", import.meta.url)) });
+
+export * from "./wangge.js";
+export default init;
+JS
+cat > "$out/wasm.d.ts" <<'TS'
+/**
+ * The WebAssembly module's URL, as bundlers give it for an asset import
+ * (`import url from "wangge/wangge_bg.wasm"` with esbuild's `file` loader, webpack's
+ * `asset/resource`; Vite: `"wangge/wangge_bg.wasm?url"`). Pass it to `init`:
+ * `await init({ module_or_path: url })`.
+ */
+declare const url: string;
+export default url;
+TS
+cp "$out/wasm.d.ts" "$out/wasm.d.cts"
 
 version="$(grep -m1 '^version' "$root/Cargo.toml" | sed 's/.*"\(.*\)".*/\1/')"
 cat > "$out/package.json" <<JSON
@@ -77,32 +112,38 @@ cat > "$out/package.json" <<JSON
   "name": "wangge",
   "version": "$version",
   "description": "Community grid governance (网格化治理): hierarchy, closed-loop tickets, escalation in working time, quorum under the Civil Code. WebAssembly build of the wangge Rust library.",
+  "keywords": ["grid-governance", "wasm", "tickets", "quorum", "civil-code"],
   "license": "MIT OR Apache-2.0",
   "type": "module",
-  "main": "./node/wangge.js",
-  "module": "./web/wangge.js",
-  "types": "./web/wangge.d.ts",
+  "main": "./wangge.cjs",
+  "module": "./wangge.js",
+  "types": "./wangge.d.cts",
   "exports": {
     ".": {
-      "types": "./web/wangge.d.ts",
-      "node": "./node/wangge.cjs",
-      "import": "./web/wangge.js",
-      "default": "./web/wangge.js"
+      "node": {
+        "import": { "types": "./wangge.d.ts", "default": "./node.mjs" },
+        "require": { "types": "./wangge.d.cts", "default": "./wangge.cjs" }
+      },
+      "import": { "types": "./wangge.d.ts", "default": "./wangge.js" },
+      "require": { "types": "./wangge.d.cts", "default": "./wangge.cjs" },
+      "default": { "types": "./wangge.d.ts", "default": "./wangge.js" }
     },
-    "./node": { "types": "./node/wangge.d.ts", "default": "./node/wangge.cjs" },
-    "./web": { "types": "./web/wangge.d.ts", "default": "./web/wangge.js" },
-    "./wangge_bg.wasm": "./web/wangge_bg.wasm"
+    "./wangge_bg.wasm": {
+      "import": { "types": "./wasm.d.ts", "default": "./wangge_bg.wasm" },
+      "require": { "types": "./wasm.d.cts", "default": "./wangge_bg.wasm" }
+    },
+    "./package.json": "./package.json"
   },
-  "files": ["web", "node", "README.md"],
-  "sideEffects": ["./web/wangge.js", "./node/wangge.cjs"]
+  "typesVersions": { "*": { "wangge_bg.wasm": ["./wasm.d.cts"] } },
+  "files": ["wasm.d.cts", "wangge.js", "wangge.d.ts", "node.mjs", "wangge.cjs", "wangge.d.cts", "wangge_bg.wasm", "wasm.d.ts", "README.md"],
+  "sideEffects": ["./node.mjs", "./wangge.cjs"],
+  "engines": { "node": ">=18" }
 }
 JSON
-# The nodejs glue is CommonJS: give it a .cjs name inside this "type": "module" package.
-mv "$out/node/wangge.js" "$out/node/wangge.cjs"
 cp "$here/README.package.md" "$out/README.md"
 
-raw=$(wc -c < "$out/web/wangge_bg.wasm")
-gz=$(gzip -9 -c "$out/web/wangge_bg.wasm" | wc -c)
+raw=$(wc -c < "$out/wangge_bg.wasm")
+gz=$(gzip -9 -c "$out/wangge_bg.wasm" | wc -c)
 say "module size: $raw bytes raw, $gz bytes gzip (budget $BUDGET_GZIP)"
 if [ "$gz" -gt "$BUDGET_GZIP" ]; then
   say "WARNING: the module is over the 300 KB gzip budget by $((gz - BUDGET_GZIP)) bytes"

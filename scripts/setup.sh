@@ -46,9 +46,16 @@ if ! command -v node >/dev/null 2>&1; then
   echo "node (and npm) are required for the WebAssembly package and its tests" >&2
   exit 1
 fi
-if [ ! -x bindings-wasm/node_modules/.bin/wasm-opt ] || [ ! -x bindings-wasm/node_modules/.bin/tsc ]; then
-  say "npm install (bindings-wasm: binaryen, typescript, playwright-core, xstate)"
-  (cd bindings-wasm && npm install --no-audit --no-fund --loglevel=error)
+# npm tools (bindings-wasm/package.json, pinned by its lockfile): binaryen's wasm-opt,
+# TypeScript, playwright-core (drives Chromium), Vite and esbuild (the bundler apps), publint
+# and @arethetypeswrong/cli (the package checks), xstate (the lifecycle cross-check).
+npm_missing=0
+for tool in wasm-opt tsc vite esbuild publint attw; do
+  [ -x "bindings-wasm/node_modules/.bin/$tool" ] || npm_missing=1
+done
+if [ "$npm_missing" = 1 ]; then
+  say "npm ci (bindings-wasm dev tools)"
+  (cd bindings-wasm && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # A headless browser for the web demo's test (Debian's chromium), and CJK fonts so its

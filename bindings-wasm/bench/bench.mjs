@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 const require = createRequire(import.meta.url);
-const w = require("../pkg/node/wangge.cjs");
+const w = require("../pkg/wangge.cjs");
 const { createMachine, createActor } = await import("xstate");
 
 const quick = process.argv.includes("--quick");

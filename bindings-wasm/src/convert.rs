@@ -40,6 +40,11 @@ pub fn json_text(value: JsValue) -> Result<String, JsValue> {
         .ok_or_else(|| malformed("the value cannot be written as JSON"))
 }
 
+/// An optional argument as a JS value (`undefined` when absent).
+pub fn opt<T: Into<JsValue>>(value: Option<T>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, Into::into)
+}
+
 /// An instant from an ISO-8601 string.
 pub fn ts(text: &str) -> Result<Timestamp, JsValue> {
     text.parse::<Timestamp>().map_err(err)

@@ -213,9 +213,9 @@ impl Hierarchy {
         &mut self,
         id: &str,
         address: Option<String>,
-        location: JsGeoPoint,
+        location: Option<JsGeoPoint>,
     ) -> Result<(), JsValue> {
-        let loc: JsValue = location.into();
+        let loc: JsValue = crate::convert::opt(location);
         let loc: Option<GeoPoint> = if loc.is_undefined() || loc.is_null() {
             None
         } else {

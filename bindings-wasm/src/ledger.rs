@@ -79,12 +79,12 @@ impl Ledger {
     #[wasm_bindgen(constructor)]
     pub fn new(
         hierarchy: &Hierarchy,
-        taxonomy: JsTaxonomyOpt,
-        authority: JsAuthorityOpt,
+        taxonomy: Option<JsTaxonomyOpt>,
+        authority: Option<JsAuthorityOpt>,
     ) -> Result<Ledger, JsValue> {
-        let t = self::taxonomy(taxonomy.into())?;
+        let t = self::taxonomy(crate::convert::opt(taxonomy))?;
         Ok(Ledger {
-            inner: empty(hierarchy, t, authority.into())?,
+            inner: empty(hierarchy, t, crate::convert::opt(authority))?,
         })
     }
 
@@ -94,11 +94,11 @@ impl Ledger {
     pub fn from_jsonl(
         hierarchy: &Hierarchy,
         jsonl: &str,
-        taxonomy: JsTaxonomyOpt,
-        options: JsLoadOptions,
+        taxonomy: Option<JsTaxonomyOpt>,
+        options: Option<JsLoadOptions>,
     ) -> Result<Ledger, JsValue> {
-        let (authority, trust) = load_options(options.into())?;
-        let mut l = empty(hierarchy, self::taxonomy(taxonomy.into())?, authority)?;
+        let (authority, trust) = load_options(crate::convert::opt(options))?;
+        let mut l = empty(hierarchy, self::taxonomy(crate::convert::opt(taxonomy))?, authority)?;
         l.load_jsonl(jsonl, trust).map_err(err)?;
         Ok(Ledger { inner: l })
     }
@@ -108,12 +108,12 @@ impl Ledger {
     pub fn replay(
         hierarchy: &Hierarchy,
         events: JsEvents,
-        taxonomy: JsTaxonomyOpt,
-        options: JsLoadOptions,
+        taxonomy: Option<JsTaxonomyOpt>,
+        options: Option<JsLoadOptions>,
     ) -> Result<Ledger, JsValue> {
         let events: Vec<wangge::ticket::Event> = from_js(events.into())?;
-        let (authority, trust) = load_options(options.into())?;
-        let mut l = empty(hierarchy, self::taxonomy(taxonomy.into())?, authority)?;
+        let (authority, trust) = load_options(crate::convert::opt(options))?;
+        let mut l = empty(hierarchy, self::taxonomy(crate::convert::opt(taxonomy))?, authority)?;
         l.replay_into(events, trust).map_err(err)?;
         Ok(Ledger { inner: l })
     }
@@ -176,10 +176,10 @@ impl Ledger {
     pub fn load_rows(
         &mut self,
         rows: JsRows,
-        options: JsLoadOptions,
+        options: Option<JsLoadOptions>,
     ) -> Result<JsRowErrors, JsValue> {
         let rows: Vec<serde_json::Map<String, serde_json::Value>> = from_js(rows.into())?;
-        let (_, trust) = load_options(options.into())?;
+        let (_, trust) = load_options(crate::convert::opt(options))?;
         let bad = table::load_with(&mut self.inner, &rows, trust);
         let out: Vec<serde_json::Value> = bad
             .into_iter()

@@ -23,7 +23,7 @@ impl Metrics {
     pub fn compute(
         ledger: &Ledger,
         calendar: &Calendar,
-        options: JsMetricsOptions,
+        options: Option<JsMetricsOptions>,
     ) -> Result<Metrics, JsValue> {
         Metrics::build(ledger, calendar, options, None)
     }
@@ -33,7 +33,7 @@ impl Metrics {
     pub fn compute_with_forums(
         ledger: &Ledger,
         calendar: &Calendar,
-        options: JsMetricsOptions,
+        options: Option<JsMetricsOptions>,
         forums: &ForumRecords,
     ) -> Result<Metrics, JsValue> {
         Metrics::build(ledger, calendar, options, Some(forums))
@@ -44,10 +44,10 @@ impl Metrics {
     fn build(
         ledger: &Ledger,
         calendar: &Calendar,
-        options: JsMetricsOptions,
+        options: Option<JsMetricsOptions>,
         forums: Option<&ForumRecords>,
     ) -> Result<Metrics, JsValue> {
-        let value: JsValue = options.into();
+        let value: JsValue = crate::convert::opt(options);
         let options: MetricsOptions = if value.is_undefined() || value.is_null() {
             MetricsOptions::default()
         } else {
@@ -94,7 +94,7 @@ impl Metrics {
 pub fn compute_metrics(
     ledger: &Ledger,
     calendar: &Calendar,
-    options: JsMetricsOptions,
+    options: Option<JsMetricsOptions>,
 ) -> Result<JsMetricsReport, JsValue> {
     Metrics::build(ledger, calendar, options, None)?.report()
 }

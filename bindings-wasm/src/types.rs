@@ -279,8 +279,8 @@ extern "C" {
     /// `DivisionImport`.
     #[wasm_bindgen(typescript_type = "DivisionImport")]
     pub type JsDivisionImport;
-    /// `GeoPoint | undefined`.
-    #[wasm_bindgen(typescript_type = "GeoPoint | undefined")]
+    /// `GeoPoint`, an optional trailing argument.
+    #[wasm_bindgen(typescript_type = "GeoPoint")]
     pub type JsGeoPoint;
     /// `ChainBuffer`.
     #[wasm_bindgen(typescript_type = "ChainBuffer")]
@@ -316,8 +316,8 @@ extern "C" {
     /// `AuthorityDocument | string` (or an `Authority`).
     #[wasm_bindgen(typescript_type = "AuthorityDocument | string")]
     pub type JsAuthorityLike;
-    /// `AuthorityLike | undefined`.
-    #[wasm_bindgen(typescript_type = "AuthorityLike | undefined")]
+    /// `AuthorityLike`, an optional trailing argument (`Option<…>` in signatures).
+    #[wasm_bindgen(typescript_type = "AuthorityLike")]
     pub type JsAuthorityOpt;
     /// `AuthorityDocument`.
     #[wasm_bindgen(typescript_type = "AuthorityDocument")]
@@ -328,8 +328,8 @@ extern "C" {
     /// `Conflict[]`.
     #[wasm_bindgen(typescript_type = "Conflict[]")]
     pub type JsConflicts;
-    /// `LoadOptions | undefined`.
-    #[wasm_bindgen(typescript_type = "LoadOptions | undefined")]
+    /// `LoadOptions`, an optional trailing argument (`Option<…>` in signatures).
+    #[wasm_bindgen(typescript_type = "LoadOptions")]
     pub type JsLoadOptions;
     /// `Denial | undefined`.
     #[wasm_bindgen(typescript_type = "Denial | undefined")]
@@ -343,8 +343,8 @@ extern "C" {
     /// `RowError[]`.
     #[wasm_bindgen(typescript_type = "RowError[]")]
     pub type JsRowErrors;
-    /// `TaxonomyDocument | string | undefined`.
-    #[wasm_bindgen(typescript_type = "TaxonomyDocument | string | undefined")]
+    /// `TaxonomyDocument | string`, an optional trailing argument (`Option<…>` in signatures).
+    #[wasm_bindgen(typescript_type = "TaxonomyDocument | string")]
     pub type JsTaxonomyOpt;
     /// `TaxonomyDocument`.
     #[wasm_bindgen(typescript_type = "TaxonomyDocument")]
@@ -424,8 +424,8 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "TicketResolution[]")]
     pub type JsTicketResolutions;
 
-    /// `MetricsOptions | undefined`.
-    #[wasm_bindgen(typescript_type = "MetricsOptions | undefined")]
+    /// `MetricsOptions`, an optional trailing argument (`Option<…>` in signatures).
+    #[wasm_bindgen(typescript_type = "MetricsOptions")]
     pub type JsMetricsOptions;
     /// `MetricsReport`.
     #[wasm_bindgen(typescript_type = "MetricsReport")]

@@ -3,41 +3,19 @@
 // screenshot to test-artifacts/demo.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { readFile, mkdir } from "node:fs/promises";
-import { existsSync } from "node:fs";
-import { extname, join, normalize } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { noBrowser, withBrowser } from "./chromium.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript",
-  ".json": "application/json", ".wasm": "application/wasm", ".css": "text/css" };
-const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-test("the demo page drives the leak case and the elevator vote", { skip: !existsSync(browserPath) && `no browser at ${browserPath}` }, async () => {
-  const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-    try {
-      const body = await readFile(join(root, path));
-      res.writeHead(200, { "content-type": types[extname(path)] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404); res.end();
-    }
-  });
-  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
-  const port = server.address().port;
-  const browser = await chromium.launch({
-    executablePath: browserPath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  try {
+test("the demo page drives the leak case and the elevator vote", { skip: noBrowser }, async () => {
+  await withBrowser(root, async (base, browser) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
-    await page.goto(`http://127.0.0.1:${port}/examples/web/index.html`);
+    await page.goto(`${base}/examples/web/index.html`);
     await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
     assert.equal(await page.locator("#xinjian tr").count(), 11, "10 grids and a header");
     assert.match(await page.locator("#xinjian").innerText(), /第1网格党支部/);
@@ -73,8 +51,5 @@ test("the demo page drives the leak case and the elevator vote", { skip: !exists
     await mkdir(join(root, "test-artifacts"), { recursive: true });
     await page.screenshot({ path: join(root, "test-artifacts", "demo.png"), fullPage: true });
     assert.deepEqual(errors, []);
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
 });

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { readFileSync, readdirSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
-const w = require("../pkg/node/wangge.cjs");
+const w = require("../pkg/wangge.cjs");
 const root = new URL("../../", import.meta.url);
 const corpusDir = new URL("tests/conformance/", root);
 

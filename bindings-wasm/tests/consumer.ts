@@ -5,7 +5,7 @@ import init, {
   type Action, type TicketSnapshot, type Outcome, type MetricsReport, type Decision, type NodeKind,
   type HierarchyNode, type TicketState, type ErrorInfo, type Scope, type ChainBuffer,
   type Denial, type Role, type AuthorityDocument, type RowError,
-} from "../pkg/web/wangge.js";
+} from "../pkg/wangge.js";
 
 export async function demo(): Promise<string> {
   await init();
@@ -22,6 +22,8 @@ export async function demo(): Promise<string> {
   const authority = Authority.preset("gbt30428");
   const fileRoles: Role[] = authority.roles("file");
   const document: AuthorityDocument = authority.toDocument();
+  const plain = new Ledger(h); // taxonomy and authority are optional
+  plain.free();
   const ledger = new Ledger(h, undefined, "gbt30428");
   ledger.report({ id: "T1", category: "livelihood.parking", unit: "g1" }, "g1", "2025-03-03T09:00:00+08:00");
   const file: Action = { type: "file" };

@@ -9,10 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+// The repository README and the package's own.
+const blocks = ["../../README.md", "../README.package.md"].flatMap((file) =>
+  [...readFileSync(new URL(file, import.meta.url), "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]));
 
-test("the README has a JavaScript block", () => assert.ok(blocks.length >= 1));
+test("the READMEs have JavaScript blocks", () => assert.ok(blocks.length >= 3));
 
 blocks.forEach((code, i) => {
   test(`README JavaScript block ${i + 1} runs`, () => {
@@ -23,6 +24,6 @@ blocks.forEach((code, i) => {
     const out = execFileSync(process.execPath, [join(dir, "block.mjs")], { encoding: "utf8" });
     // Lines with a `// expected` comment print what the comment says.
     const expected = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]);
-    assert.deepEqual(out.trim().split("\n"), expected);
+    assert.deepEqual(out.trim() ? out.trim().split("\n") : [], expected);
   });
 });

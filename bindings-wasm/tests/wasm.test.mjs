@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
-const w = require("../pkg/node/wangge.cjs");
+const w = require("../pkg/wangge.cjs");
 const cn2025 = readFileSync(new URL("../../core/tests/data/cn-2025.txt", import.meta.url), "utf8");
 
 const T = (m) => new Date(Date.parse("2025-03-03T09:00:00+08:00") + m * 60000)

@@ -8,7 +8,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
-const { Hierarchy, OwnerRoll, Vote } = require("../../bindings-wasm/pkg/node/wangge.cjs");
+const { Hierarchy, OwnerRoll, Vote } = require("../../bindings-wasm/pkg/wangge.cjs");
 const data = (name) => readFileSync(new URL(`../data/${name}`, import.meta.url), "utf8");
 
 const h = Hierarchy.fromJson(data("shijixincheng.hierarchy.json"));

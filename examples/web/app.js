@@ -1,5 +1,5 @@
 // The demo page: a plain ES module on the `web` build of wangge, no framework.
-import init, { Hierarchy, Ledger, Calendar, OwnerRoll, Vote } from "../../bindings-wasm/pkg/web/wangge.js";
+import init, { Hierarchy, Ledger, Calendar, OwnerRoll, Vote } from "../../bindings-wasm/pkg/wangge.js";
 
 const $ = (id) => document.getElementById(id);
 const load = async (name) => (await fetch(`../data/${name}`)).text();
