@@ -49,6 +49,10 @@ class Api:
         self.index = doc["index"]
         self.paths = doc["paths"]
         self.lines = set()
+        # Where each item is public (its path through the re-exports), from a first walk, so
+        # that types in signatures read as users write them and moving an item between
+        # private modules changes nothing here.
+        self.public = {}
 
     def item(self, id_):
         return self.index.get(str(id_))
@@ -81,7 +85,12 @@ class Api:
 
     def path_name(self, p):
         known = self.paths.get(str(p.get("id")))
-        name = "::".join(known["path"]) if known and known["crate_id"] == 0 else p["path"]
+        if p.get("id") in self.public:
+            name = self.public[p["id"]]
+        elif known and known["crate_id"] == 0:
+            name = "::".join(known["path"])
+        else:
+            name = p["path"]
         return name + self.generic_args(p.get("args"))
 
     def bounds(self, bounds):
@@ -212,6 +221,7 @@ class Api:
         self.emit(it, f"{path}::{it['name']}", seen)
 
     def emit(self, it, full, seen):
+        self.public.setdefault(it["id"], full)
         (kind, inner), = it["inner"].items()
         marks = self.marks(it)
         add = self.lines.add
@@ -309,6 +319,8 @@ def main():
         sys.exit(f"rustdoc JSON format {doc.get('format_version')} is older than this script reads")
     api = Api(doc)
     root = doc["index"][str(doc["root"])]
+    api.walk_module(root["id"], "wangge", set())
+    api.lines = set()
     api.walk_module(root["id"], "wangge", set())
     text = "".join(line + "\n" for line in sorted(api.lines))
     if "--bless" in sys.argv:

@@ -98,7 +98,11 @@ impl Ledger {
         options: Option<JsLoadOptions>,
     ) -> Result<Ledger, JsValue> {
         let (authority, trust) = load_options(crate::convert::opt(options))?;
-        let mut l = empty(hierarchy, self::taxonomy(crate::convert::opt(taxonomy))?, authority)?;
+        let mut l = empty(
+            hierarchy,
+            self::taxonomy(crate::convert::opt(taxonomy))?,
+            authority,
+        )?;
         l.load_jsonl(jsonl, trust).map_err(err)?;
         Ok(Ledger { inner: l })
     }
@@ -113,7 +117,11 @@ impl Ledger {
     ) -> Result<Ledger, JsValue> {
         let events: Vec<wangge::ticket::Event> = from_js(events.into())?;
         let (authority, trust) = load_options(crate::convert::opt(options))?;
-        let mut l = empty(hierarchy, self::taxonomy(crate::convert::opt(taxonomy))?, authority)?;
+        let mut l = empty(
+            hierarchy,
+            self::taxonomy(crate::convert::opt(taxonomy))?,
+            authority,
+        )?;
         l.replay_into(events, trust).map_err(err)?;
         Ok(Ledger { inner: l })
     }

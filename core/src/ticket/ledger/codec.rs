@@ -1,0 +1,584 @@
+//! Encoding an action into the compact event a ticket stores ([`Ledger::validate`] checks it
+//! against the lifecycle, the authority and the hierarchy on the way) and decoding it back
+//! ([`Ledger::decode`]). `tests/ticket.rs` round-trips every action kind through both.
+
+use super::*;
+
+/// The `small` code of an escalation whose return destination is stored as a text (a node
+/// key too large for the op's spare bits); 0 means no destination, anything else the high
+/// byte of the key plus one.
+pub(super) const RETURN_TO_TEXT: u8 = u8::MAX;
+
+/// A node key in an op's spare bits (`small`, `aux`): the high byte plus one and the low 16
+/// bits, for keys below `(RETURN_TO_TEXT - 1) << 16`; `None` for larger keys.
+pub(super) fn pack_key(key: u32) -> Option<(u8, u16)> {
+    let high = u8::try_from(key >> 16)
+        .ok()
+        .filter(|h| *h < RETURN_TO_TEXT - 1)?;
+    Some((high + 1, u16::try_from(key & 0xFFFF).ok()?))
+}
+
+/// The key [`pack_key`] packed, or `None` for "no key" (0) and the text marker.
+pub(super) fn unpack_key(small: u8, aux: u16) -> Option<u32> {
+    match small {
+        0 | RETURN_TO_TEXT => None,
+        high => Some((u32::from(high - 1) << 16) | u32::from(aux)),
+    }
+}
+
+impl Ledger {
+    pub(super) fn validate(
+        &self,
+        key: TicketKey,
+        actor: u32,
+        at: Timestamp,
+        action: &Action,
+        mode: Mode,
+    ) -> Result<(Op, TicketState, Pending), TicketError> {
+        let h = &*self.hierarchy;
+        let rec = self
+            .tickets
+            .get(key.index())
+            .ok_or_else(|| TicketError::UnknownTicket {
+                ticket: format!("#{}", key.0),
+            })?;
+        let kind = action.kind();
+        let ticket = || rec.id.to_string();
+        let illegal = |reason: &'static str| TicketError::IllegalTransition {
+            ticket: rec.id.to_string(),
+            state: rec.state,
+            action: kind,
+            reason,
+        };
+        let invalid = |target: &str, reason: &'static str| TicketError::InvalidTarget {
+            ticket: rec.id.to_string(),
+            state: rec.state,
+            action: kind,
+            target: target.to_owned(),
+            reason,
+        };
+        // Time.
+        let dt = at.unix_seconds() - rec.t0;
+        let last = rec.last_dt();
+        if dt < i64::from(last) {
+            return Err(TicketError::TimeWentBackwards {
+                ticket: ticket(),
+                last: rec.time(last),
+                at,
+            });
+        }
+        let to_dt = |t: Timestamp| -> Result<u32, TicketError> {
+            u32::try_from(t.unix_seconds() - rec.t0)
+                .ok()
+                .filter(|v| *v != NONE)
+                .ok_or_else(|| TicketError::TimeOutOfRange {
+                    ticket: rec.id.to_string(),
+                    at: t,
+                })
+        };
+        let dt = to_dt(at)?;
+        // The state machine.
+        let summons = rec.summons();
+        let facts = Facts {
+            verification_pending: rec.has(FLAG_VERIFY_FIRST) && !rec.has(FLAG_VERIFIED_ON_SITE),
+            verification_required: rec.has(FLAG_VERIFY_FIRST),
+            whistle_outstanding: summons.iter().any(SummonsRec::outstanding),
+            extension_pending: rec.has(FLAG_EXTENSION_PENDING),
+            extended: rec.has(FLAG_EXTENDED),
+            resume_to: rec.resume,
+        };
+        let next = next_state(rec.state, action, &facts).map_err(|r| match r {
+            Refusal::Illegal(reason) => illegal(reason),
+            Refusal::WhistleOutstanding => TicketError::WhistleOutstanding {
+                ticket: ticket(),
+                departments: summons
+                    .iter()
+                    .filter(|s| s.outstanding())
+                    .map(|s| self.node_name(s.department))
+                    .collect(),
+            },
+        })?;
+        // Who may act: the authority's roles and separations (skipped for trusted
+        // history). Replay never checks references to other tickets: a log written ticket
+        // by ticket may name an original before its report.
+        let live = mode.live;
+        if mode.authorize {
+            guard::authorize(h, &self.authority, rec, actor, kind)
+                .map_err(|d| self.denied(rec, actor, kind, d))?;
+        }
+        let mut return_to = None;
+        // The action's own data.
+        let mut texts: Vec<Box<str>> = Vec::new();
+        let mut new_summons: Vec<SummonsRec> = Vec::new();
+        let base = rec.extra.as_ref().map(|x| x.texts.len()).unwrap_or(0);
+        let mut text = |s: &str| -> Result<u32, TicketError> {
+            check_text(rec.id.as_str(), s)?;
+            if s.is_empty() {
+                // An empty text is not stored: it reads back as absent.
+                return Ok(NONE);
+            }
+            let i = base + texts.len();
+            if i >= usize::from(NO_TEXT) {
+                return Err(TicketError::TextTooLong {
+                    ticket: rec.id.to_string(),
+                    len: s.len(),
+                });
+            }
+            texts.push(s.into());
+            Ok(u32::try_from(i).unwrap_or(NONE))
+        };
+        let short = |i: u32| u16::try_from(i).unwrap_or(NO_TEXT);
+        let node = |id: &NodeId| {
+            h.key(id.as_str()).ok_or_else(|| TicketError::UnknownUnit {
+                unit: id.to_string(),
+            })
+        };
+        let op = |small: u8, aux: u16, arg: u32| Op {
+            kind,
+            small,
+            aux,
+            arg,
+        };
+        let op = match action {
+            Action::Report(_) => return Err(illegal("the ticket already exists")),
+            Action::ConfirmOnSite
+            | Action::File
+            | Action::Acknowledge
+            | Action::Close
+            | Action::Resume
+            | Action::Unpark => op(0, NO_TEXT, NONE),
+            Action::Reject { reason, note } => {
+                let (code, first) = match reason {
+                    RejectReason::Duplicate { of } => {
+                        if of == &rec.id {
+                            return Err(invalid(
+                                of.as_str(),
+                                "a ticket is not a duplicate of itself",
+                            ));
+                        }
+                        if live {
+                            self.require(of.as_str())?;
+                        }
+                        (0, text(of.as_str())?)
+                    }
+                    RejectReason::OutOfScope => (1, NONE),
+                    RejectReason::InsufficientInformation => (2, NONE),
+                };
+                let note = match note {
+                    Some(n) => short(text(n)?),
+                    None => NO_TEXT,
+                };
+                op(code, note, first)
+            }
+            Action::Reopen { reason } => op(
+                u8::from(rec.state == TicketState::Closed),
+                NO_TEXT,
+                opt_text(&mut text, reason)?,
+            ),
+            Action::Dispatch { to } => {
+                let target = node(to)?;
+                check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
+                if mode.authorize {
+                    let category = || {
+                        self.taxonomy
+                            .by_index(rec.category)
+                            .map(|c| c.code.as_str())
+                            .unwrap_or("")
+                    };
+                    guard::dispatchable(h, &self.authority, actor, rec.unit, category, target)
+                        .map_err(|why| self.out_of_jurisdiction(rec, actor, kind, target, why))?;
+                }
+                op(0, NO_TEXT, target.raw())
+            }
+            Action::Return { reason } => op(0, NO_TEXT, text(reason)?),
+            Action::Handle { outcome } => op(0, NO_TEXT, text(outcome)?),
+            Action::Verify { passed, note } => {
+                op(u8::from(*passed), NO_TEXT, opt_text(&mut text, note)?)
+            }
+            Action::Visit { satisfaction } => op(*satisfaction as u8, NO_TEXT, NONE),
+            Action::Suspend { reason } | Action::Park { reason } => op(0, NO_TEXT, text(reason)?),
+            Action::RequestExtension { until, reason } => {
+                let due = rec.due(DeadlineKind::Handle);
+                if due != NONE && dt > due {
+                    return Err(TicketError::ExtensionTooLate {
+                        ticket: ticket(),
+                        due: rec.time(due),
+                        at,
+                    });
+                }
+                if *until <= at {
+                    return Err(invalid(
+                        &until.to_string(),
+                        "an extension asks for a later deadline",
+                    ));
+                }
+                let until = to_dt(*until)?;
+                op(0, short(text(reason)?), until)
+            }
+            Action::DecideExtension { granted } => op(u8::from(*granted), NO_TEXT, NONE),
+            Action::Merge { into } => {
+                if into == &rec.id {
+                    return Err(invalid(
+                        into.as_str(),
+                        "a ticket cannot be merged into itself",
+                    ));
+                }
+                if live {
+                    let other = self.require(into.as_str())?;
+                    if self
+                        .tickets
+                        .get(other.index())
+                        .is_some_and(|o| o.state == TicketState::Merged)
+                    {
+                        return Err(invalid(into.as_str(), "the original is itself merged"));
+                    }
+                }
+                op(0, NO_TEXT, text(into.as_str())?)
+            }
+            Action::Escalate {
+                to,
+                return_to: back,
+            } => {
+                let target = match to {
+                    Some(id) => node(id)?,
+                    None => h.parent_key(rec.home).ok_or_else(|| {
+                        invalid(
+                            &self.node_name(rec.home),
+                            "the responsible unit has no higher unit",
+                        )
+                    })?,
+                };
+                if target == rec.home || !h.is_within(rec.home, target) {
+                    return Err(invalid(
+                        &self.node_name(target),
+                        "escalation goes to a unit above the responsible unit",
+                    ));
+                }
+                let expected = guard::return_after_escalation(h, &self.authority, actor, target);
+                return_to = match back {
+                    // A recorded destination is kept on replay (the log says where returns
+                    // went when it was written); a live caller must name the authority's.
+                    Some(id) => {
+                        let k = node(id)?;
+                        if live && expected != Some(k) {
+                            return Err(invalid(
+                                id.as_str(),
+                                "a return after an escalation goes where the authority says (returnAfterEscalation); leave returnTo out",
+                            ));
+                        }
+                        Some(k)
+                    }
+                    // Absent: the authority's rule, unless the history is trusted (a log of
+                    // the previous-holder rule records no destination).
+                    None if mode.authorize => expected,
+                    None => None,
+                };
+                // Where a return goes, in the op's spare bits (a node key below 2^24 - 2^17,
+                // as every real hierarchy has) or, beyond, as a text.
+                let (small, aux) = match return_to {
+                    None => (0, NO_TEXT),
+                    Some(k) => match pack_key(k.raw()) {
+                        Some(packed) => packed,
+                        None => (RETURN_TO_TEXT, short(text(self.node_name(k).as_str())?)),
+                    },
+                };
+                op(small, aux, target.raw())
+            }
+            Action::Whistle {
+                departments,
+                sign_by,
+                report_by,
+            } => {
+                if departments.is_empty() {
+                    return Err(invalid("", "a whistle summons at least one department"));
+                }
+                let sign_due = sign_by.map(to_dt).transpose()?.unwrap_or(NONE);
+                let report_due = report_by.map(to_dt).transpose()?.unwrap_or(NONE);
+                for (i, d) in departments.iter().enumerate() {
+                    let k = node(d)?;
+                    if h.kind_of(k) != Some(NodeKind::Department) {
+                        return Err(invalid(d.as_str(), "only departments are summoned"));
+                    }
+                    if mode.authorize {
+                        guard::summonable(h, &self.authority, rec.unit, k)
+                            .map_err(|why| self.out_of_jurisdiction(rec, actor, kind, k, why))?;
+                    }
+                    let repeated = departments.iter().take(i).any(|x| x == d)
+                        || summons.iter().any(|s| s.department == k && s.outstanding());
+                    if repeated {
+                        return Err(invalid(d.as_str(), "the department is already summoned"));
+                    }
+                    new_summons.push(SummonsRec {
+                        department: k,
+                        summoned: dt,
+                        sign_due,
+                        report_due,
+                        signed: NONE,
+                        reported: NONE,
+                        released: NONE,
+                    });
+                }
+                let count = u16::try_from(new_summons.len()).unwrap_or(u16::MAX);
+                op(0, count, u32::try_from(summons.len()).unwrap_or(NONE))
+            }
+            Action::SignWhistle => {
+                if !summons
+                    .iter()
+                    .any(|s| s.department.raw() == actor && s.outstanding() && s.signed == NONE)
+                {
+                    return Err(illegal(
+                        "the department has already signed for this whistle",
+                    ));
+                }
+                op(0, NO_TEXT, NONE)
+            }
+            Action::ReportWhistle { note } => {
+                if !summons
+                    .iter()
+                    .any(|s| s.department.raw() == actor && s.outstanding() && s.signed != NONE)
+                {
+                    return Err(illegal(
+                        "the department must sign for the whistle (报到) before reporting, once",
+                    ));
+                }
+                op(0, NO_TEXT, opt_text(&mut text, note)?)
+            }
+            Action::ReleaseWhistle { department } => {
+                let k = node(department)?;
+                if !summons.iter().any(|s| s.department == k && s.outstanding()) {
+                    return Err(invalid(
+                        department.as_str(),
+                        "no outstanding summons of this department",
+                    ));
+                }
+                op(0, NO_TEXT, k.raw())
+            }
+            Action::RecordRefusal { party, note } => {
+                let party = text(party)?;
+                let note = match note {
+                    Some(n) => short(text(n)?),
+                    None => NO_TEXT,
+                };
+                op(0, note, party)
+            }
+            Action::Supervise { note } => op(0, NO_TEXT, opt_text(&mut text, note)?),
+            Action::Remind { deadline } => op(*deadline as u8, NO_TEXT, NONE),
+            Action::SetDeadline { deadline, due } => op(*deadline as u8, NO_TEXT, to_dt(*due)?),
+            Action::Recheck { deadline, at } => op(
+                *deadline as u8,
+                NO_TEXT,
+                at.map(to_dt).transpose()?.unwrap_or(NONE),
+            ),
+            Action::RuleFired {
+                rule,
+                breach,
+                subject,
+            } => {
+                if rule.is_empty() {
+                    return Err(invalid("", "a rule has a name"));
+                }
+                let breach = to_dt(*breach)?;
+                let name = short(text(rule)?);
+                match subject {
+                    Some(s) => {
+                        text(s.as_str())?;
+                        op(1, name, breach)
+                    }
+                    None => op(0, name, breach),
+                }
+            }
+        };
+        Ok((
+            op,
+            next,
+            Pending {
+                texts,
+                summons: new_summons,
+                return_to,
+            },
+        ))
+    }
+
+    pub(crate) fn node_name(&self, key: NodeKey) -> String {
+        self.hierarchy
+            .id(key)
+            .map(|id| id.to_string())
+            .unwrap_or_else(|| format!("#{}", key.raw()))
+    }
+
+    pub(crate) fn actor_name(&self, actor: u32) -> String {
+        if actor == SYSTEM {
+            crate::ticket::SYSTEM_ACTOR.to_owned()
+        } else {
+            self.node_name(NodeKey::from_index(actor))
+        }
+    }
+
+    pub(super) fn node_id(&self, key: NodeKey) -> NodeId {
+        self.hierarchy
+            .id(key)
+            .cloned()
+            .unwrap_or_else(|| NodeId::unchecked(format!("#{}", key.raw())))
+    }
+
+    pub(super) fn actor(&self, actor: u32) -> Actor {
+        if actor == SYSTEM {
+            Actor::System
+        } else {
+            Actor::Node(self.node_id(NodeKey::from_index(actor)))
+        }
+    }
+
+    pub(super) fn decode(&self, rec: &Rec, seq: usize, ev: &RawEvent) -> Event {
+        let op = ev.op;
+        let text = |i: u32| rec.text(i).unwrap_or_default().to_owned();
+        let opt = |i: u32| rec.text(i).map(str::to_owned);
+        let id =
+            |i: u32| TicketId::new(rec.text(i).unwrap_or("?")).unwrap_or_else(|_| rec.id.clone());
+        let node = |k: u32| self.node_id(NodeKey::from_index(k));
+        let at = |dt: u32| rec.time(dt);
+        let action = match op.kind {
+            ActionKind::Report => Action::Report(Box::new(NewTicket {
+                id: rec.id.clone(),
+                category: self
+                    .taxonomy
+                    .by_index(rec.category)
+                    .map(|c| c.code.clone())
+                    .unwrap_or_default(),
+                channel: rec.channel,
+                unit: node(rec.unit.raw()),
+                holder: Some(node(op.arg)),
+                reporter: self.reporters.get(rec.reporter).map(str::to_owned),
+                priority: rec.priority,
+                request_type: rec.request_type,
+                verify_first: rec.has(FLAG_VERIFY_FIRST),
+                description: opt(u32::from(op.aux)),
+            })),
+            ActionKind::ConfirmOnSite => Action::ConfirmOnSite,
+            ActionKind::File => Action::File,
+            ActionKind::Reject => Action::Reject {
+                reason: match op.small {
+                    0 => RejectReason::Duplicate { of: id(op.arg) },
+                    1 => RejectReason::OutOfScope,
+                    _ => RejectReason::InsufficientInformation,
+                },
+                note: opt(u32::from(op.aux)),
+            },
+            ActionKind::Reopen => Action::Reopen {
+                reason: opt(op.arg),
+            },
+            ActionKind::Dispatch => Action::Dispatch { to: node(op.arg) },
+            ActionKind::Acknowledge => Action::Acknowledge,
+            ActionKind::Return => Action::Return {
+                reason: text(op.arg),
+            },
+            ActionKind::Handle => Action::Handle {
+                outcome: text(op.arg),
+            },
+            ActionKind::Verify => Action::Verify {
+                passed: op.small != 0,
+                note: opt(op.arg),
+            },
+            ActionKind::Visit => Action::Visit {
+                satisfaction: Satisfaction::from_u8(op.small),
+            },
+            ActionKind::Close => Action::Close,
+            ActionKind::Suspend => Action::Suspend {
+                reason: text(op.arg),
+            },
+            ActionKind::Resume => Action::Resume,
+            ActionKind::RequestExtension => Action::RequestExtension {
+                until: at(op.arg),
+                reason: text(u32::from(op.aux)),
+            },
+            ActionKind::DecideExtension => Action::DecideExtension {
+                granted: op.small != 0,
+            },
+            ActionKind::Park => Action::Park {
+                reason: text(op.arg),
+            },
+            ActionKind::Unpark => Action::Unpark,
+            ActionKind::Merge => Action::Merge { into: id(op.arg) },
+            ActionKind::Escalate => Action::Escalate {
+                to: Some(node(op.arg)),
+                return_to: match (op.small, unpack_key(op.small, op.aux)) {
+                    (RETURN_TO_TEXT, _) => rec
+                        .text(u32::from(op.aux))
+                        .and_then(|s| NodeId::new(s).ok()),
+                    (_, key) => key.map(node),
+                },
+            },
+            ActionKind::Whistle => {
+                let batch: Vec<&SummonsRec> = rec
+                    .summons()
+                    .iter()
+                    .skip(op.arg as usize)
+                    .take(usize::from(op.aux))
+                    .collect();
+                let first = batch.first();
+                Action::Whistle {
+                    departments: batch.iter().map(|s| node(s.department.raw())).collect(),
+                    sign_by: first.and_then(|s| rec.opt_time(s.sign_due)),
+                    report_by: first.and_then(|s| rec.opt_time(s.report_due)),
+                }
+            }
+            ActionKind::SignWhistle => Action::SignWhistle,
+            ActionKind::ReportWhistle => Action::ReportWhistle { note: opt(op.arg) },
+            ActionKind::ReleaseWhistle => Action::ReleaseWhistle {
+                department: node(op.arg),
+            },
+            ActionKind::RecordRefusal => Action::RecordRefusal {
+                party: text(op.arg),
+                note: opt(u32::from(op.aux)),
+            },
+            ActionKind::Supervise => Action::Supervise { note: opt(op.arg) },
+            ActionKind::Remind => Action::Remind {
+                deadline: DeadlineKind::from_u8(op.small),
+            },
+            ActionKind::Recheck => Action::Recheck {
+                deadline: DeadlineKind::from_u8(op.small),
+                at: rec.opt_time(op.arg),
+            },
+            ActionKind::RuleFired => Action::RuleFired {
+                rule: text(u32::from(op.aux)),
+                breach: at(op.arg),
+                subject: (op.small != 0)
+                    .then(|| rec.text(u32::from(op.aux) + 1))
+                    .flatten()
+                    .and_then(|s| NodeId::new(s).ok()),
+            },
+            ActionKind::SetDeadline => Action::SetDeadline {
+                deadline: DeadlineKind::from_u8(op.small),
+                due: at(op.arg),
+            },
+        };
+        Event {
+            ticket: rec.id.clone(),
+            seq: u32::try_from(seq).unwrap_or(u32::MAX),
+            at: at(ev.dt),
+            actor: self.actor(ev.actor),
+            action,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{pack_key, unpack_key, RETURN_TO_TEXT};
+
+    #[test]
+    fn node_keys_pack_into_spare_bits_or_fall_back_to_text() {
+        for key in [0, 1, 0xFFFF, 0x1_0000, 0xABCDE, 0xFD_FFFF] {
+            let (small, aux) = pack_key(key).expect("fits");
+            assert!(small != 0 && small != RETURN_TO_TEXT);
+            assert_eq!(unpack_key(small, aux), Some(key));
+        }
+        for key in [0xFE_0000, 0xFF_FFFF, u32::MAX - 1] {
+            assert_eq!(pack_key(key), None, "{key:#x} is stored as text");
+        }
+        assert_eq!(unpack_key(0, 0), None);
+        assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
+    }
+}
+
+crate::names::deserialize_by_name!(Trust { Checked = "checked", History = "history" });

@@ -1,0 +1,166 @@
+//! The ledger's indexes and the queries they answer: tickets by state, holder, category, unit
+//! and report time, and the deadline index the escalation engine sweeps.
+
+use super::*;
+
+/// The due-index kind of a summoned department's sign-for deadline.
+pub(crate) const DUE_SUMMONS_SIGN: u8 = 4;
+
+/// The due-index kind of a summoned department's report deadline.
+pub(crate) const DUE_SUMMONS_REPORT: u8 = 5;
+
+pub(super) fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
+    let mut out = Vec::new();
+    if !rec.state.is_open() {
+        return out;
+    }
+    for s in rec.summons().iter().filter(|s| s.outstanding()) {
+        if s.signed == NONE && s.sign_due != NONE {
+            out.push((rec.t0 + i64::from(s.sign_due), DUE_SUMMONS_SIGN));
+        }
+        if s.report_due != NONE {
+            out.push((rec.t0 + i64::from(s.report_due), DUE_SUMMONS_REPORT));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl Ledger {
+    /// All tickets in insertion order.
+    pub fn tickets(&self) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        self.tickets.iter().zip(0u32..).map(|(rec, k)| TicketView {
+            ledger: self,
+            key: TicketKey(k),
+            rec,
+        })
+    }
+
+    /// The tickets in a state.
+    pub fn in_state(&self, state: TicketState) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        self.tickets().filter(move |t| t.state() == state)
+    }
+
+    /// The tickets currently held by a node.
+    pub fn held_by(&self, holder: &str) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        let key = self.hierarchy.key_ever(holder);
+        self.tickets().filter(move |t| Some(t.rec.holder) == key)
+    }
+
+    /// The tickets of a category and its subcategories (`livelihood` covers
+    /// `livelihood.parking`).
+    pub fn in_category<'a>(
+        &'a self,
+        category: &'a str,
+    ) -> impl Iterator<Item = TicketView<'a>> + 'a {
+        self.tickets()
+            .filter(move |t| crate::hierarchy::category_matches(category, t.category()))
+    }
+
+    /// The tickets that arose within a unit's subtree (the unit itself included).
+    pub fn within(&self, unit: &str) -> impl Iterator<Item = TicketView<'_>> + '_ {
+        let area = self.hierarchy.key(unit);
+        self.tickets()
+            .filter(move |t| area.is_some_and(|a| self.hierarchy.is_within(t.rec.unit, a)))
+    }
+
+    /// Deadlines falling due up to `until` (inclusive) on open tickets, earliest first, from
+    /// the deadline index (only the due entries are touched). Whether a deadline still runs
+    /// in the ticket's state is for the caller to check ([`DeadlineKind::runs_in`]).
+    pub fn due_until(
+        &self,
+        until: Timestamp,
+    ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
+        self.due
+            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
+            .filter(|(_, _, d)| *d < DUE_SUMMONS_SIGN)
+            .map(|(t, k, d)| {
+                (
+                    Timestamp::EPOCH.plus_seconds(*t),
+                    TicketKey(*k),
+                    DeadlineKind::from_u8(*d),
+                )
+            })
+    }
+
+    /// Tickets with a summoned department's deadline (to sign for, or to report) falling due
+    /// up to `until`, earliest first.
+    pub fn summons_due_until(
+        &self,
+        until: Timestamp,
+    ) -> impl Iterator<Item = (Timestamp, TicketKey)> + '_ {
+        self.due
+            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
+            .filter(|(_, _, d)| *d >= DUE_SUMMONS_SIGN)
+            .map(|(t, k, _)| (Timestamp::EPOCH.plus_seconds(*t), TicketKey(*k)))
+    }
+
+    /// Open tickets with an event an escalation rule may react to (returns, refusals,
+    /// unsatisfied visits, dispatches, whistles, reopenings), in key order.
+    pub fn needing_attention(&self) -> impl Iterator<Item = TicketKey> + '_ {
+        self.attention.iter().map(|k| TicketKey(*k))
+    }
+
+    /// The tickets reported in `[from, to]`, by report time.
+    pub fn reported_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Iterator<Item = TicketKey> + '_ {
+        let lo = self
+            .by_report
+            .partition_point(|(t, _)| *t < from.unix_seconds());
+        let hi = self
+            .by_report
+            .partition_point(|(t, _)| *t <= to.unix_seconds());
+        self.by_report
+            .get(lo..hi.max(lo))
+            .unwrap_or(&[])
+            .iter()
+            .map(|(_, k)| TicketKey(*k))
+    }
+
+    /// The tickets that arose in exactly this unit, in key order.
+    pub fn arisen_in(&self, unit: NodeKey) -> &[u32] {
+        self.by_unit.get(&unit.raw()).map(|v| &v[..]).unwrap_or(&[])
+    }
+
+    pub(super) fn reindex(&mut self, key: TicketKey, t0: i64, old: [u32; 4], new: [u32; 4]) {
+        for (kind, (o, n)) in old.iter().zip(new.iter()).enumerate() {
+            if o == n {
+                continue;
+            }
+            let kind = u8::try_from(kind).unwrap_or(0);
+            if *o != NONE {
+                self.unindex(key, kind, t0 + i64::from(*o));
+            }
+            if *n != NONE {
+                self.due.insert((t0 + i64::from(*n), key.0, kind));
+            }
+        }
+    }
+
+    /// Removes a deadline's index entry, wherever a `recheck` moved it.
+    pub(super) fn unindex(&mut self, key: TicketKey, kind: u8, due: i64) {
+        match self.rechecks.remove(&(key.0, kind)) {
+            Some(moved) => {
+                self.due.remove(&(moved, key.0, kind));
+            }
+            None => {
+                self.due.remove(&(due, key.0, kind));
+            }
+        }
+    }
+
+    /// Moves a deadline's index entry to `at` (or out of the index).
+    pub(super) fn recheck(&mut self, key: TicketKey, kind: u8, due: Option<i64>, at: Option<i64>) {
+        let Some(due) = due else { return };
+        self.unindex(key, kind, due);
+        let moved = at.unwrap_or(i64::MAX);
+        self.rechecks.insert((key.0, kind), moved);
+        if at.is_some() {
+            self.due.insert((moved, key.0, kind));
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Rebuilding a ledger from events: the same step as live actions, checking the authority
+//! unless the history is trusted.
+
+use super::*;
+
+impl Ledger {
+    /// Rebuilds a ledger from events (of any number of tickets, interleaved or not), applying
+    /// each through the same transition function as live actions, under the default
+    /// authority with every event checked ([`Trust::Checked`]). Each ticket's events must
+    /// start with its report and come in `seq` order. See [`Ledger::replay_into`] for another
+    /// authority or a trusted history.
+    pub fn replay(
+        hierarchy: Arc<Hierarchy>,
+        taxonomy: Arc<Taxonomy>,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Ledger, ReplayError> {
+        let mut ledger = Ledger::new(hierarchy, taxonomy);
+        ledger.replay_into(events, Trust::Checked)?;
+        Ok(ledger)
+    }
+
+    /// Appends logged events to this ledger, under its authority and with the given trust
+    /// (see [`Trust`]): the lifecycle (states, targets, times) is always checked, the
+    /// authority unless the history is trusted; references to other tickets (duplicates,
+    /// merges) are not. Stops at the first refused event; the events before it stay applied.
+    pub fn replay_into(
+        &mut self,
+        events: impl IntoIterator<Item = Event>,
+        trust: Trust,
+    ) -> Result<(), ReplayError> {
+        for (position, event) in events.into_iter().enumerate() {
+            self.replay_event(&event, trust)
+                .map_err(|error| ReplayError { position, error })?;
+        }
+        Ok(())
+    }
+
+    /// Appends one logged event, checked against the authority (see [`Ledger::replay_into`]).
+    pub fn replay_one(&mut self, event: &Event) -> Result<TicketState, TicketError> {
+        self.replay_event(event, Trust::Checked)
+    }
+
+    /// Appends one logged event with the given trust (see [`Trust`]).
+    pub fn replay_event(
+        &mut self,
+        event: &Event,
+        trust: Trust,
+    ) -> Result<TicketState, TicketError> {
+        let mode = Mode::replay(trust);
+        let actor = match &event.actor {
+            Actor::System => ActorKey::SYSTEM,
+            Actor::Node(id) => {
+                ActorKey::node(self.hierarchy.key_ever(id.as_str()).ok_or_else(|| {
+                    TicketError::UnknownActor {
+                        actor: id.to_string(),
+                    }
+                })?)
+            }
+        };
+        let expected = self
+            .key(event.ticket.as_str())
+            .and_then(|k| self.tickets.get(k.index()))
+            .map(|r| r.log.len())
+            .unwrap_or(0);
+        if usize::try_from(event.seq).ok() != Some(expected) {
+            return Err(TicketError::IllegalTransition {
+                ticket: event.ticket.to_string(),
+                state: self
+                    .get(event.ticket.as_str())
+                    .map(|t| t.state())
+                    .unwrap_or(TicketState::Reported),
+                action: event.action.kind(),
+                reason: "events must come in sequence, starting with the report",
+            });
+        }
+        match &event.action {
+            Action::Report(new) => {
+                if new.id != event.ticket {
+                    return Err(TicketError::InvalidTicketId {
+                        ticket: event.ticket.to_string(),
+                        reason: "a report must carry the ticket's own id",
+                    });
+                }
+                self.report_key(new, actor, event.at, mode)
+                    .map(|_| TicketState::Reported)
+            }
+            action => {
+                let key = self.require(event.ticket.as_str())?;
+                self.step(key, actor.0, event.at, action, mode)
+            }
+        }
+    }
+}
+
+/// A replay stopped at an event that the lifecycle refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("event {position} (0-based) was refused: {error}")]
+pub struct ReplayError {
+    /// The position of the refused event in the input (0-based).
+    pub position: usize,
+    /// Why it was refused.
+    pub error: TicketError,
+}
