@@ -16,6 +16,7 @@ mod intern;
 pub mod interop;
 pub mod metrics;
 mod names;
+mod repeats;
 pub mod sla;
 pub mod ticket;
 pub mod time;

@@ -182,7 +182,7 @@ mod tests {
             Numerator,
         };
         use crate::hierarchy::{EdgeKind, NodeClass, NodeKind};
-        use crate::metrics::{Metric, RepeatPlace};
+        use crate::metrics::Metric;
         use crate::ticket::authority::{Conflict, DispatchScope, ReturnAfterEscalation, Role};
         use crate::ticket::{
             ActionKind, Channel, DeadlineKind, Priority, RequestType, Satisfaction, TicketState,
@@ -204,8 +204,7 @@ mod tests {
         agree::<DispatchScope>();
         agree::<ReturnAfterEscalation>();
         agree::<Metric>();
-        agree::<RepeatPlace>();
-        agree::<crate::escalation::RepeatScope>();
+        agree::<crate::escalation::RepeatScope>(); // also metrics::RepeatPlace
         agree::<ForumKind>();
         agree::<Numerator>();
         agree::<Denominator>();

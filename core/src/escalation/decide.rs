@@ -1,0 +1,520 @@
+//! Decisions: turning firings into [`Decision`]s and their [`Effect`]s, [`evaluate`] over a
+//! ledger, and [`apply`] them through the ticket lifecycle.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
+use crate::ticket::{
+    Action, ActorKey, DeadlineKind, Ledger, TicketError, TicketId, TicketKey, TicketState,
+    TicketView,
+};
+use crate::time::Timestamp;
+
+use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing};
+use super::policy::{rule_applies, EscalationPolicy, Response, Rule, Trigger};
+
+/// What a decision does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "snake_case",
+    rename_all_fields = "camelCase",
+    deny_unknown_fields
+)]
+#[non_exhaustive]
+pub enum Effect {
+    /// A lifecycle action by `@system`.
+    Act {
+        /// The action.
+        action: Action,
+    },
+    /// A notification record for the host system to deliver.
+    Notify {
+        /// To whom.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+        /// The message.
+        message: String,
+    },
+}
+
+/// One decision of the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Decision {
+    /// The ticket.
+    pub ticket: TicketId,
+    /// The rule that fired.
+    pub rule: String,
+    /// Its trigger (snake_case name).
+    pub trigger: String,
+    /// What fired it: the deadline missed or approached, or the triggering event's time.
+    pub breach: Timestamp,
+    /// The department concerned, for a late summons.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<NodeId>,
+    /// Why, in Chinese and English.
+    pub reason: String,
+    /// What to do.
+    pub effect: Effect,
+}
+
+/// The target of an escalation from `home`: one level up, or the nearest strict ancestor of
+/// a given level, never above `top`.
+pub fn escalation_target(
+    h: &Hierarchy,
+    home: NodeKey,
+    to: Option<NodeKind>,
+    top: Option<NodeKind>,
+) -> Option<NodeKey> {
+    let chain = h.chain_keys(home);
+    let above = chain.get(1..).unwrap_or(&[]);
+    let level = |k: &NodeKey| h.kind_of(*k).and_then(NodeKind::level).unwrap_or(0);
+    let mut target = match to {
+        None => above.first().copied(),
+        Some(kind) => above.iter().find(|k| h.kind_of(**k) == Some(kind)).copied(),
+    }?;
+    if let Some(top_level) = top.and_then(NodeKind::level) {
+        if level(&target) < top_level {
+            // The highest ancestor still at or below the top level.
+            target = above
+                .iter()
+                .rev()
+                .find(|k| level(k) >= top_level)
+                .copied()?;
+        }
+    }
+    Some(target)
+}
+
+/// Evaluates a policy over a ledger at `now` and returns the decisions, in a deterministic
+/// order (by ticket, then rule, then breach). The ledger is not changed; apply the
+/// decisions with [`apply`]. Working-time amounts are counted in `calendar`.
+///
+/// The hierarchy is the ledger's own ([`Ledger::hierarchy`]), so tickets and units can never
+/// be mismatched. Candidates come from the ledger's deadline index (up to the farthest
+/// warning horizon), its summons deadlines, its attention set and its recent reports, so a
+/// sweep touches what is due rather than every ticket. Deadline entries that no rule can act
+/// on any more get a `recheck` decision that moves them out of the index (or to the next
+/// rule's threshold), so later sweeps do not visit them again.
+///
+/// When a rule reacts to what others do (a warning on a deadline an escalation renews, a
+/// boundary crossed by a whistle), each ticket's decisions are checked on a copy of the
+/// ticket and evaluated again there until nothing new fires, so that evaluating again at the
+/// same instant after applying them yields nothing.
+pub fn evaluate(
+    now: Timestamp,
+    ledger: &Ledger,
+    policy: &EscalationPolicy,
+    calendar: &Calendar,
+) -> Vec<Decision> {
+    let rules = &policy.rules;
+    let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
+    let ctx = Context {
+        now,
+        policy,
+        calendar,
+        horizon: rules
+            .iter()
+            .filter_map(|r| match &r.when {
+                Trigger::DeadlineApproaching { before, .. } => Some(before.after(now, calendar)),
+                _ => None,
+            })
+            .fold(now, |a, b| a.max(b)),
+        reactive: has(|t| {
+            matches!(
+                t,
+                Trigger::DeadlineApproaching { .. } | Trigger::CrossesBoundaries { .. }
+            )
+        }),
+    };
+    // Candidates, each with the deadline kinds found due in the index (a bit per kind).
+    let mut candidates: Vec<(TicketKey, u8)> = Vec::new();
+    if has(|t| {
+        matches!(
+            t,
+            Trigger::DeadlineMissed { .. } | Trigger::DeadlineApproaching { .. }
+        )
+    }) {
+        candidates.extend(
+            ledger
+                .due_until(ctx.horizon)
+                .map(|(_, k, kind)| (k, 1u8 << (kind as u8))),
+        );
+    }
+    if has(|t| matches!(t, Trigger::SummonsLate)) {
+        candidates.extend(ledger.summons_due_until(now).map(|(_, k)| (k, 0)));
+    }
+    if has(|t| {
+        matches!(
+            t,
+            Trigger::Refusal
+                | Trigger::Unsatisfied
+                | Trigger::Returns { .. }
+                | Trigger::CrossesBoundaries { .. }
+        )
+    }) {
+        candidates.extend(ledger.needing_attention().map(|k| (k, 0)));
+    }
+    let mut repeats = repeated_complaints(ledger, &ctx);
+    candidates.extend(repeats.iter().map(|(k, _)| (*k, 0)));
+    candidates.sort_unstable_by_key(|(k, _)| *k);
+    candidates.dedup_by(|a, b| {
+        if a.0 == b.0 {
+            b.1 |= a.1;
+            true
+        } else {
+            false
+        }
+    });
+    repeats.sort_by_key(|(k, _)| *k);
+
+    let mut decisions = Vec::new();
+    for (key, kinds) in candidates {
+        let Some(v) = ledger.view(key) else { continue };
+        let mut firings = detect(ledger, &v, &ctx);
+        firings.extend(
+            repeats
+                .iter()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, f)| f.clone()),
+        );
+        settle(ledger, &v, &ctx, &mut firings);
+        let rechecks = rechecks(&v, &ctx, kinds, &firings);
+        if !firings.is_empty() || !rechecks.is_empty() {
+            decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions);
+        }
+    }
+    decisions
+}
+
+/// Drops firings already recorded on the ticket, and orders and dedups the rest.
+fn settle(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>, firings: &mut Vec<Firing>) {
+    let h = &**ledger.hierarchy();
+    firings.retain(|f| {
+        let Some(rule) = ctx.policy.rules.get(f.rule) else {
+            return false;
+        };
+        let subject = f.subject.and_then(|k| h.id(k)).map(NodeId::as_str);
+        !v.has_fired(&rule.name, f.breach, subject)
+    });
+    firings.sort_by_key(|f| (f.rule, f.breach, f.subject));
+    firings.dedup_by(|a, b| (a.rule, a.breach, a.subject) == (b.rule, b.breach, b.subject));
+}
+
+/// For each deadline found in the index: when the engine next needs to look at it. `None`
+/// inside means never again for its current due instant.
+fn rechecks(
+    v: &TicketView<'_>,
+    ctx: &Context<'_>,
+    kinds: u8,
+    firings: &[Firing],
+) -> Vec<(DeadlineKind, Option<Timestamp>)> {
+    let mut out = Vec::new();
+    for kind in DeadlineKind::ALL.iter().copied() {
+        if kinds & (1 << (kind as u8)) == 0 {
+            continue;
+        }
+        let Some(due) = v.deadline(kind) else {
+            continue;
+        };
+        let mut next: Option<Timestamp> = None;
+        let mut stay = false;
+        if kind.runs_in(v.state()) {
+            for (ri, rule) in ctx.policy.rules.iter().enumerate() {
+                if !rule_applies(rule, v.category()) {
+                    continue;
+                }
+                let fired = || {
+                    firings.iter().any(|f| f.rule == ri && f.breach == due)
+                        || v.has_fired(&rule.name, due, None)
+                };
+                match &rule.when {
+                    Trigger::DeadlineMissed { deadline, grace }
+                        if *deadline == kind && !fired() =>
+                    {
+                        let at = grace
+                            .map_or(due, |g| g.after(due, ctx.calendar))
+                            .plus_seconds(1);
+                        next = Some(next.map_or(at, |n| n.min(at)));
+                    }
+                    Trigger::DeadlineApproaching { deadline, .. }
+                        if *deadline == kind && ctx.now <= due && !fired() =>
+                    {
+                        stay = true;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if !stay && next != Some(due) {
+            out.push((kind, next));
+        }
+    }
+    out
+}
+
+/// The running state of one ticket's responses within a sweep.
+struct GroupState {
+    home: NodeKey,
+    summoned: Vec<NodeKey>,
+}
+
+impl GroupState {
+    fn of(v: &TicketView<'_>) -> GroupState {
+        GroupState {
+            home: v.responsible_unit(),
+            summoned: v.outstanding_summons().collect(),
+        }
+    }
+}
+
+fn decide_ticket(
+    ledger: &Ledger,
+    ctx: &Context<'_>,
+    key: TicketKey,
+    mut firings: Vec<Firing>,
+    rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
+    out: &mut Vec<Decision>,
+) {
+    let h = &**ledger.hierarchy();
+    let Some(v) = ledger.view(key) else { return };
+    let ticket = v.id().clone();
+    let decision =
+        |rule: &str, trigger: &str, f: Option<&Firing>, reason: String, effect| Decision {
+            ticket: ticket.clone(),
+            rule: rule.to_owned(),
+            trigger: trigger.to_owned(),
+            breach: f.map_or(ctx.now, |f| f.breach),
+            subject: f.and_then(|f| f.subject).and_then(|k| h.id(k)).cloned(),
+            reason,
+            effect,
+        };
+    // Index bookkeeping first: it refers to the deadlines as they stand now.
+    for (deadline, at) in &rechecks {
+        let reason = match at {
+            Some(t) => format!(
+                "{} 复查于 {t} / look again at {t}",
+                deadline_label(*deadline)
+            ),
+            None => format!(
+                "{} 无待触发规则 / no rule left to fire",
+                deadline_label(*deadline)
+            ),
+        };
+        out.push(decision(
+            "",
+            "recheck",
+            None,
+            reason,
+            Effect::Act {
+                action: Action::Recheck {
+                    deadline: *deadline,
+                    at: *at,
+                },
+            },
+        ));
+    }
+    if !ctx.reactive {
+        // Check each action against the ticket as it stands (the engine's actions do not
+        // depend on each other's state changes here).
+        let mut state = GroupState::of(&v);
+        for f in &firings {
+            let Some(rule) = ctx.policy.rules.get(f.rule) else {
+                continue;
+            };
+            let reason = f.why.render(h);
+            for effect in responses(h, &v, ctx, rule, f, &reason, &mut state) {
+                let keep = match &effect {
+                    Effect::Act { action } => {
+                        ledger.check(key, ActorKey::SYSTEM, ctx.now, action).is_ok()
+                    }
+                    Effect::Notify { .. } => true,
+                };
+                if keep {
+                    out.push(decision(
+                        &rule.name,
+                        rule.when.name(),
+                        Some(f),
+                        reason.clone(),
+                        effect,
+                    ));
+                }
+            }
+        }
+        return;
+    }
+    // Apply the responses on a copy and look again until nothing new fires.
+    let Some(mut scratch) = ledger.scratch(key) else {
+        return;
+    };
+    let scratch_key = TicketKey::from_index(0);
+    for (deadline, at) in &rechecks {
+        let _ = scratch.apply_key(
+            scratch_key,
+            ActorKey::SYSTEM,
+            ctx.now,
+            &Action::Recheck {
+                deadline: *deadline,
+                at: *at,
+            },
+        );
+    }
+    for _round in 0..4 {
+        if firings.is_empty() {
+            break;
+        }
+        for f in &firings {
+            let Some(rule) = ctx.policy.rules.get(f.rule) else {
+                continue;
+            };
+            let Some(sv) = scratch.view(scratch_key) else {
+                break;
+            };
+            let mut state = GroupState::of(&sv);
+            let reason = f.why.render(h);
+            let effects = responses(h, &sv, ctx, rule, f, &reason, &mut state);
+            for effect in effects {
+                let keep = match &effect {
+                    Effect::Act { action } => scratch
+                        .apply_key(scratch_key, ActorKey::SYSTEM, ctx.now, action)
+                        .is_ok(),
+                    Effect::Notify { .. } => true,
+                };
+                if keep {
+                    out.push(decision(
+                        &rule.name,
+                        rule.when.name(),
+                        Some(f),
+                        reason.clone(),
+                        effect,
+                    ));
+                }
+            }
+        }
+        let Some(sv) = scratch.view(scratch_key) else {
+            break;
+        };
+        firings = detect(&scratch, &sv, ctx);
+        settle(&scratch, &sv, ctx, &mut firings);
+    }
+}
+
+/// The effects of one firing, ending with its `rule_fired` marker.
+fn responses(
+    h: &Hierarchy,
+    v: &TicketView<'_>,
+    ctx: &Context<'_>,
+    rule: &Rule,
+    f: &Firing,
+    reason: &str,
+    state: &mut GroupState,
+) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for resp in &rule.then {
+        let action = match resp {
+            Response::Remind => Some(Action::Remind {
+                deadline: match rule.when {
+                    Trigger::DeadlineMissed { deadline, .. }
+                    | Trigger::DeadlineApproaching { deadline, .. } => deadline,
+                    _ => DeadlineKind::Handle,
+                },
+            }),
+            Response::Supervise => Some(Action::Supervise {
+                note: Some(format!("{}: {reason}", rule.name)),
+            }),
+            Response::Escalate { to } => escalation_target(h, state.home, *to, ctx.policy.top)
+                .and_then(|target| {
+                    state.home = target;
+                    h.id(target).map(|id| Action::Escalate {
+                        to: Some(id.clone()),
+                        return_to: None,
+                    })
+                }),
+            Response::Whistle {
+                sign_within,
+                report_within,
+            } => {
+                let mut depts = Vec::new();
+                h.departments_for_key(v.unit(), v.category(), &mut depts);
+                depts.retain(|d| !state.summoned.contains(d));
+                state.summoned.extend(depts.iter().copied());
+                (!depts.is_empty()).then(|| Action::Whistle {
+                    departments: depts.iter().filter_map(|d| h.id(*d)).cloned().collect(),
+                    sign_by: Some(sign_within.after(ctx.now, ctx.calendar)),
+                    report_by: Some(report_within.after(ctx.now, ctx.calendar)),
+                })
+            }
+            Response::Notify { to, message } => {
+                out.push(Effect::Notify {
+                    to: to.clone(),
+                    message: message.clone(),
+                });
+                None
+            }
+        };
+        if let Some(action) = action {
+            out.push(Effect::Act { action });
+        }
+    }
+    out.push(Effect::Act {
+        action: Action::RuleFired {
+            rule: rule.name.clone(),
+            breach: f.breach,
+            subject: f.subject.and_then(|k| h.id(k)).cloned(),
+        },
+    });
+    out
+}
+
+/// The outcome of applying one decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Applied {
+    /// The decision's position in the input.
+    pub index: usize,
+    /// The ticket's state afterwards, or why the lifecycle refused the action.
+    pub result: Result<TicketState, TicketError>,
+}
+
+/// Applies decisions through the ticket lifecycle, as `@system` at `now`, in order.
+/// Notifications change nothing (the host delivers them); their `rule_fired` marker is what
+/// records them. Returns one result per decision that acts.
+pub fn apply(ledger: &mut Ledger, decisions: &[Decision], now: Timestamp) -> Vec<Applied> {
+    let mut out = Vec::new();
+    // Decisions come grouped by ticket: look each ticket up once.
+    let mut last: Option<(&TicketId, Option<TicketKey>)> = None;
+    for (index, d) in decisions.iter().enumerate() {
+        if let Effect::Act { action } = &d.effect {
+            let key = match last {
+                Some((id, key)) if id == &d.ticket => key,
+                _ => {
+                    let key = ledger.key(d.ticket.as_str());
+                    last = Some((&d.ticket, key));
+                    key
+                }
+            };
+            let result = match key {
+                Some(key) => ledger.apply_key(key, ActorKey::SYSTEM, now, action),
+                None => Err(TicketError::UnknownTicket {
+                    ticket: d.ticket.to_string(),
+                }),
+            };
+            out.push(Applied { index, result });
+        }
+    }
+    out
+}
+
+/// Evaluates and applies in one step; returns the decisions taken.
+pub fn sweep(
+    ledger: &mut Ledger,
+    now: Timestamp,
+    policy: &EscalationPolicy,
+    calendar: &Calendar,
+) -> Vec<Decision> {
+    let decisions = evaluate(now, ledger, policy, calendar);
+    apply(ledger, &decisions, now);
+    decisions
+}
