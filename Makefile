@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup lint rust-test doc package wasm wasm-test python-test examples bench bench-wasm bench-python
+.PHONY: demo test setup lint rust-test doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python
 
 ## Sets everything up, then runs the main example (新建社区).
 demo: setup
@@ -11,7 +11,7 @@ demo: setup
 
 ## Runs every test suite: Rust (unit, integration, property, doc), Python, WebAssembly
 ## (Node, TypeScript, headless Chromium), the examples, and the docs build.
-test: setup lint rust-test doc package examples wasm-test python-test
+test: setup lint rust-test doc package examples wasm-test python-test differential
 
 setup:
 	@scripts/setup.sh
@@ -57,6 +57,19 @@ wasm-test: wasm
 
 python-test:
 	@if [ -f scripts/python.sh ]; then bash scripts/python.sh test; fi
+
+## The differential test: random operation sequences through Python and through JavaScript
+## must give byte-identical transcripts (results, error codes, logs, documents). CI runs a quick
+## count; `make differential SEQUENCES=10000` before a release.
+SEQUENCES ?= 1000
+DIFF_DIR := $(TARGET_DIR)/differential
+differential: wasm
+	@bash scripts/python.sh setup
+	@mkdir -p $(DIFF_DIR)
+	python3 tests/differential/generate.py --count $(SEQUENCES) > $(DIFF_DIR)/sequences.jsonl
+	.venv/bin/python bindings-python/tests/differential.py $(DIFF_DIR)/sequences.jsonl > $(DIFF_DIR)/python.jsonl
+	node bindings-wasm/tests/differential.mjs $(DIFF_DIR)/sequences.jsonl > $(DIFF_DIR)/js.jsonl
+	python3 tests/differential/compare.py $(DIFF_DIR)/sequences.jsonl $(DIFF_DIR)/python.jsonl $(DIFF_DIR)/js.jsonl
 
 bench:
 	$(CARGO) bench -p wangge

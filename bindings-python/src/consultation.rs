@@ -374,7 +374,8 @@ impl Electorate {
                 .into_iter()
                 .map(|v| match v {
                     Value::String(id) => Ok(Member::new(id)),
-                    other => serde_json::from_value(other).map_err(|e| malformed(e.to_string())),
+                    other => serde_json::from_value(other)
+                        .map_err(|e| malformed(wangge::document::message(&e))),
                 })
                 .collect::<PyResult<_>>()?;
             Electorate::of_members(members)
@@ -385,8 +386,8 @@ impl Electorate {
     #[staticmethod]
     fn _from_members(members: &str) -> PyResult<Electorate> {
         guard(|| {
-            let m: Vec<Member> =
-                serde_json::from_str(members).map_err(|e| malformed(e.to_string()))?;
+            let m: Vec<Member> = serde_json::from_str(members)
+                .map_err(|e| malformed(wangge::document::message(&e)))?;
             Electorate::of_members(m)
         })
     }
@@ -397,7 +398,8 @@ impl Electorate {
         guard(|| {
             let r = CoreRoll::from_json(roll).py()?;
             let h = wangge::hierarchy::Hierarchy::from_json(hierarchy).py()?;
-            let s: Scope = serde_json::from_str(scope).map_err(|e| malformed(e.to_string()))?;
+            let s: Scope = serde_json::from_str(scope)
+                .map_err(|e| malformed(wangge::document::message(&e)))?;
             Ok(Electorate {
                 inner: Arc::new(r.electorate(&h, &s).py()?),
                 source: Arc::new(Source::Owners {
@@ -420,7 +422,7 @@ impl Electorate {
         on: &str,
     ) -> PyResult<Electorate> {
         guard(|| {
-            let bad = |e: serde_json::Error| malformed(e.to_string());
+            let bad = |e: serde_json::Error| malformed(wangge::document::message(&e));
             let roll = CoreResidents::new(
                 serde_json::from_str(households).map_err(bad)?,
                 serde_json::from_str(residents).map_err(bad)?,
@@ -780,8 +782,10 @@ impl Vote {
                 opens_at: Timestamp,
                 closes_at: Timestamp,
             }
-            let s: Spec = serde_json::from_str(spec).map_err(|e| malformed(e.to_string()))?;
-            let ops: Vec<Op> = serde_json::from_str(ops).map_err(|e| malformed(e.to_string()))?;
+            let s: Spec =
+                serde_json::from_str(spec).map_err(|e| malformed(wangge::document::message(&e)))?;
+            let ops: Vec<Op> =
+                serde_json::from_str(ops).map_err(|e| malformed(wangge::document::message(&e)))?;
             let mut vote = CoreVote::open(
                 electorate.get().inner.clone(),
                 VoteSpec {

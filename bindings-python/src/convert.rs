@@ -228,20 +228,20 @@ pub fn doc<T: DeserializeOwned>(
     obj: &Bound<'_, PyAny>,
     wrap: impl Fn(String) -> wangge::Error,
 ) -> PyResult<T> {
-    let value = if let Ok(s) = obj.cast::<PyString>() {
+    let message = |e: wangge::Error| match e {
+        wangge::Error::Malformed { message } => crate::errors::to_py(&wrap(message)),
+        other => crate::errors::to_py(&other),
+    };
+    if let Ok(s) = obj.cast::<PyString>() {
         // JSON text if it looks like a document, else a bare string value (an enum name).
         let text = s.to_cow()?;
         let trimmed = text.trim_start();
         if trimmed.starts_with('{') || trimmed.starts_with('[') {
-            serde_json::from_str::<Value>(&text)
-                .map_err(|e| crate::errors::to_py(&wrap(e.to_string())))?
-        } else {
-            Value::String(text.into_owned())
+            return wangge::document::read_json(&text).map_err(message);
         }
-    } else {
-        json(obj)?
-    };
-    serde_json::from_value(value).map_err(|e| crate::errors::to_py(&wrap(e.to_string())))
+        return wangge::document::read_value(Value::String(text.into_owned())).map_err(message);
+    }
+    wangge::document::read_value(json(obj)?).map_err(message)
 }
 
 /// A document with `input.malformed` as its parse error.

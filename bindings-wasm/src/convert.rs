@@ -18,7 +18,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// A JS value (a plain object, or a JSON string) as a Rust value.
 pub fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsValue> {
     let text = json_text(value)?;
-    serde_json::from_str(&text).map_err(|e| malformed(&e.to_string()))
+    wangge::document::read_json(&text).map_err(err)
 }
 
 /// A JS value (object or JSON text) as JSON text.

@@ -10,6 +10,7 @@ pub struct RepositoryReadme;
 
 pub mod calendar;
 pub mod consultation;
+pub mod document;
 pub mod escalation;
 pub mod hierarchy;
 mod intern;
