@@ -36,6 +36,7 @@ package:
 	$(CARGO) package -q -p wangge --allow-dirty
 	CARGO_TARGET_DIR=$(TARGET_DIR)/msrv $(CARGO) +$(MSRV) check -q -p wangge
 	python3 scripts/public_api.py
+	python3 scripts/gen_types.py --check
 
 examples:
 	$(CARGO) run -q -p wangge --example xinjian > /dev/null

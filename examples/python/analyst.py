@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Tuple
 
 import wangge
-from wangge.types import Choice
+from wangge.types import Choice, Rate
 
 CST = timezone(timedelta(hours=8))
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
@@ -124,8 +124,8 @@ def synthetic_year(grids: List[str], community_of: Dict[str, str],
     return rows
 
 
-def pct(rate: Dict[str, Any]) -> str:
-    v = rate.get("value")
+def pct(rate: Rate) -> str:
+    v = rate["value"]
     return "   —  " if v is None else f"{100 * v:5.1f}%"
 
 

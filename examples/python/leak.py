@@ -46,8 +46,8 @@ def name(node_id: str) -> str:
 def step(label: str, actor: str, action: dict) -> str:
     try:
         state = ledger.apply(TICKET, actor=actor, at=at(), action=action)
-        snapshot = ledger.get(TICKET) or {}
-        print(f"{label}: {state} (holder {name(snapshot.get('holder', '?'))})")
+        snapshot = ledger.get(TICKET)
+        print(f"{label}: {state} (holder {name(snapshot['holder'] if snapshot else '?')})")
         return state
     except wangge.WanggeError as e:
         print(f"{label}: refused — {e.code}: {e}")

@@ -1,5 +1,7 @@
-"""Type aliases of the wangge API: enum values as ``Literal`` string types, and the shapes of
-arguments. Importable at runtime (``from wangge.types import NodeKind``)."""
+"""Type aliases of the wangge API: enum values as ``Literal`` string types and the shapes of
+documents and results as ``TypedDict``s, generated from the Rust types of the core
+(``_types_generated.py``, by ``scripts/gen_types.py``), and the shapes of arguments only the
+Python binding has. Importable at runtime (``from wangge.types import NodeKind``)."""
 
 from __future__ import annotations
 
@@ -13,68 +15,11 @@ from .errors import WanggeError
 if TYPE_CHECKING:  # the class lives in the extension module
     from ._wangge import Authority
 
-NodeKind = Literal[
-    "province", "city", "district", "street", "town", "community", "grid", "compound",
-    "building", "party_committee", "party_branch", "residents_committee", "owners_committee",
-    "property_manager", "deliberation_committee", "volunteer_team", "co_building_unit",
-    "department", "operations_centre", "hotline_centre", "grid_leader", "grid_worker",
-    "party_member", "volunteer", "staff",
-]
-"""The kind of a node of the hierarchy."""
+from ._types_generated import *  # noqa: F401,F403  (the core's shapes, generated)
+from ._types_generated import Metric
 
-EdgeKind = Literal[
-    "contains", "leads", "serves", "member_of", "jurisdiction", "supervises", "commands",
-]
-"""The kind of an edge of the hierarchy."""
-
-TicketState = Literal[
-    "reported", "rejected", "filed", "dispatched", "in_progress", "handled", "verified",
-    "closed", "suspended", "parked", "merged",
-]
-"""The state of a ticket (also ``wangge.TICKET_STATES`` in code order)."""
-
-DeadlineKind = Literal["acknowledge", "handle", "verify", "reply"]
-"""A deadline of a ticket."""
-
-ActionKind = Literal[
-    "report", "confirm_on_site", "file", "reject", "reopen", "dispatch", "acknowledge", "return",
-    "handle", "verify", "visit", "close", "suspend", "resume", "request_extension",
-    "decide_extension", "park", "unpark", "merge", "escalate", "whistle", "sign_whistle",
-    "report_whistle", "release_whistle", "record_refusal", "supervise", "remind", "set_deadline",
-    "rule_fired", "recheck",
-]
-"""The type of a ticket action."""
-
-Role = Literal[
-    "system", "holder", "dispatcher", "territorial", "territorial_ancestor", "party",
-    "supervisor", "commander", "summoned", "place",
-]
-"""A role relative to a ticket in an authority document."""
-
-Conflict = Literal["handler", "requester", "returner", "holder"]
-"""A set of actors excluded from some actions (separation of duties)."""
-
-Choice = Literal["agree", "oppose", "abstain"]
-"""A ballot's choice."""
-
-ForumKind = Literal[
-    "resident_consultation", "weekend_deliberation_hall", "deliberation_committee",
-    "owners_assembly", "owners_committee", "residents_meeting", "other",
-]
-"""The kind of a consultation forum."""
-
-MetricName = Literal[
-    "received", "filed", "rejected", "closed", "due", "returns", "escalations", "whistles",
-    "repeat_complaints", "closing_rate", "on_time_closing_rate", "response_rate",
-    "resolution_rate", "satisfaction_rate", "mean_handling_seconds",
-]
-"""A metric to rank or check."""
-
-Instant = Union[datetime, str]
-"""An aware datetime or an RFC 3339 string with an offset."""
-
-Day = Union[date, str]
-"""A date or a ``YYYY-MM-DD`` string."""
+MetricName = Metric
+"""A metric to rank or check (``Metric``, under its older name)."""
 
 Document = Union[Mapping[str, Any], str]
 """A JSON document: a dict in the core's shape, or JSON text."""
@@ -97,8 +42,4 @@ Packed = Union[List[int], Tuple[int, ...], "array[int]", bytes, Any]
 array, ``bytes``) of the item size the parameter names (keys ``'I'``, times ``'q'``, codes
 ``'B'``)."""
 
-__all__ = [
-    "NodeKind", "EdgeKind", "TicketState", "DeadlineKind", "ActionKind", "Role", "Conflict",
-    "Choice", "ForumKind", "MetricName", "Instant", "Day", "Document", "AuthorityLike", "Row", "BadRows",
-    "PathArg", "Packed",
-]
+# No __all__: every public name here (the generated ones included) is exported.

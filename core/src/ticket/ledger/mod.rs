@@ -1,7 +1,7 @@
 //! The ledger: many tickets over one hierarchy.
 //!
 //! - this file: the [`Ledger`] itself (its storage), keys, constructors and lookups by id;
-//! - [`write`]: reporting and applying (validate, then commit: the fold replay shares);
+//! - [`mod@write`]: reporting and applying (validate, then commit: the fold replay shares);
 //! - [`codec`]: an action encoded into the compact stored event and decoded back;
 //! - [`guards`]: asking before acting (check, can, why not, who can, simulate);
 //! - [`indexes`]: the indexes and the queries and deadline sweeps they answer;
