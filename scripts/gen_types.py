@@ -57,7 +57,7 @@ ROOTS = [
     ("TaxonomyDocument", "TaxonomyDocument", "taxonomy"),
     ("CalendarDocument", "RawCalendar", "calendar"),
     ("Amount", "Amount", "sla"), ("Targets", "Targets", "sla"), ("ServiceRule", "ServiceRule", "sla"),
-    ("ServicePolicy", "ServicePolicy", "sla"),
+    ("ServicePolicy", "ServicePolicy", "sla"), ("ServiceLevels", "ServiceLevels", "sla"),
     ("Trigger", "Trigger", "escalation"), ("Response", "Response", "escalation"),
     ("EscalationRule", "Rule", "escalation"), ("EscalationPolicyDocument", "EscalationPolicy", "escalation"),
     ("Effect", "Effect", "escalation"), ("Decision", "Decision", "escalation"),

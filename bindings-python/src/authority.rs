@@ -106,9 +106,14 @@ impl Authority {
         })
     }
 
-    /// The document as a dict.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    /// The document as a dict (`toDocument()` in JS).
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| to_py(py, &self.inner.to_document()))
+    }
+
+    /// The document as a dict (the older name of `to_document`).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.to_document(py)
     }
 
     /// The document as JSON text.

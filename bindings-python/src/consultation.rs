@@ -845,6 +845,11 @@ impl ForumRecords {
         guard(|| to_py(py, &self.inner.to_document()))
     }
 
+    /// The JSON document as text.
+    fn to_json(&self) -> String {
+        wangge::document::Document::to_json(&self.inner)
+    }
+
     /// Sessions held, consultations, problems solved (all forums, or one), as a dict.
     /// Over a period of dates with `start` and `end` (both included), or all time.
     #[pyo3(signature = (forum = None, *, start = None, end = None))]

@@ -752,8 +752,8 @@ impl Ledger {
     fn state(&self, py: Python<'_>, ticket: &str) -> PyResult<&'static str> {
         guard(|| {
             self.inner
-                .read(py, |l| l.get(ticket).map(|v| v.state().as_str()))
-                .ok_or_else(|| unknown_ticket(ticket))
+                .read(py, |l| l.require_ticket(ticket).map(|v| v.state().as_str()))
+                .map_err(err)
         })
     }
 
@@ -816,13 +816,9 @@ impl Ledger {
     ) -> PyResult<Vec<(Bound<'py, PyAny>, String, &'static str)>> {
         guard(|| {
             let until = timestamp(until)?;
-            let due: Vec<(Timestamp, String, &'static str)> = self.inner.read(py, |l| {
-                l.due_until(until)
-                    .filter_map(|(t, k, d)| l.view(k).map(|v| (t, v.id().to_string(), d.as_str())))
-                    .collect()
-            });
+            let due = self.inner.read(py, |l| l.due_ids_until(until));
             due.into_iter()
-                .map(|(t, id, d)| Ok((datetime(py, t)?, id, d)))
+                .map(|(t, id, d)| Ok((datetime(py, t)?, id, d.as_str())))
                 .collect()
         })
     }
@@ -830,13 +826,7 @@ impl Ledger {
     /// The ids of the tickets the escalation engine must look at (open with a pending
     /// re-check or an outstanding summons).
     fn needing_attention(&self, py: Python<'_>) -> PyResult<Vec<String>> {
-        guard(|| {
-            Ok(self.inner.read(py, |l| {
-                l.needing_attention()
-                    .filter_map(|k| l.view(k).map(|v| v.id().to_string()))
-                    .collect()
-            }))
-        })
+        guard(|| Ok(self.inner.read(py, |l| l.ids_of(l.needing_attention()))))
     }
 
     /// The ids of the tickets reported between two instants (both included), in time order.
@@ -848,11 +838,9 @@ impl Ledger {
     ) -> PyResult<Vec<String>> {
         guard(|| {
             let (from, to) = (timestamp(start)?, timestamp(end)?);
-            Ok(self.inner.read(py, |l| {
-                l.reported_between(from, to)
-                    .filter_map(|k| l.view(k).map(|v| v.id().to_string()))
-                    .collect()
-            }))
+            Ok(self
+                .inner
+                .read(py, |l| l.ids_of(l.reported_between(from, to))))
         })
     }
 
@@ -897,8 +885,8 @@ impl Ledger {
         guard(|| {
             let t = self
                 .inner
-                .read(py, |l| l.get(ticket).map(|v| v.reported_at()))
-                .ok_or_else(|| unknown_ticket(ticket))?;
+                .read(py, |l| l.require_ticket(ticket).map(|v| v.reported_at()))
+                .map_err(err)?;
             datetime(py, t)
         })
     }

@@ -207,3 +207,16 @@ pub fn open311_import<'py>(
         Ok(out)
     })
 }
+
+/// Every metric as a plain report dict (`Metrics(ledger, calendar, options).report()` in one
+/// call; `computeMetrics` in JS).
+#[pyfunction]
+#[pyo3(signature = (ledger, calendar, options = None))]
+pub fn compute_metrics<'py>(
+    py: Python<'py>,
+    ledger: &Ledger,
+    calendar: &Calendar,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Metrics::new(py, ledger, calendar, options, None)?.report(py)
+}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import pytest
 
 import wangge
@@ -187,3 +188,16 @@ def test_forum_electorates_and_statistics_over_a_period():
     assert period.value.code == "consultation.invalid_period"
     with pytest.raises(wangge.MalformedInput):
         forums.stats(start="2025-05-31")
+
+
+def test_the_same_document_methods_as_js():
+    """ForumRecords.to_json, Authority.to_document and compute_metrics, as in the JS package."""
+    records = wangge.ForumRecords({"format": "wangge.consultation.forum_records", "version": 1, "forums": []})
+    assert json.loads(records.to_json()) == records.to_document()
+    authority = wangge.Authority("gbt30428")
+    assert authority.to_document() == authority.to_dict()
+    h = wangge.Hierarchy()
+    h.add("g", "grid", "x")
+    ledger = wangge.Ledger(h)
+    report = wangge.compute_metrics(ledger, wangge.Calendar.standard(), {"periodBy": "month"})
+    assert report == wangge.Metrics(ledger, wangge.Calendar.standard(), {"periodBy": "month"}).report()

@@ -93,16 +93,6 @@ impl Authority {
             .collect();
         Ok(to_js(&conflicts)?.unchecked_into())
     }
-
-    /// The document.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsAuthorityDocument, JsValue> {
-        Ok(to_js(&self.inner.to_document())?.unchecked_into())
-    }
-
-    /// The document as JSON text.
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
 }
+
+crate::convert::document_methods!(Authority, JsAuthorityDocument, |a| &*a.inner);

@@ -31,12 +31,6 @@ impl OwnerRoll {
         })
     }
 
-    /// The JSON document.
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.inner.to_json()
-    }
-
     /// The electorate of a scope (a compound, a building, a building unit, a territory, or
     /// the whole roll), resolved against the hierarchy.
     pub fn electorate(&self, hierarchy: &Hierarchy, scope: JsScope) -> Result<Electorate, JsValue> {
@@ -78,6 +72,21 @@ impl ResidentRoll {
             inner: wangge::consultation::ResidentRoll::new(d.households, d.residents, d.groups)
                 .map_err(err)?,
         })
+    }
+
+    /// The households.
+    pub fn households(&self) -> Result<JsHouseholds, JsValue> {
+        Ok(to_js(self.inner.households())?.unchecked_into())
+    }
+
+    /// The residents.
+    pub fn residents(&self) -> Result<JsResidents, JsValue> {
+        Ok(to_js(self.inner.residents())?.unchecked_into())
+    }
+
+    /// The groups of residents' representatives.
+    pub fn groups(&self) -> Result<JsResidentsGroups, JsValue> {
+        Ok(to_js(self.inner.groups())?.unchecked_into())
     }
 
     /// The electorate of a scope on a date (`YYYY-MM-DD`): residents aged 18 or more on
@@ -193,6 +202,34 @@ impl Vote {
         })
     }
 
+    /// The vote id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// The agenda item.
+    #[wasm_bindgen(getter)]
+    pub fn agenda(&self) -> String {
+        self.inner.agenda().to_owned()
+    }
+
+    /// The rule.
+    #[wasm_bindgen(getter)]
+    pub fn rule(&self) -> Rule {
+        Rule {
+            inner: self.inner.rule().clone(),
+        }
+    }
+
+    /// The electorate.
+    #[wasm_bindgen(getter)]
+    pub fn electorate(&self) -> Electorate {
+        Electorate {
+            inner: self.inner.shared_electorate(),
+        }
+    }
+
     /// Registers a written proxy (委托书).
     #[wasm_bindgen(js_name = registerProxy)]
     pub fn register_proxy(&mut self, principal: &str, proxy: &str) -> Result<(), JsValue> {
@@ -271,13 +308,11 @@ impl Rule {
             inner: rule_of(&text)?,
         })
     }
-
-    /// The rule as a full document.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsRuleOut, JsValue> {
-        Ok(to_js(&self.inner)?.unchecked_into())
-    }
 }
+
+crate::convert::document_methods!(Rule, JsRuleOut, |r| &r.inner);
+crate::convert::document_methods!(OwnerRoll, JsOwnerRollOut, |r| &r.inner);
+crate::convert::document_methods!(ForumRecords, JsForumRecordsOut, |f| &f.inner);
 
 /// A rule as a full document (from a preset, or checked from data).
 #[wasm_bindgen(js_name = ruleDocument)]
@@ -301,12 +336,6 @@ impl ForumRecords {
         Ok(ForumRecords {
             inner: CoreForums::from_document(doc).map_err(err)?,
         })
-    }
-
-    /// The JSON document.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsForumRecordsOut, JsValue> {
-        Ok(to_js(&self.inner.to_document())?.unchecked_into())
     }
 
     /// Sessions held, consultations, problems solved: of one forum or all (`forum`

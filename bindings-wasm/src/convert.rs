@@ -40,6 +40,36 @@ pub fn json_text(value: JsValue) -> Result<String, JsValue> {
         .ok_or_else(|| malformed("the value cannot be written as JSON"))
 }
 
+/// A core document as a plain JS object: its JSON text (the core's writer, the same bytes as
+/// `toJson()`), parsed. One path for every document (see [`document_methods!`]).
+pub fn document_value<D: wangge::document::Document>(document: &D) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&document.to_json()).map_err(|_| malformed("unserializable document"))
+}
+
+/// `toJson()` and `toDocument()` for a class wrapping a core [`wangge::document::Document`]:
+/// one generic binding path for every document.
+macro_rules! document_methods {
+    ($class:ident, $out:ty, |$this:ident| $inner:expr) => {
+        #[wasm_bindgen]
+        impl $class {
+            /// The document as JSON text (compact; reads back to an equal value).
+            #[wasm_bindgen(js_name = toJson)]
+            pub fn to_json(&self) -> String {
+                let $this = self;
+                wangge::document::Document::to_json($inner)
+            }
+
+            /// The document as a plain object.
+            #[wasm_bindgen(js_name = toDocument)]
+            pub fn to_document(&self) -> Result<$out, JsValue> {
+                let $this = self;
+                Ok(crate::convert::document_value($inner)?.unchecked_into())
+            }
+        }
+    };
+}
+pub(crate) use document_methods;
+
 /// An optional argument as a JS value (`undefined` when absent).
 pub fn opt<T: Into<JsValue>>(value: Option<T>) -> JsValue {
     value.map_or(JsValue::UNDEFINED, Into::into)

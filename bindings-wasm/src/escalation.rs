@@ -43,12 +43,6 @@ impl Calendar {
         })
     }
 
-    /// The JSON document.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsCalendarDocumentOut, JsValue> {
-        Ok(to_js(&self.inner)?.unchecked_into())
-    }
-
     /// Whether an instant is working time.
     #[wasm_bindgen(js_name = isWorkingTime)]
     pub fn is_working_time(&self, at: &str) -> Result<bool, JsValue> {
@@ -127,6 +121,12 @@ pub(crate) fn service_policy(value: JsValue) -> Result<ServicePolicy, JsValue> {
     ServicePolicy::from_json(&text).map_err(err)
 }
 
+/// A service policy (a document or JSON text), checked, as a document.
+#[wasm_bindgen(js_name = servicePolicyDocument)]
+pub fn service_policy_document(policy: JsServicePolicy) -> Result<JsServicePolicyOut, JsValue> {
+    Ok(to_js(&service_policy(policy.into())?)?.unchecked_into())
+}
+
 /// The 12345 hotline deadlines of Guangdong (enquiry 2, help/suggestion 10, complaint/report
 /// 15 working days).
 #[wasm_bindgen(js_name = servicePolicyGuangdong12345)]
@@ -195,12 +195,6 @@ impl EscalationPolicy {
         EscalationPolicy {
             inner: CorePolicy::standard(),
         }
-    }
-
-    /// The JSON document.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsEscalationPolicyOut, JsValue> {
-        Ok(to_js(&self.inner)?.unchecked_into())
     }
 
     /// The decisions at `now`, in a deterministic order; nothing changes until they are
@@ -293,3 +287,6 @@ pub fn scale_service_policy(
 ) -> Result<JsServicePolicyOut, JsValue> {
     Ok(to_js(&service_policy(policy.into())?.scaled(percent))?.unchecked_into())
 }
+
+crate::convert::document_methods!(Calendar, JsCalendarDocumentOut, |c| &c.inner);
+crate::convert::document_methods!(EscalationPolicy, JsEscalationPolicyOut, |p| &p.inner);

@@ -75,24 +75,17 @@ impl Hierarchy {
         Ok(Hierarchy { inner: Arc::new(h) })
     }
 
-    /// The JSON document (`wangge.hierarchy` version 1) as an object.
-    #[wasm_bindgen(js_name = toDocument)]
-    pub fn to_document(&self) -> Result<JsHierarchyDocumentOut, JsValue> {
-        Ok(to_js(&self.get().to_document())?.unchecked_into())
-    }
-
-    /// The JSON document as text.
-    #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self) -> String {
-        self.get().to_json()
-    }
-
     /// A copy (handles are independent).
     #[wasm_bindgen(js_name = clone)]
     pub fn clone_handle(&self) -> Hierarchy {
         Hierarchy {
             inner: Arc::new(self.get().clone()),
         }
+    }
+
+    /// The nodes without a parent (the tops of the territorial tree and free-standing nodes).
+    pub fn roots(&self) -> Result<JsNodes, JsValue> {
+        nodes_js(self.get().roots())
     }
 
     /// The number of nodes.
@@ -389,3 +382,5 @@ impl Hierarchy {
             .map_err(err)
     }
 }
+
+crate::convert::document_methods!(Hierarchy, JsHierarchyDocumentOut, |h| h.get());

@@ -126,7 +126,14 @@ impl Ledger {
         Ok(Ledger { inner: l })
     }
 
-    /// The authority actions are checked against.
+    /// The number of events of every ticket.
+    #[wasm_bindgen(getter, js_name = eventCount)]
+    pub fn event_count(&self) -> usize {
+        self.inner.event_count()
+    }
+
+    /// The authority actions are checked against (a property, as in Python).
+    #[wasm_bindgen(getter)]
     pub fn authority(&self) -> Authority {
         Authority {
             inner: self.inner.authority().clone(),
@@ -203,7 +210,8 @@ impl Ledger {
         Ok(to_js(&out)?.unchecked_into())
     }
 
-    /// The hierarchy (a copy-on-write handle).
+    /// The hierarchy (a copy-on-write handle; a property, as in Python).
+    #[wasm_bindgen(getter)]
     pub fn hierarchy(&self) -> Hierarchy {
         Hierarchy {
             inner: self.inner.hierarchy().clone(),
@@ -372,6 +380,67 @@ impl Ledger {
     pub fn in_state(&self, state: JsTicketState) -> Result<Vec<String>, JsValue> {
         let s: TicketState = from_js(state.into())?;
         Ok(self.inner.in_state(s).map(|t| t.id().to_string()).collect())
+    }
+
+    /// Whether a ticket is in the ledger (Python: `ticket in ledger`).
+    pub fn has(&self, ticket: &str) -> bool {
+        self.inner.key(ticket).is_some()
+    }
+
+    /// An independent copy of the ledger (Python: `copy()`).
+    #[wasm_bindgen(js_name = clone)]
+    pub fn clone_ledger(&self) -> Ledger {
+        Ledger {
+            inner: self.inner.clone(),
+        }
+    }
+
+    /// A ticket's state (throws `ticket.unknown_ticket`).
+    pub fn state(&self, ticket: &str) -> Result<JsTicketState, JsValue> {
+        let v = self.inner.require_ticket(ticket).map_err(err)?;
+        Ok(state_js(v.state()))
+    }
+
+    /// When a ticket was reported (throws `ticket.unknown_ticket`).
+    #[wasm_bindgen(js_name = reportedAt)]
+    pub fn reported_at(&self, ticket: &str) -> Result<String, JsValue> {
+        let v = self.inner.require_ticket(ticket).map_err(err)?;
+        Ok(v.reported_at().to_string())
+    }
+
+    /// The deadlines falling at or before `until`: `[instant, ticket, kind]`, in deadline order.
+    #[wasm_bindgen(js_name = dueUntil)]
+    pub fn due_until(&self, until: &str) -> Result<JsDue, JsValue> {
+        let due: Vec<(String, String, DeadlineKind)> = self
+            .inner
+            .due_ids_until(ts(until)?)
+            .into_iter()
+            .map(|(t, id, d)| (t.to_string(), id, d))
+            .collect();
+        Ok(to_js(&due)?.unchecked_into())
+    }
+
+    /// The ids of the open tickets an escalation rule may react to, in key order.
+    #[wasm_bindgen(js_name = needingAttention)]
+    pub fn needing_attention(&self) -> Vec<String> {
+        self.inner.ids_of(self.inner.needing_attention())
+    }
+
+    /// The ids of the tickets reported between two instants (both included), in time order.
+    #[wasm_bindgen(js_name = reportedBetween)]
+    pub fn reported_between(&self, start: &str, end: &str) -> Result<Vec<String>, JsValue> {
+        Ok(self
+            .inner
+            .ids_of(self.inner.reported_between(ts(start)?, ts(end)?)))
+    }
+
+    /// The service levels attached to the ledger, if any.
+    #[wasm_bindgen(js_name = serviceLevels)]
+    pub fn service_levels(&self) -> Result<JsServiceLevelsOpt, JsValue> {
+        match self.inner.service_levels() {
+            Some(s) => Ok(to_js(&**s)?.unchecked_into()),
+            None => Ok(JsValue::UNDEFINED.unchecked_into()),
+        }
     }
 
     /// The ids of the tickets held by a node.

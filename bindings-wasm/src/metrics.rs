@@ -18,6 +18,18 @@ pub struct Metrics {
 
 #[wasm_bindgen]
 impl Metrics {
+    /// Every metric over a ledger (as in Python: `new Metrics(ledger, calendar, options)`),
+    /// grouped and split in time as the options say. With forum statistics:
+    /// [`Metrics::compute_with_forums`] (Python's `forums=` keyword).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        ledger: &Ledger,
+        calendar: &Calendar,
+        options: Option<JsMetricsOptions>,
+    ) -> Result<Metrics, JsValue> {
+        Metrics::build(ledger, calendar, options, None)
+    }
+
     /// Every metric over a ledger (see the core's formulas), grouped and split in time as
     /// the options say; forum statistics when records are given.
     pub fn compute(

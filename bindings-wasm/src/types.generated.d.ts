@@ -236,6 +236,8 @@ export interface Targets { acknowledge?: Amount; handle?: Amount; verify?: Amoun
 export interface ServiceRule { name: string; category?: string; priority?: Priority; requestType?: RequestType; targets: Targets }
 /** A service policy (时限标准): an ordered list of rules, the first match wins. */
 export interface ServicePolicy { format?: "wangge.service_policy"; version?: 1; name: string; rules: ServiceRule[] }
+/** A service policy and the working calendar it is counted in. */
+export interface ServiceLevels { policy: ServicePolicy; calendar: CalendarDocument }
 /** What makes a rule fire. */
 export type Trigger =
   | { type: "deadline_missed"; deadline: DeadlineKind; grace?: Amount }

@@ -182,6 +182,24 @@ extern "C" {
     /// `OwnerRollDocument | string`.
     #[wasm_bindgen(typescript_type = "OwnerRollDocument | string")]
     pub type JsOwnerRoll;
+    /// `[Instant, string, DeadlineKind][]`.
+    #[wasm_bindgen(typescript_type = "[Instant, string, DeadlineKind][]")]
+    pub type JsDue;
+    /// `ServiceLevels | undefined`.
+    #[wasm_bindgen(typescript_type = "ServiceLevels | undefined")]
+    pub type JsServiceLevelsOpt;
+    /// `Household[]`.
+    #[wasm_bindgen(typescript_type = "Household[]")]
+    pub type JsHouseholds;
+    /// `Resident[]`.
+    #[wasm_bindgen(typescript_type = "Resident[]")]
+    pub type JsResidents;
+    /// `ResidentsGroup[]`.
+    #[wasm_bindgen(typescript_type = "ResidentsGroup[]")]
+    pub type JsResidentsGroups;
+    /// `OwnerRollDocument`.
+    #[wasm_bindgen(typescript_type = "OwnerRollDocument")]
+    pub type JsOwnerRollOut;
     /// `ResidentRollDocument | string`.
     #[wasm_bindgen(typescript_type = "ResidentRollDocument | string")]
     pub type JsResidentRoll;

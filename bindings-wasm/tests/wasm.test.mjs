@@ -332,7 +332,7 @@ test("authority: presets and documents, who may act, refusals, trusted history",
   const h = leakHierarchy();
   h.add("far", "department", "外区部门");
   const l = new w.Ledger(h, undefined, undefined);
-  assert.equal(l.authority().name, "gbt30428");
+  assert.equal(l.authority.name, "gbt30428");
   l.report({ id: "T1", category: "livelihood.repair", unit: "b3" }, "w1", T(0));
   assert.equal(l.can("T1", "w1", T(1), { type: "file" }), false);
   const why = l.whyNot("T1", "w1", T(1), { type: "file" });
@@ -360,7 +360,7 @@ test("authority: presets and documents, who may act, refusals, trusted history",
   const log = legacy.toJsonl();
   expectWangge(() => w.Ledger.fromJsonl(h, log, undefined, undefined), "log.replay_refused");
   assert.equal(w.Ledger.fromJsonl(h, log, undefined, { trusted: true }).get("L1").state, "filed");
-  assert.equal(w.Ledger.fromJsonl(h, log, undefined, { authority: "legacy_permissive" }).authority().name, "legacy_permissive");
+  assert.equal(w.Ledger.fromJsonl(h, log, undefined, { authority: "legacy_permissive" }).authority.name, "legacy_permissive");
   expectWangge(() => w.Ledger.fromJsonl(h, log, undefined, { trusted: "yes" }), "input.malformed");
   const rows = [{ ticket: "R1", at: T(0), actor: "w1", type: "report", category: "livelihood.repair", unit: "b3" },
     { ticket: "R1", at: T(1), actor: "w1", type: "file" }, { ticket: "R1", at: T(1), actor: "zx", type: "file" }];
@@ -371,4 +371,55 @@ test("authority: presets and documents, who may act, refusals, trusted history",
   assert.deepEqual(new w.Ledger(h, undefined, undefined).loadRows(rows.slice(0, 2), { trusted: true }), []);
   assert.deepEqual(h.supervisingCentres("b3").map((n) => n.id), ["zx"]);
   expectWangge(() => h.add("@system", "department", "冒充"), "hierarchy.reserved_id");
+});
+
+test("the same API as Python: properties, queries and documents", () => {
+  const h = new w.Hierarchy();
+  h.add("s", "street", "街道"); h.add("g", "grid", "网格"); h.contain("s", "g");
+  assert.deepEqual(h.roots().map((n) => n.id), ["s"]);
+  const l = new w.Ledger(h);
+  // Properties, as in Python (`ledger.hierarchy`, `ledger.authority`, `ledger.event_count`).
+  assert.equal(l.hierarchy.size, 2);
+  assert.equal(l.authority.name, "gbt30428");
+  l.report({ id: "T1", category: "livelihood.repair", unit: "g" }, "g", "2025-03-03T09:00:00+08:00");
+  assert.equal(l.eventCount, 1);
+  assert.equal(l.has("T1"), true);
+  assert.equal(l.has("T2"), false);
+  assert.equal(l.state("T1"), "reported");
+  assert.throws(() => l.state("T2"), (e) => e.code === "ticket.unknown_ticket" && e.ticket === "T2");
+  assert.equal(l.reportedAt("T1"), "2025-03-03T09:00:00+08:00");
+  assert.deepEqual(l.reportedBetween("2025-03-03T00:00:00+08:00", "2025-03-04T00:00:00+08:00"), ["T1"]);
+  assert.deepEqual(l.reportedBetween("2025-03-04T00:00:00+08:00", "2025-03-05T00:00:00+08:00"), []);
+  assert.deepEqual(l.needingAttention(), []);
+  assert.equal(l.serviceLevels(), undefined);
+  l.setServiceLevels(w.servicePolicyGuangdong12345(), w.Calendar.standard(), "2025-03-01T00:00:00+08:00");
+  assert.equal(l.serviceLevels().policy.name, w.servicePolicyGuangdong12345().name);
+  assert.equal(l.serviceLevels().calendar.format, "wangge.calendar");
+  assert.deepEqual(w.servicePolicyDocument(JSON.stringify(w.servicePolicyBeijing())), w.servicePolicyBeijing());
+  const before = l.eventCount;
+  const copy = l.clone();
+  copy.apply("T1", "@system", "2025-03-03T10:00:00+08:00", { type: "remind", deadline: "handle" });
+  assert.ok(copy.eventCount > before);
+  assert.equal(l.eventCount, before, "a clone is independent");
+  // Documents: toJson and toDocument agree for every document class.
+  for (const d of [h, w.Calendar.standard(), w.EscalationPolicy.standard(), l.authority, new w.Rule({ preset: "residents_meeting" })]) {
+    assert.deepEqual(JSON.parse(d.toJson()), d.toDocument());
+  }
+  // The vote's properties, as in Python.
+  const e = w.Electorate.members([{ id: "a" }, { id: "b" }]);
+  const v = new w.Vote(e, { id: "v1", agenda: "议题", rule: { preset: "consensus_of_attendees", basis: "persons" },
+    opensAt: "2025-03-03T09:00:00+08:00", closesAt: "2025-03-04T09:00:00+08:00" });
+  assert.equal(v.id, "v1");
+  assert.equal(v.agenda, "议题");
+  assert.equal(v.rule.toDocument().id, w.ruleDocument({ preset: "consensus_of_attendees", basis: "persons" }).id);
+  assert.deepEqual(v.electorate.totals(), e.totals());
+  // Metrics built like Python's Metrics(ledger, calendar, options).
+  assert.deepEqual(new w.Metrics(l, w.Calendar.standard(), { periodBy: "month" }).report(),
+    w.computeMetrics(l, w.Calendar.standard(), { periodBy: "month" }));
+  // A residents' roll gives back its parts.
+  const r = new w.ResidentRoll({ households: [{ id: "h1", representative: "r1" }],
+    residents: [{ id: "r1", household: "h1", birthDate: "1980-01-01" }] });
+  assert.deepEqual(r.households().map((x) => x.id), ["h1"]);
+  assert.deepEqual(r.residents().map((x) => x.id), ["r1"]);
+  assert.deepEqual(r.groups(), []);
 });

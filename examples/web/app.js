@@ -120,9 +120,9 @@ for (const [id, attempt] of [["refused", refused], ["self-check", selfCheck]]) {
   b.onclick = () => act(attempt, null);
   $("steps").append(b);
 }
-$("authority").textContent = `${ledger.authority().name}: 立案 file — ${ledger.authority().roles("file").join(", ")}; ` +
-  `核查 verify — ${ledger.authority().roles("verify").join(", ")} (not the ${ledger.authority().conflicts("verify").join(", ")}); ` +
-  `派遣 dispatch — ${ledger.authority().roles("dispatch").join(", ")}`;
+$("authority").textContent = `${ledger.authority.name}: 立案 file — ${ledger.authority.roles("file").join(", ")}; ` +
+  `核查 verify — ${ledger.authority.roles("verify").join(", ")} (not the ${ledger.authority.conflicts("verify").join(", ")}); ` +
+  `派遣 dispatch — ${ledger.authority.roles("dispatch").join(", ")}`;
 setInterval(() => { clock += 60e3; render(); }, 1000); // a simulated minute per second
 render();
 

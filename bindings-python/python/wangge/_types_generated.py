@@ -579,6 +579,12 @@ ServicePolicy = TypedDict("ServicePolicy", {
 })
 """A service policy (时限标准): an ordered list of rules, the first match wins."""
 
+ServiceLevels = TypedDict("ServiceLevels", {
+    "policy": "ServicePolicy",
+    "calendar": "CalendarDocument",
+})
+"""A service policy and the working calendar it is counted in."""
+
 TriggerDeadlineMissed = TypedDict("TriggerDeadlineMissed", {
     "type": Literal["deadline_missed"],
     "deadline": "DeadlineKind",
@@ -1413,6 +1419,7 @@ __all__ = [
     "ScopeCompound",
     "ScopeTerritory",
     "Separation",
+    "ServiceLevels",
     "ServicePolicy",
     "ServiceRequest",
     "ServiceRule",

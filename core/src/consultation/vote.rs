@@ -146,6 +146,11 @@ impl Vote {
         &self.electorate
     }
 
+    /// The electorate as the shared handle the vote holds (no copy).
+    pub fn shared_electorate(&self) -> Arc<Electorate> {
+        Arc::clone(&self.electorate)
+    }
+
     /// The opening time.
     pub fn opens_at(&self) -> Timestamp {
         self.spec.opens_at

@@ -102,6 +102,22 @@ impl Ledger {
         self.attention.iter().map(|k| TicketKey(*k))
     }
 
+    /// The ids of tickets given by key, in the order given (keys not in the ledger are
+    /// skipped): what the bindings return for the key iterators above.
+    pub fn ids_of(&self, keys: impl IntoIterator<Item = TicketKey>) -> Vec<String> {
+        keys.into_iter()
+            .filter_map(|k| self.view(k).map(|v| v.id().to_string()))
+            .collect()
+    }
+
+    /// [`due_until`](Self::due_until) with ticket ids: `(deadline, ticket id, kind)`, in
+    /// deadline order.
+    pub fn due_ids_until(&self, until: Timestamp) -> Vec<(Timestamp, String, DeadlineKind)> {
+        self.due_until(until)
+            .filter_map(|(t, k, d)| self.view(k).map(|v| (t, v.id().to_string(), d)))
+            .collect()
+    }
+
     /// The tickets reported in `[from, to]`, by report time.
     pub fn reported_between(
         &self,

@@ -331,6 +331,13 @@ impl Ledger {
         self.key(id).and_then(|k| self.view(k))
     }
 
+    /// A ticket by id, or `ticket.unknown_ticket` naming it.
+    pub fn require_ticket(&self, id: &str) -> Result<TicketView<'_>, TicketError> {
+        self.get(id).ok_or_else(|| TicketError::UnknownTicket {
+            ticket: id.to_owned(),
+        })
+    }
+
     /// A ticket by key.
     pub fn view(&self, key: TicketKey) -> Option<TicketView<'_>> {
         self.tickets.get(key.index()).map(|rec| TicketView {
