@@ -20,6 +20,7 @@ mod repeats;
 pub mod sla;
 pub mod ticket;
 pub mod time;
+mod vocabulary;
 
 pub use ticket::authority;
 
