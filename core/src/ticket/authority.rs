@@ -250,57 +250,6 @@ named_enum! {
     }
 }
 
-impl ActionKind {
-    /// The Chinese term for the action.
-    pub const fn chinese(self) -> &'static str {
-        match self {
-            ActionKind::Report => "上报",
-            ActionKind::ConfirmOnSite => "现场核实",
-            ActionKind::File => "立案",
-            ActionKind::Reject => "不予立案",
-            ActionKind::Reopen => "重新办理",
-            ActionKind::Dispatch => "派遣",
-            ActionKind::Acknowledge => "签收",
-            ActionKind::Return => "退单",
-            ActionKind::Handle => "处置",
-            ActionKind::Verify => "核查",
-            ActionKind::Visit => "回访",
-            ActionKind::Close => "结案",
-            ActionKind::Suspend => "挂起",
-            ActionKind::Resume => "恢复",
-            ActionKind::RequestExtension => "延期申请",
-            ActionKind::DecideExtension => "延期审批",
-            ActionKind::Park => "挂账",
-            ActionKind::Unpark => "取消挂账",
-            ActionKind::Merge => "合并",
-            ActionKind::Escalate => "升级",
-            ActionKind::Whistle => "吹哨",
-            ActionKind::SignWhistle => "报到",
-            ActionKind::ReportWhistle => "部门反馈",
-            ActionKind::ReleaseWhistle => "解除吹哨",
-            ActionKind::RecordRefusal => "记录拒不整改",
-            ActionKind::Supervise => "督办",
-            ActionKind::Remind => "催办",
-            ActionKind::SetDeadline => "设定时限",
-            ActionKind::RuleFired => "规则触发记录",
-            ActionKind::Recheck => "复查时点",
-        }
-    }
-}
-
-impl FromStr for ActionKind {
-    type Err = super::TicketError;
-    fn from_str(s: &str) -> Result<ActionKind, super::TicketError> {
-        ActionKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| super::TicketError::UnknownName {
-                what: "action",
-                name: s.to_owned(),
-            })
-    }
-}
-
 /// A set of roles, compactly.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct RoleSet(u16);
