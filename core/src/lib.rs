@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod consultation;
 pub mod document;
 pub mod escalation;
+mod forum_tickets;
 pub mod hierarchy;
 mod intern;
 pub mod interop;
@@ -21,6 +22,7 @@ mod repeats;
 pub mod sla;
 pub mod ticket;
 pub mod time;
+mod vocabulary;
 
 pub use ticket::authority;
 

@@ -24,8 +24,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::hierarchy::category_matches;
-use crate::ticket::{DeadlineKind, Priority, RequestType};
 use crate::time::Timestamp;
+use crate::vocabulary::{DeadlineKind, Priority, RequestType};
 
 /// An amount of time, in working or calendar units.
 ///

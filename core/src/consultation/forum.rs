@@ -345,37 +345,6 @@ impl ForumRecords {
         out
     }
 
-    /// Resolves, through the ticket lifecycle, every ticket that a solved decision is linked
-    /// to: each gets a `handle` action by `actor` at `at` whose outcome names the forum, the
-    /// session and the decision (协商议定). A ticket the lifecycle refuses (unknown, not in
-    /// progress, unauthorized actor, …) is reported with its error and left unchanged.
-    pub fn resolve_tickets(
-        &self,
-        ledger: &mut crate::ticket::Ledger,
-        actor: &str,
-        at: crate::time::Timestamp,
-    ) -> Vec<(
-        TicketResolution,
-        Result<crate::ticket::TicketState, crate::ticket::TicketError>,
-    )> {
-        self.ticket_resolutions()
-            .into_iter()
-            .map(|r| {
-                let outcome = format!(
-                    "协商议定 decided by consultation ({} {} {}): {}",
-                    r.forum, r.session, r.date, r.decision
-                );
-                let result = ledger.apply(
-                    &r.ticket,
-                    actor,
-                    at,
-                    crate::ticket::Action::Handle { outcome },
-                );
-                (r, result)
-            })
-            .collect()
-    }
-
     /// The records as a document.
     pub fn to_document(&self) -> ForumRecordsDocument {
         ForumRecordsDocument {
