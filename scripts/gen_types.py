@@ -206,6 +206,11 @@ class Generator:
         hits = [k for k, v in self.paths.items()
                 if v["crate_id"] == 0 and v["path"][-1] == name and module in v["path"][:-1]
                 and v["kind"] in ("struct", "enum")]
+        if not hits:
+            # Moved out of the module named (e.g. into a private module below it): any one
+            # type of that name in the crate.
+            hits = [k for k, v in self.paths.items()
+                    if v["crate_id"] == 0 and v["path"][-1] == name and v["kind"] in ("struct", "enum")]
         if len(hits) != 1:
             raise SystemExit(f"{name} in {module}: {len(hits)} matches")
         return hits[0]
@@ -303,7 +308,9 @@ class Generator:
         name = self.name_of(item_id)
         if name not in self.defs and name not in self.order:
             self.order.append(name)
-            self.docs[name] = (item.get("docs") or "").split("\n\n")[0].replace("\n", " ")
+            first = (item.get("docs") or "").split("\n\n")[0].replace("\n", " ")
+            # Rust intra-doc links mean nothing in TS or Python: keep their text.
+            self.docs[name] = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", first)
             self.defs[name] = self.definition(item, name)
         return ("name", name)
 

@@ -48,7 +48,7 @@ export interface HierarchyEdge { kind: EdgeKind; from: string; to: string; categ
 export interface HierarchyDocument { format: "wangge.hierarchy"; version: 1; nodes: HierarchyNode[]; edges?: HierarchyEdge[] }
 /** Bulk import of the territorial tree from statistical division codes (统计用区划代码). */
 export interface DivisionRow { code: string; name: string }
-/** The state of a ticket. See the [module table](self#the-state-machine). */
+/** The state of a ticket. See the module table. */
 export type TicketState =
   | "reported"
   | "rejected"
@@ -165,7 +165,7 @@ export interface Deadlines { acknowledge?: Instant; handle?: Instant; verify?: I
 export interface Summons { department: string; summonedAt: Instant; signBy?: Instant; reportBy?: Instant; signedAt?: Instant; reportedAt?: Instant; releasedAt?: Instant }
 /** Everything about a ticket as plain data (ids resolved), e.g. for a dashboard, a DataFrame row or an equality check after a replay. */
 export interface TicketSnapshot { id: string; state: TicketState; category: string; channel: Channel; priority: Priority; requestType: RequestType; unit: string; holder: string; responsibleUnit: string; dispatcher?: string; reporter?: string; description?: string; reportedAt: Instant; updatedAt: Instant; endedAt?: Instant; satisfaction?: Satisfaction; suspendedFrom?: TicketState; verifyFirst: boolean; verifiedOnSite: boolean; supervised: boolean; extensionPending: boolean; extended: boolean; returns: number; reopens: number; escalations: number; reminders: number; refusals: number; deadlines: Deadlines; summons?: Summons[]; mergedInto?: string; events: number }
-/** A role relative to a ticket (see the [module table](self#roles)). */
+/** A role relative to a ticket (see the module table). */
 export type Role =
   | "system"
   | "holder"
@@ -183,7 +183,7 @@ export type Conflict =
   | "requester"
   | "returner"
   | "holder";
-/** The authority document, version 1 (a public contract; see the [module docs](self)). */
+/** The authority document, version 1 (a public contract; see the module docs). */
 export interface AuthorityDocument { format: "wangge.authority"; version: 1; name: string; description?: string; allow: Record<string, Role[]>; separate?: Separation[]; dispatchTo?: DispatchScope; returnAfterEscalation?: ReturnAfterEscalation; migration?: boolean }
 /** A separation-of-duty constraint: members of the `excludes` set may not take `actions`. */
 export interface Separation { actions: string[]; excludes: Conflict }
@@ -191,7 +191,7 @@ export interface Separation { actions: string[]; excludes: Conflict }
 export type DispatchScope = "jurisdiction" | "anywhere";
 /** Where a return (退单) goes after an escalation: the body that rules on it. */
 export type ReturnAfterEscalation = "command_centre" | "escalator" | "previous_holder";
-/** Why an action may not be taken ([`Ledger::why_not`](super::Ledger::why_not)): the rule that refuses, in English and Chinese, with the error applying the action would give — what a front end shows beside a greyed-out button. */
+/** Why an action may not be taken (`Ledger::why_not`): the rule that refuses, in English and Chinese, with the error applying the action would give — what a front end shows beside a greyed-out button. */
 export interface Denial { code: string; rule: string; en: string; zh: string; details: TicketError }
 /** Why an action on a ticket was refused. A refused action changes nothing: neither the ticket's state nor its log. */
 export type TicketError =
@@ -391,7 +391,7 @@ export interface MetricsOptions { groupBy?: GroupBy; periodBy?: PeriodBy; basica
 export interface Weight { num: number; den: number }
 /** A rate with its numerator and denominator. `value` is absent when the denominator is 0. */
 export interface Rate { num: number; den: number; value: number | null }
-/** The counts of a row (see the [formulas](crate::metrics#formulas)). */
+/** The counts of a row (see the formulas). */
 export interface Counts { received: number; filed: number; rejected: number; closed: number; due: number; dueClosed: number; closedOnTime: number; signed: number; signedOnTime: number; visited: number; satisfied: number; basicallySatisfied: number; unsatisfied: number; resolved: number; returns: number; reopens: number; escalations: number; whistles: number; repeatComplaints: number }
 /** One row of a report. */
 export interface MetricsRow { group: string | null; groupName: string | null; period: string; counts: Counts; rates: Rates; handling: HandlingTime }

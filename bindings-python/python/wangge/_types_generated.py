@@ -64,7 +64,7 @@ DivisionRow = TypedDict("DivisionRow", {
 """Bulk import of the territorial tree from statistical division codes (统计用区划代码)."""
 
 TicketState = Literal["reported", "rejected", "filed", "dispatched", "in_progress", "handled", "verified", "closed", "suspended", "parked", "merged"]
-"""The state of a ticket. See the [module table](self#the-state-machine)."""
+"""The state of a ticket. See the module table."""
 
 Channel = Literal["grid_patrol", "resident_visit", "hotline_12345", "online", "other"]
 """How a ticket came in (来源渠道)."""
@@ -344,7 +344,7 @@ TicketSnapshot = TypedDict("TicketSnapshot", {
 """Everything about a ticket as plain data (ids resolved), e.g. for a dashboard, a DataFrame row or an equality check after a replay."""
 
 Role = Literal["system", "holder", "dispatcher", "territorial", "territorial_ancestor", "party", "supervisor", "commander", "summoned", "place"]
-"""A role relative to a ticket (see the [module table](self#roles))."""
+"""A role relative to a ticket (see the module table)."""
 
 Conflict = Literal["handler", "requester", "returner", "holder"]
 """A set of actors of a ticket excluded from some actions (separation of duties, 职责分离)."""
@@ -360,7 +360,7 @@ AuthorityDocument = TypedDict("AuthorityDocument", {
     "returnAfterEscalation": NotRequired["ReturnAfterEscalation"],
     "migration": NotRequired[bool],
 })
-"""The authority document, version 1 (a public contract; see the [module docs](self))."""
+"""The authority document, version 1 (a public contract; see the module docs)."""
 
 Separation = TypedDict("Separation", {
     "actions": List[str],
@@ -381,7 +381,7 @@ Denial = TypedDict("Denial", {
     "zh": str,
     "details": "TicketError",
 })
-"""Why an action may not be taken ([`Ledger::why_not`](super::Ledger::why_not)): the rule that refuses, in English and Chinese, with the error applying the action would give — what a front end shows beside a greyed-out button."""
+"""Why an action may not be taken (`Ledger::why_not`): the rule that refuses, in English and Chinese, with the error applying the action would give — what a front end shows beside a greyed-out button."""
 
 TicketErrorInvalidTicketId = TypedDict("TicketErrorInvalidTicketId", {
     "ticket": str,
@@ -1111,7 +1111,7 @@ Counts = TypedDict("Counts", {
     "whistles": int,
     "repeatComplaints": int,
 })
-"""The counts of a row (see the [formulas](crate::metrics#formulas))."""
+"""The counts of a row (see the formulas)."""
 
 MetricsRow = TypedDict("MetricsRow", {
     "group": Optional[str],
