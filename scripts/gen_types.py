@@ -74,6 +74,7 @@ ROOTS = [
     ("ForumDecision", "Decision", "consultation"),
     ("Household", "Household", "consultation"),
     ("Resident", "Resident", "consultation"), ("ResidentsGroup", "ResidentsGroup", "consultation"),
+    ("ResidentRollDocument", "ResidentRollDocument", "consultation"),
     ("Member", "Member", "consultation"), ("ForumStats", "ForumStats", "consultation"),
     ("GroupBy", "GroupBy", "metrics"), ("PeriodBy", "PeriodBy", "metrics"),
     ("MetricsOptions", "MetricsOptions", "metrics"), ("Rate", "Rate", "metrics"),
@@ -107,7 +108,8 @@ DOCUMENT_FORMATS = {
     "HierarchyDocument": "wangge.hierarchy", "AuthorityDocument": "wangge.authority",
     "TaxonomyDocument": "wangge.taxonomy", "CalendarDocument": "wangge.calendar",
     "ServicePolicy": "wangge.service_policy", "EscalationPolicyDocument": "wangge.escalation_policy",
-    "OwnerRollDocument": "wangge.consultation.owner_roll", "RuleDocument": "wangge.consultation.rule",
+    "OwnerRollDocument": "wangge.consultation.owner_roll",
+    "ResidentRollDocument": "wangge.consultation.resident_roll", "RuleDocument": "wangge.consultation.rule",
     "Outcome": "wangge.consultation.outcome", "ForumRecordsDocument": "wangge.consultation.forum_records",
 }
 

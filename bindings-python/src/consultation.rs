@@ -104,27 +104,49 @@ pub struct ResidentRoll {
 
 #[pymethods]
 impl ResidentRoll {
-    /// A roll from its parts (lists of dicts in the core's shapes), checked.
+    /// A roll from its document (`wangge.consultation.resident_roll`: a dict with
+    /// `households`, `residents` and `groups`, or JSON text), as in JS; or from its three
+    /// parts (lists of dicts). Checked.
     #[new]
-    #[pyo3(signature = (households, residents, groups = None))]
+    #[pyo3(signature = (document, residents = None, groups = None))]
     fn new(
-        households: &Bound<'_, PyAny>,
-        residents: &Bound<'_, PyAny>,
+        document: &Bound<'_, PyAny>,
+        residents: Option<&Bound<'_, PyAny>>,
         groups: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<ResidentRoll> {
         guard(|| {
-            let h: Vec<Household> = plain(households)?;
-            let r: Vec<Resident> = plain(residents)?;
-            let g: Vec<ResidentsGroup> = match groups {
-                Some(g) if !g.is_none() => plain(g)?,
-                _ => Vec::new(),
+            let roll: CoreResidents = match residents {
+                None => wangge::document::Document::from_json(&json_text(document)?).py()?,
+                Some(residents) => {
+                    let h: Vec<Household> = plain(document)?;
+                    let r: Vec<Resident> = plain(residents)?;
+                    let g: Vec<ResidentsGroup> = match groups {
+                        Some(g) if !g.is_none() => plain(g)?,
+                        _ => Vec::new(),
+                    };
+                    CoreResidents::new(h, r, g).py()?
+                }
             };
-            let parts = (json_of(&h)?, json_of(&r)?, json_of(&g)?);
+            let parts = (
+                json_of(&roll.households())?,
+                json_of(&roll.residents())?,
+                json_of(&roll.groups())?,
+            );
             Ok(ResidentRoll {
-                inner: Arc::new(CoreResidents::new(h, r, g).py()?),
+                inner: Arc::new(roll),
                 parts: Arc::new(parts),
             })
         })
+    }
+
+    /// The roll as a document dict (`wangge.consultation.resident_roll`).
+    fn to_document<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| to_py(py, &self.inner.to_document()))
+    }
+
+    /// The roll as JSON text.
+    fn to_json(&self) -> String {
+        wangge::document::Document::to_json(&*self.inner)
     }
 
     /// The electorate of a scope on a date (who is of age is counted on that day).

@@ -273,8 +273,9 @@ class Session:
             self.roll = wangge.OwnerRoll(doc(o["document"], "roll"))
             return len(self.roll.to_document()["units"])
         if op == "residents.load":
+            # The same document as JS gives (`wangge.consultation.resident_roll`).
             self.residents = wangge.ResidentRoll(
-                households=o["households"], residents=o["residents"], groups=o.get("groups", [])
+                {"households": o["households"], "residents": o["residents"], "groups": o.get("groups", [])}
             )
             return None
         if op == "v.electorate":

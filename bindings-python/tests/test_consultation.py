@@ -201,3 +201,18 @@ def test_the_same_document_methods_as_js():
     ledger = wangge.Ledger(h)
     report = wangge.compute_metrics(ledger, wangge.Calendar.standard(), {"periodBy": "month"})
     assert report == wangge.Metrics(ledger, wangge.Calendar.standard(), {"periodBy": "month"}).report()
+
+
+def test_a_resident_roll_reads_the_same_document_as_in_js():
+    households = [{"id": "h1", "representative": "li"}]
+    residents = [{"id": "li", "household": "h1", "birthDate": "1960-05-01"}]
+    from_parts = wangge.ResidentRoll(households, residents)
+    from_document = wangge.ResidentRoll({"households": households, "residents": residents})
+    assert from_parts == from_document
+    doc = from_document.to_document()
+    assert doc["format"] == "wangge.consultation.resident_roll" and doc["version"] == 1
+    assert wangge.ResidentRoll(from_document.to_json()) == from_document
+    assert wangge.ResidentRoll(doc) == from_document
+    with pytest.raises(wangge.WanggeError) as e:
+        wangge.ResidentRoll(dict(doc, version=2))
+    assert e.value.code == "consultation.unsupported_format"

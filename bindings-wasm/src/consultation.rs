@@ -56,21 +56,13 @@ pub struct ResidentRoll {
 
 #[wasm_bindgen]
 impl ResidentRoll {
-    /// A roll from `{households, residents, groups}` (object or JSON text), checked.
+    /// A roll from its document (`wangge.consultation.resident_roll`: `{households,
+    /// residents, groups}`, object or JSON text), checked.
     #[wasm_bindgen(constructor)]
     pub fn new(document: JsResidentRoll) -> Result<ResidentRoll, JsValue> {
-        #[derive(serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Doc {
-            households: Vec<wangge::consultation::Household>,
-            residents: Vec<wangge::consultation::Resident>,
-            #[serde(default)]
-            groups: Vec<wangge::consultation::ResidentsGroup>,
-        }
-        let d: Doc = from_js(document.into())?;
+        let text = json_text(document.into())?;
         Ok(ResidentRoll {
-            inner: wangge::consultation::ResidentRoll::new(d.households, d.residents, d.groups)
-                .map_err(err)?,
+            inner: wangge::document::Document::from_json(&text).map_err(err)?,
         })
     }
 
@@ -312,6 +304,7 @@ impl Rule {
 
 crate::convert::document_methods!(Rule, JsRuleOut, |r| &r.inner);
 crate::convert::document_methods!(OwnerRoll, JsOwnerRollOut, |r| &r.inner);
+crate::convert::document_methods!(ResidentRoll, JsResidentRollOut, |r| &r.inner);
 crate::convert::document_methods!(ForumRecords, JsForumRecordsOut, |f| &f.inner);
 
 /// A rule as a full document (from a preset, or checked from data).

@@ -372,6 +372,8 @@ export interface Household { id: string; representative: string; place?: string;
 export interface Resident { id: string; household: string; birthDate: DateText }
 /** A residents' group (居民小组) with its 2 to 3 elected representatives. */
 export interface ResidentsGroup { id: string; representatives: string[] }
+/** The residents' roll JSON format, version 1: households, residents and residents' groups. `format` and `version` may be left out on input (they default to this format), so that a bare `{households, residents, groups}` object reads as before. */
+export interface ResidentRollDocument { format?: "wangge.consultation.resident_roll"; version?: 1; households: Household[]; residents: Resident[]; groups?: ResidentsGroup[] }
 /** A member of a forum's electorate (e.g. the participants of a 周末议事厅 session). */
 export interface Member { id: string; representative?: boolean }
 /** Activity statistics (开展活动 / 组织协商 / 解决问题). */

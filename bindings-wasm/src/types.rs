@@ -41,8 +41,6 @@ export interface Applied { index: number; state?: TicketState; error?: ErrorInfo
 export interface VoteSpec { id: string; agenda: string; rule: RuleDocument | RulePreset | string; opensAt: Instant; closesAt: Instant }
 /** A ticket a forum decision resolved: its new state, or the code of the error that refused it. */
 export type TicketResolution = { ticket: string; state: TicketState } | { ticket: string; error: string };
-/** A residents' roll: households, residents and residents' groups. */
-export interface ResidentRollDocument { households: Household[]; residents: Resident[]; groups?: ResidentsGroup[] }
 "#;
 
 #[wasm_bindgen]
@@ -197,6 +195,9 @@ extern "C" {
     /// `ResidentsGroup[]`.
     #[wasm_bindgen(typescript_type = "ResidentsGroup[]")]
     pub type JsResidentsGroups;
+    /// `ResidentRollDocument`.
+    #[wasm_bindgen(typescript_type = "ResidentRollDocument")]
+    pub type JsResidentRollOut;
     /// `OwnerRollDocument`.
     #[wasm_bindgen(typescript_type = "OwnerRollDocument")]
     pub type JsOwnerRollOut;

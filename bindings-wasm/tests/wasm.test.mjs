@@ -423,3 +423,13 @@ test("the same API as Python: properties, queries and documents", () => {
   assert.deepEqual(r.residents().map((x) => x.id), ["r1"]);
   assert.deepEqual(r.groups(), []);
 });
+
+test("a residents' roll is a document, read as in Python", () => {
+  const doc = { households: [{ id: "h1", representative: "li" }], residents: [{ id: "li", household: "h1", birthDate: "1960-05-01" }] };
+  const r = new w.ResidentRoll(doc);
+  const out = r.toDocument();
+  assert.equal(out.format, "wangge.consultation.resident_roll");
+  assert.equal(out.version, 1);
+  assert.deepEqual(new w.ResidentRoll(r.toJson()).toDocument(), out);
+  assert.throws(() => new w.ResidentRoll({ ...out, version: 2 }), (e) => e.code === "consultation.unsupported_format");
+});

@@ -114,6 +114,11 @@ document!(
     1
 );
 document!(
+    crate::consultation::ResidentRoll,
+    crate::consultation::RESIDENT_ROLL_FORMAT,
+    1
+);
+document!(
     crate::escalation::EscalationPolicy,
     "wangge.escalation_policy",
     1
@@ -192,6 +197,9 @@ mod tests {
         );
         round_trip::<crate::consultation::ForumRecords>(
             r#"{"format":"wangge.consultation.forum_records","version":1,"forums":[],"sessions":[]}"#,
+        );
+        round_trip::<crate::consultation::ResidentRoll>(
+            r#"{"households":[{"id":"h1","representative":"li"}],"residents":[{"id":"li","household":"h1","birthDate":"1960-05-01"}]}"#,
         );
         round_trip::<OwnerRoll>(
             r#"{"format":"wangge.consultation.owner_roll","version":1,"owners":[{"id":"o1"}],"units":[{"id":"1-101","building":"b1","area":"90.5","owner":"o1"}]}"#,

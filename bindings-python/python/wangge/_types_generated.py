@@ -1035,6 +1035,15 @@ ResidentsGroup = TypedDict("ResidentsGroup", {
 })
 """A residents' group (居民小组) with its 2 to 3 elected representatives."""
 
+ResidentRollDocument = TypedDict("ResidentRollDocument", {
+    "format": NotRequired[Literal["wangge.consultation.resident_roll"]],
+    "version": NotRequired[Literal[1]],
+    "households": List["Household"],
+    "residents": List["Resident"],
+    "groups": NotRequired[List["ResidentsGroup"]],
+})
+"""The residents' roll JSON format, version 1: households, residents and residents' groups. `format` and `version` may be left out on input (they default to this format), so that a bare `{households, residents, groups}` object reads as before."""
+
 Member = TypedDict("Member", {
     "id": str,
     "representative": NotRequired[bool],
@@ -1393,6 +1402,7 @@ __all__ = [
     "RepeatScope",
     "RequestType",
     "Resident",
+    "ResidentRollDocument",
     "ResidentsGroup",
     "Response",
     "ResponseEscalate",

@@ -7,7 +7,7 @@ datetimes or RFC 3339 strings; instants returned on their own are aware datetime
 
 from array import array
 from datetime import date, datetime
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final, overload
 
 
 __version__: str
@@ -45,6 +45,7 @@ from .types import (
     PathArg,
     Resident,
     Ranked,
+    ResidentRollDocument,
     ResidentsGroup,
     Role,
     Row,
@@ -312,10 +313,15 @@ class OwnerRoll:
 class ResidentRoll:
     """A residents' roll (居民名册): households, residents, groups of representatives."""
 
+    @overload
+    def __new__(cls, document: Document, residents: None = None, groups: None = None) -> ResidentRoll: ...
+    @overload
     def __new__(
-        cls, households: Sequence[Mapping[str, Any]], residents: Sequence[Mapping[str, Any]],
+        cls, document: Sequence[Mapping[str, Any]], residents: Sequence[Mapping[str, Any]],
         groups: Optional[Sequence[Mapping[str, Any]]] = None,
     ) -> ResidentRoll: ...
+    def to_document(self) -> ResidentRollDocument: ...
+    def to_json(self) -> str: ...
     def electorate(
         self, hierarchy: Hierarchy, scope: Union[Mapping[str, Any], str], *, on: Day
     ) -> Electorate: ...

@@ -110,7 +110,8 @@ mod vote;
 pub use area::Area;
 pub use electorate::{
     Electorate, ElectorateKind, ExclusiveUnit, Household, Member, NonVoterPolicy, Owner, OwnerRoll,
-    OwnerRollDocument, Resident, ResidentRoll, ResidentsGroup, Scope, OWNER_ROLL_FORMAT,
+    OwnerRollDocument, Resident, ResidentRoll, ResidentRollDocument, ResidentsGroup, Scope,
+    OWNER_ROLL_FORMAT, RESIDENT_ROLL_FORMAT,
 };
 pub use error::{ConsultationError, MAX_ID_LEN};
 pub use forum::{

@@ -9,7 +9,9 @@ mod owners;
 mod residents;
 
 pub use owners::{ExclusiveUnit, Owner, OwnerRoll, OwnerRollDocument, OWNER_ROLL_FORMAT};
-pub use residents::{Household, Resident, ResidentRoll, ResidentsGroup};
+pub use residents::{
+    Household, Resident, ResidentRoll, ResidentRollDocument, ResidentsGroup, RESIDENT_ROLL_FORMAT,
+};
 
 use std::fmt;
 use std::sync::Arc;

@@ -71,6 +71,45 @@ pub struct ResidentRoll {
     groups: Vec<ResidentsGroup>,
 }
 
+/// The `format` of a residents' roll document.
+pub const RESIDENT_ROLL_FORMAT: &str = "wangge.consultation.resident_roll";
+
+fn resident_roll_format() -> String {
+    RESIDENT_ROLL_FORMAT.to_owned()
+}
+
+fn version_one() -> u32 {
+    1
+}
+
+/// The residents' roll JSON format, version 1: households, residents and residents' groups.
+/// `format` and `version` may be left out on input (they default to this format), so that a
+/// bare `{households, residents, groups}` object reads as before.
+///
+/// ```json
+/// {"format": "wangge.consultation.resident_roll", "version": 1,
+///  "households": [{"id": "h1", "representative": "li"}],
+///  "residents": [{"id": "li", "household": "h1", "birthDate": "1960-05-01"}],
+///  "groups": []}
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResidentRollDocument {
+    /// `"wangge.consultation.resident_roll"`.
+    #[serde(default = "resident_roll_format")]
+    pub format: String,
+    /// 1.
+    #[serde(default = "version_one")]
+    pub version: u32,
+    /// The households.
+    pub households: Vec<Household>,
+    /// The residents.
+    pub residents: Vec<Resident>,
+    /// The groups of residents' representatives.
+    #[serde(default)]
+    pub groups: Vec<ResidentsGroup>,
+}
+
 impl ResidentRoll {
     /// A roll from its parts, checked: ids valid and unique; every resident's household on
     /// the roll; every household's representative a resident of it; every group with 2 to 3
@@ -156,6 +195,43 @@ impl ResidentRoll {
             residents,
             groups,
         })
+    }
+
+    /// The roll as a document (`wangge.consultation.resident_roll` version 1).
+    pub fn to_document(&self) -> ResidentRollDocument {
+        ResidentRollDocument {
+            format: RESIDENT_ROLL_FORMAT.to_owned(),
+            version: 1,
+            households: self.households.clone(),
+            residents: self.residents.clone(),
+            groups: self.groups.clone(),
+        }
+    }
+
+    /// A roll from a document, checking everything [`ResidentRoll::new`] checks.
+    pub fn from_document(doc: ResidentRollDocument) -> Result<ResidentRoll> {
+        if doc.format != RESIDENT_ROLL_FORMAT || doc.version != 1 {
+            return Err(ConsultationError::UnsupportedFormat {
+                expected: RESIDENT_ROLL_FORMAT,
+                format: doc.format,
+                version: doc.version,
+            });
+        }
+        ResidentRoll::new(doc.households, doc.residents, doc.groups)
+    }
+
+    /// The roll as JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.to_document()).unwrap_or_default()
+    }
+
+    /// Reads a roll from JSON text, checking everything.
+    pub fn from_json(text: &str) -> Result<ResidentRoll> {
+        let doc: ResidentRollDocument =
+            serde_json::from_str(text).map_err(|e| ConsultationError::Malformed {
+                message: crate::document::message(&e),
+            })?;
+        ResidentRoll::from_document(doc)
     }
 
     /// The households.
