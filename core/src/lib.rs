@@ -11,6 +11,7 @@ pub struct RepositoryReadme;
 pub mod calendar;
 pub mod consultation;
 pub mod escalation;
+mod flat;
 pub mod hierarchy;
 mod intern;
 pub mod interop;
