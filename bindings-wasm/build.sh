@@ -77,8 +77,14 @@ cp "$scratch/node/wangge.d.ts" "$out/wangge.d.cts"
 cmp -s "$scratch/web/wangge_bg.wasm" "$scratch/node/wangge_bg.wasm" \
   || { say "the web and nodejs modules differ: they cannot share one file"; exit 1; }
 
-say "wasm-opt -Oz"
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+# wasm-opt at -O2 without inlining functions into their only caller (-ocimfs 0) or
+# "lightweight" ones (-fimfs 0), to a fixed point, with code folding: the module is what it
+# weighs gzipped, and inlining is what makes it compress badly (a callee's code, once inlined,
+# no longer repeats its siblings'). Measured on the same module: -Oz 901,813 bytes raw,
+# 354,641 gzip; no wasm-opt at all 1,004,487 / 315,303; these flags 949,518 / 306,311.
+say "wasm-opt -O2 (no one-caller inlining)"
+node_modules/.bin/wasm-opt -O2 -ocimfs 0 -fimfs 0 --converge --code-folding \
+  --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$scratch/web/wangge_bg.wasm" -o "$out/wangge_bg.wasm"
 

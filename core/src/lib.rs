@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod consultation;
 pub mod document;
 pub mod escalation;
+mod flat;
 mod forum_tickets;
 pub mod hierarchy;
 mod intern;
@@ -76,6 +77,12 @@ pub enum Error {
     },
 }
 
+/// The details of [`Error::Malformed`].
+#[derive(serde::Serialize)]
+struct Malformed<'a> {
+    message: &'a str,
+}
+
 impl Error {
     /// The stable error code, e.g. `ticket.illegal_transition`.
     pub fn code(&self) -> &'static str {
@@ -97,20 +104,24 @@ impl Error {
 
     /// The error's data (ids, states, values) as a JSON object with snake_case keys.
     pub fn details(&self) -> serde_json::Value {
-        let value = match self {
-            Error::Hierarchy(e) => serde_json::to_value(e),
-            Error::DivisionCode(e) => serde_json::to_value(e),
-            Error::Ticket(e) => serde_json::to_value(e),
-            Error::Log(e) => serde_json::to_value(e),
-            Error::Authority(e) => serde_json::to_value(e),
-            Error::Replay(e) => serde_json::to_value(e),
-            Error::Taxonomy(e) => serde_json::to_value(e),
-            Error::Calendar(e) => serde_json::to_value(e),
-            Error::Time(e) => serde_json::to_value(e),
-            Error::Policy(e) => serde_json::to_value(e),
-            Error::Consultation(e) => serde_json::to_value(e),
-            Error::Malformed { message } => Ok(serde_json::json!({ "message": message })),
+        // Written as JSON text and read back: the same value as `serde_json::to_value`, but
+        // with the one JSON writer and reader the rest of the library uses (in WebAssembly,
+        // `to_value` instantiated a second serializer for every error type).
+        let text = match self {
+            Error::Hierarchy(e) => serde_json::to_string(e),
+            Error::DivisionCode(e) => serde_json::to_string(e),
+            Error::Ticket(e) => serde_json::to_string(e),
+            Error::Log(e) => serde_json::to_string(e),
+            Error::Authority(e) => serde_json::to_string(e),
+            Error::Replay(e) => serde_json::to_string(e),
+            Error::Taxonomy(e) => serde_json::to_string(e),
+            Error::Calendar(e) => serde_json::to_string(e),
+            Error::Time(e) => serde_json::to_string(e),
+            Error::Policy(e) => serde_json::to_string(e),
+            Error::Consultation(e) => serde_json::to_string(e),
+            Error::Malformed { message } => serde_json::to_string(&Malformed { message }),
         };
+        let value = text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t));
         match value {
             Ok(serde_json::Value::Object(map)) => serde_json::Value::Object(map),
             _ => serde_json::Value::Object(serde_json::Map::new()),

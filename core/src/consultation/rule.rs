@@ -741,8 +741,8 @@ impl Rule {
 
 /// A built-in rule chosen by name (for rules written as data): JSON
 /// `{"preset": "civil_code_278_special"}`, `{"preset": "elevator_installation", "units": ["3-2-101"]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "preset", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "preset", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RulePreset {
     /// [`Rule::civil_code_278_ordinary`].
@@ -789,6 +789,73 @@ impl RulePreset {
             RulePreset::ConsensusOfAttendees { basis } => Rule::consensus_of_attendees(*basis),
             RulePreset::TwoThirdsOfRepresentatives => Rule::two_thirds_of_representatives(),
         }
+    }
+}
+
+/// A preset as read: the name and every field any preset takes, checked against the fields
+/// its name takes (see `crate::flat`: no `Content` buffering of the object).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatPreset {
+    preset: PresetName,
+    owners: Option<Vec<String>>,
+    units: Option<Vec<String>>,
+    basis: Option<Basis>,
+}
+
+#[derive(Clone, Copy)]
+enum PresetName {
+    CivilCode278Ordinary,
+    CivilCode278Special,
+    CivilCode279Unanimity,
+    ResidentsMeeting,
+    ElevatorInstallation,
+    ConsensusOfAttendees,
+    TwoThirdsOfRepresentatives,
+}
+
+crate::names::deserialize_by_name!(PresetName {
+    CivilCode278Ordinary = "civil_code_278_ordinary",
+    CivilCode278Special = "civil_code_278_special",
+    CivilCode279Unanimity = "civil_code_279_unanimity",
+    ResidentsMeeting = "residents_meeting",
+    ElevatorInstallation = "elevator_installation",
+    ConsensusOfAttendees = "consensus_of_attendees",
+    TwoThirdsOfRepresentatives = "two_thirds_of_representatives",
+});
+
+impl<'de> Deserialize<'de> for RulePreset {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RulePreset, D::Error> {
+        use crate::flat::{check, need, present};
+        const FIELDS: [&str; 3] = ["owners", "units", "basis"];
+        let f = FlatPreset::deserialize(d)?;
+        let on = present(&[f.owners.is_some(), f.units.is_some(), f.basis.is_some()]);
+        use PresetName as P;
+        let (name, required): (&str, &[&str]) = match f.preset {
+            P::CivilCode278Ordinary => ("civil_code_278_ordinary", &[]),
+            P::CivilCode278Special => ("civil_code_278_special", &[]),
+            P::CivilCode279Unanimity => ("civil_code_279_unanimity", &["owners"]),
+            P::ResidentsMeeting => ("residents_meeting", &[]),
+            P::ElevatorInstallation => ("elevator_installation", &["units"]),
+            P::ConsensusOfAttendees => ("consensus_of_attendees", &["basis"]),
+            P::TwoThirdsOfRepresentatives => ("two_thirds_of_representatives", &[]),
+        };
+        check(&FIELDS, on, required, &[], name, "preset")?;
+        Ok(match f.preset {
+            P::CivilCode278Ordinary => RulePreset::CivilCode278Ordinary,
+            P::CivilCode278Special => RulePreset::CivilCode278Special,
+            P::CivilCode279Unanimity => RulePreset::CivilCode279Unanimity {
+                owners: need(f.owners, "owners")?,
+            },
+            P::ResidentsMeeting => RulePreset::ResidentsMeeting,
+            P::ElevatorInstallation => RulePreset::ElevatorInstallation {
+                units: need(f.units, "units")?,
+            },
+            P::ConsensusOfAttendees => RulePreset::ConsensusOfAttendees {
+                basis: need(f.basis, "basis")?,
+            },
+            P::TwoThirdsOfRepresentatives => RulePreset::TwoThirdsOfRepresentatives,
+        })
     }
 }
 

@@ -15,12 +15,11 @@ use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing
 use super::policy::{rule_applies, EscalationPolicy, Response, Rule, Trigger};
 
 /// What a decision does.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "type",
     rename_all = "snake_case",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
+    rename_all_fields = "camelCase"
 )]
 #[non_exhaustive]
 pub enum Effect {

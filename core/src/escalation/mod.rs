@@ -31,6 +31,7 @@
 mod decide;
 mod detect;
 mod policy;
+mod tagged_de;
 mod whatif;
 
 pub use crate::repeats::RepeatScope;

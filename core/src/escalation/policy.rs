@@ -9,12 +9,11 @@ use crate::sla::{Amount, PolicyError};
 use crate::ticket::DeadlineKind;
 
 /// What makes a rule fire.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "type",
     rename_all = "snake_case",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
+    rename_all_fields = "camelCase"
 )]
 #[non_exhaustive]
 pub enum Trigger {
@@ -83,12 +82,11 @@ impl Trigger {
 }
 
 /// What a rule does when it fires.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "type",
     rename_all = "snake_case",
-    rename_all_fields = "camelCase",
-    deny_unknown_fields
+    rename_all_fields = "camelCase"
 )]
 #[non_exhaustive]
 pub enum Response {

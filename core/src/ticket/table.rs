@@ -129,8 +129,17 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         "actor": get("actor"),
         "action": Value::Object(action),
     });
-    serde_json::from_value(event).map_err(|e| Error::Malformed {
-        message: e.to_string(),
+    // Read from its JSON text with the reader every other event goes through (reading the
+    // `Value` directly instantiated a second reader of every action field), and with the
+    // message `from_value` gave: without the position in the text, which the row does not have.
+    serde_json::from_str(&event.to_string()).map_err(|e| {
+        let message = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        Error::Malformed {
+            message: message
+                .strip_suffix(&position)
+                .map_or(message.clone(), str::to_owned),
+        }
     })
 }
 
