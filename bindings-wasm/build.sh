@@ -43,11 +43,14 @@ build() {
   CARGO_PROFILE_RELEASE_PANIC=abort \
     cargo build --release -p wangge-wasm --target wasm32-unknown-unknown --manifest-path "$root/Cargo.toml" "$@"
 }
+std_for_size=0
 if [ "${WANGGE_WASM_BUILD_STD:-1}" = 1 ] && rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
   say "cargo build (release, wasm32, size-optimised, std rebuilt for size)"
-  if ! RUSTC_BOOTSTRAP=1 \
+  if RUSTC_BOOTSTRAP=1 \
        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
        build -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size; then
+    std_for_size=1
+  else
     say "this toolchain refused the std-for-size flags: building with the prebuilt std"
     build
   fi
@@ -153,5 +156,7 @@ gz=$(gzip -9 -c "$out/wangge_bg.wasm" | wc -c)
 say "module size: $raw bytes raw, $gz bytes gzip (budget $BUDGET_GZIP)"
 if [ "$gz" -gt "$BUDGET_GZIP" ]; then
   say "WARNING: the module is over the 300 KB gzip budget by $((gz - BUDGET_GZIP)) bytes"
-  if [ "${WANGGE_WASM_STRICT_BUDGET:-0}" = 1 ]; then exit 1; fi
+  # The budget is enforced for the build CI makes (std rebuilt for size, as scripts/setup.sh
+  # arranges); a build with the prebuilt std is about 10% larger and only warned about.
+  if [ "$std_for_size" = 1 ] && [ "${WANGGE_WASM_ALLOW_OVER_BUDGET:-0}" != 1 ]; then exit 1; fi
 fi

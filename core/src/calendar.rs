@@ -680,7 +680,7 @@ impl Calendar {
     /// Reads a calendar from JSON.
     pub fn from_json(text: &str) -> Result<Calendar, CalendarError> {
         let raw: RawCalendar =
-            serde_json::from_str(text).map_err(|e| CalendarError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| CalendarError::Malformed {
                 message: e.to_string(),
             })?;
         Calendar::try_from(raw)

@@ -50,14 +50,14 @@ pub trait Document: Sized {
 /// its position, a value of the wrong shape is described without one, so that the message is
 /// the same whichever way the value was given.
 pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|e| Error::Malformed {
+    crate::strict_json::from_str(text).map_err(|e| Error::Malformed {
         message: message(&e),
     })
 }
 
 /// A value already parsed as JSON, read with the same messages as [`read_json`].
 pub fn read_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Error> {
-    serde_json::from_value(value).map_err(|e| Error::Malformed {
+    crate::strict_json::from_value(value).map_err(|e| Error::Malformed {
         message: message(&e),
     })
 }

@@ -21,6 +21,7 @@ pub mod metrics;
 mod names;
 mod repeats;
 pub mod sla;
+mod strict_json;
 pub mod ticket;
 pub mod time;
 mod vocabulary;

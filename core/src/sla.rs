@@ -317,9 +317,10 @@ impl ServicePolicy {
 
     /// Reads a policy from JSON.
     pub fn from_json(text: &str) -> Result<ServicePolicy, PolicyError> {
-        let p: ServicePolicy = serde_json::from_str(text).map_err(|e| PolicyError::Malformed {
-            message: e.to_string(),
-        })?;
+        let p: ServicePolicy =
+            crate::strict_json::from_str(text).map_err(|e| PolicyError::Malformed {
+                message: e.to_string(),
+            })?;
         p.validate()?;
         Ok(p)
     }

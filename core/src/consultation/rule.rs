@@ -511,7 +511,7 @@ impl Rule {
     /// A fraction that is not a proper one (`{"num": 3, "den": 2}`, a zero denominator) is
     /// `consultation.invalid_fraction` with its terms, not a generic malformed document.
     pub fn from_json(text: &str) -> Result<Rule, ConsultationError> {
-        let doc: RuleDocument = serde_json::from_str(text).map_err(|e| {
+        let doc: RuleDocument = crate::strict_json::from_str(text).map_err(|e| {
             fraction_error(text).unwrap_or(ConsultationError::Malformed {
                 message: e.to_string(),
             })
@@ -888,10 +888,10 @@ impl RuleSpec {
         let malformed = |e: serde_json::Error| ConsultationError::Malformed {
             message: e.to_string(),
         };
-        let probe: Probe = serde_json::from_str(text).map_err(malformed)?;
+        let probe: Probe = crate::strict_json::from_str(text).map_err(malformed)?;
         if probe.preset.is_some() {
             Ok(RuleSpec::Preset(
-                serde_json::from_str(text).map_err(malformed)?,
+                crate::strict_json::from_str(text).map_err(malformed)?,
             ))
         } else {
             Ok(RuleSpec::Rule(Rule::from_json(text)?))

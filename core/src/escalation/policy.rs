@@ -215,7 +215,7 @@ impl EscalationPolicy {
     /// Reads and validates a policy from JSON.
     pub fn from_json(text: &str) -> Result<EscalationPolicy, PolicyError> {
         let p: EscalationPolicy =
-            serde_json::from_str(text).map_err(|e| PolicyError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| PolicyError::Malformed {
                 message: e.to_string(),
             })?;
         p.validate()?;

@@ -92,7 +92,7 @@ impl Hierarchy {
     /// Reads a hierarchy from JSON text, checking every invariant.
     pub fn from_json(text: &str) -> Result<Hierarchy, HierarchyError> {
         let doc: HierarchyDocument =
-            serde_json::from_str(text).map_err(|e| HierarchyError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| HierarchyError::Malformed {
                 message: e.to_string(),
             })?;
         Hierarchy::from_document(&doc)

@@ -357,10 +357,11 @@ impl LogReader {
         if text.trim().is_empty() {
             return Ok(Record::Blank);
         }
-        let parsed: LineIn = serde_json::from_str(text).map_err(|e| LogError::Malformed {
-            line,
-            message: e.to_string(),
-        })?;
+        let parsed: LineIn =
+            crate::strict_json::from_str(text).map_err(|e| LogError::Malformed {
+                line,
+                message: e.to_string(),
+            })?;
         if parsed.v != LOG_VERSION {
             return Err(LogError::UnsupportedVersion {
                 line,

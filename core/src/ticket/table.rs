@@ -132,7 +132,7 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
     // Read from its JSON text with the reader every other event goes through (reading the
     // `Value` directly instantiated a second reader of every action field), and with the
     // message `from_value` gave: without the position in the text, which the row does not have.
-    serde_json::from_str(&event.to_string()).map_err(|e| {
+    crate::strict_json::from_str(&event.to_string()).map_err(|e| {
         let message = e.to_string();
         let position = format!(" at line {} column {}", e.line(), e.column());
         Error::Malformed {

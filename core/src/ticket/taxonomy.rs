@@ -181,7 +181,7 @@ impl Taxonomy {
     /// first bad category (invalid code, duplicate, missing parent).
     pub fn from_json(text: &str) -> Result<Taxonomy, TaxonomyError> {
         let doc: TaxonomyDocument =
-            serde_json::from_str(text).map_err(|e| TaxonomyError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| TaxonomyError::Malformed {
                 message: e.to_string(),
             })?;
         if doc.format != "wangge.taxonomy" || doc.version != 1 {

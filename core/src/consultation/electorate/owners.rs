@@ -317,7 +317,7 @@ impl OwnerRoll {
     /// An area that is not exact hundredths (e.g. `"-1"`, `"1.005"`) is
     /// `consultation.invalid_area` naming the unit's text, not a generic malformed document.
     pub fn from_json(text: &str) -> Result<OwnerRoll> {
-        match serde_json::from_str::<OwnerRollDocument>(text) {
+        match crate::strict_json::from_str::<OwnerRollDocument>(text) {
             Ok(doc) => OwnerRoll::from_document(doc),
             Err(e) => Err(area_error(text).unwrap_or(ConsultationError::Malformed {
                 message: e.to_string(),

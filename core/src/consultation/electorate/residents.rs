@@ -228,7 +228,7 @@ impl ResidentRoll {
     /// Reads a roll from JSON text, checking everything.
     pub fn from_json(text: &str) -> Result<ResidentRoll> {
         let doc: ResidentRollDocument =
-            serde_json::from_str(text).map_err(|e| ConsultationError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| ConsultationError::Malformed {
                 message: crate::document::message(&e),
             })?;
         ResidentRoll::from_document(doc)

@@ -228,7 +228,7 @@ impl Authority {
     /// Reads and validates a document.
     pub fn from_json(text: &str) -> Result<Authority, AuthorityError> {
         let doc: AuthorityDocument =
-            serde_json::from_str(text).map_err(|e| AuthorityError::Malformed {
+            crate::strict_json::from_str(text).map_err(|e| AuthorityError::Malformed {
                 message: e.to_string(),
             })?;
         Authority::from_document(doc)
