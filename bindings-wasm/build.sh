@@ -48,7 +48,7 @@ if [ "${WANGGE_WASM_BUILD_STD:-1}" = 1 ] && rustup component list --installed 2>
   say "cargo build (release, wasm32, size-optimised, std rebuilt for size)"
   if RUSTC_BOOTSTRAP=1 \
        CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-       build -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size; then
+       build -Zbuild-std=std,panic_abort ${WANGGE_WASM_STD_FEATURES--Zbuild-std-features=optimize_for_size}; then
     std_for_size=1
   else
     say "this toolchain refused the std-for-size flags: building with the prebuilt std"

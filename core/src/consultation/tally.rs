@@ -33,11 +33,14 @@ impl Choice {
     /// assert_eq!(Choice::from_code(3).unwrap_err().code(), "consultation.unknown_choice_code");
     /// # Ok::<(), wangge::consultation::ConsultationError>(())
     /// ```
+    #[inline]
     pub fn from_code(code: u8) -> Result<Choice, super::ConsultationError> {
-        Choice::ALL
-            .get(usize::from(code))
-            .copied()
-            .ok_or(super::ConsultationError::UnknownChoiceCode { code })
+        match code {
+            0 => Ok(Choice::Agree),
+            1 => Ok(Choice::Oppose),
+            2 => Ok(Choice::Abstain),
+            _ => Err(super::ConsultationError::UnknownChoiceCode { code }),
+        }
     }
 
     /// The Chinese word.
