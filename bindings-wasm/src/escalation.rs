@@ -190,7 +190,9 @@ impl EscalationPolicy {
         })
     }
 
-    /// The built-in policy assembled from the practices in `docs/DOMAIN.md` §3.
+    /// The built-in policy assembled from published practice (reminders before deadlines,
+    /// escalation when one is missed or a party refuses, a whistle answered within 1 hour and
+    /// reported on within 3 working days); see the core's `EscalationPolicy::standard`.
     pub fn standard() -> EscalationPolicy {
         EscalationPolicy {
             inner: CorePolicy::standard(),

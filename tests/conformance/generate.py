@@ -237,7 +237,7 @@ def hierarchy_cases():
 
 
 # ---------------------------------------------------------------------------------------------
-# Tickets: the lifecycle as a table (states x actions), from docs/DOMAIN.md §2
+# Tickets: the lifecycle as a table (states x actions), from docs/domain-facts.md §2
 
 
 def report(tid="T1", verify=False, unit="b3", category="livelihood.repair", **more):
@@ -308,7 +308,7 @@ def who(action):
 
 
 def model(state, action, resume_to="in_progress", extension_pending=False, extended=False):
-    """The lifecycle of docs/DOMAIN.md §2 (GB/T 30428's seven steps and the 12345 loop)."""
+    """The lifecycle of docs/domain-facts.md §2 (GB/T 30428's seven steps and the 12345 loop)."""
     s, a = state, action
     table = {
         ("reported", "file"): "filed", ("reported", "reject"): "rejected",

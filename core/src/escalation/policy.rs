@@ -227,7 +227,12 @@ impl EscalationPolicy {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// A policy assembled from the practices in `docs/DOMAIN.md` §3: a reminder 2 working hours
+    /// A policy assembled from published practice: cases move up the hierarchy when a
+    /// deadline passes (超时), the responsible party refuses, or the same complaint repeats
+    /// (重复投诉); a reminder comes before a deadline and a formal notice once it is missed;
+    /// a summoned department signs for a whistle within 1 hour and reports within 3 working
+    /// days (Nanjing Gulou's work-progress whistle; Beijing's 街乡吹哨、部门报到, 2018). Its rules:
+    /// a reminder 2 working hours
     /// before the handling deadline; a formal reminder and supervision once it is missed;
     /// escalation one level up after a working day's grace; escalation and a whistle (sign
     /// within 1 hour, report within 3 working days) when a responsible party refuses;
