@@ -76,6 +76,7 @@ ROOTS = [
     ("Resident", "Resident", "consultation"), ("ResidentsGroup", "ResidentsGroup", "consultation"),
     ("ResidentRollDocument", "ResidentRollDocument", "consultation"),
     ("Member", "Member", "consultation"), ("ForumStats", "ForumStats", "consultation"),
+    ("BallotRecord", "BallotRecord", "consultation"),
     ("GroupBy", "GroupBy", "metrics"), ("PeriodBy", "PeriodBy", "metrics"),
     ("MetricsOptions", "MetricsOptions", "metrics"), ("Rate", "Rate", "metrics"),
     ("Counts", "Counts", "metrics"), ("MetricsRow", "MetricsRow", "metrics"),

@@ -6,11 +6,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use serde_json::Value;
 use wangge::consultation::{
-    Choice, Electorate as CoreElectorate, ForumRecords as CoreForums, ForumRecordsDocument,
-    Household, Member, OwnerRoll as CoreRoll, Period, Resident, ResidentRoll as CoreResidents,
-    ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+    BallotRecord, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
+    ForumRecordsDocument, Household, Member, OwnerRoll as CoreRoll, Period, Resident,
+    ResidentRoll as CoreResidents, ResidentsGroup, RuleSpec, Scope, Vote as CoreVote, VoteRecord,
+    VoteSpec,
 };
-use wangge::time::Timestamp;
 
 use crate::convert::{date, enum_of, json, plain, timestamp, to_py, u32s, u8s};
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
@@ -532,56 +532,12 @@ pub fn rule_document<'py>(
     guard(|| to_py(py, &rule_of(&json_text(rule)?)?))
 }
 
-/// One successful operation on a vote, kept so that a vote pickles as its history.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "op", rename_all = "snake_case")]
-enum Op {
-    Proxy {
-        principal: String,
-        proxy: String,
-    },
-    Cast {
-        voter: String,
-        choice: Choice,
-        at: Timestamp,
-    },
-    CastByProxy {
-        proxy: String,
-        principal: String,
-        choice: Choice,
-        at: Timestamp,
-    },
-    Close {
-        at: Timestamp,
-    },
-}
-
-struct VoteState {
-    vote: CoreVote,
-    ops: Vec<Op>,
-}
-
-fn run(vote: &mut CoreVote, op: &Op) -> Result<(), wangge::consultation::ConsultationError> {
-    match op {
-        Op::Proxy { principal, proxy } => vote.register_proxy(principal, proxy),
-        Op::Cast { voter, choice, at } => vote.cast(voter, *choice, *at),
-        Op::CastByProxy {
-            proxy,
-            principal,
-            choice,
-            at,
-        } => vote.cast_by_proxy(proxy, principal, *choice, *at),
-        Op::Close { at } => vote.close(*at),
-    }
-}
-
 /// A vote (表决): ballots by eligible voters or by written proxy, once each, within its time
 /// window; the running tally updates per ballot. Safe to share between threads.
 #[pyclass(frozen, module = "wangge._wangge")]
 pub struct Vote {
-    inner: Shared<VoteState>,
+    inner: Shared<CoreVote>,
     electorate: Py<Electorate>,
-    spec: String,
 }
 
 #[pymethods]
@@ -610,20 +566,10 @@ impl Vote {
                 opens_at: timestamp(opens_at)?,
                 closes_at: timestamp(closes_at)?,
             };
-            let text = serde_json::json!({
-                "id": spec.id, "agenda": spec.agenda, "rule": serde_json::to_value(&spec.rule)
-                    .map_err(|e| malformed(e.to_string()))?,
-                "opensAt": spec.opens_at.to_string(), "closesAt": spec.closes_at.to_string(),
-            })
-            .to_string();
             let vote = CoreVote::open(electorate.get().inner.clone(), spec).py()?;
             Ok(Vote {
-                inner: Shared::new(VoteState {
-                    vote,
-                    ops: Vec::new(),
-                }),
+                inner: Shared::new(vote),
                 electorate: electorate.unbind(),
-                spec: text,
             })
         })
     }
@@ -637,33 +583,29 @@ impl Vote {
     /// The vote id.
     #[getter]
     fn id(&self, py: Python<'_>) -> String {
-        self.inner.read(py, |s| s.vote.id().to_owned())
+        self.inner.read(py, |s| s.id().to_owned())
     }
 
     /// The agenda item.
     #[getter]
     fn agenda(&self, py: Python<'_>) -> String {
-        self.inner.read(py, |s| s.vote.agenda().to_owned())
+        self.inner.read(py, |s| s.agenda().to_owned())
     }
 
     /// The rule.
     #[getter]
     fn rule(&self, py: Python<'_>) -> Rule {
         Rule {
-            inner: self.inner.read(py, |s| s.vote.rule().clone()),
+            inner: self.inner.read(py, |s| s.rule().clone()),
         }
     }
 
     /// Registers a written proxy (委托书).
     fn register_proxy(&self, py: Python<'_>, principal: &str, proxy: &str) -> PyResult<()> {
         guard(|| {
-            self.record(
-                py,
-                Op::Proxy {
-                    principal: principal.to_owned(),
-                    proxy: proxy.to_owned(),
-                },
-            )
+            self.inner
+                .write(py, |v| v.register_proxy(principal, proxy))
+                .py()
         })
     }
 
@@ -677,12 +619,8 @@ impl Vote {
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         guard(|| {
-            let op = Op::Cast {
-                voter: voter.to_owned(),
-                choice: self::choice(choice)?,
-                at: timestamp(at)?,
-            };
-            self.record(py, op)
+            let (choice, at) = (self::choice(choice)?, timestamp(at)?);
+            self.inner.write(py, |v| v.cast(voter, choice, at)).py()
         })
     }
 
@@ -697,13 +635,10 @@ impl Vote {
         at: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         guard(|| {
-            let op = Op::CastByProxy {
-                proxy: proxy.to_owned(),
-                principal: principal.to_owned(),
-                choice: self::choice(choice)?,
-                at: timestamp(at)?,
-            };
-            self.record(py, op)
+            let (choice, at) = (self::choice(choice)?, timestamp(at)?);
+            self.inner
+                .write(py, |v| v.cast_by_proxy(proxy, principal, choice, at))
+                .py()
         })
     }
 
@@ -715,20 +650,28 @@ impl Vote {
         ballots: Vec<(String, String, Bound<'py, PyAny>)>,
     ) -> PyResult<Vec<(usize, Bound<'py, PyAny>)>> {
         guard(|| {
-            let mut bad = Vec::new();
-            for (i, (voter, c, at)) in ballots.into_iter().enumerate() {
-                let op = match (choice(&c), timestamp(&at)) {
-                    (Ok(choice), Ok(at)) => Op::Cast { voter, choice, at },
-                    (Err(e), _) | (_, Err(e)) => {
-                        bad.push((i, e.into_value(py).into_bound(py).into_any()));
-                        continue;
-                    }
-                };
-                if let Err(e) = self.record(py, op) {
-                    bad.push((i, e.into_value(py).into_bound(py).into_any()));
-                }
-            }
-            Ok(bad)
+            let rows: Vec<Result<BallotRecord, RowError>> = ballots
+                .into_iter()
+                .map(|(voter, c, at)| {
+                    Ok(BallotRecord {
+                        voter,
+                        choice: choice(&c).map_err(RowError::Conversion)?,
+                        at: timestamp(&at).map_err(RowError::Conversion)?,
+                        proxy: None,
+                    })
+                })
+                .collect();
+            let refused = self.inner.write(py, |v| v.cast_many(rows));
+            refused
+                .into_iter()
+                .map(|(i, e)| {
+                    let e = match e {
+                        RowError::Conversion(e) => e,
+                        RowError::Refused(e) => crate::errors::err(e),
+                    };
+                    Ok((i, e.into_value(py).into_bound(py).into_any()))
+                })
+                .collect()
         })
     }
 
@@ -736,35 +679,35 @@ impl Vote {
     #[pyo3(signature = (*, at))]
     fn close(&self, py: Python<'_>, at: &Bound<'_, PyAny>) -> PyResult<()> {
         guard(|| {
-            let op = Op::Close { at: timestamp(at)? };
-            self.record(py, op)
+            let at = timestamp(at)?;
+            self.inner.write(py, |v| v.close(at)).py()
         })
     }
 
     /// Whether the vote is closed.
     #[getter]
     fn is_closed(&self, py: Python<'_>) -> bool {
-        self.inner.read(py, |s| s.vote.is_closed())
+        self.inner.read(py, |s| s.is_closed())
     }
 
     /// The running tally as a dict.
     fn tally<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let t = self.inner.read(py, |s| *s.vote.tally());
+            let t = self.inner.read(py, |s| *s.tally());
             to_py(py, &t)
         })
     }
 
     /// Whether the rule holds on the ballots so far (or at closing).
     fn passes(&self, py: Python<'_>) -> bool {
-        self.inner.read(py, |s| s.vote.passes())
+        self.inner.read(py, |s| s.passes())
     }
 
     /// The outcome as a dict: passed or not, every condition with its counts and exact margin,
     /// and an explanation in Chinese and English.
     fn outcome<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let o = self.inner.read(py, |s| s.vote.outcome());
+            let o = self.inner.read(py, |s| s.outcome());
             to_py(py, &o)
         })
     }
@@ -773,73 +716,48 @@ impl Vote {
         self.inner.read(py, |s| {
             format!(
                 "Vote(id={:?}, agenda={:?}, ballots={}, closed={})",
-                s.vote.id(),
-                s.vote.agenda(),
-                s.vote.ballots().len(),
-                s.vote.is_closed()
+                s.id(),
+                s.agenda(),
+                s.ballots().len(),
+                s.is_closed()
             )
         })
     }
 
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
         guard(|| {
-            let ops = self.inner.read(py, |s| serde_json::to_string(&s.ops));
-            let ops = ops.map_err(|e| malformed(e.to_string()))?;
-            let ctor = py.get_type::<Vote>().getattr("_from_state")?;
-            let args = (self.electorate.clone_ref(py), self.spec.clone(), ops).into_pyobject(py)?;
+            let record = self.inner.read(py, |v| v.to_record());
+            let record = serde_json::to_string(&record).map_err(|e| malformed(e.to_string()))?;
+            let ctor = py.get_type::<Vote>().getattr("_from_record")?;
+            let args = (self.electorate.clone_ref(py), record).into_pyobject(py)?;
             PyTuple::new(py, [ctor, args.into_any()])
         })
     }
 
-    /// Rebuilds a pickled vote: its electorate, its spec, and its history of operations.
+    /// Rebuilds a pickled vote from its electorate and its record (spec, proxies, ballots
+    /// and closing, every one re-checked).
     #[staticmethod]
-    fn _from_state(electorate: Bound<'_, Electorate>, spec: &str, ops: &str) -> PyResult<Vote> {
+    fn _from_record(electorate: Bound<'_, Electorate>, record: &str) -> PyResult<Vote> {
         guard(|| {
-            #[derive(serde::Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            struct Spec {
-                id: String,
-                agenda: String,
-                rule: wangge::consultation::Rule,
-                opens_at: Timestamp,
-                closes_at: Timestamp,
-            }
-            let s: Spec =
-                serde_json::from_str(spec).map_err(|e| malformed(wangge::document::message(&e)))?;
-            let ops: Vec<Op> =
-                serde_json::from_str(ops).map_err(|e| malformed(wangge::document::message(&e)))?;
-            let mut vote = CoreVote::open(
-                electorate.get().inner.clone(),
-                VoteSpec {
-                    id: s.id,
-                    agenda: s.agenda,
-                    rule: s.rule,
-                    opens_at: s.opens_at,
-                    closes_at: s.closes_at,
-                },
-            )
-            .py()?;
-            for op in &ops {
-                run(&mut vote, op).py()?;
-            }
+            let record: VoteRecord = wangge::document::read_json(record).py()?;
+            let vote = CoreVote::replay(electorate.get().inner.clone(), &record).py()?;
             Ok(Vote {
-                inner: Shared::new(VoteState { vote, ops }),
+                inner: Shared::new(vote),
                 electorate: electorate.unbind(),
-                spec: spec.to_owned(),
             })
         })
     }
 }
 
-impl Vote {
-    fn record(&self, py: Python<'_>, op: Op) -> PyResult<()> {
-        self.inner
-            .write(py, |s| {
-                run(&mut s.vote, &op)?;
-                s.ops.push(op);
-                Ok::<(), wangge::consultation::ConsultationError>(())
-            })
-            .py()
+/// A row of [`Vote::cast_many`] refused: it could not be converted, or the vote refused it.
+enum RowError {
+    Conversion(PyErr),
+    Refused(wangge::consultation::ConsultationError),
+}
+
+impl From<wangge::consultation::ConsultationError> for RowError {
+    fn from(e: wangge::consultation::ConsultationError) -> Self {
+        RowError::Refused(e)
     }
 }
 

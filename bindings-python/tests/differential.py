@@ -36,7 +36,7 @@ def dump(value: Any) -> str:
     return json.dumps(canonical(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-VOTE_OPS = {"v.proxy", "v.cast", "v.cast_many", "v.cast_proxy", "v.close", "v.passes", "v.tally", "v.outcome"}
+VOTE_OPS = {"v.proxy", "v.cast", "v.cast_many", "v.cast_rows", "v.cast_proxy", "v.close", "v.passes", "v.tally", "v.outcome"}
 
 
 def transcript(setup: dict, ops: list) -> dict:

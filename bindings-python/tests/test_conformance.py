@@ -304,6 +304,9 @@ class Session:
                 for voter in o.get(choice, []):
                     self.vote.cast(voter, choice, at=o["at"])
             return None
+        if op == "v.cast_rows":
+            bad = self.vote.cast_many([(b["voter"], b["choice"], b["at"]) for b in o["ballots"]])
+            return [[i, e.code] for i, e in bad]
         if op == "v.cast_proxy":
             return self.vote.cast_by_proxy(o["proxy"], o["principal"], o["choice"], at=o["at"])
         if op == "v.close":

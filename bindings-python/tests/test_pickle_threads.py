@@ -6,6 +6,8 @@ import pickle
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 import wangge
 from conftest import T, leak_hierarchy, leak_ledger
 from test_consultation import building, open_vote
@@ -63,6 +65,11 @@ def test_pickle_votes_and_electorates():
     assert e.voters() == v.electorate.voters()
     back.close(at="2025-05-31T18:00:00+08:00")
     assert back.is_closed and not v.is_closed
+    closed = roundtrip(back)
+    assert closed.is_closed and closed.outcome() == back.outcome()
+    with pytest.raises(wangge.WanggeError) as refused:
+        closed.cast(u2[9]["owner"], "agree", at="2025-05-31T18:00:00+08:00")
+    assert refused.value.code == "consultation.vote_closed"
 
 
 def test_one_ledger_shared_by_8_threads(h):

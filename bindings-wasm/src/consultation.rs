@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use wangge::consultation::{
-    Choice, Electorate as CoreElectorate, ForumRecords as CoreForums, ForumRecordsDocument,
-    OwnerRoll as CoreRoll, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
+    BallotRecord, Choice, Electorate as CoreElectorate, ForumRecords as CoreForums,
+    ForumRecordsDocument, OwnerRoll as CoreRoll, RuleSpec, Scope, Vote as CoreVote, VoteSpec,
 };
 use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{err, from_js, json_text, to_js, ts};
 use crate::hierarchy::Hierarchy;
-use crate::ledger::Ledger;
+use crate::ledger::{error_info, Ledger};
 use crate::types::*;
 
 /// An owners' roll (业主名册): exclusive units with their exact areas and owners.
@@ -247,6 +247,40 @@ impl Vote {
         self.inner
             .cast_by_proxy(proxy, principal, c, ts(at)?)
             .map_err(err)
+    }
+
+    /// Casts many ballots, each on its own, in order (`{voter, choice, at, proxy?}`; by
+    /// written proxy when `proxy` is given). Returns the refused ones with their position
+    /// (0-based) and error; the others are recorded.
+    #[wasm_bindgen(js_name = castMany)]
+    pub fn cast_many(&mut self, ballots: JsBallots) -> Result<JsIndexedErrors, JsValue> {
+        /// A ballot as JS gives it, its choice and time read as `cast` reads them.
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Row {
+            voter: String,
+            choice: String,
+            at: String,
+            #[serde(default)]
+            proxy: Option<String>,
+        }
+        let rows: Vec<Box<serde_json::value::RawValue>> = from_js(ballots.into())?;
+        let rows = rows.iter().map(|r| -> Result<BallotRecord, wangge::Error> {
+            let row: Row = wangge::document::read_json(r.get())?;
+            Ok(BallotRecord {
+                choice: wangge::document::read_value(serde_json::Value::String(row.choice))?,
+                at: row.at.parse::<Timestamp>()?,
+                voter: row.voter,
+                proxy: row.proxy,
+            })
+        });
+        let refused: Vec<serde_json::Value> = self
+            .inner
+            .cast_many(rows)
+            .into_iter()
+            .map(|(i, e)| error_info(i, e))
+            .collect();
+        Ok(to_js(&refused)?.unchecked_into())
     }
 
     /// Closes the vote.

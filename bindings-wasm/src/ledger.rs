@@ -57,7 +57,7 @@ fn state_js(state: TicketState) -> JsTicketState {
     JsValue::from_str(state.as_str()).unchecked_into()
 }
 
-fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
+pub(crate) fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
     let e: wangge::Error = e.into();
     let mut m = serde_json::Map::new();
     m.insert("index".into(), index.into());

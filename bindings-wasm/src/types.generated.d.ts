@@ -378,6 +378,8 @@ export interface ResidentRollDocument { format?: "wangge.consultation.resident_r
 export interface Member { id: string; representative?: boolean }
 /** Activity statistics (开展活动 / 组织协商 / 解决问题). */
 export interface ForumStats { sessions: number; consultations: number; problemsSolved: number; participants: number }
+/** A ballot in a [`VoteRecord`]. */
+export interface BallotRecord { voter: string; choice: Choice; at: Instant; proxy?: string }
 /** How rows are grouped. */
 export type GroupBy = "all" | { level: NodeKind } | "department";
 /** How rows are split in time (calendar days in the calendar's time zone). */

@@ -139,6 +139,9 @@ extern "C" {
     /// `({ index: number } & ErrorInfo)[]`.
     #[wasm_bindgen(typescript_type = "({ index: number } & ErrorInfo)[]")]
     pub type JsIndexedErrors;
+    /// `BallotRecord[]`.
+    #[wasm_bindgen(typescript_type = "BallotRecord[]")]
+    pub type JsBallots;
     /// `RowError[]`.
     #[wasm_bindgen(typescript_type = "RowError[]")]
     pub type JsRowErrors;

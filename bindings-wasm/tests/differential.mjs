@@ -23,7 +23,7 @@ function dump(v) {
   return JSON.stringify(v);
 }
 
-const VOTE_OPS = new Set(["v.proxy", "v.cast", "v.cast_many", "v.cast_proxy", "v.close", "v.passes", "v.tally", "v.outcome"]);
+const VOTE_OPS = new Set(["v.proxy", "v.cast", "v.cast_many", "v.cast_rows", "v.cast_proxy", "v.close", "v.passes", "v.tally", "v.outcome"]);
 
 function transcript(setup, ops) {
   const s = new Session(setup);

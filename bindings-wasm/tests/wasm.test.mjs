@@ -424,6 +424,35 @@ test("the same API as Python: properties, queries and documents", () => {
   assert.deepEqual(r.groups(), []);
 });
 
+test("castMany casts each ballot on its own and reports the refused ones by position", () => {
+  const e = w.Electorate.members([{ id: "a" }, { id: "b" }, { id: "c" }]);
+  const v = new w.Vote(e, { id: "v1", agenda: "议题", rule: { preset: "consensus_of_attendees", basis: "persons" },
+    opensAt: "2025-03-03T09:00:00+08:00", closesAt: "2025-03-04T09:00:00+08:00" });
+  v.registerProxy("c", "zhang");
+  const at = "2025-03-03T10:00:00+08:00";
+  const bad = v.castMany([
+    { voter: "a", choice: "agree", at },
+    { voter: "a", choice: "oppose", at },
+    { voter: "b", choice: "maybe", at },
+    { voter: "b", choice: "agree", at: "2025-13-01T00:00:00+08:00" },
+    { voter: "c", choice: "oppose", at, proxy: "zhang" },
+    { voter: "stranger", choice: "agree", at },
+  ]);
+  assert.deepEqual(bad.map((x) => [x.index, x.code]), [
+    [1, "consultation.duplicate_ballot"], [2, "input.malformed"], [3, "time.invalid_instant"],
+    [5, "consultation.unknown_voter"],
+  ]);
+  assert.equal(bad[0].voter, "a", "each refusal carries its details");
+  assert.deepEqual(v.tally(), (() => {
+    const one = new w.Vote(e, { id: "v1", agenda: "议题", rule: { preset: "consensus_of_attendees", basis: "persons" },
+      opensAt: "2025-03-03T09:00:00+08:00", closesAt: "2025-03-04T09:00:00+08:00" });
+    one.registerProxy("c", "zhang");
+    one.cast("a", "agree", at);
+    one.castByProxy("zhang", "c", "oppose", at);
+    return one.tally();
+  })(), "the accepted rows count as if cast one by one");
+});
+
 test("a residents' roll is a document, read as in Python", () => {
   const doc = { households: [{ id: "h1", representative: "li" }], residents: [{ id: "li", household: "h1", birthDate: "1960-05-01" }] };
   const r = new w.ResidentRoll(doc);

@@ -252,10 +252,24 @@ class Sequence:
         ])
         opens, closes = instant(self.minute), instant(self.minute + 1440)
         self.add("v.open", id=f"vote{len(self.ops)}", agenda="议题", rule=rule, opensAt=opens, closesAt=closes)
-        for v in voters + ["stranger"]:
-            if r.random() < 0.8:
-                self.add("v.cast", voter=v, choice=r.choice(["agree", "agree", "oppose", "abstain"]),
-                         at=instant(self.minute + r.choice([1, 60, 2000])))
+        ballots = [
+            {"voter": v, "choice": r.choice(["agree", "agree", "oppose", "abstain"]),
+             "at": instant(self.minute + r.choice([1, 60, 2000]))}
+            for v in voters + ["stranger"] if r.random() < 0.8
+        ]
+        if r.random() < 0.3:
+            # In one call: a voter twice, a choice that is none, a time that is none, each
+            # refused on its own row.
+            if ballots and r.random() < 0.5:
+                ballots.append(dict(ballots[0]))
+            if r.random() < 0.3:
+                ballots.append({"voter": voters[-1], "choice": "maybe", "at": instant(self.minute + 1)})
+            if r.random() < 0.3:
+                ballots.append({"voter": voters[-1], "choice": "agree", "at": "2025-13-01T00:00:00+08:00"})
+            self.add("v.cast_rows", ballots=ballots)
+        else:
+            for b in ballots:
+                self.add("v.cast", **b)
         if r.random() < 0.8:
             self.add("v.close", at=instant(self.minute + r.choice([1440, 1500, 10])))
         for q in ("v.tally", "v.passes", "v.outcome"):

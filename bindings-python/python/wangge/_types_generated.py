@@ -1058,6 +1058,14 @@ ForumStats = TypedDict("ForumStats", {
 })
 """Activity statistics (开展活动 / 组织协商 / 解决问题)."""
 
+BallotRecord = TypedDict("BallotRecord", {
+    "voter": str,
+    "choice": "Choice",
+    "at": Instant,
+    "proxy": NotRequired[str],
+})
+"""A ballot in a [`VoteRecord`]."""
+
 GroupByLevel = TypedDict("GroupByLevel", {
     "level": "NodeKind",
 })
@@ -1312,6 +1320,7 @@ __all__ = [
     "AmountWorkingHours",
     "AmountWorkingMinutes",
     "AuthorityDocument",
+    "BallotRecord",
     "Basis",
     "Bilingual",
     "CalendarDocument",

@@ -310,6 +310,64 @@ impl Vote {
         Ok(())
     }
 
+    /// Casts many ballots, each on its own, in order: in person, or by written proxy when the
+    /// row names one. Every refused row is reported with its position (0-based) and the
+    /// error, and changes nothing; the others are recorded. A row may arrive already failed
+    /// (a binding that could not convert it passes its error through), so one numbering
+    /// covers conversion and domain errors alike.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wangge::consultation::{
+    ///     Basis, BallotRecord, Choice, ConsultationError, Electorate, Member, Rule, Vote, VoteSpec,
+    /// };
+    ///
+    /// let members = Electorate::members(["li", "wang"].map(Member::new))?;
+    /// let at = |t: &str| t.parse().unwrap();
+    /// let mut vote = Vote::open(Arc::new(members), VoteSpec {
+    ///     id: "hall".into(),
+    ///     agenda: "议题".into(),
+    ///     rule: Rule::consensus_of_attendees(Basis::Persons),
+    ///     opens_at: at("2024-07-06T09:00:00+08:00"),
+    ///     closes_at: at("2024-07-06T11:00:00+08:00"),
+    /// })?;
+    /// let row = |voter: &str| Ok::<_, ConsultationError>(BallotRecord {
+    ///     voter: voter.into(),
+    ///     choice: Choice::Agree,
+    ///     at: at("2024-07-06T10:00:00+08:00"),
+    ///     proxy: None,
+    /// });
+    /// let refused = vote.cast_many([row("li"), row("zhao"), row("li")]);
+    /// assert_eq!(refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 2]);
+    /// assert_eq!(vote.ballots().len(), 1);
+    /// # Ok::<(), ConsultationError>(())
+    /// ```
+    pub fn cast_many<E>(
+        &mut self,
+        ballots: impl IntoIterator<Item = std::result::Result<BallotRecord, E>>,
+    ) -> Vec<(usize, E)>
+    where
+        E: From<ConsultationError>,
+    {
+        let mut refused = Vec::new();
+        for (i, row) in ballots.into_iter().enumerate() {
+            let cast = match row {
+                Ok(b) => match &b.proxy {
+                    Some(proxy) => self.cast_by_proxy(proxy, &b.voter, b.choice, b.at),
+                    None => self.cast(&b.voter, b.choice, b.at),
+                },
+                Err(e) => {
+                    refused.push((i, e));
+                    continue;
+                }
+            };
+            if let Err(e) = cast {
+                refused.push((i, E::from(e)));
+            }
+        }
+        refused
+    }
+
     /// Closes the vote at `at` (possibly before the closing time, e.g. once everyone has
     /// voted). Refused if already closed, or if `at` is before the opening or before the
     /// latest ballot.
