@@ -310,16 +310,13 @@ impl Electorate {
     ) -> PyResult<bool> {
         guard(|| {
             let (voters, choices) = (u32s(voters)?, u8s(choices)?);
-            py.detach(|| {
-                let ballots = self.inner.coded_ballots(&voters, &choices)?;
-                rule.inner.passes(&self.inner, &ballots)
-            })
-            .py()
+            py.detach(|| rule.inner.passes_coded(&self.inner, &voters, &choices))
+                .py()
         })
     }
 
-    /// Decides many ballot sets at once (releases the GIL): `rules[i]` on `ballots[i]`, each a
-    /// pair of parallel lists as in `passes_coded`. Returns one bool per set.
+    /// Decides many rules on one ballot set at once (releases the GIL): the ballots as the
+    /// parallel lists of `passes_coded`. Returns one bool per rule.
     fn passes_many(
         &self,
         py: Python<'_>,

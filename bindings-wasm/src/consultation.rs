@@ -144,8 +144,9 @@ impl Electorate {
         voters: &[u32],
         choices: &[u8],
     ) -> Result<bool, JsValue> {
-        let ballots = self.inner.coded_ballots(voters, choices).map_err(err)?;
-        rule.inner.passes(&self.inner, &ballots).map_err(err)
+        rule.inner
+            .passes_coded(&self.inner, voters, choices)
+            .map_err(err)
     }
 
     /// The voter who owns an exclusive unit.

@@ -1836,6 +1836,28 @@ fn ballots_of(e: &Electorate, choices: &[Option<Choice>]) -> Vec<CastBallot> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(192))]
 
+    /// The one-pass coded tally and decision agree with building the ballots first, on
+    /// valid input and on every kind of bad input (out-of-range positions, unknown codes,
+    /// a voter twice, lists of different lengths): the same result or the same error.
+    #[test]
+    fn coded_tally_equals_the_two_steps(
+        roll in roll_strategy(),
+        rule in monotone_rule(vec![Basis::Area, Basis::Headcount]),
+        raw in prop::collection::vec((0u32..30, prop_oneof![8 => 0u8..3, 1 => 3u8..=255]), 0..20),
+        extra in prop::option::of(0u8..3),
+    ) {
+        let e = roll.whole_electorate().unwrap();
+        let voters: Vec<u32> = raw.iter().map(|(v, _)| *v).collect();
+        let mut choices: Vec<u8> = raw.iter().map(|(_, c)| *c).collect();
+        if let Some(c) = extra {
+            choices.push(c);
+        }
+        let two_steps = e.coded_ballots(&voters, &choices).and_then(|b| e.tally(&b));
+        prop_assert_eq!(e.tally_coded(&voters, &choices), two_steps);
+        let two_steps = e.coded_ballots(&voters, &choices).and_then(|b| rule.passes(&e, &b));
+        prop_assert_eq!(rule.passes_coded(&e, &voters, &choices), two_steps);
+    }
+
     /// Turning an oppose into an agree never turns a pass into a fail; a new participant
     /// never breaks a participation condition that held.
     #[test]

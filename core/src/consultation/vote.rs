@@ -578,6 +578,46 @@ impl Rule {
         ))
     }
 
+    /// Whether this rule passes on ballots given as the bindings' typed arrays (voter
+    /// positions and choice codes, see [`Electorate::coded_ballots`]): the same decision
+    /// and the same errors as [`Electorate::coded_ballots`] then [`Rule::passes`], in one
+    /// pass over the arrays (no ballots are built).
+    ///
+    /// ```
+    /// use wangge::consultation::{Basis, Electorate, Member, Rule};
+    ///
+    /// let members = Electorate::members(["li", "wang", "zhao"].map(Member::new))?;
+    /// let rule = Rule::consensus_of_attendees(Basis::Persons);
+    /// assert!(rule.passes_coded(&members, &[0, 1], &[0, 2])?); // agree, abstain
+    /// assert!(!rule.passes_coded(&members, &[0, 1], &[0, 1])?); // one opposes
+    /// assert!(rule.passes_coded(&members, &[0, 0], &[0, 0]).is_err()); // a voter twice
+    /// # Ok::<(), wangge::consultation::ConsultationError>(())
+    /// ```
+    pub fn passes_coded(
+        &self,
+        electorate: &Electorate,
+        voters: &[u32],
+        choices: &[u8],
+    ) -> Result<bool> {
+        let tally = match electorate.tally_coded(voters, choices) {
+            Ok(tally) => tally,
+            // Refused ballots: the two steps give the errors in their order.
+            Err(_) => return self.passes(electorate, &electorate.coded_ballots(voters, choices)?),
+        };
+        let consents = outcome::bind(self, electorate)?;
+        let counted = outcome::effective(&electorate.context(), &tally);
+        Ok(outcome::passes(
+            self,
+            electorate.totals(),
+            &counted,
+            &consents,
+            |v| {
+                let i = voters.iter().position(|x| *x == v.raw())?;
+                choices.get(i).and_then(|c| Choice::from_code(*c).ok())
+            },
+        ))
+    }
+
     /// Decides this rule on a bare list of ballots (treated as all the ballots: the
     /// outcome is marked closed). Refused if the rule does not fit the electorate or the
     /// ballots are invalid (see [`Electorate::tally`]).
