@@ -129,17 +129,25 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         "actor": get("actor"),
         "action": Value::Object(action),
     });
-    // Read from its JSON text with the reader every other event goes through (reading the
-    // `Value` directly instantiated a second reader of every action field), and with the
-    // message `from_value` gave: without the position in the text, which the row does not have.
-    crate::strict_json::from_str(&event.to_string()).map_err(|e| {
-        let message = e.to_string();
-        let position = format!(" at line {} column {}", e.line(), e.column());
-        Error::Malformed {
-            message: message
-                .strip_suffix(&position)
-                .map_or(message.clone(), str::to_owned),
-        }
+    read_event(event)
+}
+
+/// Reads an assembled event. Natively straight from the `Value` (about 1.4x faster loading
+/// of flat rows); in WebAssembly from its JSON text, with the reader every other event goes
+/// through, because reading a `Value` instantiates a second reader of every action field
+/// (module size). The message is the same either way: the one `from_value` gives, without a
+/// position in a text the row does not have.
+#[cfg(not(target_arch = "wasm32"))]
+fn read_event(event: Value) -> Result<Event, Error> {
+    crate::strict_json::from_value(event).map_err(|e| Error::Malformed {
+        message: e.to_string(),
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn read_event(event: Value) -> Result<Event, Error> {
+    crate::strict_json::from_str(&event.to_string()).map_err(|e| Error::Malformed {
+        message: crate::document::message(&e),
     })
 }
 
@@ -234,4 +242,51 @@ pub fn load_with(
         }
     }
     bad
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The native reader (from the `Value`) and the WebAssembly one (from its text) give the
+    /// same message for every kind of bad event, so that the runtimes agree.
+    #[test]
+    fn both_event_readers_give_the_same_message() {
+        let good = serde_json::json!({
+            "ticket": "T1", "seq": 0, "at": "2025-03-03T09:00:00+08:00", "actor": "g1",
+            "action": {"type": "report", "category": "livelihood.repair", "unit": "g1"},
+        });
+        let mut cases = Vec::new();
+        for (path, bad) in [
+            (&["action", "type"][..], serde_json::json!("nonsense")),
+            (&["action", "type"][..], serde_json::json!(5)),
+            (&["action", "unit"][..], serde_json::json!(["g1"])),
+            (&["action", "category"][..], serde_json::json!({"x": 1})),
+            (&["action", "priority"][..], serde_json::json!("soon")),
+            (&["action", "extra"][..], serde_json::json!(1)),
+            (&["at"][..], serde_json::json!("yesterday")),
+            (&["at"][..], serde_json::json!(1.5)),
+            (&["seq"][..], serde_json::json!(-1)),
+            (&["ticket"][..], serde_json::json!(null)),
+            (&["actor"][..], serde_json::json!(true)),
+        ] {
+            let mut event = good.clone();
+            let (last, parents) = path.split_last().unwrap();
+            let mut at = &mut event;
+            for p in parents {
+                at = at.get_mut(*p).unwrap();
+            }
+            at.as_object_mut().unwrap().insert((*last).to_owned(), bad);
+            cases.push(event);
+        }
+        for event in cases {
+            let from_value = crate::strict_json::from_value::<Event>(event.clone())
+                .unwrap_err()
+                .to_string();
+            let from_text = crate::strict_json::from_str::<Event>(&event.to_string())
+                .map_err(|e| crate::document::message(&e))
+                .unwrap_err();
+            assert_eq!(from_value, from_text, "{event}");
+        }
+    }
 }
