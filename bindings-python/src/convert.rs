@@ -138,10 +138,49 @@ pub fn to_py<'py, T: Serialize + ?Sized>(
     pythonize::pythonize(py, value).map_err(|e| malformed(e.to_string()))
 }
 
+/// How deep a Python value may nest when it is read as JSON (serde_json's own limit): deeper,
+/// or a value that contains itself, is refused with `input.malformed` instead of exhausting
+/// the stack.
+pub const MAX_DEPTH: usize = 128;
+
 /// A JSON value from a Python object: dicts, lists, tuples, strings, numbers, booleans and
 /// `None`; aware datetimes become RFC 3339 strings, dates `YYYY-MM-DD`, NaN and pandas' NaT
-/// become `null`, anything else its `str()`.
+/// become `null` (a missing value in a data frame). Anything else is refused with
+/// `input.malformed` naming its type (it is never written as its `str()`), as are infinite
+/// numbers, dict keys that are not strings or numbers, and values nested deeper than
+/// [`MAX_DEPTH`] levels or containing themselves.
 pub fn json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    json_at(obj, 0)
+}
+
+fn not_json(what: String) -> PyErr {
+    malformed(format!("{what} is not a JSON value"))
+}
+
+fn finite(v: f64, obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if v.is_nan() {
+        return Ok(Value::Null);
+    }
+    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+        return Ok(Value::from(v as i64));
+    }
+    serde_json::Number::from_f64(v)
+        .map(Value::Number)
+        .ok_or_else(|| not_json(format!("the number {}", repr(obj))))
+}
+
+fn repr(obj: &Bound<'_, PyAny>) -> String {
+    obj.repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+fn json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    if depth > MAX_DEPTH {
+        return Err(malformed(format!(
+            "a value nested deeper than {MAX_DEPTH} levels (or one that contains itself)"
+        )));
+    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -158,40 +197,40 @@ pub fn json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         if let Ok(u) = obj.extract::<u64>() {
             return Ok(Value::from(u));
         }
-        return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
+        return Err(not_json(format!(
+            "the integer {} (beyond 64 bits)",
+            repr(obj)
+        )));
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        let v = f.value();
-        if v.is_nan() {
-            return Ok(Value::Null);
-        }
-        if v.fract() == 0.0 && v.abs() < 9.0e15 {
-            return Ok(Value::from(v as i64));
-        }
-        return Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number));
+        return finite(f.value(), obj);
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::new();
         for (k, v) in d.iter() {
-            let key = match k.cast::<PyString>() {
-                Ok(s) => s.to_cow()?.into_owned(),
-                Err(_) => k.str()?.to_cow()?.into_owned(),
+            let key = if let Ok(s) = k.cast::<PyString>() {
+                s.to_cow()?.into_owned()
+            } else if k.is_instance_of::<PyInt>() || k.is_instance_of::<PyFloat>() {
+                // As Python's json module writes them.
+                k.str()?.to_cow()?.into_owned()
+            } else {
+                return Err(not_json(format!("a dict key {}", repr(&k))));
             };
-            map.insert(key, json(&v)?);
+            map.insert(key, json_at(&v, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
         return l
             .iter()
-            .map(|v| json(&v))
+            .map(|v| json_at(&v, depth + 1))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         return t
             .iter()
-            .map(|v| json(&v))
+            .map(|v| json_at(&v, depth + 1))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }
@@ -205,21 +244,33 @@ pub fn json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
     if obj.hasattr("isoformat")? {
         return date(obj).map(|d| Value::String(d.to_string()));
     }
+    // numpy's and pandas' scalars: booleans, integers and floats.
     if type_name.starts_with("bool") {
         if let Ok(b) = obj.is_truthy() {
             return Ok(Value::Bool(b));
         }
     }
-    if let Ok(i) = obj.extract::<i64>() {
-        return Ok(Value::from(i));
-    }
-    if let Ok(f) = obj.extract::<f64>() {
-        if f.is_nan() {
-            return Ok(Value::Null);
+    if type_name.starts_with("int") || type_name.starts_with("uint") {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
         }
-        return Ok(serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number));
     }
-    Ok(Value::String(obj.str()?.to_cow()?.into_owned()))
+    if type_name.starts_with("float") {
+        if let Ok(f) = obj.extract::<f64>() {
+            return finite(f, obj);
+        }
+    }
+    // An exact decimal (an area, say) keeps its digits: its text, as the documents write
+    // exact amounts.
+    if type_name == "Decimal" && obj.call_method0("is_finite")?.is_truthy()? {
+        return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
+    }
+    // Other sequences and mappings (numpy arrays, pandas series, mappings that are not
+    // dicts) are not read: convert them with `.tolist()` / `dict(...)` first.
+    Err(not_json(format!(
+        "a value of type {type_name} ({})",
+        repr(obj)
+    )))
 }
 
 /// A typed document from a Python object (a dict as in the core's serde contract, or a JSON
