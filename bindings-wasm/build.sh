@@ -86,6 +86,9 @@ wasm-bindgen --target nodejs --weak-refs --out-dir "$scratch/node" --out-name wa
 cp "$scratch/web/wangge.js" "$scratch/web/wangge.d.ts" "$out/"
 cp "$scratch/node/wangge.js" "$out/wangge.cjs"
 cp "$scratch/node/wangge.d.ts" "$out/wangge.d.cts"
+# Type guards in the glue: a value of the wrong type is a WanggeError before it reaches the
+# module, never a trap (see guard-glue.mjs).
+node "$here/guard-glue.mjs" "$out/wangge.js" "$out/wangge.cjs"
 # Both glues drive the same module (wasm-bindgen gives them the same imports); check it.
 cmp -s "$scratch/web/wangge_bg.wasm" "$scratch/node/wangge_bg.wasm" \
   || { say "the web and nodejs modules differ: they cannot share one file"; exit 1; }
