@@ -24,7 +24,7 @@ fn invalid_instant(input: String, reason: &str) -> PyErr {
 }
 
 /// An instant from an aware `datetime` (or a pandas `Timestamp`) or an RFC 3339 string with an
-/// offset. Naive datetimes and fractions of a second are refused with `wangge.TimeError`.
+/// offset. Naive datetimes are refused with `wangge.TimeError`; a fraction of a second is dropped.
 pub fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
     if let Ok(s) = obj.cast::<PyString>() {
         let text = s.to_cow()?;
@@ -39,23 +39,13 @@ pub fn timestamp(obj: &Bound<'_, PyAny>) -> PyResult<Timestamp> {
                 "a naive datetime names no instant: give an aware datetime (with tzinfo, e.g. timezone(timedelta(hours=8))) or an RFC 3339 string with an offset",
             ));
         }
-        let micro: i64 = obj.getattr("microsecond")?.extract().unwrap_or(0);
-        let nano: i64 = obj
-            .getattr("nanosecond")
-            .ok()
-            .and_then(|n| n.extract().ok())
-            .unwrap_or(0);
-        if micro != 0 || nano != 0 {
-            return Err(invalid_instant(
-                repr,
-                "fractions of a second are not supported: round the datetime to whole seconds",
-            ));
-        }
+        // Instants are kept to the second: a fraction is dropped (the start of its second),
+        // as the core reads RFC 3339 text with one.
         let seconds: f64 = obj.call_method0("timestamp")?.extract()?;
         if !seconds.is_finite() {
             return Err(invalid_instant(repr, "not a finite instant"));
         }
-        return Timestamp::from_unix_seconds(seconds.round() as i64).map_err(err);
+        return Timestamp::from_epoch_millis(seconds.floor() * 1000.0).map_err(err);
     }
     let repr = obj.repr().map(|r| r.to_string()).unwrap_or_default();
     if obj.hasattr("isoformat")? {

@@ -74,3 +74,17 @@ def test_an_exact_decimal_keeps_its_digits():
     doc["units"][0]["area"] = Decimal("88.25")
     again = wangge.OwnerRoll(doc)
     assert again.to_document()["units"][0]["area"] == "88.25"
+
+
+def test_an_instant_with_a_fraction_of_a_second_is_the_start_of_its_second():
+    from datetime import datetime, timedelta, timezone
+
+    cal = wangge.Calendar.standard()
+    cst = timezone(timedelta(hours=8))
+    nine = datetime(2025, 3, 3, 9, 0, 0, tzinfo=cst)
+    for at in ["2025-03-03T09:00:00.999+08:00", "2025-03-03T01:00:00.5Z",
+               datetime(2025, 3, 3, 9, 0, 0, 999_999, tzinfo=cst)]:
+        assert cal.next_working_instant(at) == nine, at
+    with pytest.raises(wangge.WanggeError) as e:
+        cal.next_working_instant("2025-03-03T09:00:00.+08:00")
+    assert e.value.code == "time.invalid_instant"

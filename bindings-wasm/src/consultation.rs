@@ -230,7 +230,7 @@ impl Vote {
     }
 
     /// Casts a ballot.
-    pub fn cast(&mut self, voter: &str, choice: JsChoice, at: &str) -> Result<(), JsValue> {
+    pub fn cast(&mut self, voter: &str, choice: JsChoice, at: JsInstant) -> Result<(), JsValue> {
         let c = self::choice(choice.into())?;
         self.inner.cast(voter, c, ts(at)?).map_err(err)
     }
@@ -242,7 +242,7 @@ impl Vote {
         proxy: &str,
         principal: &str,
         choice: JsChoice,
-        at: &str,
+        at: JsInstant,
     ) -> Result<(), JsValue> {
         let c = self::choice(choice.into())?;
         self.inner
@@ -285,7 +285,7 @@ impl Vote {
     }
 
     /// Closes the vote.
-    pub fn close(&mut self, at: &str) -> Result<(), JsValue> {
+    pub fn close(&mut self, at: JsInstant) -> Result<(), JsValue> {
         self.inner.close(ts(at)?).map_err(err)
     }
 
@@ -400,7 +400,7 @@ impl ForumRecords {
         &self,
         ledger: &mut Ledger,
         actor: &str,
-        at: &str,
+        at: JsInstant,
     ) -> Result<JsTicketResolutions, JsValue> {
         let results = self
             .inner

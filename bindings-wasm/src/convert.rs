@@ -76,8 +76,39 @@ pub fn opt<T: Into<JsValue>>(value: Option<T>) -> JsValue {
 }
 
 /// An instant from an ISO-8601 string.
-pub fn ts(text: &str) -> Result<Timestamp, JsValue> {
-    text.parse::<Timestamp>().map_err(err)
+pub fn ts(value: crate::types::JsInstant) -> Result<Timestamp, JsValue> {
+    let value: JsValue = value.into();
+    if let Some(text) = value.as_string() {
+        return text.parse::<Timestamp>().map_err(err);
+    }
+    if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+        return Timestamp::from_epoch_millis(date.get_time()).map_err(err);
+    }
+    if let Some(ms) = value.as_f64() {
+        return Timestamp::from_epoch_millis(ms).map_err(err);
+    }
+    Err(err(wangge::time::TimeError::InvalidInstant {
+        input: describe(&value),
+        reason: "expected an instant: RFC 3339 text with an offset, a Date, or milliseconds since the epoch".to_owned(),
+    }))
+}
+
+/// A short description of a JS value for an error message.
+fn describe(value: &JsValue) -> String {
+    if value.is_undefined() {
+        "undefined".to_owned()
+    } else if value.is_null() {
+        "null".to_owned()
+    } else if let Some(b) = value.as_bool() {
+        b.to_string()
+    } else if value.is_object() {
+        "an object".to_owned()
+    } else {
+        format!(
+            "a value of type {}",
+            value.js_typeof().as_string().unwrap_or_default()
+        )
+    }
 }
 
 fn camel(key: &str) -> String {

@@ -45,7 +45,7 @@ impl Calendar {
 
     /// Whether an instant is working time.
     #[wasm_bindgen(js_name = isWorkingTime)]
-    pub fn is_working_time(&self, at: &str) -> Result<bool, JsValue> {
+    pub fn is_working_time(&self, at: JsInstant) -> Result<bool, JsValue> {
         Ok(self.inner.is_working_time(ts(at)?))
     }
 
@@ -58,7 +58,7 @@ impl Calendar {
 
     /// The instant `minutes` of working time after `at`.
     #[wasm_bindgen(js_name = addWorkingMinutes)]
-    pub fn add_working_minutes(&self, at: &str, minutes: f64) -> Result<String, JsValue> {
+    pub fn add_working_minutes(&self, at: JsInstant, minutes: f64) -> Result<String, JsValue> {
         let seconds = (minutes * 60.0).round();
         if !seconds.is_finite() || seconds < 0.0 {
             return Err(malformed("addWorkingMinutes: a non-negative amount"));
@@ -71,19 +71,19 @@ impl Calendar {
 
     /// The end of working time on the n-th working day after the day of `at`.
     #[wasm_bindgen(js_name = addWorkingDays)]
-    pub fn add_working_days(&self, at: &str, days: u32) -> Result<String, JsValue> {
+    pub fn add_working_days(&self, at: JsInstant, days: u32) -> Result<String, JsValue> {
         Ok(self.inner.add_working_days(ts(at)?, days).to_string())
     }
 
     /// Working minutes between two instants (0 if `to` is not after `from`).
     #[wasm_bindgen(js_name = workingMinutesBetween)]
-    pub fn working_minutes_between(&self, from: &str, to: &str) -> Result<f64, JsValue> {
+    pub fn working_minutes_between(&self, from: JsInstant, to: JsInstant) -> Result<f64, JsValue> {
         Ok(self.inner.working_seconds_between(ts(from)?, ts(to)?) as f64 / 60.0)
     }
 
     /// The next instant inside working time.
     #[wasm_bindgen(js_name = nextWorkingInstant)]
-    pub fn next_working_instant(&self, at: &str) -> Result<String, JsValue> {
+    pub fn next_working_instant(&self, at: JsInstant) -> Result<String, JsValue> {
         Ok(self.inner.next_working_instant(ts(at)?).to_string())
     }
 
@@ -96,7 +96,7 @@ impl Calendar {
 
     /// When such a period ends: 24:00 of its last day.
     #[wasm_bindgen(js_name = periodDeadline)]
-    pub fn period_deadline(&self, start: &str, days: u32) -> Result<String, JsValue> {
+    pub fn period_deadline(&self, start: JsInstant, days: u32) -> Result<String, JsValue> {
         Ok(self.inner.period_deadline(ts(start)?, days).to_string())
     }
 
@@ -204,7 +204,7 @@ impl EscalationPolicy {
     pub fn evaluate(
         &self,
         ledger: &Ledger,
-        now: &str,
+        now: JsInstant,
         calendar: &Calendar,
     ) -> Result<Decisions, JsValue> {
         Ok(Decisions {
@@ -217,7 +217,7 @@ impl EscalationPolicy {
         &self,
         ledger: &mut Ledger,
         decisions: &Decisions,
-        now: &str,
+        now: JsInstant,
     ) -> Result<JsApplied, JsValue> {
         let applied = engine::apply(&mut ledger.inner, &decisions.inner, ts(now)?);
         applied_js(applied)
@@ -228,7 +228,7 @@ impl EscalationPolicy {
     pub fn sweep(
         &self,
         ledger: &mut Ledger,
-        now: &str,
+        now: JsInstant,
         calendar: &Calendar,
     ) -> Result<Decisions, JsValue> {
         Ok(Decisions {
@@ -247,7 +247,7 @@ impl EscalationPolicy {
         calendar: &Calendar,
         alternative: &EscalationPolicy,
         alternative_policy: JsServicePolicy,
-        horizon: &str,
+        horizon: JsInstant,
     ) -> Result<JsWhatIf, JsValue> {
         let base = ServiceLevels {
             policy: service_policy(policy.into())?,

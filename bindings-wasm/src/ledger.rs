@@ -145,7 +145,7 @@ impl Ledger {
         &self,
         ticket: &str,
         actor: &str,
-        at: &str,
+        at: JsInstant,
         action: JsAction,
     ) -> Result<bool, JsValue> {
         let a: Action = from_js(action.into())?;
@@ -159,7 +159,7 @@ impl Ledger {
         &self,
         ticket: &str,
         actor: &str,
-        at: &str,
+        at: JsInstant,
         action: JsAction,
     ) -> Result<JsDenialOpt, JsValue> {
         let a: Action = from_js(action.into())?;
@@ -174,7 +174,7 @@ impl Ledger {
     pub fn who_can(
         &self,
         ticket: &str,
-        at: &str,
+        at: JsInstant,
         action: JsAction,
     ) -> Result<Vec<String>, JsValue> {
         let a: Action = from_js(action.into())?;
@@ -230,7 +230,12 @@ impl Ledger {
     }
 
     /// Reports a new ticket.
-    pub fn report(&mut self, ticket: JsNewTicket, actor: &str, at: &str) -> Result<(), JsValue> {
+    pub fn report(
+        &mut self,
+        ticket: JsNewTicket,
+        actor: &str,
+        at: JsInstant,
+    ) -> Result<(), JsValue> {
         let t: NewTicket = from_js(ticket.into())?;
         self.inner
             .report(t, actor, ts(at)?)
@@ -243,7 +248,7 @@ impl Ledger {
         &mut self,
         ticket: &str,
         actor: &str,
-        at: &str,
+        at: JsInstant,
         action: JsAction,
     ) -> Result<JsTicketState, JsValue> {
         let a: Action = from_js(action.into())?;
@@ -258,7 +263,7 @@ impl Ledger {
         &self,
         ticket: &str,
         actor: &str,
-        at: &str,
+        at: JsInstant,
         action: JsAction,
     ) -> Result<JsTicketState, JsValue> {
         let a: Action = from_js(action.into())?;
@@ -410,7 +415,7 @@ impl Ledger {
 
     /// The deadlines falling at or before `until`: `[instant, ticket, kind]`, in deadline order.
     #[wasm_bindgen(js_name = dueUntil)]
-    pub fn due_until(&self, until: &str) -> Result<JsDue, JsValue> {
+    pub fn due_until(&self, until: JsInstant) -> Result<JsDue, JsValue> {
         let due: Vec<(String, String, DeadlineKind)> = self
             .inner
             .due_ids_until(ts(until)?)
@@ -428,7 +433,11 @@ impl Ledger {
 
     /// The ids of the tickets reported between two instants (both included), in time order.
     #[wasm_bindgen(js_name = reportedBetween)]
-    pub fn reported_between(&self, start: &str, end: &str) -> Result<Vec<String>, JsValue> {
+    pub fn reported_between(
+        &self,
+        start: JsInstant,
+        end: JsInstant,
+    ) -> Result<Vec<String>, JsValue> {
         Ok(self
             .inner
             .ids_of(self.inner.reported_between(ts(start)?, ts(end)?)))
@@ -507,7 +516,7 @@ impl Ledger {
         &mut self,
         policy: Option<JsServicePolicy>,
         calendar: &crate::escalation::Calendar,
-        now: &str,
+        now: JsInstant,
     ) -> Result<usize, JsValue> {
         let now = ts(now)?;
         let levels = match policy {

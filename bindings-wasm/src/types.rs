@@ -15,6 +15,8 @@ const TS_GENERATED: &'static str = include_str!("types.generated.d.ts");
 const TS_BINDING: &'static str = r#"
 /** An instant: RFC 3339 / ISO-8601 text with an offset, e.g. "2025-03-03T09:00:00+08:00". */
 export type Instant = string;
+/** What an argument that is an instant accepts: RFC 3339 text, a `Date`, or milliseconds since the epoch (a fraction of a second is dropped). */
+export type InstantLike = Instant | Date | number;
 /** A civil date, "YYYY-MM-DD". */
 export type DateText = string;
 /** A thrown WanggeError as data: its stable code, its message and its details. */
@@ -45,6 +47,9 @@ export type TicketResolution = { ticket: string; state: TicketState } | { ticket
 
 #[wasm_bindgen]
 extern "C" {
+    /// `InstantLike`: RFC 3339 text, a `Date` or epoch milliseconds.
+    #[wasm_bindgen(typescript_type = "InstantLike")]
+    pub type JsInstant;
     /// `HierarchyDocument | string`.
     #[wasm_bindgen(typescript_type = "HierarchyDocument | string")]
     pub type JsHierarchyDocument;

@@ -104,3 +104,20 @@ test("a non-string where a string is expected is a typed error, not a trap", () 
   h.add("g", "grid", "g");
   assert.equal(h.keyOf("g") >= 0, true);
 });
+
+test("an instant may be RFC 3339 text (with a fraction), a Date or epoch milliseconds", () => {
+  const c = w.Calendar.standard();
+  const nine = "2025-03-03T09:00:00+08:00";
+  for (const v of [nine, "2025-03-03T09:00:00.999+08:00", "2025-03-03T01:00:00.5Z", new Date("2025-03-03T01:00:00.750Z"),
+    Date.parse("2025-03-03T01:00:00Z"), Date.parse("2025-03-03T01:00:00Z") + 999]) {
+    assert.equal(c.nextWorkingInstant(v), nine, String(v));
+  }
+  for (const bad of [NaN, Infinity, -Infinity, new Date(NaN), 1e300, {}, null, undefined, true, [nine]]) {
+    assert.throws(() => c.nextWorkingInstant(bad), (e) => e.name === "WanggeError" && e.code === "time.invalid_instant", String(bad));
+  }
+  // Through the ledger too: a Date where web code has one.
+  const h = new w.Hierarchy(); h.add("g1", "grid", "g1");
+  const l = new w.Ledger(h);
+  l.report({ id: "T1", category: "livelihood.repair", unit: "g1" }, "g1", new Date("2025-03-03T01:00:00Z"));
+  assert.equal(l.get("T1").reportedAt, nine);
+});

@@ -95,6 +95,29 @@ impl Timestamp {
         }
     }
 
+    /// An instant from milliseconds since the Unix epoch, as JavaScript's `Date` counts them
+    /// (or a float count of seconds times 1,000): the start of the second it falls in.
+    /// Refused when not finite or outside years -9999..=9999, naming the value.
+    ///
+    /// ```
+    /// use wangge::time::Timestamp;
+    /// let t = Timestamp::from_epoch_millis(1_740_963_600_999.0)?;
+    /// assert_eq!(t.to_string(), "2025-03-03T09:00:00+08:00");
+    /// assert!(Timestamp::from_epoch_millis(f64::NAN).is_err());
+    /// assert!(Timestamp::from_epoch_millis(1e300).is_err());
+    /// # Ok::<(), wangge::time::TimeError>(())
+    /// ```
+    pub fn from_epoch_millis(ms: f64) -> Result<Timestamp, TimeError> {
+        let seconds = (ms / 1000.0).floor();
+        if !seconds.is_finite() || seconds < MIN_SECONDS as f64 || seconds > MAX_SECONDS as f64 {
+            return Err(TimeError::InvalidInstant {
+                input: format!("{ms:?} ms since the epoch"),
+                reason: "not a finite instant within years -9999..=9999".to_owned(),
+            });
+        }
+        Timestamp::from_unix_seconds(seconds as i64)
+    }
+
     /// Seconds since the Unix epoch.
     pub const fn unix_seconds(self) -> i64 {
         self.0
@@ -229,10 +252,10 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, &'static str> {
         if matches!(at(i), Some(b'.' | b',')) {
             i += 1;
             let start = i;
+            // Instants are kept to the second: a fraction (as `Date.toISOString()` and
+            // Open311 servers write them) is dropped, so the instant is the start of its
+            // second, as a clock that shows whole seconds reads it.
             while at(i).is_some_and(|c| c.is_ascii_digit()) {
-                if at(i) != Some(b'0') {
-                    return Err("fractions of a second are not supported");
-                }
                 i += 1;
             }
             if i == start {
@@ -580,12 +603,23 @@ mod tests {
             "2025-01-26T09:00:00",
             "2025-02-30T09:00:00+08:00",
             "2025-01-26T24:00:00+08:00",
-            "2025-01-26T09:00:00.5+08:00",
+            "2025-01-26T09:00:00.+08:00",
             "2025-01-26T09:00:00+08:00x",
             "2025-1-26T09:00:00+08:00",
             "",
         ] {
             assert!(bad.parse::<Timestamp>().is_err(), "{bad}");
+        }
+        // A fraction of a second is dropped: the start of its second, before the epoch too.
+        for (with, without) in [
+            ("2025-01-26T09:00:00.999+08:00", "2025-01-26T09:00:00+08:00"),
+            ("2025-01-26T01:00:59.5Z", "2025-01-26T01:00:59Z"),
+            ("1969-12-31T23:59:59.75Z", "1969-12-31T23:59:59Z"),
+            ("2025-01-26T09:00:00,25+08:00", "2025-01-26T09:00:00+08:00"),
+        ] {
+            let a: Timestamp = with.parse().unwrap();
+            let b: Timestamp = without.parse().unwrap();
+            assert_eq!(a, b, "{with}");
         }
     }
 }
