@@ -93,6 +93,24 @@ pub fn ts(value: crate::types::JsInstant) -> Result<Timestamp, JsValue> {
     }))
 }
 
+/// A whole number from a JS number: refused (`input.malformed`, naming the value) unless it is
+/// finite, integral and within `0..=max`. wasm-bindgen would otherwise wrap a negative number
+/// to a huge one and read NaN as 0.
+pub fn whole(value: f64, what: &str, max: u32) -> Result<u32, JsValue> {
+    if value.is_finite() && value.fract() == 0.0 && (0.0..=f64::from(max)).contains(&value) {
+        return Ok(value as u32);
+    }
+    // As JS writes the number.
+    let shown = match value {
+        v if v == f64::INFINITY => "Infinity".to_owned(),
+        v if v == f64::NEG_INFINITY => "-Infinity".to_owned(),
+        v => v.to_string(),
+    };
+    Err(malformed(&format!(
+        "{what} must be a whole number from 0 to {max}, not {shown}"
+    )))
+}
+
 /// A short description of a JS value for an error message.
 fn describe(value: &JsValue) -> String {
     if value.is_undefined() {

@@ -3,10 +3,10 @@
 use wangge::calendar::Calendar as CoreCalendar;
 use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
 use wangge::sla::{ServiceLevels, ServicePolicy};
-use wangge::time::Date;
+use wangge::time::{Date, Timestamp};
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{err, json_text, malformed, to_js, ts};
+use crate::convert::{err, json_text, malformed, to_js, ts, whole};
 use crate::ledger::Ledger;
 use crate::types::*;
 
@@ -71,7 +71,8 @@ impl Calendar {
 
     /// The end of working time on the n-th working day after the day of `at`.
     #[wasm_bindgen(js_name = addWorkingDays)]
-    pub fn add_working_days(&self, at: JsInstant, days: u32) -> Result<String, JsValue> {
+    pub fn add_working_days(&self, at: JsInstant, days: f64) -> Result<String, JsValue> {
+        let days = whole(days, "addWorkingDays: days", u32::MAX)?;
         Ok(self.inner.add_working_days(ts(at)?, days).to_string())
     }
 
@@ -89,28 +90,39 @@ impl Calendar {
 
     /// The last day of a period of `days` days from `start` (Civil Code Arts. 200–203).
     #[wasm_bindgen(js_name = periodEndDate)]
-    pub fn period_end_date(&self, start: &str, days: u32) -> Result<String, JsValue> {
+    pub fn period_end_date(&self, start: &str, days: f64) -> Result<String, JsValue> {
+        let days = whole(days, "periodEndDate: days", u32::MAX)?;
         let d: Date = start.parse().map_err(err)?;
         Ok(self.inner.period_end_date(d, days).to_string())
     }
 
     /// When such a period ends: 24:00 of its last day.
     #[wasm_bindgen(js_name = periodDeadline)]
-    pub fn period_deadline(&self, start: JsInstant, days: u32) -> Result<String, JsValue> {
+    pub fn period_deadline(&self, start: JsInstant, days: f64) -> Result<String, JsValue> {
+        let days = whole(days, "periodDeadline: days", u32::MAX)?;
         Ok(self.inner.period_deadline(ts(start)?, days).to_string())
     }
 
-    /// Working-time additions of many instants at once (epoch milliseconds in and out).
+    /// Working-time additions of many instants at once (epoch milliseconds in and out). A
+    /// negative or non-finite amount, or an instant that is not one (NaN, beyond years
+    /// -9999..=9999), is refused naming it.
     #[wasm_bindgen(js_name = addWorkingSecondsMany)]
-    pub fn add_working_seconds_many(&self, at_ms: &[f64], seconds: f64) -> Vec<f64> {
-        let n = seconds.max(0.0) as i64;
+    pub fn add_working_seconds_many(
+        &self,
+        at_ms: &[f64],
+        seconds: f64,
+    ) -> Result<Vec<f64>, JsValue> {
+        if !seconds.is_finite() || seconds < 0.0 || seconds.fract() != 0.0 {
+            return Err(malformed(&format!(
+                "addWorkingSecondsMany: seconds must be a whole non-negative number, not {seconds}"
+            )));
+        }
+        let n = seconds as i64;
         at_ms
             .iter()
             .map(|ms| {
-                self.inner
-                    .add_working_seconds(crate::ledger::epoch_ms(*ms), n)
-                    .unix_seconds() as f64
-                    * 1000.0
+                let at = Timestamp::from_epoch_millis(*ms).map_err(err)?;
+                Ok(self.inner.add_working_seconds(at, n).unix_seconds() as f64 * 1000.0)
             })
             .collect()
     }
@@ -285,8 +297,9 @@ fn applied_js(applied: Vec<engine::Applied>) -> Result<JsApplied, JsValue> {
 #[wasm_bindgen(js_name = scaleServicePolicy)]
 pub fn scale_service_policy(
     policy: JsServicePolicy,
-    percent: u32,
+    percent: f64,
 ) -> Result<JsServicePolicyOut, JsValue> {
+    let percent = whole(percent, "scaleServicePolicy: percent", u32::MAX)?;
     Ok(to_js(&service_policy(policy.into())?.scaled(percent))?.unchecked_into())
 }
 

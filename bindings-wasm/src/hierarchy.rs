@@ -7,7 +7,7 @@ use wangge::hierarchy::{
 };
 use wasm_bindgen::prelude::*;
 
-use crate::convert::{err, from_js, malformed, to_js};
+use crate::convert::{err, from_js, malformed, to_js, whole};
 use crate::types::*;
 
 /// The governance hierarchy (治理体系): units, organisations and people, and the edges
@@ -350,7 +350,8 @@ impl Hierarchy {
 
     /// The id of a key.
     #[wasm_bindgen(js_name = idOf)]
-    pub fn id_of(&self, key: u32) -> Result<String, JsValue> {
+    pub fn id_of(&self, key: f64) -> Result<String, JsValue> {
+        let key = whole(key, "idOf: key", u32::MAX)?;
         self.get()
             .id(NodeKey::from_index(key))
             .map(|id| id.to_string())

@@ -6,7 +6,6 @@ use wangge::ticket::{
     table, Action, BulkAction, DeadlineKind, Ledger as Core, NewTicket, Taxonomy, TicketState,
     Trust,
 };
-use wangge::time::Timestamp;
 use wasm_bindgen::prelude::*;
 
 use crate::authority::{authority_of, Authority};
@@ -539,17 +538,13 @@ impl Ledger {
     }
 }
 
-/// An instant from epoch milliseconds (rounded down to the second).
-pub(crate) fn epoch_ms(ms: f64) -> Timestamp {
-    Timestamp::EPOCH.plus_seconds(epoch_seconds(ms))
-}
-
-/// Epoch milliseconds (a JS number) as whole seconds.
+/// Epoch milliseconds (a JS number) as whole seconds, rounded down. NaN and infinities become
+/// `i64::MIN`, which the core refuses on its row as out of range (never a silent 1970).
 pub(crate) fn epoch_seconds(ms: f64) -> i64 {
     let s = (ms / 1000.0).floor();
     if s.is_finite() {
         s as i64
     } else {
-        0
+        i64::MIN
     }
 }

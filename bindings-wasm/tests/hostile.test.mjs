@@ -121,3 +121,21 @@ test("an instant may be RFC 3339 text (with a fraction), a Date or epoch millise
   l.report({ id: "T1", category: "livelihood.repair", unit: "g1" }, "g1", new Date("2025-03-03T01:00:00Z"));
   assert.equal(l.get("T1").reportedAt, nine);
 });
+
+test("numbers are whole and in range, or a typed error: never wrapped, never NaN as 0", () => {
+  const c = w.Calendar.standard();
+  const at = "2025-03-03T09:00:00+08:00";
+  for (const bad of [-5, 1.5, NaN, Infinity, 2 ** 32]) {
+    assert.throws(() => c.addWorkingDays(at, bad), (e) => e.code === "input.malformed" && e.message.includes(String(bad)), String(bad));
+    assert.throws(() => c.periodDeadline(at, bad), (e) => e.code === "input.malformed", String(bad));
+    assert.throws(() => w.scaleServicePolicy(w.servicePolicyDocument ? { name: "p", rules: [] } : {}, bad), (e) => e.code === "input.malformed", String(bad));
+  }
+  assert.equal(c.addWorkingDays(at, 0), c.addWorkingDays(at, 0));
+  const h = new w.Hierarchy(); h.add("g", "grid", "g");
+  assert.equal(h.idOf(h.keyOf("g")), "g");
+  for (const bad of [NaN, -1, 0.5]) assert.throws(() => h.idOf(bad), (e) => e.code === "input.malformed", String(bad));
+  const t = Date.parse(at);
+  assert.deepEqual(Array.from(c.addWorkingSecondsMany(new Float64Array([t]), 0)), [t]);
+  for (const bad of [-60, NaN, 0.5]) assert.throws(() => c.addWorkingSecondsMany(new Float64Array([t]), bad), (e) => e.code === "input.malformed", String(bad));
+  assert.throws(() => c.addWorkingSecondsMany(new Float64Array([NaN]), 60), (e) => e.code === "time.invalid_instant");
+});
