@@ -164,7 +164,12 @@ impl Calendar {
                 .map(|s| wangge::time::Timestamp::from_unix_seconds(*s))
                 .collect::<Result<Vec<_>, _>>()
                 .py()?;
-            let n = seconds.max(0);
+            if seconds < 0 {
+                return Err(malformed(format!(
+                    "add_working_seconds_many: a non-negative amount, not {seconds}"
+                )));
+            }
+            let n = seconds;
             let out: Vec<i64> = py.detach(|| {
                 ts.iter()
                     .map(|t| self.inner.add_working_seconds(*t, n).unix_seconds())

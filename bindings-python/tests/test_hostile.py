@@ -88,3 +88,16 @@ def test_an_instant_with_a_fraction_of_a_second_is_the_start_of_its_second():
     with pytest.raises(wangge.WanggeError) as e:
         cal.next_working_instant("2025-03-03T09:00:00.+08:00")
     assert e.value.code == "time.invalid_instant"
+
+
+def test_negative_amounts_are_refused_not_read_as_zero():
+    cal = wangge.Calendar.standard()
+    t = 1_740_963_600
+    assert list(cal.add_working_seconds_many([t], 0)) == [t]
+    with pytest.raises(wangge.WanggeError) as e:
+        cal.add_working_seconds_many([t], -60)
+    assert "-60" in malformed(e)
+    with pytest.raises(wangge.WanggeError):
+        cal.add_working_minutes("2025-03-03T09:00:00+08:00", -1)
+    with pytest.raises(OverflowError):
+        cal.add_working_days("2025-03-03T09:00:00+08:00", -5)
