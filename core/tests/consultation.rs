@@ -1598,6 +1598,10 @@ fn every_error_variant() {
         "consultation.duplicate_proxy",
     );
     check(
+        code(vote.register_proxy("o2", "o2")),
+        "consultation.self_proxy",
+    );
+    check(
         code(vote.close(ts("2025-03-02T00:00:00+08:00"))),
         "consultation.invalid_closing_time",
     );
@@ -1711,7 +1715,7 @@ fn every_error_variant() {
 
     codes.sort_unstable();
     codes.dedup();
-    assert_eq!(codes.len(), 40, "every variant: {codes:?}");
+    assert_eq!(codes.len(), 41, "every variant: {codes:?}");
     assert!(codes.iter().all(|c| c.starts_with("consultation.")));
 }
 

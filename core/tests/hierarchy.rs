@@ -8,7 +8,8 @@
 
 use proptest::prelude::*;
 use wangge::hierarchy::{
-    DivisionCodeError, DivisionRow, Edge, EdgeKind, Hierarchy, HierarchyError, NodeId, NodeKind,
+    DivisionCodeError, DivisionRow, Edge, EdgeKind, GeoPoint, Hierarchy, HierarchyError, NodeId,
+    NodeKind,
 };
 
 /// 新建社区 as in the article: 八公山区 → 毕家岗街道 → 新建社区 → 10 grids, each with a
@@ -263,6 +264,47 @@ fn every_error_variant_and_nothing_changes() {
             "hierarchy.invalid_category",
         ),
         (err(h.remove("340404001001")), "hierarchy.not_empty"),
+        (
+            err(h.set_place(
+                "xj-g01",
+                None,
+                Some(GeoPoint {
+                    lat: 95.0,
+                    lng: 116.8,
+                }),
+            )),
+            "hierarchy.invalid_location",
+        ),
+        (
+            err(h.set_place(
+                "xj-g01",
+                None,
+                Some(GeoPoint {
+                    lat: 32.6,
+                    lng: 500.0,
+                }),
+            )),
+            "hierarchy.invalid_location",
+        ),
+        (
+            err(h.set_place(
+                "xj-g01",
+                None,
+                Some(GeoPoint {
+                    lat: f64::NAN,
+                    lng: 116.8,
+                }),
+            )),
+            "hierarchy.invalid_location",
+        ),
+        (
+            err(Hierarchy::from_json(&doc.replacen(
+                "\"kind\":\"grid\"",
+                "\"kind\":\"grid\",\"location\":{\"lat\":-91,\"lng\":0}",
+                1,
+            ))),
+            "hierarchy.invalid_location",
+        ),
         (err(Hierarchy::from_json("{")), "hierarchy.malformed"),
         (
             err(Hierarchy::from_json(

@@ -206,6 +206,8 @@ def hierarchy_cases():
     load("duplicate id", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a"}, {"id": "a", "kind": "grid", "name": "b"}], "edges": []}, "hierarchy.duplicate_id")
     load("edge to an unknown id", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a"}], "edges": [{"kind": "contains", "from": "a", "to": "b"}]}, "hierarchy.unknown_id")
     load("categories on a contains edge", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "community", "name": "a"}, {"id": "b", "kind": "grid", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b", "categories": ["x"]}]}, "hierarchy.unexpected_categories")
+    load("a latitude beyond 90°", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a", "location": {"lat": 95, "lng": 116.8}}], "edges": []}, "hierarchy.invalid_location")
+    load("a longitude beyond 180°", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "grid", "name": "a", "location": {"lat": 32.6, "lng": 500}}], "edges": []}, "hierarchy.invalid_location")
     load("a cycle in the file", {"format": "wangge.hierarchy", "version": 1, "nodes": [{"id": "a", "kind": "compound", "name": "a"}, {"id": "b", "kind": "compound", "name": "b"}], "edges": [{"kind": "contains", "from": "a", "to": "b"}, {"kind": "contains", "from": "b", "to": "a"}]}, "hierarchy.level_order")
     cases.append(case("load: the article's hierarchies", [
         op("h.load", document="hongfu", expect=23), op("h.grid_of", id="xhct-3", expect="340471100001001"),
@@ -1486,6 +1488,7 @@ def quorum_cases():
     cases.append(case("a written proxy votes once for its principal", base + [
         op("v.proxy", principal="o13", proxy="o14"), op("v.cast_proxy", proxy="o14", principal="o13", choice="agree", at=DURING),
         op("v.proxy", principal="o13", proxy="o15", error="consultation.duplicate_proxy"),
+        op("v.proxy", principal="o15", proxy="o15", error="consultation.self_proxy"),
         op("v.tally", subset={"ballots": 2, "agree": {"headcount": 2}})], el))
     cases.append(case("a vote that closes before it opens", [
         op("v.electorate", scope={"building": "b5"}),

@@ -307,6 +307,14 @@ pub enum ConsultationError {
         /// The proxy already registered.
         existing: String,
     },
+    /// A written proxy from a voter to themselves: a proxy acts for someone else.
+    #[error("{principal:?} cannot authorize themselves as proxy in vote {vote:?}")]
+    SelfProxy {
+        /// The vote id.
+        vote: String,
+        /// The principal (and would-be proxy).
+        principal: String,
+    },
     /// A forum with this id is already recorded.
     #[error("forum {forum:?} is already recorded")]
     DuplicateForum {
@@ -393,6 +401,7 @@ impl ConsultationError {
             ConsultationError::InvalidClosingTime { .. } => "consultation.invalid_closing_time",
             ConsultationError::ProxyNotAuthorized { .. } => "consultation.proxy_not_authorized",
             ConsultationError::DuplicateProxy { .. } => "consultation.duplicate_proxy",
+            ConsultationError::SelfProxy { .. } => "consultation.self_proxy",
             ConsultationError::DuplicateForum { .. } => "consultation.duplicate_forum",
             ConsultationError::UnknownForum { .. } => "consultation.unknown_forum",
             ConsultationError::DuplicateSession { .. } => "consultation.duplicate_session",

@@ -182,12 +182,18 @@ impl Vote {
     }
 
     /// Registers a written proxy (委托书) from an eligible voter. Refused when closed, for a
-    /// principal who is not eligible, for an invalid proxy id, or when the principal has
-    /// already authorized someone.
+    /// principal who is not eligible, for an invalid proxy id, for a proxy who is the
+    /// principal, or when the principal has already authorized someone.
     pub fn register_proxy(&mut self, principal: &str, proxy: &str) -> Result<()> {
         self.check_open()?;
         let voter = self.electorate.voter(principal)?;
         check_id("proxy", proxy)?;
+        if proxy == principal {
+            return Err(ConsultationError::SelfProxy {
+                vote: self.spec.id.clone(),
+                principal: principal.to_owned(),
+            });
+        }
         if let Some(existing) = self
             .proxy_of
             .get(&voter.raw())

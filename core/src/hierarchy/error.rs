@@ -159,6 +159,17 @@ pub enum HierarchyError {
         /// The limit.
         limit: usize,
     },
+    /// A location outside the globe: latitude beyond ±90°, longitude beyond ±180°, or a
+    /// coordinate that is not a finite number.
+    #[error("invalid location of {id:?}: latitude {lat}, longitude {lng} (latitude -90..=90, longitude -180..=180, in degrees)")]
+    InvalidLocation {
+        /// The node.
+        id: String,
+        /// The latitude given, as written.
+        lat: String,
+        /// The longitude given, as written.
+        lng: String,
+    },
     /// The document is not a wangge hierarchy of a supported version.
     #[error("unsupported hierarchy document: format {format:?} version {version} (expected \"wangge.hierarchy\" version 1)")]
     UnsupportedFormat {
@@ -196,6 +207,7 @@ impl HierarchyError {
             HierarchyError::InvalidCategory { .. } => "hierarchy.invalid_category",
             HierarchyError::NotEmpty { .. } => "hierarchy.not_empty",
             HierarchyError::CapacityExceeded { .. } => "hierarchy.capacity_exceeded",
+            HierarchyError::InvalidLocation { .. } => "hierarchy.invalid_location",
             HierarchyError::UnsupportedFormat { .. } => "hierarchy.unsupported_format",
             HierarchyError::Malformed { .. } => "hierarchy.malformed",
         }

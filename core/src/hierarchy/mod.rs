@@ -192,6 +192,29 @@ pub struct GeoPoint {
     pub lng: f64,
 }
 
+impl GeoPoint {
+    /// Whether this is a point on the globe: finite, latitude within ±90°, longitude within
+    /// ±180°. Checked wherever a node gets a location.
+    pub fn is_valid(&self) -> bool {
+        self.lat.is_finite()
+            && self.lng.is_finite()
+            && (-90.0..=90.0).contains(&self.lat)
+            && (-180.0..=180.0).contains(&self.lng)
+    }
+
+    pub(crate) fn check(&self, id: &str) -> Result<(), HierarchyError> {
+        if self.is_valid() {
+            Ok(())
+        } else {
+            Err(HierarchyError::InvalidLocation {
+                id: id.to_owned(),
+                lat: self.lat.to_string(),
+                lng: self.lng.to_string(),
+            })
+        }
+    }
+}
+
 /// A node of the hierarchy: a territorial unit, an organisation or a person in a role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

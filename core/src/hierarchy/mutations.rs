@@ -10,6 +10,9 @@ impl Hierarchy {
     ///
     /// Re-adding an id that was removed gives it back its old key.
     pub fn add_node(&mut self, node: Node) -> Result<NodeKey> {
+        if let Some(p) = &node.location {
+            p.check(node.id.as_str())?;
+        }
         if self.key(node.id.as_str()).is_some() {
             return Err(HierarchyError::DuplicateId {
                 id: node.id.to_string(),
@@ -340,6 +343,9 @@ impl Hierarchy {
         location: Option<GeoPoint>,
     ) -> Result<()> {
         let (_, ix, _) = self.live(id)?;
+        if let Some(p) = &location {
+            p.check(id)?;
+        }
         if let Some(d) = self.graph.node_weight_mut(ix) {
             d.node.address = address;
             d.node.location = location;
