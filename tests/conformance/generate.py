@@ -468,6 +468,14 @@ def ticket_cases():
         rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3),
         ap({"type": "whistle", "departments": ["w1"]}, 4, error="ticket.invalid_target"),
         ap({"type": "whistle", "departments": ["nobody"]}, 4, error="ticket.unknown_unit")])
+    c("a whistle's deadlines come after it, and the report after the signing", [
+        rep(), ap(A["file"], 1), ap(A["dispatch"], 2), ap(A["acknowledge"], 3),
+        ap({"type": "whistle", "departments": ["smr"], "signBy": t(3)}, 4, error="ticket.invalid_target",
+           details={"target": t(3)}),
+        ap({"type": "whistle", "departments": ["smr"], "reportBy": t(2)}, 4, error="ticket.invalid_target"),
+        ap({"type": "whistle", "departments": ["smr"], "signBy": t(100), "reportBy": t(50)}, 4,
+           error="ticket.invalid_target", details={"target": t(50)}),
+        ap({"type": "whistle", "departments": ["smr"], "signBy": t(4), "reportBy": t(4)}, 4, expect="in_progress")])
     c("dispatch to a unit that does not exist", [
         rep(), ap(A["file"], 1), ap({"type": "dispatch", "to": "mars"}, 2, error="ticket.unknown_unit"),
         op("t.state", ticket="T1", expect="filed")])

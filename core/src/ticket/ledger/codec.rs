@@ -292,6 +292,23 @@ impl Ledger {
                 if departments.is_empty() {
                     return Err(invalid("", "a whistle summons at least one department"));
                 }
+                // The deadlines come after the whistle, and the report after the signing.
+                for due in [sign_by, report_by].into_iter().flatten() {
+                    if *due < at {
+                        return Err(invalid(
+                            &due.to_string(),
+                            "a summons deadline cannot be before the whistle",
+                        ));
+                    }
+                }
+                if let (Some(sign), Some(report)) = (sign_by, report_by) {
+                    if report < sign {
+                        return Err(invalid(
+                            &report.to_string(),
+                            "the report-by time cannot be before the sign-by time",
+                        ));
+                    }
+                }
                 let sign_due = sign_by.map(to_dt).transpose()?.unwrap_or(NONE);
                 let report_due = report_by.map(to_dt).transpose()?.unwrap_or(NONE);
                 for (i, d) in departments.iter().enumerate() {
