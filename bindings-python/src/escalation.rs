@@ -232,7 +232,7 @@ pub fn scale_service_policy<'py>(
     policy: &Bound<'py, PyAny>,
     percent: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
-    guard(|| to_py(py, &service_policy(policy)?.scaled(percent)))
+    guard(|| to_py(py, &service_policy(policy)?.scaled(percent).py()?))
 }
 
 /// Decisions of the escalation engine (a sequence of dicts), kept on the Rust side so that

@@ -264,6 +264,8 @@ class Session:
             return None
         if op == "e.service_policy":
             return len(service_policy(o["document"])["rules"])
+        if op == "e.scale":
+            return wangge.scale_service_policy(service_policy(o["document"]), o["percent"])["name"]
         if op == "e.evaluate":
             return decisions(self.policy.evaluate(self.ledger(), now=o["now"], calendar=self.calendar))
         if op == "e.sweep":

@@ -300,7 +300,12 @@ pub fn scale_service_policy(
     percent: f64,
 ) -> Result<JsServicePolicyOut, JsValue> {
     let percent = whole(percent, "scaleServicePolicy: percent", u32::MAX)?;
-    Ok(to_js(&service_policy(policy.into())?.scaled(percent))?.unchecked_into())
+    Ok(to_js(
+        &service_policy(policy.into())?
+            .scaled(percent)
+            .map_err(err)?,
+    )?
+    .unchecked_into())
 }
 
 crate::convert::document_methods!(Calendar, JsCalendarDocumentOut, |c| &c.inner);

@@ -147,6 +147,7 @@ export class Session {
       // escalation
       case "e.load": this.policy = policy(o.document); return null;
       case "e.service_policy": return servicePolicy(o.document).rules.length;
+      case "e.scale": return w.scaleServicePolicy(servicePolicy(o.document), o.percent).name;
       case "e.evaluate": return decisions(this.policy.evaluate(this.ledger(), o.now, this.calendar));
       case "e.sweep": return decisions(this.policy.sweep(this.ledger(), o.now, this.calendar));
       // consultation

@@ -242,6 +242,12 @@ pub enum PolicyError {
         /// What is wrong.
         reason: String,
     },
+    /// A scale of 0 %: every deadline would fall at the moment the ticket is filed.
+    #[error("a policy cannot be scaled by {percent}%: give a positive percentage")]
+    InvalidScale {
+        /// The percentage given.
+        percent: u32,
+    },
 }
 
 impl PolicyError {
@@ -251,6 +257,7 @@ impl PolicyError {
             PolicyError::UnsupportedFormat { .. } => "policy.unsupported_format",
             PolicyError::Malformed { .. } => "policy.malformed",
             PolicyError::InvalidRule { .. } => "policy.invalid_rule",
+            PolicyError::InvalidScale { .. } => "policy.invalid_scale",
         }
     }
 }
@@ -331,8 +338,13 @@ impl ServicePolicy {
     }
 
     /// The same policy with every target scaled by `percent` / 100 (what-if analyses).
-    pub fn scaled(&self, percent: u32) -> ServicePolicy {
-        ServicePolicy {
+    /// Refused for 0 % ([`PolicyError::InvalidScale`]); a target that is not zero stays at
+    /// least one unit.
+    pub fn scaled(&self, percent: u32) -> Result<ServicePolicy, PolicyError> {
+        if percent == 0 {
+            return Err(PolicyError::InvalidScale { percent });
+        }
+        Ok(ServicePolicy {
             name: format!("{} × {percent}%", self.name),
             rules: self
                 .rules
@@ -343,7 +355,7 @@ impl ServicePolicy {
                 })
                 .collect(),
             ..self.clone()
-        }
+        })
     }
 
     /// The 12345 hotline deadlines of Guangdong by request type: enquiries 2 working days;

@@ -468,6 +468,14 @@ impl Session {
                 let p = service_policy(arg(op, "document")?)?;
                 json!(p.rules.len())
             }
+            "e.scale" => {
+                let p = service_policy(arg(op, "document")?)?;
+                let percent = arg(op, "percent")?
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(u32::MAX);
+                json!(p.scaled(percent)?.name)
+            }
             "e.evaluate" | "e.sweep" => {
                 let now = ts(op, "now")?;
                 let calendar = self.calendar();

@@ -677,7 +677,11 @@ fn what_if_a_shorter_deadline() {
     let before = l.to_jsonl();
     let base = levels();
     let mut short = (*base).clone();
-    short.policy = short.policy.scaled(50); // 1 working hour
+    short.policy = short.policy.scaled(50).unwrap(); // 1 working hour
+    assert_eq!(
+        short.policy.scaled(0).unwrap_err().code(),
+        "policy.invalid_scale"
+    );
     let p = policy(vec![rule(
         "late",
         Trigger::DeadlineMissed {

@@ -1349,11 +1349,16 @@ def escalation_cases():
     for name, document, code in [
         ("a rule without a name", {"name": "x", "rules": [{"name": "", "when": {"type": "refusal"}, "then": [{"type": "remind"}]}]}, "policy.invalid_rule"),
         ("an unknown trigger", {"name": "x", "rules": [{"name": "a", "when": {"type": "bogus"}, "then": []}]}, "policy.malformed"),
+        ("an escalation to a building, below every grid", {"name": "x", "rules": [{"name": "a", "when": {"type": "refusal"}, "then": [{"type": "escalate", "to": "building"}]}]}, "policy.invalid_rule"),
+        ("a top level below the grid", {"name": "x", "top": "compound", "rules": [{"name": "a", "when": {"type": "refusal"}, "then": [{"type": "remind"}]}]}, "policy.invalid_rule"),
         ("not JSON", "{", "policy.malformed"),
     ]:
         cases.append(case(f"escalation policy refused: {name}", [op("e.load", document=document, error=code)]))
     cases.append(case("service policy refused: wrong format", [op("e.service_policy", document={"format": "x", "version": 1, "name": "x", "rules": []}, error="policy.unsupported_format")]))
     cases.append(case("service policy presets load", [op("e.service_policy", document="guangdong_12345", expect=5)]))
+    cases.append(case("a service policy scaled for a what-if, and not by 0 %", [
+        op("e.scale", document="guangdong_12345", percent=80, expect="12345 热线 (广东): 咨询2/求助建议10/投诉举报15个工作日 × 80%"),
+        op("e.scale", document="guangdong_12345", percent=0, error="policy.invalid_scale", details={"percent": 0})]))
     return cases
 
 

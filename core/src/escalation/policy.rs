@@ -170,8 +170,12 @@ fn one() -> u32 {
     1
 }
 
+/// The level of a grid ([`NodeKind::level`]): the lowest level that handles cases.
+const GRID_LEVEL: u8 = 5;
+
 impl EscalationPolicy {
-    /// Checks the format fields, unique non-empty rule names and territorial levels.
+    /// Checks the format fields, unique non-empty rule names and the levels: `top` and every
+    /// escalation's `to` are territorial levels from the grid up.
     pub fn validate(&self) -> Result<(), PolicyError> {
         if self.format != "wangge.escalation_policy" || self.version != 1 {
             return Err(PolicyError::UnsupportedFormat {
@@ -183,8 +187,14 @@ impl EscalationPolicy {
             rule: rule.to_owned(),
             reason: reason.to_owned(),
         };
-        if self.top.is_some_and(|k| !k.is_territorial()) {
-            return Err(invalid("", "the top level must be a territorial level"));
+        // Cases are handled from the grid up: a compound or a building is a place, never a
+        // level an escalation can reach (it goes up, and they lie below every grid).
+        let handles = |k: NodeKind| k.level().is_some_and(|l| l <= GRID_LEVEL);
+        if self.top.is_some_and(|k| !handles(k)) {
+            return Err(invalid(
+                "",
+                "the top level must be a territorial level from the grid up",
+            ));
         }
         for (i, r) in self.rules.iter().enumerate() {
             if r.name.is_empty() {
@@ -198,8 +208,11 @@ impl EscalationPolicy {
             }
             for resp in &r.then {
                 if let Response::Escalate { to: Some(k) } = resp {
-                    if !k.is_territorial() {
-                        return Err(invalid(&r.name, "escalation goes to a territorial level"));
+                    if !handles(*k) {
+                        return Err(invalid(
+                            &r.name,
+                            "escalation goes to a territorial level from the grid up",
+                        ));
                     }
                 }
             }
