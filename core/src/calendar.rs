@@ -75,8 +75,9 @@ pub enum CalendarError {
     /// The weekly pattern has no working time, so no deadline could ever fall due.
     #[error("the weekly pattern has no working time")]
     NoWorkingTime,
-    /// The UTC offset is not of the form `+HH:MM` within ±18:00.
-    #[error("invalid UTC offset {offset:?}")]
+    /// The UTC offset is not of the form `+HH:MM`, or not a civil offset (-12:00 to +14:00,
+    /// the range of the world's time zones).
+    #[error("invalid UTC offset {offset:?}: a civil offset is +HH:MM from -12:00 to +14:00")]
     InvalidOffset {
         /// The offset as given.
         offset: String,
@@ -307,6 +308,9 @@ fn parse_span(day: &str, raw: &RawSpan) -> Result<Span, CalendarError> {
     Span::from_minutes(start, end).ok_or_else(|| invalid("a span starts before it ends"))
 }
 
+/// The civil UTC offsets in seconds: from -12:00 (Baker Island) to +14:00 (Line Islands).
+const CIVIL_OFFSETS: std::ops::RangeInclusive<i32> = -12 * 3600..=14 * 3600;
+
 fn parse_offset(s: &str) -> Result<i32, CalendarError> {
     let invalid = || CalendarError::InvalidOffset {
         offset: s.to_owned(),
@@ -317,12 +321,13 @@ fn parse_offset(s: &str) -> Result<i32, CalendarError> {
         _ => return Err(invalid()),
     };
     let minutes = parse_hhmm(rest).ok_or_else(invalid)?;
-    if minutes > 18 * 60 {
+    let seconds = i32::try_from(minutes)
+        .map(|m| sign * m * 60)
+        .map_err(|_| invalid())?;
+    if !CIVIL_OFFSETS.contains(&seconds) {
         return Err(invalid());
     }
-    i32::try_from(minutes)
-        .map(|m| sign * m * 60)
-        .map_err(|_| invalid())
+    Ok(seconds)
 }
 
 fn format_offset(seconds: i32) -> String {
@@ -339,7 +344,7 @@ impl Calendar {
         exceptions: Vec<Exception>,
         offset_seconds: i32,
     ) -> Result<Calendar, CalendarError> {
-        if offset_seconds.abs() > 18 * 3600 {
+        if !CIVIL_OFFSETS.contains(&offset_seconds) {
             return Err(CalendarError::InvalidOffset {
                 offset: format_offset(offset_seconds),
             });

@@ -282,16 +282,17 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, &'static str> {
                 } else {
                     (digits(i + 3, 2).ok_or("expected offset minutes")?, 5)
                 };
-                if oh > 18 || om > 59 {
+                if om > 59 {
                     return Err("the offset is out of range");
                 }
                 i += len;
                 let o = oh * 3600 + om * 60;
-                if sign == b'-' {
-                    -o
-                } else {
-                    o
+                let o = if sign == b'-' { -o } else { o };
+                // The world's civil offsets: from -12:00 to +14:00.
+                if !(-12 * 3600..=14 * 3600).contains(&o) {
+                    return Err("the offset is not a civil one (-12:00 to +14:00)");
                 }
+                o
             }
             None => return Err(
                 "an offset is required (e.g. +08:00 or Z): a time without one is not an instant",
@@ -604,6 +605,8 @@ mod tests {
             "2025-02-30T09:00:00+08:00",
             "2025-01-26T24:00:00+08:00",
             "2025-01-26T09:00:00.+08:00",
+            "2025-01-26T09:00:00+15:00",
+            "2025-01-26T09:00:00-12:30",
             "2025-01-26T09:00:00+08:00x",
             "2025-1-26T09:00:00+08:00",
             "",

@@ -174,13 +174,26 @@ fn every_error_variant() {
         codes(Calendar::from_json(&doc("", ""))),
         "calendar.no_working_time"
     );
-    assert_eq!(
-        codes(Calendar::from_json(&doc(
-            r#""monday":[["08:00","12:00"]]"#,
-            r#","utcOffset":"+19:00""#
-        ))),
-        "calendar.invalid_offset"
-    );
+    for offset in ["+19:00", "+15:00", "-12:30", "+14:01", "08:00"] {
+        assert_eq!(
+            codes(Calendar::from_json(&doc(
+                r#""monday":[["08:00","12:00"]]"#,
+                &format!(r#","utcOffset":"{offset}""#)
+            ))),
+            "calendar.invalid_offset",
+            "{offset}"
+        );
+    }
+    for offset in ["+14:00", "-12:00", "+05:45", "+00:00"] {
+        assert!(
+            Calendar::from_json(&doc(
+                r#""monday":[["08:00","12:00"]]"#,
+                &format!(r#","utcOffset":"{offset}""#)
+            ))
+            .is_ok(),
+            "{offset}"
+        );
+    }
     assert_eq!(
         codes(Calendar::from_json(&doc(
             r#""monday":[["08:00","12:00"]]"#,
