@@ -557,6 +557,7 @@ def ticket_cases():
     c("a missing end record is detected", base + [op("t.load_jsonl", dropLines=1, error="log.truncated")])
     c("a log of another version is refused", base + [op("t.load_jsonl", replace=[['"v":1', '"v":7']], error="log.unsupported_version")])
     c("a line that is not JSON is refused", [op("t.load_jsonl", text="not json\n", error="log.malformed")])
+    c("a log converted to CRLF line ends is an edited log", base + [op("t.load_jsonl", replace=[["\n", "\r\n"]], error="log.malformed", details={"line": 1})])
     c("replay refuses an event the lifecycle forbids", [
         op("t.replay", events=[
             {"seq": 0, "ticket": "T1", "actor": "zone", "at": t(0), "action": {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}},

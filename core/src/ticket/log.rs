@@ -12,7 +12,9 @@
 //!   (32 raw bytes; 32 zero bytes for `seq` 0) followed by the line's bytes without the
 //!   `digest` member, i.e. the line as written with `,"digest":"…"` removed. `digest` is
 //!   always the last member, and a reader hashes the bytes it read, so any edit of a line —
-//!   even of its spacing — breaks the chain. Each ticket's events
+//!   even of its spacing — breaks the chain. Lines end with LF; a line ending in CR (a log
+//!   converted to CRLF) is refused as malformed, since the bytes are no longer those that
+//!   were sealed. Each ticket's events
 //!   form a chain, so logs of different tickets can be interleaved, split by territory and
 //!   processed in parallel.
 //! - A log ends with an end record, `{"v":1,"end":{"events":N,"digest":"…"}}`: `events`
@@ -353,7 +355,15 @@ impl LogReader {
     pub fn read_line(&mut self, text: &str) -> Result<Record, LogError> {
         self.line += 1;
         let line = self.line;
-        let text = text.trim_end_matches(['\n', '\r']);
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        if text.ends_with('\r') {
+            // The digests cover the bytes of each line as written (LF-ended); a log whose
+            // line ends were converted is an edited log, not the one that was sealed.
+            return Err(LogError::Malformed {
+                line,
+                message: "the line ends in a carriage return: a wangge log is written with LF line ends, and one converted to CRLF has been edited".to_owned(),
+            });
+        }
         if text.trim().is_empty() {
             return Ok(Record::Blank);
         }
@@ -438,7 +448,7 @@ impl LogReader {
 pub fn read_events(text: &str) -> Result<Vec<Event>, LogError> {
     let mut reader = LogReader::new();
     let mut events = Vec::new();
-    for line in text.lines() {
+    for line in text.split_terminator('\n') {
         if let Record::Event(e) = reader.read_line(line)? {
             events.push(e);
         }
@@ -486,7 +496,7 @@ impl Ledger {
     pub fn load_jsonl(&mut self, text: &str, trust: Trust) -> Result<usize, LogError> {
         let mut reader = LogReader::new();
         let mut n = 0;
-        for line in text.lines() {
+        for line in text.split_terminator('\n') {
             if let Record::Event(event) = reader.read_line(line)? {
                 self.replay_event(&event, trust)
                     .map_err(|error| LogError::Replay {
