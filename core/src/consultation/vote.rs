@@ -574,14 +574,22 @@ impl Rule {
     pub fn passes(&self, electorate: &Electorate, ballots: &[CastBallot]) -> Result<bool> {
         let consents = outcome::bind(self, electorate)?;
         let tally = electorate.tally(ballots)?;
-        let counted = outcome::effective(&electorate.context(), &tally);
-        Ok(outcome::passes(
-            self,
-            electorate.totals(),
-            &counted,
-            &consents,
-            |v| ballots.iter().find(|b| b.voter == v).map(|b| b.choice),
-        ))
+        Ok(self.decide(electorate, &tally, &consents, |v| {
+            ballots.iter().find(|b| b.voter == v).map(|b| b.choice)
+        }))
+    }
+
+    /// The decision on a tally, with the rule's required consents bound to voters and each
+    /// voter's choice (what [`Rule::passes`] and [`Rule::passes_coded`] share).
+    fn decide(
+        &self,
+        electorate: &Electorate,
+        tally: &Tally,
+        consents: &[(Consent, VoterIndex)],
+        choice_of: impl Fn(VoterIndex) -> Option<Choice>,
+    ) -> bool {
+        let counted = outcome::effective(&electorate.context(), tally);
+        outcome::passes(self, electorate.totals(), &counted, consents, choice_of)
     }
 
     /// Whether this rule passes on ballots given as the bindings' typed arrays (voter
@@ -611,17 +619,10 @@ impl Rule {
             Err(_) => return self.passes(electorate, &electorate.coded_ballots(voters, choices)?),
         };
         let consents = outcome::bind(self, electorate)?;
-        let counted = outcome::effective(&electorate.context(), &tally);
-        Ok(outcome::passes(
-            self,
-            electorate.totals(),
-            &counted,
-            &consents,
-            |v| {
-                let i = voters.iter().position(|x| *x == v.raw())?;
-                choices.get(i).and_then(|c| Choice::from_code(*c).ok())
-            },
-        ))
+        Ok(self.decide(electorate, &tally, &consents, |v| {
+            let i = voters.iter().position(|x| *x == v.raw())?;
+            choices.get(i).and_then(|c| Choice::decode(*c))
+        }))
     }
 
     /// Decides this rule on a bare list of ballots (treated as all the ballots: the

@@ -460,14 +460,8 @@ impl Electorate {
                     len: self.len(),
                 });
             };
-            // Decoded here rather than through `Choice::from_code`, so that no `Result` is
-            // built per ballot (at opt-level "z", as in the WebAssembly module, it was not
-            // optimised away and halved the speed of tallies).
-            let choice = match *c {
-                0 => Choice::Agree,
-                1 => Choice::Oppose,
-                2 => Choice::Abstain,
-                code => return Err(ConsultationError::UnknownChoiceCode { code }),
+            let Some(choice) = Choice::decode(*c) else {
+                return Err(ConsultationError::UnknownChoiceCode { code: *c });
             };
             ballots.push(CastBallot { voter, choice });
         }
@@ -547,14 +541,9 @@ impl Electorate {
             let mut clean = true;
             for (v, c) in voters.iter().zip(choices) {
                 let i = *v as usize;
-                let choice = match *c {
-                    0 => Choice::Agree,
-                    1 => Choice::Oppose,
-                    2 => Choice::Abstain,
-                    _ => {
-                        clean = false;
-                        break;
-                    }
+                let Some(choice) = Choice::decode(*c) else {
+                    clean = false;
+                    break;
                 };
                 let (Some(w), Some(word)) = (self.weights.get(i), seen.get_mut(i / 64)) else {
                     clean = false;
