@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup lint rust-test doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python
+.PHONY: demo test setup lint rust-test fuzz-smoke fuzz-long doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python
 
 ## Sets everything up, then runs the main example (新建社区).
 demo: setup
@@ -11,7 +11,7 @@ demo: setup
 
 ## Runs every test suite: Rust (unit, integration, property, doc), Python, WebAssembly
 ## (Node, TypeScript, headless Chromium), the examples, and the docs build.
-test: setup lint rust-test doc package examples wasm-test python-test differential
+test: setup lint rust-test fuzz-smoke doc package examples wasm-test python-test differential
 
 setup:
 	@scripts/setup.sh
@@ -24,6 +24,15 @@ rust-test:
 	python3 tests/conformance/generate.py --check
 	$(CARGO) test --workspace -- --skip conformance_corpus
 	$(CARGO) test -q -p wangge --test conformance -- --nocapture conformance_corpus
+
+## The fuzz targets (core/fuzz, docs/FUZZING.md): built, seeded from the conformance cases and
+## run a few seconds each. `make fuzz-long FUZZ_SECONDS=600` runs each for longer.
+FUZZ_SECONDS ?= 600
+fuzz-smoke:
+	bash scripts/fuzz.sh smoke
+
+fuzz-long:
+	bash scripts/fuzz.sh long $(FUZZ_SECONDS)
 
 doc:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -p wangge --no-deps

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the project needs and the machine lacks. Idempotent: every step is skipped
 # when its result is already there, so running it twice costs seconds.
-#   scripts/setup.sh          Rust toolchain pieces, the wasm toolchain, npm tools, Python venv
+#   scripts/setup.sh          Rust toolchain pieces (with nightly and cargo-fuzz for fuzzing), the
+#                             wasm toolchain, npm tools, Python venv
 #   scripts/setup.sh rust     only the Rust pieces
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,15 @@ MSRV="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)"
 if [ -n "$MSRV" ] && ! rustup toolchain list | grep -q "^$MSRV"; then
   say "rustup toolchain install $MSRV (the declared MSRV)"
   rustup toolchain install "$MSRV" --profile minimal
+fi
+# Fuzzing (scripts/fuzz.sh): the nightly toolchain and cargo-fuzz.
+if ! cargo +nightly --version >/dev/null 2>&1; then
+  say "rustup toolchain install nightly (for cargo fuzz)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  say "cargo install cargo-fuzz"
+  cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 [ "$what" = rust ] && exit 0
 
