@@ -190,15 +190,18 @@ impl Ledger {
             ticket: new.id.to_string(),
             at,
         })?;
+        // An empty description or reporter is not stored, as no empty text of an action is:
+        // it reads back as absent (so the event is the same in a log, a replay and a flat
+        // row, where an empty cell is an absent value).
         let mut aux = NO_TEXT;
-        if let Some(d) = &new.description {
+        if let Some(d) = new.description.as_deref().filter(|d| !d.is_empty()) {
             rec.extra = Some(Box::new(Extra {
-                texts: vec![d.as_str().into()],
+                texts: vec![d.into()],
                 summons: Vec::new(),
             }));
             aux = 0;
         }
-        if let Some(r) = &new.reporter {
+        if let Some(r) = new.reporter.as_deref().filter(|r| !r.is_empty()) {
             rec.reporter = self.reporters.intern(r);
         }
         rec.log.push(RawEvent {

@@ -1,0 +1,36 @@
+//! Inputs found by the fuzz targets (`core/fuzz`, see `docs/FUZZING.md`) that broke an
+//! invariant, kept as ordinary tests once fixed. Each test names its target.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+use wangge::ticket::{table, NewTicket, Trust};
+
+/// `ledger_ops`: a report with an empty reporter (or description) was recorded with the
+/// empty text, but its flat row reads an empty cell as absent, so the event did not survive
+/// `event_to_row` → `event_from_row`. An empty text is now not stored, as for every other
+/// text of an action: it reads back as absent everywhere.
+#[test]
+fn an_empty_reporter_or_description_reads_back_as_absent() {
+    let mut l = ledger();
+    let mut ticket = NewTicket::new("T0", "livelihood.repair", ZONE).unwrap();
+    ticket.reporter = Some(String::new());
+    ticket.description = Some(String::new());
+    l.report(ticket, CITY, t(0)).unwrap();
+    let snapshot = l.get("T0").unwrap().snapshot();
+    assert_eq!(snapshot.reporter, None);
+    assert_eq!(snapshot.description, None);
+    for event in l.all_events() {
+        let row = table::event_to_row(&event);
+        assert_eq!(table::event_from_row(&row, event.seq).unwrap(), event);
+    }
+    let mut back = ledger();
+    back.load_jsonl(&l.to_jsonl(), Trust::Checked).unwrap();
+    assert_eq!(back.to_jsonl(), l.to_jsonl());
+}
