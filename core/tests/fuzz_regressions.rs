@@ -34,3 +34,30 @@ fn an_empty_reporter_or_description_reads_back_as_absent() {
     back.load_jsonl(&l.to_jsonl(), Trust::Checked).unwrap();
     assert_eq!(back.to_jsonl(), l.to_jsonl());
 }
+
+/// `ledger_ops`: a report that leaves the taker to the default (the grid above the unit)
+/// was accepted live, but its event names the taker, and on replay a named taker was
+/// checked as a dispatch: the compound reporting in itself "may not report to" its grid, so
+/// the ledger's own log did not load. Naming the default taker is now the same as leaving
+/// it out.
+#[test]
+fn a_report_to_the_default_taker_replays_as_it_was_accepted() {
+    let mut l = ledger();
+    let ticket = NewTicket::new("T3", "livelihood.parking", COMPOUND).unwrap();
+    l.report(ticket.clone(), COMPOUND, t(0)).unwrap();
+    let mut back = ledger();
+    back.load_jsonl(&l.to_jsonl(), Trust::Checked).unwrap();
+    assert_eq!(back.to_jsonl(), l.to_jsonl());
+    // Named explicitly, the default taker is accepted too; another taker is still a dispatch.
+    let mut named = ticket.clone();
+    named.id = "T4".parse().unwrap();
+    named.holder = Some(GRID.parse().unwrap());
+    l.report(named, COMPOUND, t(1)).unwrap();
+    let mut elsewhere = ticket;
+    elsewhere.id = "T5".parse().unwrap();
+    elsewhere.holder = Some(GRID2.parse().unwrap());
+    assert_eq!(
+        l.report(elsewhere, COMPOUND, t(2)).unwrap_err().code(),
+        "ticket.out_of_jurisdiction"
+    );
+}

@@ -152,7 +152,10 @@ impl Ledger {
         if mode.authorize {
             guard::authorize(h, &self.authority, &rec, actor.0, ActionKind::Report)
                 .map_err(|d| self.denied(&rec, actor.0, ActionKind::Report, d))?;
-            if new.holder.is_some() {
+            // Naming a taker other than the default one is a dispatch, checked as one. The
+            // default taker named explicitly (as every report in a log names it) is not: the
+            // report is the same as one that leaves it out, live and on replay.
+            if new.holder.is_some() && holder != default_holder {
                 guard::dispatchable(h, &self.authority, actor.0, unit, || &new.category, holder)
                     .map_err(|reason| TicketError::OutOfJurisdiction {
                         ticket: new.id.to_string(),
