@@ -10,7 +10,7 @@
 mod common;
 
 use common::*;
-use wangge::ticket::{table, NewTicket, Trust};
+use wangge::ticket::{table, Action, NewTicket, Trust};
 
 /// `ledger_ops`: a report with an empty reporter (or description) was recorded with the
 /// empty text, but its flat row reads an empty cell as absent, so the event did not survive
@@ -59,5 +59,35 @@ fn a_report_to_the_default_taker_replays_as_it_was_accepted() {
     assert_eq!(
         l.report(elsewhere, COMPOUND, t(2)).unwrap_err().code(),
         "ticket.out_of_jurisdiction"
+    );
+}
+
+/// `action`: `check` of a report action on an existing ticket said `duplicate_ticket` (naming
+/// the report's id, which may not exist) where `apply` says the report does not carry the
+/// ticket's own id.
+#[test]
+fn check_refuses_a_report_of_another_id_as_apply_does() {
+    let mut l = ledger();
+    l.report(
+        NewTicket::new("R", "livelihood.repair", BUILDING).unwrap(),
+        WORKER,
+        t(0),
+    )
+    .unwrap();
+    let other = Action::Report(Box::new(
+        NewTicket::new("T1", "livelihood.repair", BUILDING).unwrap(),
+    ));
+    let key = l.key("R").unwrap();
+    let actor = l.actor_key(WORKER).unwrap();
+    let checked = l.check(key, actor, t(1), &other).unwrap_err();
+    let applied = l.apply("R", WORKER, t(1), other).unwrap_err();
+    assert_eq!(checked.code(), "ticket.invalid_id");
+    assert_eq!(checked.code(), applied.code());
+    let same = Action::Report(Box::new(
+        NewTicket::new("R", "livelihood.repair", BUILDING).unwrap(),
+    ));
+    assert_eq!(
+        l.check(key, actor, t(1), &same).unwrap_err().code(),
+        l.apply("R", WORKER, t(1), same).unwrap_err().code()
     );
 }

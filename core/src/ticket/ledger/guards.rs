@@ -15,9 +15,19 @@ impl Ledger {
         action: &Action,
     ) -> Result<TicketState, TicketError> {
         if let Action::Report(new) = action {
-            return Err(TicketError::DuplicateTicket {
-                ticket: new.id.to_string(),
-            });
+            // As `apply` answers: a report of another id is refused for that, and one of
+            // this ticket's own id is a duplicate.
+            if let Some(rec) = self.tickets.get(key.index()) {
+                if rec.id != new.id {
+                    return Err(TicketError::InvalidTicketId {
+                        ticket: rec.id.to_string(),
+                        reason: "a report must carry the ticket's own id",
+                    });
+                }
+                return Err(TicketError::DuplicateTicket {
+                    ticket: new.id.to_string(),
+                });
+            }
         }
         self.validate(key, actor.0, at, action, Mode::LIVE)
             .map(|(_, next, _)| next)
