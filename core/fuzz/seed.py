@@ -255,7 +255,7 @@ def vote_records(rule):
     if roll_text is None:
         return
     units = json.loads(roll_text)["units"]
-    owners = [u["owner"] for u in units]
+    owners = list(dict.fromkeys(u["owner"] for u in units))
     ballots = [
         {"voter": o, "choice": ("agree", "oppose", "abstain")[i % 3], "at": "2020-05-03T10:00:00+08:00"}
         for i, o in enumerate(owners)
@@ -263,7 +263,7 @@ def vote_records(rule):
     for scope, voters in (
         ({"building": "sjxc-5"}, owners),
         ({"building_unit": {"building": "sjxc-5", "unit": "2"}},
-         [u["owner"] for u in units if u.get("buildingUnit") == "2"]),
+         list(dict.fromkeys(u["owner"] for u in units if u.get("buildingUnit") == "2"))),
         ("whole_roll", owners),
         ({"compound": "sjxc"}, owners[:3]),
     ):
