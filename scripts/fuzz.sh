@@ -27,13 +27,23 @@ else
   TARGET_DIR="$ROOT/core/fuzz/target"
 fi
 # No sanitizer: the core forbids unsafe code, and libFuzzer runs about twice as fast without
-# AddressSanitizer. Debug assertions and overflow checks stay on (cargo-fuzz's default).
+# AddressSanitizer. Debug assertions and overflow checks stay on (cargo-fuzz's default). The
+# smoke builds without optimizations (`--dev`: a cold build in about half the time, and a few
+# seconds a target need no speed); `long` builds optimized.
 BUILD_FLAGS=(--sanitizer none --target-dir "$TARGET_DIR")
-BIN="$TARGET_DIR/x86_64-unknown-linux-gnu/release"
+PROFILE=release
 
 build() {
-  say "building the fuzz targets (cargo +nightly fuzz build)"
-  (cd core && cargo +nightly fuzz build "${BUILD_FLAGS[@]}" "$@")
+  local flags=("${BUILD_FLAGS[@]}")
+  [ "$PROFILE" = release ] || flags+=(--dev)
+  say "building the fuzz targets (cargo +nightly fuzz build, $PROFILE)"
+  (cd core && cargo +nightly fuzz build "${flags[@]}" "$@")
+}
+
+bin() {
+  local dir=release
+  [ "$PROFILE" = release ] || dir=debug
+  printf '%s' "$TARGET_DIR/x86_64-unknown-linux-gnu/$dir/$1"
 }
 
 # Runs one target for $2 seconds; prints `target executions crashed|ok seconds`.
@@ -44,7 +54,7 @@ run() {
   log="$(mktemp)"
   local start end status=0
   start=$(date +%s)
-  "$BIN/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+  "$(bin "$target")" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1 || status=$?
   end=$(date +%s)
   local execs
@@ -79,6 +89,7 @@ run_all() {
 case "${1:-}" in
   smoke)
     shift
+    PROFILE=dev
     build
     run_all "$SMOKE_SECONDS" "$@"
     ;;
