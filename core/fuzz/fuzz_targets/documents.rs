@@ -191,7 +191,7 @@ fn owner_roll(text: &str) {
     let back = OwnerRoll::from_document(roll.to_document())
         .unwrap_or_else(|e| panic!("the roll's document does not read: {e}"));
     assert_eq!(back.to_json(), roll.to_json());
-    let _ = roll.whole_electorate().map(|e| e.totals().clone());
+    let _ = roll.whole_electorate().map(|e| *e.totals());
 }
 
 fn resident_roll(text: &str) {
