@@ -927,9 +927,9 @@ impl Ledger {
                 })),
                 _ => None,
             };
-            Ok(self
-                .inner
-                .write_detached(py, |l| l.set_service_levels(levels, now)))
+            self.inner
+                .write_detached(py, |l| l.set_service_levels(levels, now))
+                .py()
         })
     }
 

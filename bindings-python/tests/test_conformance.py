@@ -56,7 +56,9 @@ def node_id(node: Optional[Dict[str, Any]]) -> Optional[str]:
 
 
 def calendar(value: Any) -> wangge.Calendar:
-    return wangge.Calendar.standard() if value == "standard" else wangge.Calendar(doc(value, "calendar"))
+    if value in ("standard", "china"):
+        return getattr(wangge.Calendar, value)()
+    return wangge.Calendar(doc(value, "calendar"))
 
 
 def escalation(value: Any) -> wangge.EscalationPolicy:

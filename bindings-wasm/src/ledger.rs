@@ -528,7 +528,7 @@ impl Ledger {
             }
             None => None,
         };
-        Ok(self.inner.set_service_levels(levels, now))
+        self.inner.set_service_levels(levels, now).map_err(err)
     }
 
     /// An estimate of the memory held by the tickets, in bytes.

@@ -186,7 +186,9 @@ export class Session {
 }
 
 function calendar(v) {
-  return v === "standard" ? w.Calendar.standard() : new w.Calendar(doc(v, "calendar"));
+  if (v === "standard") return w.Calendar.standard();
+  if (v === "china") return w.Calendar.china();
+  return new w.Calendar(doc(v, "calendar"));
 }
 
 function policy(v) {

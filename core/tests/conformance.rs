@@ -146,7 +146,9 @@ impl Session {
                     policy: policy.clone(),
                     calendar: self.calendar(),
                 };
-                ledger.set_service_levels(Some(Arc::new(levels)), *since);
+                ledger
+                    .set_service_levels(Some(Arc::new(levels)), *since)
+                    .unwrap();
             }
             self.ledger = Some(ledger);
         }
@@ -415,47 +417,48 @@ impl Session {
                 self.calendar = Some(self.calendar().with_exceptions_text(s(op, "text")?)?);
                 Value::Null
             }
-            "c.working" => json!(self.calendar().is_working_time(ts(op, "at")?)),
+            "c.working" => json!(self.calendar().is_working_time(ts(op, "at")?)?),
             "c.working_day" => json!(self
                 .calendar()
-                .is_working_day(s(op, "date")?.parse::<Date>()?)),
+                .is_working_day(s(op, "date")?.parse::<Date>()?)?),
             "c.add_minutes" => {
-                let minutes = n(op, "minutes")?;
-                let seconds = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX);
+                let minutes = arg(op, "minutes")?
+                    .as_i64()
+                    .ok_or_else(|| malformed(format!("\"minutes\" must be an integer in {op}")))?;
                 json!(self
                     .calendar()
-                    .add_working_seconds(ts(op, "at")?, seconds)
+                    .add_working_minutes(ts(op, "at")?, minutes)?
                     .to_string())
             }
             "c.add_days" => {
                 let days = u32::try_from(n(op, "days")?).map_err(|e| malformed(e.to_string()))?;
                 json!(self
                     .calendar()
-                    .add_working_days(ts(op, "at")?, days)
+                    .add_working_days(ts(op, "at")?, days)?
                     .to_string())
             }
             "c.between" => {
                 let seconds = self
                     .calendar()
-                    .working_seconds_between(ts(op, "from")?, ts(op, "to")?);
+                    .working_seconds_between(ts(op, "from")?, ts(op, "to")?)?;
                 json!(seconds / 60)
             }
             "c.next" => json!(self
                 .calendar()
-                .next_working_instant(ts(op, "at")?)
+                .next_working_instant(ts(op, "at")?)?
                 .to_string()),
             "c.period_end" => {
                 let days = u32::try_from(n(op, "days")?).map_err(|e| malformed(e.to_string()))?;
                 json!(self
                     .calendar()
-                    .period_end_date(s(op, "start")?.parse::<Date>()?, days)
+                    .period_end_date(s(op, "start")?.parse::<Date>()?, days)?
                     .to_string())
             }
             "c.period_deadline" => {
                 let days = u32::try_from(n(op, "days")?).map_err(|e| malformed(e.to_string()))?;
                 json!(self
                     .calendar()
-                    .period_deadline(ts(op, "start")?, days)
+                    .period_deadline(ts(op, "start")?, days)?
                     .to_string())
             }
 
@@ -485,9 +488,9 @@ impl Session {
                     .unwrap_or_else(EscalationPolicy::standard);
                 let ledger = self.ledger();
                 let decisions = if name == "e.evaluate" {
-                    escalation::evaluate(now, ledger, &policy, &calendar)
+                    escalation::evaluate(now, ledger, &policy, &calendar)?
                 } else {
-                    escalation::sweep(ledger, now, &policy, &calendar)
+                    escalation::sweep(ledger, now, &policy, &calendar)?
                 };
                 decisions_json(&decisions)?
             }
@@ -627,7 +630,7 @@ impl Session {
                 };
                 let calendar = self.calendar();
                 let ledger = self.ledger();
-                let report = metrics::compute(ledger, &calendar, &options, None);
+                let report = metrics::compute(ledger, &calendar, &options, None)?;
                 serde_json::to_value(report).map_err(|e| malformed(e.to_string()))?
             }
             other => return Err(malformed(format!("unknown operation {other:?}"))),
@@ -662,6 +665,7 @@ impl Session {
 fn calendar(v: &Value) -> Result<Calendar, Error> {
     match v.as_str() {
         Some("standard") => Ok(Calendar::standard()),
+        Some("china") => Ok(Calendar::china()),
         _ => Ok(Calendar::from_json(&text_of(v, "calendar")?)?),
     }
 }

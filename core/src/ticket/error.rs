@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use super::authority::{Conflict, RoleSet};
 use super::{ActionKind, TicketState};
+use crate::calendar::CalendarError;
 use crate::time::Timestamp;
 
 /// Why an action on a ticket was refused. A refused action changes nothing: neither the
@@ -176,6 +177,16 @@ pub enum TicketError {
         /// Its length.
         len: usize,
     },
+    /// The ticket's deadlines under the attached service levels cannot be computed: the
+    /// calendar does not cover a day they reach ([`CalendarError::BeyondCoverage`]), or they
+    /// lie beyond the supported instants. The error's code is the calendar's.
+    #[error("ticket {ticket:?}: its deadlines cannot be computed: {error}")]
+    Calendar {
+        /// The ticket.
+        ticket: String,
+        /// Why.
+        error: CalendarError,
+    },
 }
 
 /// Why a target lies outside the jurisdiction ([`TicketError::OutOfJurisdiction`]).
@@ -247,6 +258,7 @@ impl TicketError {
             TicketError::ExtensionTooLate { .. } => "ticket.extension_too_late",
             TicketError::TimeOutOfRange { .. } => "ticket.time_out_of_range",
             TicketError::TextTooLong { .. } => "ticket.text_too_long",
+            TicketError::Calendar { error, .. } => error.code(),
         }
     }
 }
