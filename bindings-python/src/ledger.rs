@@ -61,10 +61,8 @@ fn empty(
     taxonomy: Arc<Taxonomy>,
     authority: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Core> {
-    Ok(match authority_of(authority)? {
-        Some(a) => Core::with_authority(hierarchy, taxonomy, a),
-        None => Core::new(hierarchy, taxonomy),
-    })
+    let authority = authority_of(authority)?.unwrap_or_default();
+    Core::checked(hierarchy, taxonomy, authority).py()
 }
 
 /// `trusted=True`: the history is trusted (authority not checked).
@@ -549,10 +547,7 @@ impl Ledger {
                     let h = wangge::hierarchy::Hierarchy::from_json(hierarchy)?;
                     let t = Taxonomy::from_json(taxonomy)?;
                     let (h, t) = (Arc::new(h), Arc::new(t));
-                    let mut l = match authority {
-                        Some(a) => Core::with_authority(h, t, Arc::new(a)),
-                        None => Core::new(h, t),
-                    };
+                    let mut l = Core::checked(h, t, Arc::new(authority.unwrap_or_default()))?;
                     l.load_jsonl(log, Trust::History)?;
                     if let Some(text) = levels {
                         let s: ServiceLevels =

@@ -108,12 +108,20 @@ class Session:
 
     def ledger(self) -> wangge.Ledger:
         if self.ledger_ is None:
-            self.ledger_ = wangge.Ledger(self.h, self.taxonomy, authority=self.authority)
+            ledger = wangge.Ledger(self.h, self.taxonomy, authority=self.authority)
             if self.levels:
-                self.ledger_.set_service_levels(
+                ledger.set_service_levels(
                     service_policy(self.levels["policy"]), self.calendar, now=self.levels["since"]
                 )
+            self.ledger_ = ledger
         return self.ledger_
+
+    def log_if_any(self) -> Optional[str]:
+        """The ledger's log, or None when the ledger cannot be built (the op will say why)."""
+        try:
+            return self.ledger().to_jsonl()
+        except wangge.WanggeError:
+            return None
 
     def edited_log(self, o: Dict[str, Any]) -> str:
         if "text" in o:
@@ -385,11 +393,11 @@ def test_case(case):
     for i, o in enumerate(case["ops"]):
         where = f"op {i} {json.dumps(o, ensure_ascii=False)[:300]}"
         acts = o["op"] in ("t.apply", "t.report")
-        before = session.ledger().to_jsonl() if acts else None
+        before = session.log_if_any() if acts else None
         try:
             result = plain(session.run(o))
         except wangge.WanggeError as e:
-            if acts:
+            if acts and before is not None:
                 assert session.ledger().to_jsonl() == before, f"{where}: a refused action changed the log"
             if "error" not in o:
                 raise AssertionError(f"{where}: unexpected error {e.code} ({e})") from e

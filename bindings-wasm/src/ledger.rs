@@ -30,10 +30,8 @@ fn taxonomy(value: JsValue) -> Result<Taxonomy, JsValue> {
 /// An empty ledger under an authority (the default when none is given).
 fn empty(hierarchy: &Hierarchy, taxonomy: Taxonomy, authority: JsValue) -> Result<Core, JsValue> {
     let (h, t) = (hierarchy.inner.clone(), Arc::new(taxonomy));
-    Ok(match authority_of(authority)? {
-        Some(a) => Core::with_authority(h, t, a),
-        None => Core::new(h, t),
-    })
+    let authority = authority_of(authority)?.unwrap_or_default();
+    Core::checked(h, t, authority).map_err(err)
 }
 
 /// `{ authority, trusted }` from a JS options object (or `undefined`).

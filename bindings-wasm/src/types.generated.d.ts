@@ -212,6 +212,7 @@ export type TicketError =
   | { ticket: string; due: Instant; at: Instant }
   | { ticket: string; at: Instant }
   | { ticket: string; len: number }
+  | { pattern: string; used_by: string }
   | { ticket: string; error: CalendarError };
 /** Why a calendar was refused. */
 export type CalendarError =

@@ -38,8 +38,9 @@ export class Session {
 
   ledger() {
     if (!this.l) {
-      this.l = new w.Ledger(this.h, this.taxonomy, this.authority?.toJson());
-      if (this.levels) this.l.setServiceLevels(servicePolicy(this.levels.policy), this.calendar, this.levels.since);
+      const l = new w.Ledger(this.h, this.taxonomy, this.authority?.toJson());
+      if (this.levels) l.setServiceLevels(servicePolicy(this.levels.policy), this.calendar, this.levels.since);
+      this.l = l;
     }
     return this.l;
   }

@@ -543,6 +543,14 @@ def ticket_cases():
         ap({"type": "handle", "outcome": "长" * 22000}, 4, error="ticket.text_too_long")])
     c("a time outside the supported range", [
         rep(), op("t.apply", ticket="T1", actor="zone", at="2200-01-01T00:00:00+08:00", action=A["file"], error="ticket.time_out_of_range")])
+    c("tickets are dated 2000–2099, China time", [
+        op("t.report", ticket=report(), actor="zone", at="1969-12-31T23:59:59+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="1999-12-31T23:59:59+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="2200-03-03T09:00:00+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="1999-12-31T16:00:00Z"),
+        op("t.apply", ticket="T1", actor=who(A["file"]), at="2099-12-31T23:59:59+08:00", action=A["file"]),
+        op("t.apply", ticket="T1", actor=who(A["dispatch"]), at="2100-01-01T00:00:00+08:00", action=A["dispatch"], error="ticket.time_out_of_range"),
+        op("t.state", ticket="T1", expect="filed")])
     c("an unknown deadline kind", [rep(), op("t.deadline", ticket="T1", kind="someday", error="ticket.unknown_name")])
     c("a time without an offset", [
         rep(), op("t.apply", ticket="T1", actor="zone", at="2025-03-03T09:00:00", action=A["file"], error="time.invalid_instant")])
@@ -580,6 +588,11 @@ def ticket_cases():
     # Taxonomies.
     c("a custom taxonomy", [
         op("t.report", ticket=report(category="water.leak"), actor="zone", at=t(0)), op("t.state", ticket="T1", expect="reported")],
+      setup=dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
+          {"code": "water", "name": "供水"}, {"code": "water.leak", "name": "漏水"},
+          {"code": "livelihood", "name": "民生"}, {"code": "livelihood.repair", "name": "维修"}]}))
+    c("a jurisdiction naming a category the taxonomy lacks is refused with the ledger", [
+        op("t.report", ticket=report(category="water.leak"), actor="zone", at=t(0), error="ticket.unmatched_category")],
       setup=dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
           {"code": "water", "name": "供水"}, {"code": "water.leak", "name": "漏水"}]}))
     for name, cats, code in [
@@ -1474,6 +1487,15 @@ def escalation_cases():
         cases.append(case(f"escalation policy refused: {name}", [op("e.load", document=document, error=code)]))
     cases.append(case("service policy refused: wrong format", [op("e.service_policy", document={"format": "x", "version": 1, "name": "x", "rules": []}, error="policy.unsupported_format")]))
     cases.append(case("service policy presets load", [op("e.service_policy", document="guangdong_12345", expect=5)]))
+    odd = dict(POLICY, rules=[dict(POLICY["rules"][0], name="water", category="water")])
+    cases.append(case("service levels whose rule names a category the taxonomy lacks are refused", [
+        op("t.report", ticket=report(), actor="w1", at=t(0), error="ticket.unmatched_category")],
+        dict(setup, serviceLevels={"policy": odd, "since": t(0)})))
+    cases.append(case("a deadline beyond the calendar's years refuses the action and changes nothing", [
+        op("t.report", ticket=report(), actor="w1", at="2025-12-31T16:00:00+08:00"),
+        op("t.apply", ticket="T1", actor="zx", at="2025-12-31T16:30:00+08:00", action=A["file"]),
+        op("t.apply", ticket="T1", actor="zx", at="2025-12-31T17:00:00+08:00", action=A["dispatch"], error="calendar.beyond_coverage"),
+        op("t.state", ticket="T1", expect="filed")], setup))
     cases.append(case("a service policy scaled for a what-if, and not by 0 %", [
         op("e.scale", document="guangdong_12345", percent=80, expect="12345 热线 (广东): 咨询2/求助建议10/投诉举报15个工作日 × 80%"),
         op("e.scale", document="guangdong_12345", percent=0, error="policy.invalid_scale", details={"percent": 0})]))

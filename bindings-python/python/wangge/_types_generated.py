@@ -480,12 +480,17 @@ TicketErrorTextTooLong = TypedDict("TicketErrorTextTooLong", {
     "len": int,
 })
 
+TicketErrorUnmatchedCategory = TypedDict("TicketErrorUnmatchedCategory", {
+    "pattern": str,
+    "used_by": str,
+})
+
 TicketErrorCalendar = TypedDict("TicketErrorCalendar", {
     "ticket": str,
     "error": "CalendarError",
 })
 
-TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorTextTooLong", "TicketErrorCalendar"]
+TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorTextTooLong", "TicketErrorUnmatchedCategory", "TicketErrorCalendar"]
 """Why an action on a ticket was refused. A refused action changes nothing: neither the ticket's state nor its log."""
 
 CalendarErrorInvalidSpan = TypedDict("CalendarErrorInvalidSpan", {
@@ -1546,6 +1551,7 @@ __all__ = [
     "TicketErrorUnknownName",
     "TicketErrorUnknownTicket",
     "TicketErrorUnknownUnit",
+    "TicketErrorUnmatchedCategory",
     "TicketErrorWhistleOutstanding",
     "TicketEvent",
     "TicketSnapshot",

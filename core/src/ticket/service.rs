@@ -117,13 +117,31 @@ impl Ledger {
     /// recomputed from their logs, so the time already accrued is kept and only the budget
     /// changes. Returns how many deadlines changed.
     ///
-    /// Refused, with nothing changed (the previous levels stay attached), when some open
-    /// ticket's deadlines cannot be computed ([`TicketError::Calendar`]).
+    /// Refused, with nothing changed (the previous levels stay attached), when a rule's
+    /// category pattern matches no category of the taxonomy
+    /// ([`TicketError::UnmatchedCategory`]) or some open ticket's deadlines cannot be computed
+    /// ([`TicketError::Calendar`]).
     pub fn set_service_levels(
         &mut self,
         levels: Option<Arc<ServiceLevels>>,
         now: Timestamp,
     ) -> Result<usize, TicketError> {
+        if let Some(l) = &levels {
+            for rule in &l.policy.rules {
+                let Some(pattern) = &rule.category else {
+                    continue;
+                };
+                if !self.taxonomy.matches_any(pattern) {
+                    return Err(TicketError::UnmatchedCategory {
+                        pattern: pattern.clone(),
+                        used_by: format!(
+                            "service rule {:?} of policy {:?}",
+                            rule.name, l.policy.name
+                        ),
+                    });
+                }
+            }
+        }
         let previous = std::mem::replace(&mut self.levels, levels);
         if self.levels.is_none() {
             return Ok(0);

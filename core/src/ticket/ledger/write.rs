@@ -59,6 +59,12 @@ impl Ledger {
         mode: Mode,
     ) -> Result<Rec, TicketError> {
         let h = &*self.hierarchy;
+        if !super::super::within_ticket_years(at) {
+            return Err(TicketError::TimeOutOfRange {
+                ticket: new.id.to_string(),
+                at,
+            });
+        }
         if self.key(new.id.as_str()).is_some() {
             return Err(TicketError::DuplicateTicket {
                 ticket: new.id.to_string(),
