@@ -13,7 +13,10 @@ export CARGO_TARGET_DIR="$target_dir"
 cd "$here"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
-BUDGET_GZIP=307200             # 300 KB
+# 300 KB, raised by 20 KiB for signed logs: the Ed25519 verifier (curve25519-dalek, SHA-512)
+# measured 17,138 bytes gzip and signing 504 more (303,504 -> 321,146 in one build), rounded
+# up to the next 4 KiB. The 64-bit field backend on wasm32 weighed the same.
+BUDGET_GZIP=327680
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 
@@ -168,7 +171,7 @@ raw=$(wc -c < "$out/wangge_bg.wasm")
 gz=$(gzip -9 -c "$out/wangge_bg.wasm" | wc -c)
 say "module size: $raw bytes raw, $gz bytes gzip (budget $BUDGET_GZIP)"
 if [ "$gz" -gt "$BUDGET_GZIP" ]; then
-  say "WARNING: the module is over the 300 KB gzip budget by $((gz - BUDGET_GZIP)) bytes"
+  say "WARNING: the module is over the $BUDGET_GZIP-byte gzip budget by $((gz - BUDGET_GZIP)) bytes"
   # The budget is enforced for the build CI makes (std rebuilt for size, as scripts/setup.sh
   # arranges); a build with the prebuilt std is about 10% larger and only warned about.
   if [ "$std_for_size" = 1 ] && [ "${WANGGE_WASM_ALLOW_OVER_BUDGET:-0}" != 1 ]; then exit 1; fi
