@@ -13,9 +13,11 @@ export CARGO_TARGET_DIR="$target_dir"
 cd "$here"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
-# 300 KiB until issue 15; +12 KiB for calendars that know their years (the shipped 2025 and
-# 2026 notices, coverage checks, checked arithmetic and their errors: +6.6 KB measured).
-BUDGET_GZIP=319488             # 312 KiB
+# 300 KiB until issue 15, which adds calendars that know their years (the shipped 2025 and
+# 2026 notices, coverage checks, checked arithmetic: +6.6 KB gzip measured) and signed logs
+# (the Ed25519 verifier, curve25519-dalek and SHA-512: 17,138 bytes gzip, signing 504 more;
+# the 64-bit field backend on wasm32 weighed the same), rounded up to the next 4 KiB.
+BUDGET_GZIP=335872             # 328 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

@@ -123,10 +123,16 @@ class Session:
         except wangge.WanggeError:
             return None
 
+    def log_text(self, o: Dict[str, Any]) -> str:
+        """The ledger's log, signed with ``signingKey`` (hex) if the op gives one."""
+        if "signingKey" in o:
+            return self.ledger().to_jsonl(signing_key=bytes.fromhex(o["signingKey"]))
+        return self.ledger().to_jsonl()
+
     def edited_log(self, o: Dict[str, Any]) -> str:
         if "text" in o:
             return o["text"]
-        text = self.ledger().to_jsonl()
+        text = self.log_text(o)
         for old, new in o.get("replace", []):
             if old not in text:
                 raise AssertionError(f"the log does not contain {old!r}")
@@ -226,8 +232,15 @@ class Session:
         if op == "t.load_jsonl":
             text = self.edited_log(o)
             trusted = o.get("trusted", False)
-            self.ledger_ = wangge.Ledger.from_jsonl(self.h, text, self.taxonomy, authority=self.authority, trusted=trusted)
+            key = bytes.fromhex(o["publicKey"]) if "publicKey" in o else None
+            self.ledger_ = wangge.Ledger.from_jsonl(
+                self.h, text, self.taxonomy, authority=self.authority, trusted=trusted, public_key=key
+            )
             return len(self.ledger_)
+        if op == "t.jsonl":
+            return self.log_text(o)
+        if op == "t.public_key":
+            return wangge.public_key(bytes.fromhex(o["secret"])).hex()
         if op == "t.replay":
             trusted = o.get("trusted", False)
             self.ledger_ = wangge.Ledger.replay(self.h, o["events"], self.taxonomy, authority=self.authority, trusted=trusted)

@@ -27,6 +27,7 @@ use wangge::hierarchy::{DivisionRow, EdgeKind, Hierarchy, Node, NodeKind};
 use wangge::metrics::{self, MetricsOptions};
 use wangge::sla::{ServiceLevels, ServicePolicy};
 use wangge::ticket::authority::Authority;
+use wangge::ticket::log::{PublicKey, SigningKey};
 use wangge::ticket::{
     table, Action, DeadlineKind, Ledger, NewTicket, Taxonomy, TicketState, Trust,
 };
@@ -58,6 +59,23 @@ fn n(op: &Value, key: &str) -> Result<u64, Error> {
     arg(op, key)?
         .as_u64()
         .ok_or_else(|| malformed(format!("{key:?} must be a whole number in {op}")))
+}
+
+/// Bytes given as hex text (keys).
+fn hex_arg(v: &Value) -> Result<Vec<u8>, Error> {
+    let text = v.as_str().ok_or_else(|| malformed("expected hex text"))?;
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(|| malformed(format!("not hex: {text:?}")))
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn de<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, Error> {
@@ -359,10 +377,21 @@ impl Session {
             "t.load_jsonl" => {
                 let text = self.edited_log(op)?;
                 let mut ledger = self.empty_ledger()?;
-                ledger.load_jsonl(&text, trust(op))?;
+                match op.get("publicKey") {
+                    Some(k) => {
+                        let key = PublicKey::from_slice(&hex_arg(k)?)?;
+                        ledger.load_jsonl_verified(&text, trust(op), &key)?
+                    }
+                    None => ledger.load_jsonl(&text, trust(op))?,
+                };
                 let size = ledger.len();
                 self.ledger = Some(ledger);
                 json!(size)
+            }
+            "t.jsonl" => json!(self.log_text(op)?),
+            "t.public_key" => {
+                let key = SigningKey::from_slice(&hex_arg(arg(op, "secret")?)?)?;
+                json!(hex(&key.public_key().to_bytes()))
             }
             "t.replay" => {
                 let events: Vec<wangge::ticket::Event> = de(arg(op, "events")?)?;
@@ -635,11 +664,22 @@ impl Session {
 
     /// The current ledger's log, edited as a case asks: `replace` [from, to] pairs applied to
     /// the text, `dropLines` removed from the end, or a literal `text`.
+    /// The ledger's log, signed with `signingKey` (hex) if the op gives one.
+    fn log_text(&mut self, op: &Value) -> Result<String, Error> {
+        Ok(match op.get("signingKey") {
+            Some(k) => {
+                let key = SigningKey::from_slice(&hex_arg(k)?)?;
+                self.ledger()?.to_jsonl_signed(&key)
+            }
+            None => self.ledger()?.to_jsonl(),
+        })
+    }
+
     fn edited_log(&mut self, op: &Value) -> Result<String, Error> {
         if let Some(text) = op.get("text") {
             return Ok(text.as_str().unwrap_or_default().to_owned());
         }
-        let mut text = self.ledger()?.to_jsonl();
+        let mut text = self.log_text(op)?;
         if let Some(pairs) = op.get("replace") {
             let pairs: Vec<(String, String)> = de(pairs)?;
             for (from, to) in pairs {

@@ -1774,6 +1774,15 @@ UNREACHABLE = {
 }
 
 
+def signed_log_cases():
+    """Signed logs, in their own module (tests/conformance/signed_logs.py: the cases and an
+    Ed25519 of its own, from RFC 8032)."""
+    sys.path.insert(0, str(HERE))
+    sys.dont_write_bytecode = True
+    import signed_logs
+    return signed_logs.cases(sys.modules[__name__])
+
+
 def error_codes():
     """Every stable error code of the core, with the doc line of its variant (read from the
     source, so the list cannot drift from the code)."""
@@ -1805,6 +1814,8 @@ FILES = {
     "hierarchy.json": ("Hierarchy mutations, queries, import and the division-code importer.", hierarchy_cases),
     "tickets-lifecycle.json": ("Every lifecycle action from every state: allowed or refused, and a refusal changes nothing.", ticket_machine_cases),
     "tickets.json": ("The leak case, authorization, targets, times, logs (replay, tamper, truncation) and taxonomies.", ticket_cases),
+    "tickets-signed.json": ("Signed event logs (Ed25519 on segment end records): verified with the right key, refused with "
+                            "another, unsigned, re-sealed without the key, segments dropped or moved; keys.", lambda: signed_log_cases()),
     "tickets-authority.json": ("Who may take each action (gbt30428 and hotline12345, from a model of the roles), the red team's "
                                "self-serving and out-of-territory attempts, loaders and replay under the authority, "
                                "can / why_not / who_can, presets and authority documents.", authority_cases),
