@@ -13,7 +13,11 @@ export CARGO_TARGET_DIR="$target_dir"
 cd "$here"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.toml
-BUDGET_GZIP=307200             # 300 KB
+# 300 KiB until issue 15, which adds calendars that know their years (the shipped 2025 and
+# 2026 notices, coverage checks, checked arithmetic: +6.6 KB gzip measured) and signed logs
+# (the Ed25519 verifier, curve25519-dalek and SHA-512: 17,138 bytes gzip, signing 504 more;
+# the 64-bit field backend on wasm32 weighed the same), rounded up to the next 4 KiB.
+BUDGET_GZIP=335872             # 328 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 
@@ -168,7 +172,7 @@ raw=$(wc -c < "$out/wangge_bg.wasm")
 gz=$(gzip -9 -c "$out/wangge_bg.wasm" | wc -c)
 say "module size: $raw bytes raw, $gz bytes gzip (budget $BUDGET_GZIP)"
 if [ "$gz" -gt "$BUDGET_GZIP" ]; then
-  say "WARNING: the module is over the 300 KB gzip budget by $((gz - BUDGET_GZIP)) bytes"
+  say "WARNING: the module is over the $((BUDGET_GZIP / 1024)) KiB gzip budget by $((gz - BUDGET_GZIP)) bytes"
   # The budget is enforced for the build CI makes (std rebuilt for size, as scripts/setup.sh
   # arranges); a build with the prebuilt std is about 10% larger and only warned about.
   if [ "$std_for_size" = 1 ] && [ "${WANGGE_WASM_ALLOW_OVER_BUDGET:-0}" != 1 ]; then exit 1; fi

@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         policy,
         calendar: calendar.clone(),
     };
-    ledger.set_service_levels(Some(Arc::new(levels)), base);
+    ledger.set_service_levels(Some(Arc::new(levels)), base)?;
 
     let mut ticket = NewTicket::new(ID, "livelihood.repair", "xhct-3")?;
     ticket.channel = Channel::ResidentVisit;
@@ -113,7 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The standard escalation policy reacts to the refusal.
     let now = t(60 * 24 + 10);
-    let decisions = escalation::evaluate(now, &ledger, &EscalationPolicy::standard(), &calendar);
+    let decisions = escalation::evaluate(now, &ledger, &EscalationPolicy::standard(), &calendar)?;
     println!("  升级规则 escalation engine (standard policy) proposes:");
     let bookkeeping = |a: &Action| matches!(a.kind(), ActionKind::Recheck | ActionKind::RuleFired);
     for d in &decisions {

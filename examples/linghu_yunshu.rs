@@ -57,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ledger.set_service_levels(
         Some(Arc::new(levels)),
         article::at("2025-03-01T00:00:00+08:00")?,
-    );
+    )?;
 
     for line in CASES.lines() {
         let fields: Vec<&str> = line.split('|').collect();
@@ -156,7 +156,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         period_by: PeriodBy::Month,
         ..Default::default()
     };
-    let report = compute(&ledger, &calendar, &options, None);
+    let report = compute(&ledger, &calendar, &options, None)?;
     let rate = |r: Rate| {
         r.value.map_or("—".to_owned(), |v| {
             format!("{:.1}% ({}/{})", v * 100.0, r.num, r.den)

@@ -114,6 +114,15 @@ DOCUMENT_FORMATS = {
     "Outcome": "wangge.consultation.outcome", "ForumRecordsDocument": "wangge.consultation.forum_records",
 }
 
+# Documents read in more than one version (the first is the oldest; all are accepted).
+DOCUMENT_VERSIONS = {"CalendarDocument": [1, 2]}
+
+
+def version_type(name):
+    versions = DOCUMENT_VERSIONS.get(name, [1])
+    return ("lit", versions[0]) if len(versions) == 1 else ("union", [("lit", v) for v in versions])
+
+
 INT = {"u8", "u16", "u32", "u64", "usize", "i8", "i16", "i32", "i64", "isize"}
 FLOAT = {"f32", "f64"}
 
@@ -362,7 +371,7 @@ class Generator:
             # A container `default` makes every field optional on input.
             fields = self.object_fields(self.fields(item), attrs.get("rename_all"), name, "default" in attrs)
             if name in DOCUMENT_FORMATS:
-                fields = [(k, ("lit", DOCUMENT_FORMATS[name]) if k == "format" else ("lit", 1) if k == "version" else t, o)
+                fields = [(k, ("lit", DOCUMENT_FORMATS[name]) if k == "format" else version_type(name) if k == "version" else t, o)
                           for k, t, o in fields]
             return ("object", name, fields)
         variants = []

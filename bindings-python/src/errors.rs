@@ -16,7 +16,9 @@ pub fn class_for(code: &str) -> &'static str {
         "ticket.unauthorized" => "Unauthorized",
         "ticket.separation_of_duty" => "SeparationOfDuty",
         "ticket.out_of_jurisdiction" => "OutOfJurisdiction",
-        "log.tampered" | "log.truncated" => "TamperedLog",
+        "log.tampered" | "log.truncated" | "log.unsigned_segment" | "log.bad_signature" => {
+            "TamperedLog"
+        }
         "input.malformed" => "MalformedInput",
         "internal.panic" => "InternalError",
         _ => match code.split_once('.').map(|(prefix, _)| prefix) {

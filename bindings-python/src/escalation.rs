@@ -2,12 +2,14 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
-use wangge::calendar::Calendar as CoreCalendar;
+use wangge::calendar::{BeyondCoverage, Calendar as CoreCalendar};
 use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
 use wangge::sla::{ServiceLevels, ServicePolicy};
 
-use crate::convert::{date, datetime, i64_array, i64s, json, plain, py_date, timestamp, to_py};
-use crate::errors::{error_object, guard, malformed, IntoPyResult};
+use crate::convert::{
+    date, datetime, enum_of, i64_array, i64s, json, plain, py_date, timestamp, to_py,
+};
+use crate::errors::{error_object, guard, IntoPyResult};
 use crate::ledger::Ledger;
 
 /// JSON text of a document given as a dict or as text.
@@ -42,7 +44,7 @@ impl Calendar {
     }
 
     /// Monday to Friday 08:30–12:00 and 14:00–17:30 at +08:00, no exceptions (not an official
-    /// holiday schedule).
+    /// holiday schedule): a plain weekly pattern, covering no year.
     #[staticmethod]
     fn standard() -> Calendar {
         Calendar {
@@ -50,7 +52,45 @@ impl Calendar {
         }
     }
 
-    /// This calendar with exceptions from lines `YYYY-MM-DD holiday|working [name]`.
+    /// The standard office week with the State Council holiday notices shipped with this
+    /// version (2025 and 2026), covering those years: a computation that reaches another year
+    /// raises `calendar.beyond_coverage`.
+    #[staticmethod]
+    fn china() -> Calendar {
+        Calendar {
+            inner: CoreCalendar::china(),
+        }
+    }
+
+    /// The years whose holiday notice this calendar holds (empty: a plain weekly pattern).
+    #[getter]
+    fn covers(&self) -> Vec<i16> {
+        self.inner.covers().to_vec()
+    }
+
+    /// What computations do with days outside the covered years: `"refuse"` or
+    /// `"ordinary_weeks"`.
+    #[getter]
+    fn beyond_coverage(&self) -> &'static str {
+        match self.inner.beyond_coverage() {
+            BeyondCoverage::OrdinaryWeeks => "ordinary_weeks",
+            _ => "refuse",
+        }
+    }
+
+    /// This calendar with another treatment of days outside the covered years (`"refuse"` or
+    /// `"ordinary_weeks"`).
+    fn with_beyond_coverage(&self, beyond: &str) -> PyResult<Calendar> {
+        guard(|| {
+            let beyond: BeyondCoverage = enum_of(beyond)?;
+            Ok(Calendar {
+                inner: self.inner.clone().with_beyond_coverage(beyond),
+            })
+        })
+    }
+
+    /// This calendar with exceptions from lines `YYYY-MM-DD holiday|working [name]` and
+    /// `covers YYYY` lines (the years whose notice the text holds).
     fn with_exceptions_text(&self, text: &str) -> PyResult<Calendar> {
         guard(|| {
             Ok(Calendar {
@@ -71,12 +111,12 @@ impl Calendar {
 
     /// Whether an instant is working time.
     fn is_working_time(&self, at: &Bound<'_, PyAny>) -> PyResult<bool> {
-        guard(|| Ok(self.inner.is_working_time(timestamp(at)?)))
+        guard(|| self.inner.is_working_time(timestamp(at)?).py())
     }
 
     /// Whether a date (a `datetime.date` or `YYYY-MM-DD`) is a working day.
     fn is_working_day(&self, day: &Bound<'_, PyAny>) -> PyResult<bool> {
-        guard(|| Ok(self.inner.is_working_day(date(day)?)))
+        guard(|| self.inner.is_working_day(date(day)?).py())
     }
 
     /// The instant `minutes` of working time after `at`.
@@ -87,12 +127,10 @@ impl Calendar {
         minutes: i64,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            if minutes < 0 {
-                return Err(malformed("add_working_minutes: a non-negative amount"));
-            }
             let t = self
                 .inner
-                .add_working_seconds(timestamp(at)?, minutes.saturating_mul(60));
+                .add_working_minutes(timestamp(at)?, minutes)
+                .py()?;
             datetime(py, t)
         })
     }
@@ -104,7 +142,7 @@ impl Calendar {
         at: &Bound<'py, PyAny>,
         days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| datetime(py, self.inner.add_working_days(timestamp(at)?, days)))
+        guard(|| datetime(py, self.inner.add_working_days(timestamp(at)?, days).py()?))
     }
 
     /// Working minutes between two instants (0 if `end` is not after `start`).
@@ -116,7 +154,8 @@ impl Calendar {
         guard(|| {
             Ok(self
                 .inner
-                .working_seconds_between(timestamp(start)?, timestamp(end)?) as f64
+                .working_seconds_between(timestamp(start)?, timestamp(end)?)
+                .py()? as f64
                 / 60.0)
         })
     }
@@ -127,7 +166,7 @@ impl Calendar {
         py: Python<'py>,
         at: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| datetime(py, self.inner.next_working_instant(timestamp(at)?)))
+        guard(|| datetime(py, self.inner.next_working_instant(timestamp(at)?).py()?))
     }
 
     /// The last day of a period of `days` days from `start` (Civil Code Arts. 200–203).
@@ -137,7 +176,7 @@ impl Calendar {
         start: &Bound<'py, PyAny>,
         days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| py_date(py, self.inner.period_end_date(date(start)?, days)))
+        guard(|| py_date(py, self.inner.period_end_date(date(start)?, days).py()?))
     }
 
     /// When such a period ends: 24:00 of its last day.
@@ -147,7 +186,12 @@ impl Calendar {
         start: &Bound<'py, PyAny>,
         days: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| datetime(py, self.inner.period_deadline(timestamp(start)?, days)))
+        guard(|| {
+            datetime(
+                py,
+                self.inner.period_deadline(timestamp(start)?, days).py()?,
+            )
+        })
     }
 
     /// Working-time additions of many instants at once (Unix seconds in, as a list or an
@@ -164,18 +208,16 @@ impl Calendar {
                 .map(|s| wangge::time::Timestamp::from_unix_seconds(*s))
                 .collect::<Result<Vec<_>, _>>()
                 .py()?;
-            if seconds < 0 {
-                return Err(malformed(format!(
-                    "add_working_seconds_many: a non-negative amount, not {seconds}"
-                )));
-            }
-            let n = seconds;
-            let out: Vec<i64> = py.detach(|| {
+            let out = py.detach(|| {
                 ts.iter()
-                    .map(|t| self.inner.add_working_seconds(*t, n).unix_seconds())
-                    .collect()
+                    .map(|t| {
+                        self.inner
+                            .add_working_seconds(*t, seconds)
+                            .map(|t| t.unix_seconds())
+                    })
+                    .collect::<Result<Vec<i64>, _>>()
             });
-            i64_array(py, &out)
+            i64_array(py, &out.py()?)
         })
     }
 
@@ -356,7 +398,7 @@ impl EscalationPolicy {
             let inner = ledger.inner.read_detached(py, |l| {
                 engine::evaluate(now, l, &self.inner, &calendar.inner)
             });
-            Ok(Decisions { inner })
+            Ok(Decisions { inner: inner.py()? })
         })
     }
 
@@ -404,7 +446,7 @@ impl EscalationPolicy {
             let inner = ledger
                 .inner
                 .write_detached(py, |l| engine::sweep(l, now, &self.inner, &calendar.inner));
-            Ok(Decisions { inner })
+            Ok(Decisions { inner: inner.py()? })
         })
     }
 
@@ -436,7 +478,7 @@ impl EscalationPolicy {
             let report = ledger.inner.read_detached(py, |l| {
                 engine::what_if(l, (&base, &self.inner), (&alt, &alternative.inner), horizon)
             });
-            to_py(py, &report)
+            to_py(py, &report.py()?)
         })
     }
 

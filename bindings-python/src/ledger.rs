@@ -3,9 +3,10 @@
 use std::sync::Arc;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 use serde_json::{Map, Value};
 use wangge::sla::ServiceLevels;
+use wangge::ticket::log::{PublicKey, SigningKey};
 use wangge::ticket::{
     table, Action, BulkAction, DeadlineKind, Event, Ledger as Core, NewTicket, Taxonomy,
     TicketError, TicketState, Trust,
@@ -61,10 +62,8 @@ fn empty(
     taxonomy: Arc<Taxonomy>,
     authority: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Core> {
-    Ok(match authority_of(authority)? {
-        Some(a) => Core::with_authority(hierarchy, taxonomy, a),
-        None => Core::new(hierarchy, taxonomy),
-    })
+    let authority = authority_of(authority)?.unwrap_or_default();
+    Core::checked(hierarchy, taxonomy, authority).py()
 }
 
 /// `trusted=True`: the history is trusted (authority not checked).
@@ -272,6 +271,73 @@ type ParsedLines = (
     Vec<(usize, wangge::Error)>,
 );
 
+/// The bytes of a key: `bytes` or `bytearray` (hex text is refused: `bytes.fromhex` reads it).
+fn key_bytes(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(b.as_bytes().to_vec());
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(b.to_vec());
+    }
+    Err(malformed(format!(
+        "a key is 32 bytes (bytes or bytearray), got {}",
+        obj.get_type().name()?
+    )))
+}
+
+/// An optional signing key (`signing_key=`).
+fn signing_key(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<SigningKey>> {
+    match obj {
+        Some(o) if !o.is_none() => Ok(Some(SigningKey::from_slice(&key_bytes(o)?).py()?)),
+        _ => Ok(None),
+    }
+}
+
+/// An optional public key (`public_key=`).
+fn public_key(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PublicKey>> {
+    match obj {
+        Some(o) if !o.is_none() => Ok(Some(PublicKey::from_slice(&key_bytes(o)?).py()?)),
+        _ => Ok(None),
+    }
+}
+
+/// Reads a log into a ledger, verified with a public key if one is given.
+fn load_log(
+    l: &mut Core,
+    text: &str,
+    trust: Trust,
+    key: Option<&PublicKey>,
+) -> Result<usize, wangge::ticket::log::LogError> {
+    match key {
+        Some(k) => l.load_jsonl_verified(text, trust, k),
+        None => l.load_jsonl(text, trust),
+    }
+}
+
+/// The log of a ledger, signed if a key is given.
+fn write_log(l: &Core, key: Option<&SigningKey>) -> String {
+    match key {
+        Some(k) => l.to_jsonl_signed(k),
+        None => l.to_jsonl(),
+    }
+}
+
+/// The public key (32 bytes) of an Ed25519 secret key (32 bytes), for verifying the logs it
+/// signs (`Ledger.to_jsonl(signing_key=…)`, `Ledger.from_jsonl(…, public_key=…)`). The
+/// library never generates keys: make the secret with `secrets.token_bytes(32)` or your key
+/// store, and keep it.
+#[pyfunction]
+#[pyo3(name = "public_key")]
+pub fn public_key_of<'py>(
+    py: Python<'py>,
+    secret: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    guard(|| {
+        let key = SigningKey::from_slice(&key_bytes(secret)?).py()?;
+        Ok(PyBytes::new(py, &key.public_key().to_bytes()))
+    })
+}
+
 /// Parses JSON-lines rows; unreadable lines are reported with their line number.
 fn jsonl_rows(text: &str) -> ParsedLines {
     let mut rows = Vec::new();
@@ -334,9 +400,10 @@ impl Ledger {
     /// Reads, verifies (hash chain, sequence, end records) and replays a JSON-lines log given
     /// as text, checking every event against the authority unless `trusted=True` (trusted
     /// history: for logs recorded under another authority or over a hierarchy that changed
-    /// since). Releases the GIL.
+    /// since). With `public_key` (32 bytes), every segment must be signed by that key
+    /// (`log.unsigned_segment`, `log.bad_signature` otherwise). Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, text, taxonomy = None, *, authority = None, trusted = false))]
+    #[pyo3(signature = (hierarchy, text, taxonomy = None, *, authority = None, trusted = false, public_key = None))]
     fn from_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
@@ -344,18 +411,21 @@ impl Ledger {
         taxonomy: Option<&Bound<'_, PyAny>>,
         authority: Option<&Bound<'_, PyAny>>,
         trusted: bool,
+        public_key: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Ledger> {
         guard(|| {
+            let key = self::public_key(public_key)?;
             let t = Arc::new(self::taxonomy(taxonomy)?);
             let mut l = empty(hierarchy.arc(py), t, authority)?;
-            py.detach(|| l.load_jsonl(text, trust(trusted))).py()?;
+            py.detach(|| load_log(&mut l, text, trust(trusted), key.as_ref()))
+                .py()?;
             Ok(Ledger::wrap(l))
         })
     }
 
     /// [`Ledger.from_jsonl`] from a file. Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, path, taxonomy = None, *, authority = None, trusted = false))]
+    #[pyo3(signature = (hierarchy, path, taxonomy = None, *, authority = None, trusted = false, public_key = None))]
     fn read_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
@@ -363,13 +433,15 @@ impl Ledger {
         taxonomy: Option<&Bound<'_, PyAny>>,
         authority: Option<&Bound<'_, PyAny>>,
         trusted: bool,
+        public_key: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Ledger> {
         guard(|| {
+            let key = self::public_key(public_key)?;
             let t = Arc::new(self::taxonomy(taxonomy)?);
             let mut l = empty(hierarchy.arc(py), t, authority)?;
             py.detach(|| -> Result<usize, wangge::Error> {
                 let text = convert::read_file(&path.to_string_lossy())?;
-                Ok(l.load_jsonl(&text, trust(trusted))?)
+                Ok(load_log(&mut l, &text, trust(trusted), key.as_ref())?)
             })
             .py()?;
             Ok(Ledger::wrap(l))
@@ -549,10 +621,7 @@ impl Ledger {
                     let h = wangge::hierarchy::Hierarchy::from_json(hierarchy)?;
                     let t = Taxonomy::from_json(taxonomy)?;
                     let (h, t) = (Arc::new(h), Arc::new(t));
-                    let mut l = match authority {
-                        Some(a) => Core::with_authority(h, t, Arc::new(a)),
-                        None => Core::new(h, t),
-                    };
+                    let mut l = Core::checked(h, t, Arc::new(authority.unwrap_or_default()))?;
                     l.load_jsonl(log, Trust::History)?;
                     if let Some(text) = levels {
                         let s: ServiceLevels =
@@ -891,17 +960,30 @@ impl Ledger {
         })
     }
 
-    /// The hash-chained JSON-lines log.
-    fn to_jsonl(&self, py: Python<'_>) -> PyResult<String> {
-        guard(|| Ok(self.inner.read_detached(py, |l| l.to_jsonl())))
+    /// The hash-chained JSON-lines log; with `signing_key` (an Ed25519 secret key, 32 bytes)
+    /// its end records are signed.
+    #[pyo3(signature = (*, signing_key = None))]
+    fn to_jsonl(&self, py: Python<'_>, signing_key: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        guard(|| {
+            let key = self::signing_key(signing_key)?;
+            Ok(self.inner.read_detached(py, |l| write_log(l, key.as_ref())))
+        })
     }
 
-    /// Writes the hash-chained JSON-lines log to a file (releases the GIL).
-    fn write_jsonl(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<()> {
+    /// Writes the hash-chained JSON-lines log to a file, signed with `signing_key` if given
+    /// (releases the GIL).
+    #[pyo3(signature = (path, *, signing_key = None))]
+    fn write_jsonl(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        signing_key: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
         guard(|| {
+            let key = self::signing_key(signing_key)?;
             self.inner
                 .read_detached(py, |l| {
-                    convert::write_file(&path.to_string_lossy(), &l.to_jsonl())
+                    convert::write_file(&path.to_string_lossy(), &write_log(l, key.as_ref()))
                 })
                 .py()
         })
@@ -927,9 +1009,9 @@ impl Ledger {
                 })),
                 _ => None,
             };
-            Ok(self
-                .inner
-                .write_detached(py, |l| l.set_service_levels(levels, now)))
+            self.inner
+                .write_detached(py, |l| l.set_service_levels(levels, now))
+                .py()
         })
     }
 

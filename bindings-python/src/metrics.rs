@@ -8,7 +8,7 @@ use wangge::metrics::{self, Metric, MetricsOptions, MetricsReport, Threshold};
 
 use crate::consultation::ForumRecords;
 use crate::convert::{enum_of, plain, to_py};
-use crate::errors::{error_object, guard};
+use crate::errors::{error_object, guard, IntoPyResult};
 use crate::escalation::Calendar;
 use crate::ledger::Ledger;
 
@@ -73,7 +73,7 @@ impl Metrics {
             let inner = ledger.inner.read_detached(py, |l| {
                 metrics::compute(l, &calendar.inner, &options, forums.map(|f| &f.inner))
             });
-            Ok(Metrics { inner })
+            Ok(Metrics { inner: inner.py()? })
         })
     }
 

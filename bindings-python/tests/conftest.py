@@ -11,7 +11,7 @@ import wangge
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DATA = ROOT / "examples" / "data"
-CN2025 = (ROOT / "core" / "tests" / "data" / "cn-2025.txt").read_text(encoding="utf-8")
+CN2025 = (ROOT / "core" / "src" / "calendar" / "cn-2025.txt").read_text(encoding="utf-8")
 CST = timezone(timedelta(hours=8))
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=CST)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+from array import array
 from datetime import date
 
 import pytest
@@ -41,8 +43,15 @@ def test_calendar_2025(calendar):
 def test_calendar_errors(calendar):
     with pytest.raises(wangge.TimeError):
         calendar.add_working_minutes("2025-01-24T16:00:00", 1)
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.CalendarError, match="-1 working minutes") as e:
         calendar.add_working_minutes("2025-01-24T16:00:00+08:00", -1)
+    assert e.value.code == "calendar.invalid_amount"
+    with pytest.raises(wangge.CalendarError) as e:
+        calendar.add_working_minutes("2025-01-24T16:00:00+08:00", 2**62)
+    assert e.value.code == "calendar.out_of_range"
+    with pytest.raises(wangge.CalendarError) as e:
+        calendar.add_working_seconds_many(array("q", [0]), -60)
+    assert e.value.code == "calendar.invalid_amount"
     with pytest.raises(wangge.TimeError):
         calendar.is_working_day("2025-13-01")
     with pytest.raises(wangge.CalendarError) as e:
@@ -51,6 +60,25 @@ def test_calendar_errors(calendar):
     with pytest.raises(wangge.CalendarError) as e:
         wangge.Calendar({"format": "wangge.calendar", "version": 1, "week": {}})
     assert e.value.code == "calendar.no_working_time"
+
+
+def test_calendars_know_their_years():
+    china = wangge.Calendar.china()
+    assert china.covers == [2025, 2026]
+    assert china.beyond_coverage == "refuse"
+    at = datetime.datetime(2025, 12, 31, 16, tzinfo=CST)
+    assert china.add_working_minutes(at, 120) == datetime.datetime(2026, 1, 4, 9, tzinfo=CST)
+    with pytest.raises(wangge.CalendarError, match="2027-01-01") as e:
+        china.add_working_minutes(at.replace(year=2026), 120)
+    assert e.value.code == "calendar.beyond_coverage"
+    lenient = china.with_beyond_coverage("ordinary_weeks")
+    assert lenient.beyond_coverage == "ordinary_weeks"
+    assert lenient.add_working_minutes(at.replace(year=2026), 120) == datetime.datetime(2027, 1, 1, 9, tzinfo=CST)
+    assert wangge.Calendar(lenient.to_json()) == lenient
+    with pytest.raises(wangge.MalformedInput):
+        china.with_beyond_coverage("sometimes")
+    nxt = china.with_exceptions_text("covers 2027\n2027-01-01 holiday 元旦\n")
+    assert nxt.covers == [2025, 2026, 2027]
 
 
 def test_engine_what_if(h, calendar):

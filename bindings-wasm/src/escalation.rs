@@ -1,6 +1,6 @@
 //! Working-time calendars, service levels and the escalation engine.
 
-use wangge::calendar::Calendar as CoreCalendar;
+use wangge::calendar::{BeyondCoverage, Calendar as CoreCalendar};
 use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
 use wangge::sla::{ServiceLevels, ServicePolicy};
 use wangge::time::{Date, Timestamp};
@@ -28,11 +28,48 @@ impl Calendar {
     }
 
     /// Monday to Friday 08:30–12:00 and 14:00–17:30 at +08:00, no exceptions (not an official
-    /// holiday schedule).
+    /// holiday schedule): a plain weekly pattern, covering no year.
     pub fn standard() -> Calendar {
         Calendar {
             inner: CoreCalendar::standard(),
         }
+    }
+
+    /// The standard office week with the State Council holiday notices shipped with this
+    /// version (2025 and 2026), covering those years: a computation that reaches another year
+    /// throws `calendar.beyond_coverage`.
+    pub fn china() -> Calendar {
+        Calendar {
+            inner: CoreCalendar::china(),
+        }
+    }
+
+    /// The years whose holiday notice this calendar holds (empty: a plain weekly pattern).
+    #[wasm_bindgen(getter)]
+    pub fn covers(&self) -> Vec<i16> {
+        self.inner.covers().to_vec()
+    }
+
+    /// What computations do with days outside the covered years: `"refuse"` or
+    /// `"ordinary_weeks"`.
+    #[wasm_bindgen(getter, js_name = beyondCoverage)]
+    pub fn beyond_coverage(&self) -> String {
+        match self.inner.beyond_coverage() {
+            BeyondCoverage::OrdinaryWeeks => "ordinary_weeks".to_owned(),
+            _ => "refuse".to_owned(),
+        }
+    }
+
+    /// This calendar with another treatment of days outside the covered years (`"refuse"` or
+    /// `"ordinary_weeks"`).
+    #[wasm_bindgen(js_name = withBeyondCoverage)]
+    pub fn with_beyond_coverage(&self, beyond: &str) -> Result<Calendar, JsValue> {
+        let beyond: BeyondCoverage =
+            serde_json::from_value(serde_json::Value::String(beyond.to_owned()))
+                .map_err(|e| malformed(&format!("withBeyondCoverage: {beyond:?}: {e}")))?;
+        Ok(Calendar {
+            inner: self.inner.clone().with_beyond_coverage(beyond),
+        })
     }
 
     /// This calendar with exceptions from lines `YYYY-MM-DD holiday|working [name]`.
@@ -46,46 +83,63 @@ impl Calendar {
     /// Whether an instant is working time.
     #[wasm_bindgen(js_name = isWorkingTime)]
     pub fn is_working_time(&self, at: JsInstant) -> Result<bool, JsValue> {
-        Ok(self.inner.is_working_time(ts(at)?))
+        self.inner.is_working_time(ts(at)?).map_err(err)
     }
 
     /// Whether a date (`YYYY-MM-DD`) is a working day.
     #[wasm_bindgen(js_name = isWorkingDay)]
     pub fn is_working_day(&self, date: &str) -> Result<bool, JsValue> {
         let d: Date = date.parse().map_err(err)?;
-        Ok(self.inner.is_working_day(d))
+        self.inner.is_working_day(d).map_err(err)
     }
 
     /// The instant `minutes` of working time after `at`.
     #[wasm_bindgen(js_name = addWorkingMinutes)]
     pub fn add_working_minutes(&self, at: JsInstant, minutes: f64) -> Result<String, JsValue> {
-        let seconds = (minutes * 60.0).round();
-        if !seconds.is_finite() || seconds < 0.0 {
-            return Err(malformed("addWorkingMinutes: a non-negative amount"));
+        if minutes.is_nan() {
+            return Err(malformed("addWorkingMinutes: minutes is NaN"));
         }
-        Ok(self
-            .inner
-            .add_working_seconds(ts(at)?, seconds as i64)
-            .to_string())
+        let at = ts(at)?;
+        // `as` saturates: an amount beyond i64 is beyond every instant, which the core refuses
+        // (calendar.out_of_range), as it refuses a negative one (calendar.invalid_amount).
+        let due = if minutes.fract() == 0.0 {
+            self.inner.add_working_minutes(at, minutes as i64)
+        } else {
+            self.inner
+                .add_working_seconds(at, (minutes * 60.0).round() as i64)
+        };
+        Ok(due.map_err(err)?.to_string())
     }
 
     /// The end of working time on the n-th working day after the day of `at`.
     #[wasm_bindgen(js_name = addWorkingDays)]
     pub fn add_working_days(&self, at: JsInstant, days: f64) -> Result<String, JsValue> {
         let days = whole(days, "addWorkingDays: days", u32::MAX)?;
-        Ok(self.inner.add_working_days(ts(at)?, days).to_string())
+        Ok(self
+            .inner
+            .add_working_days(ts(at)?, days)
+            .map_err(err)?
+            .to_string())
     }
 
     /// Working minutes between two instants (0 if `to` is not after `from`).
     #[wasm_bindgen(js_name = workingMinutesBetween)]
     pub fn working_minutes_between(&self, from: JsInstant, to: JsInstant) -> Result<f64, JsValue> {
-        Ok(self.inner.working_seconds_between(ts(from)?, ts(to)?) as f64 / 60.0)
+        Ok(self
+            .inner
+            .working_seconds_between(ts(from)?, ts(to)?)
+            .map_err(err)? as f64
+            / 60.0)
     }
 
     /// The next instant inside working time.
     #[wasm_bindgen(js_name = nextWorkingInstant)]
     pub fn next_working_instant(&self, at: JsInstant) -> Result<String, JsValue> {
-        Ok(self.inner.next_working_instant(ts(at)?).to_string())
+        Ok(self
+            .inner
+            .next_working_instant(ts(at)?)
+            .map_err(err)?
+            .to_string())
     }
 
     /// The last day of a period of `days` days from `start` (Civil Code Arts. 200–203).
@@ -93,14 +147,22 @@ impl Calendar {
     pub fn period_end_date(&self, start: &str, days: f64) -> Result<String, JsValue> {
         let days = whole(days, "periodEndDate: days", u32::MAX)?;
         let d: Date = start.parse().map_err(err)?;
-        Ok(self.inner.period_end_date(d, days).to_string())
+        Ok(self
+            .inner
+            .period_end_date(d, days)
+            .map_err(err)?
+            .to_string())
     }
 
     /// When such a period ends: 24:00 of its last day.
     #[wasm_bindgen(js_name = periodDeadline)]
     pub fn period_deadline(&self, start: JsInstant, days: f64) -> Result<String, JsValue> {
         let days = whole(days, "periodDeadline: days", u32::MAX)?;
-        Ok(self.inner.period_deadline(ts(start)?, days).to_string())
+        Ok(self
+            .inner
+            .period_deadline(ts(start)?, days)
+            .map_err(err)?
+            .to_string())
     }
 
     /// Working-time additions of many instants at once (epoch milliseconds in and out). A
@@ -122,7 +184,8 @@ impl Calendar {
             .iter()
             .map(|ms| {
                 let at = Timestamp::from_epoch_millis(*ms).map_err(err)?;
-                Ok(self.inner.add_working_seconds(at, n).unix_seconds() as f64 * 1000.0)
+                let due = self.inner.add_working_seconds(at, n).map_err(err)?;
+                Ok(due.unix_seconds() as f64 * 1000.0)
             })
             .collect()
     }
@@ -220,7 +283,8 @@ impl EscalationPolicy {
         calendar: &Calendar,
     ) -> Result<Decisions, JsValue> {
         Ok(Decisions {
-            inner: engine::evaluate(ts(now)?, &ledger.inner, &self.inner, &calendar.inner),
+            inner: engine::evaluate(ts(now)?, &ledger.inner, &self.inner, &calendar.inner)
+                .map_err(err)?,
         })
     }
 
@@ -244,7 +308,8 @@ impl EscalationPolicy {
         calendar: &Calendar,
     ) -> Result<Decisions, JsValue> {
         Ok(Decisions {
-            inner: engine::sweep(&mut ledger.inner, ts(now)?, &self.inner, &calendar.inner),
+            inner: engine::sweep(&mut ledger.inner, ts(now)?, &self.inner, &calendar.inner)
+                .map_err(err)?,
         })
     }
 
@@ -274,7 +339,8 @@ impl EscalationPolicy {
             (&base, &self.inner),
             (&alt, &alternative.inner),
             ts(horizon)?,
-        );
+        )
+        .map_err(err)?;
         Ok(to_js(&report)?.unchecked_into())
     }
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use wangge::ticket::log::{PublicKey, SigningKey};
 use wangge::ticket::{
     table, Action, BulkAction, DeadlineKind, Ledger as Core, NewTicket, Taxonomy, TicketState,
     Trust,
@@ -30,18 +31,16 @@ fn taxonomy(value: JsValue) -> Result<Taxonomy, JsValue> {
 /// An empty ledger under an authority (the default when none is given).
 fn empty(hierarchy: &Hierarchy, taxonomy: Taxonomy, authority: JsValue) -> Result<Core, JsValue> {
     let (h, t) = (hierarchy.inner.clone(), Arc::new(taxonomy));
-    Ok(match authority_of(authority)? {
-        Some(a) => Core::with_authority(h, t, a),
-        None => Core::new(h, t),
-    })
+    let authority = authority_of(authority)?.unwrap_or_default();
+    Core::checked(h, t, authority).map_err(err)
 }
 
 /// `{ authority, trusted }` from a JS options object (or `undefined`).
-fn load_options(options: JsValue) -> Result<(JsValue, Trust), JsValue> {
+fn load_options(options: &JsValue) -> Result<(JsValue, Trust), JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok((JsValue::UNDEFINED, Trust::Checked));
     }
-    let get = |key: &str| js_sys::Reflect::get(&options, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let get = |key: &str| js_sys::Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED);
     let trusted = get("trusted");
     let trust = match trusted.as_bool() {
         Some(true) => Trust::History,
@@ -50,6 +49,32 @@ fn load_options(options: JsValue) -> Result<(JsValue, Trust), JsValue> {
         None => return Err(malformed("`trusted` must be a boolean")),
     };
     Ok((get("authority"), trust))
+}
+
+/// `publicKey` (a `Uint8Array` of 32 bytes) from a JS options object, if given.
+fn public_key_option(options: &JsValue) -> Result<Option<PublicKey>, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(None);
+    }
+    let key = js_sys::Reflect::get(options, &"publicKey".into()).unwrap_or(JsValue::UNDEFINED);
+    if key.is_undefined() || key.is_null() {
+        return Ok(None);
+    }
+    let bytes = key
+        .dyn_ref::<js_sys::Uint8Array>()
+        .ok_or_else(|| malformed("`publicKey` must be a Uint8Array of 32 bytes"))?
+        .to_vec();
+    PublicKey::from_slice(&bytes).map(Some).map_err(err)
+}
+
+/// The public key (32 bytes) of an Ed25519 secret key (32 bytes), for verifying the logs it
+/// signs (`toJsonl(secret)`, `Ledger.fromJsonl(…, { publicKey })`). The library never
+/// generates keys: make the secret with `crypto.getRandomValues(new Uint8Array(32))` or your
+/// key store, and keep it.
+#[wasm_bindgen(js_name = publicKey)]
+pub fn public_key(secret: &[u8]) -> Result<Vec<u8>, JsValue> {
+    let key = SigningKey::from_slice(secret).map_err(err)?;
+    Ok(key.public_key().to_bytes().to_vec())
 }
 
 fn state_js(state: TicketState) -> JsTicketState {
@@ -89,20 +114,28 @@ impl Ledger {
 
     /// Reads, verifies (hash chain, sequence, end record) and replays a JSON-lines log,
     /// checking every event against the authority unless `options.trusted` (trusted history).
+    /// With `options.publicKey` (a `Uint8Array` of 32 bytes), every segment must be signed by
+    /// that key (`log.unsigned_segment`, `log.bad_signature` otherwise).
     #[wasm_bindgen(js_name = fromJsonl)]
     pub fn from_jsonl(
         hierarchy: &Hierarchy,
         jsonl: &str,
         taxonomy: Option<JsTaxonomyOpt>,
-        options: Option<JsLoadOptions>,
+        options: Option<JsLogOptions>,
     ) -> Result<Ledger, JsValue> {
-        let (authority, trust) = load_options(crate::convert::opt(options))?;
+        let options = crate::convert::opt(options);
+        let (authority, trust) = load_options(&options)?;
+        let key = public_key_option(&options)?;
         let mut l = empty(
             hierarchy,
             self::taxonomy(crate::convert::opt(taxonomy))?,
             authority,
         )?;
-        l.load_jsonl(jsonl, trust).map_err(err)?;
+        match key {
+            Some(k) => l.load_jsonl_verified(jsonl, trust, &k),
+            None => l.load_jsonl(jsonl, trust),
+        }
+        .map_err(err)?;
         Ok(Ledger { inner: l })
     }
 
@@ -115,7 +148,7 @@ impl Ledger {
         options: Option<JsLoadOptions>,
     ) -> Result<Ledger, JsValue> {
         let events: Vec<wangge::ticket::Event> = from_js(events.into())?;
-        let (authority, trust) = load_options(crate::convert::opt(options))?;
+        let (authority, trust) = load_options(&crate::convert::opt(options))?;
         let mut l = empty(
             hierarchy,
             self::taxonomy(crate::convert::opt(taxonomy))?,
@@ -193,7 +226,7 @@ impl Ledger {
         options: Option<JsLoadOptions>,
     ) -> Result<JsRowErrors, JsValue> {
         let rows: Vec<serde_json::Map<String, serde_json::Value>> = from_js(rows.into())?;
-        let (_, trust) = load_options(crate::convert::opt(options))?;
+        let (_, trust) = load_options(&crate::convert::opt(options))?;
         let bad = table::load_with(&mut self.inner, &rows, trust);
         let out: Vec<serde_json::Value> = bad
             .into_iter()
@@ -489,10 +522,20 @@ impl Ledger {
         Ok(to_js(&v)?.unchecked_into())
     }
 
-    /// The hash-chained JSON-lines log.
+    /// The hash-chained JSON-lines log; with `signingKey` (an Ed25519 secret key, a
+    /// `Uint8Array` of 32 bytes) its end records are signed.
     #[wasm_bindgen(js_name = toJsonl)]
-    pub fn to_jsonl(&self) -> String {
-        self.inner.to_jsonl()
+    pub fn to_jsonl(
+        &self,
+        #[wasm_bindgen(js_name = signingKey)] signing_key: Option<Vec<u8>>,
+    ) -> Result<String, JsValue> {
+        Ok(match signing_key {
+            Some(bytes) => {
+                let key = SigningKey::from_slice(&bytes).map_err(err)?;
+                self.inner.to_jsonl_signed(&key)
+            }
+            None => self.inner.to_jsonl(),
+        })
     }
 
     /// A deadline of a ticket, if set.
@@ -528,7 +571,7 @@ impl Ledger {
             }
             None => None,
         };
-        Ok(self.inner.set_service_levels(levels, now))
+        self.inner.set_service_levels(levels, now).map_err(err)
     }
 
     /// An estimate of the memory held by the tickets, in bytes.

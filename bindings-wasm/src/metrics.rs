@@ -5,7 +5,7 @@ use wangge::metrics::{self, Metric, MetricsOptions, MetricsReport, Threshold};
 use wasm_bindgen::prelude::*;
 
 use crate::consultation::ForumRecords;
-use crate::convert::{from_js, to_js};
+use crate::convert::{err, from_js, to_js};
 use crate::escalation::Calendar;
 use crate::ledger::Ledger;
 use crate::types::*;
@@ -71,7 +71,8 @@ impl Metrics {
                 &calendar.inner,
                 &options,
                 forums.map(|f| &f.inner),
-            ),
+            )
+            .map_err(err)?,
         })
     }
 }

@@ -211,14 +211,32 @@ export type TicketError =
   | { ticket: string; departments: string[] }
   | { ticket: string; due: Instant; at: Instant }
   | { ticket: string; at: Instant }
-  | { ticket: string; len: number };
+  | { ticket: string; len: number }
+  | { pattern: string; used_by: string }
+  | { ticket: string; error: CalendarError };
+/** Why a calendar was refused. */
+export type CalendarError =
+  | { day: string; span: string; reason: string }
+  | { day: string; first: string; second: string }
+  | { date: string }
+  | null
+  | { offset: string }
+  | { line: number; text: string; reason: string }
+  | { format: string; version: number }
+  | { message: string }
+  | { date: string; covers: string }
+  | { year: number }
+  | { amount: string; reason: string }
+  | { from: string; amount: string };
 /** One category: a dotted code (`livelihood.parking`), names in Chinese and English. */
 export interface Category { code: string; name: string; nameEn?: string }
 export interface TaxonomyDocument { format: "wangge.taxonomy"; version: 1; categories: Category[] }
-export interface CalendarDocument { format: "wangge.calendar"; version: 1; utcOffset?: string; week: RawWeek; exceptions?: RawException[] }
+export interface CalendarDocument { format: "wangge.calendar"; version: 1 | 2; utcOffset?: string; week: RawWeek; covers?: number[]; beyondCoverage?: BeyondCoverage; exceptions?: RawException[] }
 export interface RawWeek { monday?: RawSpan[]; tuesday?: RawSpan[]; wednesday?: RawSpan[]; thursday?: RawSpan[]; friday?: RawSpan[]; saturday?: RawSpan[]; sunday?: RawSpan[] }
 /** A span as written in JSON: `["08:30", "12:00"]`, checked when the calendar is built. */
 export type RawSpan = [string, string];
+/** What a calendar does with days in years it does not cover (see the module documentation). */
+export type BeyondCoverage = "refuse" | "ordinary_weeks";
 export interface RawException { date: DateText; kind: DayKind; name?: string; spans?: RawSpan[] }
 /** What an exception makes of a day. */
 export type DayKind = "holiday" | "working";

@@ -33,6 +33,8 @@ export type Span = [string, string];
 export type AuthorityLike = Authority | AuthorityDocument | string;
 /** How a history is loaded: under which authority, and whether its events are trusted (not re-checked). */
 export interface LoadOptions { authority?: AuthorityLike; trusted?: boolean }
+/** How a JSON-lines log is loaded: `LoadOptions`, and the Ed25519 public key (32 bytes) that must have signed every segment. */
+export interface LogOptions extends LoadOptions { publicKey?: Uint8Array }
 /** One item of a bulk application. */
 export interface BulkItem { ticket: string; actor: string; at: Instant; action: Action }
 /** The outcome of a bulk application: each item's new state (null if refused) and the refusals. */
@@ -135,6 +137,9 @@ extern "C" {
     /// `LoadOptions`, an optional trailing argument (`Option<…>` in signatures).
     #[wasm_bindgen(typescript_type = "LoadOptions")]
     pub type JsLoadOptions;
+    /// `LogOptions`, an optional trailing argument.
+    #[wasm_bindgen(typescript_type = "LogOptions")]
+    pub type JsLogOptions;
     /// `Denial | undefined`.
     #[wasm_bindgen(typescript_type = "Denial | undefined")]
     pub type JsDenialOpt;

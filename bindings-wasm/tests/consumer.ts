@@ -2,6 +2,7 @@
 // test command: it proves the generated .d.ts compiles and describes the API precisely.
 import init, {
   Hierarchy, Ledger, Authority, Calendar, EscalationPolicy, OwnerRoll, ResidentRoll, Electorate, Vote, Metrics,
+  publicKey, type LogOptions,
   type Action, type TicketSnapshot, type Outcome, type MetricsReport, type Decision, type NodeKind,
   type HierarchyNode, type TicketState, type ErrorInfo, type Scope, type ChainBuffer,
   type Denial, type Role, type AuthorityDocument, type RowError,
@@ -33,6 +34,11 @@ export async function demo(): Promise<string> {
   const rows: RowError[] = new Ledger(h, undefined, document).loadRows([], { trusted: false });
   const state: TicketState = ledger.apply("T1", "zx", "2025-03-03T09:05:00+08:00", file);
   const snapshot: TicketSnapshot | undefined = ledger.get("T1");
+  // Signed logs: the caller's 32-byte secret signs, its public key verifies.
+  const secret = new Uint8Array(32).fill(7);
+  const verify: LogOptions = { publicKey: publicKey(secret), trusted: true };
+  const signed: Ledger = Ledger.fromJsonl(h, ledger.toJsonl(secret), undefined, verify);
+  signed.free();
   const calendar = Calendar.standard();
   const due: string = calendar.addWorkingDays("2025-03-03T09:00:00+08:00", 3);
   const policy = EscalationPolicy.standard();

@@ -16,6 +16,10 @@ export const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 const ids = (nodes) => nodes.map((n) => n.id);
 const id = (node) => (node === undefined || node === null ? null : node.id);
 
+/** Bytes (keys) given as hex text, and back. */
+const fromHex = (text) => Uint8Array.from(text.match(/../g) ?? [], (b) => parseInt(b, 16));
+const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
 /** An authority given by preset name or as a document (object or JSON text). */
 const authorityDoc = (v) => (typeof v === "string" || v === null ? v : JSON.stringify(v));
 
@@ -33,13 +37,21 @@ export class Session {
 
   /** Loader options: the case's authority, and `trusted` from the operation. */
   options(o = {}) {
-    return { authority: this.authority?.toJson(), trusted: o.trusted ?? false };
+    const options = { authority: this.authority?.toJson(), trusted: o.trusted ?? false };
+    if (o.publicKey !== undefined) options.publicKey = fromHex(o.publicKey);
+    return options;
+  }
+
+  /** The ledger's log, signed with `signingKey` (hex) if the operation gives one. */
+  logText(o) {
+    return o.signingKey === undefined ? this.ledger().toJsonl() : this.ledger().toJsonl(fromHex(o.signingKey));
   }
 
   ledger() {
     if (!this.l) {
-      this.l = new w.Ledger(this.h, this.taxonomy, this.authority?.toJson());
-      if (this.levels) this.l.setServiceLevels(servicePolicy(this.levels.policy), this.calendar, this.levels.since);
+      const l = new w.Ledger(this.h, this.taxonomy, this.authority?.toJson());
+      if (this.levels) l.setServiceLevels(servicePolicy(this.levels.policy), this.calendar, this.levels.since);
+      this.l = l;
     }
     return this.l;
   }
@@ -51,7 +63,7 @@ export class Session {
 
   editedLog(o) {
     if (o.text !== undefined) return o.text;
-    let text = this.ledger().toJsonl();
+    let text = this.logText(o);
     for (const [from, to] of o.replace ?? []) {
       if (!text.includes(from)) throw new Error(`the log does not contain ${from}`);
       text = text.replace(from, to);
@@ -123,6 +135,8 @@ export class Session {
         const text = this.editedLog(o);
         return this.newLedger((h2, t) => w.Ledger.fromJsonl(h2, text, t, this.options(o)));
       }
+      case "t.jsonl": return this.logText(o);
+      case "t.public_key": return toHex(w.publicKey(fromHex(o.secret)));
       case "t.replay": return this.newLedger((h2, t) => w.Ledger.replay(h2, o.events, t, this.options(o)));
       case "t.load_rows": {
         const errors = this.ledger().loadRows(o.rows, { trusted: o.trusted ?? false });
@@ -186,7 +200,9 @@ export class Session {
 }
 
 function calendar(v) {
-  return v === "standard" ? w.Calendar.standard() : new w.Calendar(doc(v, "calendar"));
+  if (v === "standard") return w.Calendar.standard();
+  if (v === "china") return w.Calendar.china();
+  return new w.Calendar(doc(v, "calendar"));
 }
 
 function policy(v) {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
 const w = require("../pkg/wangge.cjs");
-const cn2025 = readFileSync(new URL("../../core/tests/data/cn-2025.txt", import.meta.url), "utf8");
+const cn2025 = readFileSync(new URL("../../core/src/calendar/cn-2025.txt", import.meta.url), "utf8");
 
 const T = (m) => new Date(Date.parse("2025-03-03T09:00:00+08:00") + m * 60000)
   .toISOString().replace(".000Z", "Z");
@@ -461,4 +461,23 @@ test("a residents' roll is a document, read as in Python", () => {
   assert.equal(out.version, 1);
   assert.deepEqual(new w.ResidentRoll(r.toJson()).toDocument(), out);
   assert.throws(() => new w.ResidentRoll({ ...out, version: 2 }), (e) => e.code === "consultation.unsupported_format");
+});
+
+test("calendars know their years: 2026 shipped, beyond coverage refused unless opted in", () => {
+  const china = w.Calendar.china();
+  assert.deepEqual(Array.from(china.covers), [2025, 2026]);
+  assert.equal(china.beyondCoverage, "refuse");
+  // 1–3 Jan 2026 are holidays; Sunday 4 Jan is a make-up working day.
+  assert.equal(china.addWorkingMinutes("2025-12-31T16:00:00+08:00", 120), "2026-01-04T09:00:00+08:00");
+  assert.equal(china.isWorkingDay("2026-02-14"), true);
+  assert.throws(() => china.addWorkingMinutes(new Date("2026-12-31T08:00:00Z"), 120),
+    (e) => e.code === "calendar.beyond_coverage" && /2027-01-01/.test(e.message));
+  const lenient = china.withBeyondCoverage("ordinary_weeks");
+  assert.equal(lenient.beyondCoverage, "ordinary_weeks");
+  assert.equal(lenient.addWorkingMinutes("2026-12-31T16:00:00+08:00", 120), "2027-01-01T09:00:00+08:00");
+  assert.throws(() => china.withBeyondCoverage("sometimes"), (e) => e.code === "input.malformed");
+  assert.throws(() => china.addWorkingMinutes("2025-03-03T09:00:00+08:00", -1), (e) => e.code === "calendar.invalid_amount");
+  assert.throws(() => china.addWorkingMinutes("2025-03-03T09:00:00+08:00", 2 ** 62), (e) => e.code === "calendar.out_of_range");
+  const next = china.withExceptionsText("covers 2027\n2027-01-01 holiday 元旦\n");
+  assert.deepEqual(Array.from(next.covers), [2025, 2026, 2027]);
 });

@@ -17,11 +17,30 @@
 //! - [`Calendar::period_end_date`] / [`Calendar::period_deadline`]: the Civil Code's count of
 //!   periods in days (Arts. 200–203).
 //!
-//! No official holiday schedule ships as data: load the State Council's notice for the year
-//! with [`Calendar::with_exceptions_text`].
+//! Every computation is checked: a negative amount, or a result beyond the supported
+//! instants (years -9999 to 9999), is a typed error, never a saturated or wrapped value.
+//!
+//! # Coverage: a calendar knows its years
+//!
+//! The State Council publishes each year's holidays and make-up working days in a notice
+//! (国务院办公厅关于部分节假日安排的通知), usually in November or December of the year
+//! before; no rule computes them. A calendar therefore declares the years it has the notice
+//! for ([`Calendar::covers`]). A computation that reaches a day outside them — a deadline
+//! set in December that runs into a year whose notice is not loaded — is refused with
+//! [`CalendarError::BeyondCoverage`] naming the first such date, unless the calendar opts in
+//! to treating those days as ordinary weeks of its weekly pattern
+//! ([`BeyondCoverage::OrdinaryWeeks`], `"beyondCoverage": "ordinary_weeks"`). A calendar that
+//! declares no year at all ([`Calendar::standard`]) is a plain weekly pattern and is never
+//! beyond its coverage.
+//!
+//! [`Calendar::china`] is the office pattern with the notices this version ships, as data
+//! (`calendar/cn-YYYY.txt` in the crate): 2025 (国办发明电〔2024〕12号) and 2026 (State
+//! Council General Office notice of 4 November 2025). Adding a year is one small text:
+//! a `covers YYYY` line and one line per dated exception, passed to
+//! [`Calendar::with_exceptions_text`].
 //!
 //! ```
-//! use wangge::calendar::Calendar;
+//! use wangge::calendar::{BeyondCoverage, Calendar};
 //! use wangge::time::Timestamp;
 //!
 //! // 2025: the Spring Festival holiday runs 28 Jan – 4 Feb; Sunday 26 Jan is a working day.
@@ -29,9 +48,20 @@
 //!     "2025-01-26 working 春节调休\n2025-01-28 holiday 春节\n",
 //! )?;
 //! let t: Timestamp = "2025-01-24T16:00:00+08:00".parse()?; // a Friday
-//! let due = cal.add_working_seconds(t, 2 * 3600);
+//! let due = cal.add_working_seconds(t, 2 * 3600)?;
 //! assert_eq!(due.to_string(), "2025-01-26T09:00:00+08:00"); // Sunday, a make-up day
-//! assert_eq!(cal.working_seconds_between(t, due), 2 * 3600);
+//! assert_eq!(cal.working_seconds_between(t, due)?, 2 * 3600);
+//!
+//! // The shipped schedule knows 2025 and 2026, and nothing after.
+//! let china = Calendar::china();
+//! let t: Timestamp = "2025-12-31T16:00:00+08:00".parse()?;
+//! // 1–3 Jan 2026 are holidays, Sunday 4 Jan is a make-up working day.
+//! assert_eq!(china.add_working_seconds(t, 2 * 3600)?.to_string(), "2026-01-04T09:00:00+08:00");
+//! let late: Timestamp = "2026-12-31T16:00:00+08:00".parse()?;
+//! let err = china.add_working_seconds(late, 2 * 3600).unwrap_err();
+//! assert_eq!(err.code(), "calendar.beyond_coverage"); // 2027's notice is not loaded
+//! let lenient = china.with_beyond_coverage(BeyondCoverage::OrdinaryWeeks);
+//! assert_eq!(lenient.add_working_seconds(late, 2 * 3600)?.to_string(), "2027-01-01T09:00:00+08:00");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -106,6 +136,38 @@ pub enum CalendarError {
         /// What the parser said.
         message: String,
     },
+    /// A computation reached a date in a year whose holiday notice the calendar does not
+    /// have (see [`Calendar::covers`]), and the calendar does not treat such years as
+    /// ordinary weeks ([`BeyondCoverage::OrdinaryWeeks`]).
+    #[error("{date} is beyond the years this calendar covers ({covers}): load that year's holiday notice, or opt in to ordinary weeks beyond coverage")]
+    BeyondCoverage {
+        /// The first date reached outside the covered years.
+        date: String,
+        /// The covered years, e.g. `2025–2026`.
+        covers: String,
+    },
+    /// A year that no date can have (outside -9999..=9999).
+    #[error("invalid year {year}: years are -9999 to 9999")]
+    InvalidYear {
+        /// The year given.
+        year: i64,
+    },
+    /// An amount of time that cannot be added (a negative amount).
+    #[error("invalid amount {amount}: {reason}")]
+    InvalidAmount {
+        /// The amount, with its unit.
+        amount: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The result would lie outside the supported instants (years -9999 to 9999).
+    #[error("{amount} after {from} is beyond the supported range of instants")]
+    OutOfRange {
+        /// The starting instant or date.
+        from: String,
+        /// The amount, with its unit.
+        amount: String,
+    },
 }
 
 impl CalendarError {
@@ -120,6 +182,10 @@ impl CalendarError {
             CalendarError::InvalidLine { .. } => "calendar.invalid_line",
             CalendarError::UnsupportedFormat { .. } => "calendar.unsupported_format",
             CalendarError::Malformed { .. } => "calendar.malformed",
+            CalendarError::BeyondCoverage { .. } => "calendar.beyond_coverage",
+            CalendarError::InvalidYear { .. } => "calendar.invalid_year",
+            CalendarError::InvalidAmount { .. } => "calendar.invalid_amount",
+            CalendarError::OutOfRange { .. } => "calendar.out_of_range",
         }
     }
 }
@@ -199,6 +265,19 @@ pub enum DayKind {
     Working,
 }
 
+/// What a calendar does with days in years it does not cover (see the
+/// [module documentation](self#coverage-a-calendar-knows-its-years)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeyondCoverage {
+    /// Refuse with [`CalendarError::BeyondCoverage`], naming the first such date (the
+    /// default).
+    #[default]
+    Refuse,
+    /// Treat them as ordinary weeks of the weekly pattern: no holidays, no make-up days.
+    OrdinaryWeeks,
+}
+
 /// A dated exception to the weekly pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
@@ -250,8 +329,16 @@ struct RawCalendar {
     #[serde(default = "default_offset")]
     utc_offset: String,
     week: RawWeek,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    covers: Vec<i64>,
+    #[serde(default, skip_serializing_if = "is_refuse")]
+    beyond_coverage: BeyondCoverage,
     #[serde(default)]
     exceptions: Vec<RawException>,
+}
+
+fn is_refuse(b: &BeyondCoverage) -> bool {
+    *b == BeyondCoverage::Refuse
 }
 
 fn default_offset() -> String {
@@ -260,15 +347,20 @@ fn default_offset() -> String {
 
 /// A working calendar. See the [module documentation](self).
 ///
-/// JSON (`wangge.calendar` version 1):
+/// JSON (`wangge.calendar` version 2; version 1, which has no `covers` and no
+/// `beyondCoverage`, is still read):
 ///
 /// ```json
-/// {"format": "wangge.calendar", "version": 1, "utcOffset": "+08:00",
+/// {"format": "wangge.calendar", "version": 2, "utcOffset": "+08:00",
 ///  "week": {"monday": [["08:30", "12:00"], ["14:00", "17:30"]], "tuesday": [["08:30", "12:00"]],
 ///           "saturday": [], "sunday": []},
+///  "covers": [2025], "beyondCoverage": "refuse",
 ///  "exceptions": [{"date": "2025-01-26", "kind": "working", "name": "春节调休"},
 ///                 {"date": "2025-01-28", "kind": "holiday", "name": "春节"}]}
 /// ```
+///
+/// `covers` lists the years whose holiday notice the exceptions hold (none: a plain weekly
+/// pattern); `beyondCoverage` is `"refuse"` (the default) or `"ordinary_weeks"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Calendar {
     offset: i32,
@@ -279,6 +371,11 @@ pub struct Calendar {
     /// Sorted by day number.
     exceptions: Vec<(i64, Exception)>,
     workday: Vec<Span>,
+    /// The covered years, sorted and distinct.
+    covers: Vec<i16>,
+    /// The covered years as merged ranges of day numbers `[first, last]`.
+    covered: Vec<(i64, i64)>,
+    beyond: BeyondCoverage,
 }
 
 fn check_spans(day: &str, mut spans: Vec<Span>) -> Result<Vec<Span>, CalendarError> {
@@ -373,6 +470,9 @@ impl Calendar {
             week_seconds,
             exceptions: Vec::new(),
             workday,
+            covers: Vec::new(),
+            covered: Vec::new(),
+            beyond: BeyondCoverage::Refuse,
         };
         for e in exceptions {
             cal.add_exception(e)?;
@@ -411,7 +511,100 @@ impl Calendar {
             working_weekdays: 0,
             exceptions: Vec::new(),
             workday: Vec::new(),
+            covers: Vec::new(),
+            covered: Vec::new(),
+            beyond: BeyondCoverage::Refuse,
         })
+    }
+
+    /// The office pattern of [`Calendar::standard`] with the State Council's holiday notices
+    /// that ship with this version (2025 and 2026), covering those years: a computation that
+    /// reaches another year is refused (see the
+    /// [module documentation](self#coverage-a-calendar-knows-its-years)). Load a later
+    /// year's notice with [`Calendar::with_exceptions_text`].
+    pub fn china() -> Calendar {
+        let mut cal = Calendar::standard();
+        for (_, text) in CHINA_NOTICES {
+            cal = match cal.clone().with_exceptions_text(text) {
+                Ok(c) => c,
+                Err(_) => cal,
+            };
+        }
+        cal
+    }
+
+    /// The years whose holiday notice this calendar holds, sorted (empty: a plain weekly
+    /// pattern, never beyond its coverage).
+    pub fn covers(&self) -> &[i16] {
+        &self.covers
+    }
+
+    /// What computations do with days outside the covered years.
+    pub fn beyond_coverage(&self) -> BeyondCoverage {
+        self.beyond
+    }
+
+    /// This calendar with another treatment of days outside the covered years.
+    pub fn with_beyond_coverage(mut self, beyond: BeyondCoverage) -> Calendar {
+        self.beyond = beyond;
+        self
+    }
+
+    /// Declares that the exceptions hold the holiday notice of `year`.
+    pub fn cover_year(&mut self, year: i64) -> Result<(), CalendarError> {
+        let y = i16::try_from(year)
+            .ok()
+            .filter(|y| (-9999..=9999).contains(y))
+            .ok_or(CalendarError::InvalidYear { year })?;
+        if let Err(pos) = self.covers.binary_search(&y) {
+            self.covers.insert(pos, y);
+            self.covered = merged_years(&self.covers);
+        }
+        Ok(())
+    }
+
+    /// `Ok` if every day from `from` to `to` (day numbers, inclusive) is covered, or the
+    /// calendar is not refusing; else the first uncovered day.
+    fn reach(&self, from: i64, to: i64) -> Result<(), CalendarError> {
+        if self.covers.is_empty() || self.beyond == BeyondCoverage::OrdinaryWeeks {
+            return Ok(());
+        }
+        let mut day = from;
+        for &(first, last) in &self.covered {
+            if last < day {
+                continue;
+            }
+            if first > day {
+                break;
+            }
+            if to <= last {
+                return Ok(());
+            }
+            day = last + 1;
+        }
+        Err(CalendarError::BeyondCoverage {
+            date: Date::from_day_number(day).to_string(),
+            covers: self.covers_text(),
+        })
+    }
+
+    fn covers_text(&self) -> String {
+        let mut out = String::new();
+        for &(first, last) in &self.covered {
+            let (a, b) = (
+                Date::from_day_number(first).year(),
+                Date::from_day_number(last).year(),
+            );
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            if a == b {
+                out.push_str(&a.to_string());
+            } else {
+                out.push_str(&format!("{a}–{b}"));
+            }
+        }
+        out
     }
 
     /// Adds one dated exception.
@@ -432,8 +625,16 @@ impl Calendar {
         Ok(())
     }
 
-    /// This calendar with exceptions read from lines `YYYY-MM-DD holiday|working [name]`
-    /// (blank lines and `#` comments skipped). Every bad line is an error naming its number.
+    /// This calendar with exceptions read from lines `YYYY-MM-DD holiday|working [name]`,
+    /// and `covers YYYY [YYYY…]` lines declaring the years whose notice the text holds (blank
+    /// lines and `#` comments skipped). Every bad line is an error naming its number.
+    ///
+    /// ```text
+    /// # 国务院办公厅关于2026年部分节假日安排的通知
+    /// covers 2026
+    /// 2026-01-01 holiday 元旦
+    /// 2026-01-04 working 元旦调休
+    /// ```
     pub fn with_exceptions_text(mut self, text: &str) -> Result<Calendar, CalendarError> {
         for (i, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
@@ -445,6 +646,20 @@ impl Calendar {
                 text: raw.to_owned(),
                 reason,
             };
+            if let Some(years) = line.strip_prefix("covers") {
+                let mut any = false;
+                for word in years.split_whitespace() {
+                    let year: i64 = word
+                        .parse()
+                        .map_err(|_| bad(format!("expected a year, found {word:?}")))?;
+                    self.cover_year(year).map_err(|e| bad(e.to_string()))?;
+                    any = true;
+                }
+                if !any {
+                    return Err(bad("`covers` names no year".to_owned()));
+                }
+                continue;
+            }
             let mut parts = line.splitn(3, char::is_whitespace);
             let date: Date = parts
                 .next()
@@ -511,31 +726,38 @@ impl Calendar {
     }
 
     /// The working spans of a date.
-    pub fn spans_on(&self, date: Date) -> &[Span] {
-        self.spans_of(date.day_number())
+    pub fn spans_on(&self, date: Date) -> Result<&[Span], CalendarError> {
+        let day = date.day_number();
+        self.reach(day, day)?;
+        Ok(self.spans_of(day))
     }
 
     /// Whether a date has working time (工作日).
-    pub fn is_working_day(&self, date: Date) -> bool {
-        !self.spans_on(date).is_empty()
+    pub fn is_working_day(&self, date: Date) -> Result<bool, CalendarError> {
+        Ok(!self.spans_on(date)?.is_empty())
     }
 
     /// Whether an instant lies inside a working span.
-    pub fn is_working_time(&self, t: Timestamp) -> bool {
+    pub fn is_working_time(&self, t: Timestamp) -> Result<bool, CalendarError> {
         let (day, sec) = t.local_day_and_second(self.offset);
-        self.spans_of(day)
+        self.reach(day, day)?;
+        Ok(self
+            .spans_of(day)
             .iter()
-            .any(|s| i64::from(s.start) <= sec && sec < i64::from(s.end))
+            .any(|s| i64::from(s.start) <= sec && sec < i64::from(s.end)))
     }
 
     /// The first instant at or after `t` inside working time.
-    pub fn next_working_instant(&self, t: Timestamp) -> Timestamp {
-        let (mut day, mut sec) = t.local_day_and_second(self.offset);
+    pub fn next_working_instant(&self, t: Timestamp) -> Result<Timestamp, CalendarError> {
+        let (start, mut sec) = t.local_day_and_second(self.offset);
+        let mut days = self.days_from(start);
         loop {
-            if let Some(s) = self.spans_of(day).iter().find(|s| i64::from(s.end) > sec) {
-                return self.instant(day, sec.max(i64::from(s.start)));
+            self.reach(start, days.day)?;
+            if let Some(s) = days.spans().iter().find(|s| i64::from(s.end) > sec) {
+                let at = sec.max(i64::from(s.start));
+                return self.instant(days.day, at, t, || "the next working instant".to_owned());
             }
-            day += 1;
+            days.advance();
             sec = 0;
         }
     }
@@ -550,17 +772,77 @@ impl Calendar {
         }
     }
 
-    fn instant(&self, day: i64, sec: i64) -> Timestamp {
-        Timestamp::from_local_day_and_second(day, sec, self.offset)
+    /// The instant at a local day and second, refused beyond the supported instants.
+    fn instant(
+        &self,
+        day: i64,
+        sec: i64,
+        from: impl fmt::Display,
+        amount: impl FnOnce() -> String,
+    ) -> Result<Timestamp, CalendarError> {
+        day.checked_mul(SECONDS_PER_DAY)
+            .and_then(|s| s.checked_add(sec - i64::from(self.offset)))
+            .and_then(|s| Timestamp::from_unix_seconds(s).ok())
+            .ok_or_else(|| CalendarError::OutOfRange {
+                from: from.to_string(),
+                amount: amount(),
+            })
     }
 
     /// The instant at which `n` seconds of working time have elapsed since `t`. See the
-    /// [module documentation](self) for the boundary rules.
-    pub fn add_working_seconds(&self, t: Timestamp, n: i64) -> Timestamp {
-        if n <= 0 {
-            return t;
+    /// [module documentation](self) for the boundary rules. A negative `n` is refused.
+    pub fn add_working_seconds(&self, t: Timestamp, n: i64) -> Result<Timestamp, CalendarError> {
+        let amount = || format!("{n} working seconds");
+        if n < 0 {
+            return Err(CalendarError::InvalidAmount {
+                amount: amount(),
+                reason: "working time is added, not subtracted",
+            });
         }
-        let (day, mut sec) = t.local_day_and_second(self.offset);
+        let (start, sec) = t.local_day_and_second(self.offset);
+        if n == 0 {
+            self.reach(start, start)?;
+            return Ok(t);
+        }
+        let (day, at) = self.add_seconds_raw(start, sec, n);
+        let due = self.instant(day, at, t, amount)?;
+        self.reach(start, day)?;
+        Ok(due)
+    }
+
+    /// [`Calendar::add_working_seconds`] of `minutes` minutes, checked: a negative amount is
+    /// [`CalendarError::InvalidAmount`] and one beyond every instant is
+    /// [`CalendarError::OutOfRange`], both naming the minutes.
+    pub fn add_working_minutes(
+        &self,
+        t: Timestamp,
+        minutes: i64,
+    ) -> Result<Timestamp, CalendarError> {
+        let amount = || format!("{minutes} working minutes");
+        if minutes < 0 {
+            return Err(CalendarError::InvalidAmount {
+                amount: amount(),
+                reason: "working time is added, not subtracted",
+            });
+        }
+        let seconds = minutes
+            .checked_mul(60)
+            .ok_or_else(|| CalendarError::OutOfRange {
+                from: t.to_string(),
+                amount: amount(),
+            })?;
+        self.add_working_seconds(t, seconds).map_err(|e| match e {
+            CalendarError::OutOfRange { from, .. } => CalendarError::OutOfRange {
+                from,
+                amount: amount(),
+            },
+            other => other,
+        })
+    }
+
+    /// The local day and second at which `n > 0` working seconds have elapsed since `sec` of
+    /// `day`, by the weekly pattern and the exceptions.
+    fn add_seconds_raw(&self, day: i64, mut sec: i64, n: i64) -> (i64, i64) {
         let mut days = self.days_from(day);
         let mut remaining = n;
         loop {
@@ -571,7 +853,7 @@ impl Calendar {
                 let from = sec.max(i64::from(s.start));
                 let available = i64::from(s.end) - from;
                 if remaining <= available {
-                    return self.instant(days.day, from + remaining);
+                    return (days.day, from + remaining);
                 }
                 remaining -= available;
             }
@@ -589,12 +871,13 @@ impl Calendar {
 
     /// The end of working time on the n-th working day after the day of `t` (the day of
     /// `t` is not counted). `n = 0` returns `t`.
-    pub fn add_working_days(&self, t: Timestamp, n: u32) -> Timestamp {
+    pub fn add_working_days(&self, t: Timestamp, n: u32) -> Result<Timestamp, CalendarError> {
+        let (start, _) = t.local_day_and_second(self.offset);
         if n == 0 {
-            return t;
+            self.reach(start, start)?;
+            return Ok(t);
         }
-        let (day, _) = t.local_day_and_second(self.offset);
-        let mut days = self.days_from(day);
+        let mut days = self.days_from(start);
         let mut remaining = i64::from(n);
         loop {
             days.advance();
@@ -608,19 +891,33 @@ impl Calendar {
             if let Some(last) = days.spans().last() {
                 remaining -= 1;
                 if remaining == 0 {
-                    return self.instant(days.day, i64::from(last.end));
+                    let due = self.instant(days.day, i64::from(last.end), t, || {
+                        format!("{n} working days")
+                    })?;
+                    self.reach(start, days.day)?;
+                    return Ok(due);
                 }
             }
         }
     }
 
     /// Working time between two instants, in seconds (0 if `b <= a`).
-    pub fn working_seconds_between(&self, a: Timestamp, b: Timestamp) -> i64 {
+    pub fn working_seconds_between(
+        &self,
+        a: Timestamp,
+        b: Timestamp,
+    ) -> Result<i64, CalendarError> {
         if b <= a {
-            return 0;
+            return Ok(0);
         }
         let (da, sa) = a.local_day_and_second(self.offset);
         let (db, sb) = b.local_day_and_second(self.offset);
+        // Up to midnight, the day `b` starts adds nothing.
+        self.reach(da, if sb == 0 { db - 1 } else { db })?;
+        Ok(self.seconds_between_raw(da, sa, db, sb))
+    }
+
+    fn seconds_between_raw(&self, da: i64, sa: i64, db: i64, sb: i64) -> i64 {
         let part = |day: i64, from: i64, to: i64| -> i64 {
             self.spans_of(day).iter().map(|s| s.overlap(from, to)).sum()
         };
@@ -661,20 +958,32 @@ impl Calendar {
     /// (Art. 201: the first day is not counted; Art. 203: if the last day is a statutory
     /// holiday, the period ends on the day after the holiday.) Rest days of this calendar
     /// count as holidays.
-    pub fn period_end_date(&self, start: Date, days: u32) -> Date {
-        let mut day = start.day_number() + i64::from(days);
-        while self.spans_of(day).is_empty() {
+    pub fn period_end_date(&self, start: Date, days: u32) -> Result<Date, CalendarError> {
+        let first = start.day_number();
+        let mut day = first + i64::from(days);
+        loop {
+            if day > LAST_DAY {
+                return Err(CalendarError::OutOfRange {
+                    from: start.to_string(),
+                    amount: format!("a period of {days} days"),
+                });
+            }
+            self.reach(first, day)?;
+            if !self.spans_of(day).is_empty() {
+                return Ok(Date::from_day_number(day));
+            }
             day += 1;
         }
-        Date::from_day_number(day)
     }
 
     /// The instant a period of `days` days starting at `start` ends: 24:00 of
     /// [`Calendar::period_end_date`] (Art. 203: 期间的最后一日的截止时间为二十四时).
-    pub fn period_deadline(&self, start: Timestamp, days: u32) -> Timestamp {
+    pub fn period_deadline(&self, start: Timestamp, days: u32) -> Result<Timestamp, CalendarError> {
         let (day, _) = start.local_day_and_second(self.offset);
-        let end = self.period_end_date(Date::from_day_number(day), days);
-        self.instant(end.day_number() + 1, 0)
+        let end = self.period_end_date(Date::from_day_number(day), days)?;
+        self.instant(end.day_number() + 1, 0, start, || {
+            format!("a period of {days} days")
+        })
     }
 
     /// The calendar as JSON (`wangge.calendar` version 1).
@@ -690,6 +999,30 @@ impl Calendar {
             })?;
         Calendar::try_from(raw)
     }
+}
+
+/// The day number of 9999-12-31, the last supported date.
+const LAST_DAY: i64 = 2_932_896;
+
+/// The State Council's holiday notices that ship with this version, by year.
+pub const CHINA_NOTICES: [(i16, &str); 2] = [
+    (2025, include_str!("calendar/cn-2025.txt")),
+    (2026, include_str!("calendar/cn-2026.txt")),
+];
+
+/// Covered years as merged ranges of day numbers.
+fn merged_years(years: &[i16]) -> Vec<(i64, i64)> {
+    let mut out: Vec<(i64, i64)> = Vec::new();
+    for &y in years {
+        let y = i64::from(y);
+        let first = crate::time::day_number_from_civil(y, 1, 1);
+        let last = crate::time::day_number_from_civil(y, 12, 31);
+        match out.last_mut() {
+            Some((_, end)) if *end + 1 == first => *end = last,
+            _ => out.push((first, last)),
+        }
+    }
+    out
 }
 
 /// Walks consecutive days, keeping the weekday and the next exception at hand.
@@ -758,7 +1091,7 @@ impl From<&Calendar> for RawCalendar {
         let w = |d: Weekday| raw_spans(c.weekly_spans(d));
         RawCalendar {
             format: "wangge.calendar".to_owned(),
-            version: 1,
+            version: 2,
             utc_offset: format_offset(c.offset),
             week: RawWeek {
                 monday: w(Weekday::Monday),
@@ -769,6 +1102,8 @@ impl From<&Calendar> for RawCalendar {
                 saturday: w(Weekday::Saturday),
                 sunday: w(Weekday::Sunday),
             },
+            covers: c.covers.iter().map(|y| i64::from(*y)).collect(),
+            beyond_coverage: c.beyond,
             exceptions: c
                 .exceptions()
                 .map(|e| RawException {
@@ -789,7 +1124,7 @@ impl From<&Calendar> for RawCalendar {
 impl TryFrom<RawCalendar> for Calendar {
     type Error = CalendarError;
     fn try_from(raw: RawCalendar) -> Result<Calendar, CalendarError> {
-        if raw.format != "wangge.calendar" || raw.version != 1 {
+        if raw.format != "wangge.calendar" || !(1..=2).contains(&raw.version) {
             return Err(CalendarError::UnsupportedFormat {
                 format: raw.format,
                 version: raw.version,
@@ -824,7 +1159,18 @@ impl TryFrom<RawCalendar> for Calendar {
                 spans,
             });
         }
-        Calendar::new(week, exceptions, offset)
+        if raw.version == 1
+            && (!raw.covers.is_empty() || raw.beyond_coverage != BeyondCoverage::Refuse)
+        {
+            return Err(CalendarError::Malformed {
+                message: "`covers` and `beyondCoverage` are members of version 2".to_owned(),
+            });
+        }
+        let mut cal = Calendar::new(week, exceptions, offset)?;
+        for year in raw.covers {
+            cal.cover_year(year)?;
+        }
+        Ok(cal.with_beyond_coverage(raw.beyond_coverage))
     }
 }
 
@@ -842,3 +1188,7 @@ impl<'de> Deserialize<'de> for Calendar {
 }
 
 crate::names::deserialize_by_name!(DayKind { Holiday = "holiday", Working = "working" });
+crate::names::deserialize_by_name!(BeyondCoverage {
+    Refuse = "refuse",
+    OrdinaryWeeks = "ordinary_weeks"
+});

@@ -95,7 +95,7 @@ document!(
     crate::hierarchy::FORMAT_NAME,
     crate::hierarchy::FORMAT_VERSION
 );
-document!(crate::calendar::Calendar, "wangge.calendar", 1);
+document!(crate::calendar::Calendar, "wangge.calendar", 2);
 document!(crate::sla::ServicePolicy, "wangge.service_policy", 1);
 document!(crate::ticket::Taxonomy, "wangge.taxonomy", 1);
 document!(
@@ -188,6 +188,7 @@ mod tests {
         use crate::ticket::Taxonomy;
         round_trip::<Hierarchy>(&Hierarchy::new().to_json());
         round_trip::<Calendar>(&Calendar::standard().to_json());
+        round_trip::<Calendar>(&Calendar::china().to_json());
         round_trip::<ServicePolicy>(&ServicePolicy::hotline_12345_guangdong().to_json());
         round_trip::<Taxonomy>(&Taxonomy::default().to_json());
         round_trip::<Authority>(&Authority::default().to_json());

@@ -178,7 +178,7 @@ mod tests {
             };
             let mut fired: Vec<&str> = Vec::new();
             for (.., d) in tickets {
-                for decision in evaluate(day(d), &ledger, &policy, &calendar) {
+                for decision in evaluate(day(d), &ledger, &policy, &calendar).unwrap() {
                     if let Some(t) = tickets.iter().find(|t| t.0 == decision.ticket.as_str()) {
                         fired.push(t.0);
                     }
@@ -194,7 +194,7 @@ mod tests {
                 repeat_place: place,
                 ..MetricsOptions::default()
             };
-            let report = compute(&ledger, &calendar, &options, None);
+            let report = compute(&ledger, &calendar, &options, None).unwrap();
             let rows: Vec<_> = report
                 .rows
                 .iter()

@@ -22,7 +22,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarError};
 use crate::hierarchy::category_matches;
 use crate::time::Timestamp;
 use crate::vocabulary::{DeadlineKind, Priority, RequestType};
@@ -51,14 +51,24 @@ pub enum Amount {
 }
 
 impl Amount {
-    /// The instant this amount after `start`.
-    pub fn after(self, start: Timestamp, calendar: &Calendar) -> Timestamp {
+    /// The instant this amount after `start`. Refused when the calendar does not cover a
+    /// day the count reaches ([`CalendarError::BeyondCoverage`]) or the result is beyond the
+    /// supported instants.
+    pub fn after(self, start: Timestamp, calendar: &Calendar) -> Result<Timestamp, CalendarError> {
+        let wall = |seconds: i64| {
+            Timestamp::from_unix_seconds(start.unix_seconds() + seconds).map_err(|_| {
+                CalendarError::OutOfRange {
+                    from: start.to_string(),
+                    amount: format!("{self:?}"),
+                }
+            })
+        };
         match self {
             Amount::WorkingMinutes(m) => calendar.add_working_seconds(start, i64::from(m) * 60),
             Amount::WorkingHours(h) => calendar.add_working_seconds(start, i64::from(h) * 3600),
             Amount::WorkingDays(d) => calendar.add_working_days(start, d),
-            Amount::Minutes(m) => start.plus_seconds(i64::from(m) * 60),
-            Amount::Hours(h) => start.plus_seconds(i64::from(h) * 3600),
+            Amount::Minutes(m) => wall(i64::from(m) * 60),
+            Amount::Hours(h) => wall(i64::from(h) * 3600),
             Amount::Days(d) => calendar.period_deadline(start, d),
         }
     }
@@ -79,11 +89,17 @@ impl Amount {
         from: Timestamp,
         to: Timestamp,
         calendar: &Calendar,
-    ) -> Timestamp {
+    ) -> Result<Timestamp, CalendarError> {
         if self.is_working_time() {
-            calendar.add_working_seconds(due, calendar.working_seconds_between(from, to))
+            calendar.add_working_seconds(due, calendar.working_seconds_between(from, to)?)
         } else {
-            due.plus_seconds(to.seconds_since(from).max(0))
+            let pause = to.seconds_since(from).max(0);
+            Timestamp::from_unix_seconds(due.unix_seconds() + pause).map_err(|_| {
+                CalendarError::OutOfRange {
+                    from: due.to_string(),
+                    amount: format!("a pause of {pause} seconds"),
+                }
+            })
         }
     }
 

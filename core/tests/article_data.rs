@@ -46,7 +46,7 @@ fn data_files_match_the_builders() {
         "cn-2025.calendar.json",
         serde_json::to_string_pretty(
             &wangge::calendar::Calendar::standard()
-                .with_exceptions_text(include_str!("data/cn-2025.txt"))
+                .with_exceptions_text(include_str!("../src/calendar/cn-2025.txt"))
                 .unwrap(),
         )
         .unwrap()

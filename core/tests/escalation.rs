@@ -25,7 +25,7 @@ use wangge::time::Timestamp;
 
 fn cal() -> Calendar {
     Calendar::standard()
-        .with_exceptions_text(include_str!("data/cn-2025.txt"))
+        .with_exceptions_text(include_str!("../src/calendar/cn-2025.txt"))
         .unwrap()
 }
 
@@ -68,7 +68,7 @@ fn rule(name: &str, when: Trigger, then: Vec<Response>) -> Rule {
 
 fn sla_ledger() -> Ledger {
     let mut l = ledger();
-    l.set_service_levels(Some(levels()), t(0));
+    l.set_service_levels(Some(levels()), t(0)).unwrap();
     l
 }
 
@@ -116,6 +116,7 @@ fn firing(
     c: &Calendar,
 ) -> Vec<wangge::escalation::Decision> {
     evaluate(now, l, p, c)
+        .unwrap()
         .into_iter()
         .filter(|d| d.trigger != "recheck")
         .collect()
@@ -161,7 +162,8 @@ fn service_levels_set_and_renew_deadlines() {
     // A policy change keeps the time accrued: the handling clock started at 09:10.
     let mut longer = (*levels()).clone();
     longer.policy.rules[0].targets.handle = Some(Amount::WorkingHours(3));
-    l.set_service_levels(Some(Arc::new(longer)), t(400));
+    l.set_service_levels(Some(Arc::new(longer)), t(400))
+        .unwrap();
     assert_eq!(
         hhmm(l.get("T1").unwrap().deadline(DeadlineKind::Handle).unwrap()),
         "17:10"
@@ -192,22 +194,22 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
     ]);
     let c = cal();
     assert!(firing(t(30), &l, &p, &c).is_empty()); // 09:30: nothing due yet
-    let d = evaluate(t(60), &l, &p, &c);
+    let d = evaluate(t(60), &l, &p, &c).unwrap();
     assert_eq!(actions(&d), ["remind", "rule_fired"]);
     assert_eq!(d[1].rule, "ack-late");
     assert!(d[1].reason.contains("签收时限"), "{}", d[1].reason);
     apply(&mut l, &d, t(60));
     assert!(
-        evaluate(t(60), &l, &p, &c).is_empty(),
+        evaluate(t(60), &l, &p, &c).unwrap().is_empty(),
         "idempotent at the same instant"
     );
     assert!(
-        evaluate(t(65), &l, &p, &c).is_empty(),
+        evaluate(t(65), &l, &p, &c).unwrap().is_empty(),
         "never twice for the same breach"
     );
     l.apply("T1", WORKER, t(70), Action::Acknowledge).unwrap();
     // 12:20: the 11:10 handling deadline is missed: escalate to the community.
-    let d = sweep(&mut l, t(200), &p, &c);
+    let d = sweep(&mut l, t(200), &p, &c).unwrap();
     assert_eq!(actions(&d), ["escalate", "rule_fired"]);
     let s = l.get("T1").unwrap().snapshot();
     assert_eq!(
@@ -218,11 +220,11 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
     assert_eq!(hhmm(s.deadlines.handle.unwrap()), "16:00");
     assert!(firing(t(200), &l, &p, &c).is_empty());
     // Still not handled at 16:30: up again, to the town; then the district; never above.
-    sweep(&mut l, t(450), &p, &c);
+    sweep(&mut l, t(450), &p, &c).unwrap();
     assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), TOWN);
-    sweep(&mut l, t(60 * 24 * 2), &p, &c);
+    sweep(&mut l, t(60 * 24 * 2), &p, &c).unwrap();
     assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), ZONE);
-    let d = sweep(&mut l, t(60 * 24 * 4), &p, &c);
+    let d = sweep(&mut l, t(60 * 24 * 4), &p, &c).unwrap();
     let handle: Vec<_> = d
         .iter()
         .filter(|d| d.rule == "handle-late")
@@ -236,11 +238,11 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
     assert_eq!(l.get("T1").unwrap().snapshot().escalations, 3);
     // Nothing can fire for that deadline any more: it has left the index, so later sweeps
     // do not visit it again.
-    let later = evaluate(t(60 * 24 * 30), &l, &p, &c);
+    let later = evaluate(t(60 * 24 * 30), &l, &p, &c).unwrap();
     assert!(later.iter().all(|d| d.rule != "handle-late"));
     apply(&mut l, &later, t(60 * 24 * 30));
     assert!(l.due_until(t(60 * 24 * 30)).next().is_none());
-    assert!(evaluate(t(60 * 24 * 31), &l, &p, &c).is_empty());
+    assert!(evaluate(t(60 * 24 * 31), &l, &p, &c).unwrap().is_empty());
 }
 
 #[test]
@@ -270,13 +272,13 @@ fn warnings_and_grace() {
     // Due 11:10: the warning window opens at 10:10.
     assert!(firing(t(60), &l, &p, &c).is_empty());
     assert_eq!(
-        actions(&sweep(&mut l, t(80), &p, &c)),
+        actions(&sweep(&mut l, t(80), &p, &c).unwrap()),
         ["remind", "rule_fired"]
     );
     assert!(firing(t(100), &l, &p, &c).is_empty());
     // Missed at 11:10; the grace of 30 working minutes ends at 11:40.
     assert!(firing(t(159), &l, &p, &c).is_empty());
-    let d = sweep(&mut l, t(161), &p, &c);
+    let d = sweep(&mut l, t(161), &p, &c).unwrap();
     assert_eq!(actions(&d), ["supervise", "rule_fired"]);
     assert!(l.get("T1").unwrap().snapshot().supervised);
     assert_eq!(l.get("T1").unwrap().snapshot().reminders, 1);
@@ -340,7 +342,7 @@ fn returns_unsatisfied_and_boundaries() {
         },
     )
     .unwrap();
-    let d = evaluate(t(24), &l, &p, &c);
+    let d = evaluate(t(24), &l, &p, &c).unwrap();
     assert_eq!(
         d.iter().map(|d| d.rule.as_str()).collect::<Vec<_>>(),
         ["returned", "returned"]
@@ -356,7 +358,7 @@ fn returns_unsatisfied_and_boundaries() {
     )
     .unwrap();
     // Two departments have now held it: escalate straight to the town.
-    let d = sweep(&mut l, t(26), &p, &c);
+    let d = sweep(&mut l, t(26), &p, &c).unwrap();
     assert_eq!(actions(&d), ["escalate", "rule_fired"]);
     assert_eq!(l.get("T1").unwrap().snapshot().holder.as_str(), TOWN);
     l.apply("T1", TOWN, t(27), Action::Acknowledge).unwrap();
@@ -388,7 +390,7 @@ fn returns_unsatisfied_and_boundaries() {
         },
     )
     .unwrap();
-    let d = sweep(&mut l, t(31), &p, &c);
+    let d = sweep(&mut l, t(31), &p, &c).unwrap();
     assert_eq!(actions(&d), ["notify", "rule_fired"]);
     assert!(matches!(&d[0].effect, Effect::Notify { to: Some(to), .. } if to == "street"));
     assert!(firing(t(32), &l, &p, &c).is_empty());
@@ -421,7 +423,7 @@ fn repeated_complaints_per_compound() {
     report(&mut l, "D", BUILDING, "livelihood.parking", 12); // another category
     assert!(firing(t(13 * 24 * 60), &l, &p, &c).is_empty());
     report(&mut l, "E", BUILDING, "livelihood.repair", 20);
-    let d = sweep(&mut l, t(20 * 24 * 60 + 1), &p, &c);
+    let d = sweep(&mut l, t(20 * 24 * 60 + 1), &p, &c).unwrap();
     assert_eq!(
         d.iter().map(|d| d.ticket.as_str()).collect::<Vec<_>>(),
         ["E", "E"]
@@ -494,7 +496,7 @@ fn the_leak_case_driven_by_the_engine() {
     )
     .unwrap();
     // 10:05 Monday: the engine escalates to the town and blows the whistle.
-    let d = sweep(&mut l, t(65), &p, &c);
+    let d = sweep(&mut l, t(65), &p, &c).unwrap();
     assert_eq!(actions(&d), ["escalate", "whistle", "rule_fired"]);
     let s = l.get(id).unwrap().snapshot();
     assert_eq!(
@@ -526,7 +528,7 @@ fn the_leak_case_driven_by_the_engine() {
         .unwrap();
     // Friday 09:00: 住建 has not reported; the engine records it.
     let friday = t(60 * 24 * 4);
-    let d = sweep(&mut l, friday, &p, &c);
+    let d = sweep(&mut l, friday, &p, &c).unwrap();
     assert_eq!(actions(&d), ["supervise", "notify", "rule_fired"]);
     assert_eq!(d[2].subject.as_ref().unwrap().as_str(), ZJ);
     assert!(firing(friday.plus_seconds(3600), &l, &p, &c).is_empty());
@@ -663,7 +665,7 @@ fn what_if_a_shorter_deadline() {
         let id = format!("W{i}");
         dispatched(&mut l, &id);
         l.apply(&id, WORKER, t(11), Action::Acknowledge).unwrap();
-        let done = cal().add_working_seconds(t(10), minutes * 60);
+        let done = cal().add_working_seconds(t(10), minutes * 60).unwrap();
         l.apply(
             &id,
             WORKER,
@@ -690,7 +692,7 @@ fn what_if_a_shorter_deadline() {
         },
         vec![Response::Escalate { to: None }],
     )]);
-    let report = what_if(&l, (&base, &p), (&short, &p), t(60 * 24 * 7));
+    let report = what_if(&l, (&base, &p), (&short, &p), t(60 * 24 * 7)).unwrap();
     assert_eq!(report.totals.tickets, 3);
     assert_eq!(
         (
@@ -781,8 +783,8 @@ proptest! {
         for dt in steps {
             now = now.plus_seconds(dt * 60);
             let before: Vec<_> = (0..4).map(|i| level(&l, &format!("P{i}"))).collect();
-            let d1 = evaluate(now, &l, &p, &c);
-            let d2 = evaluate(now, &l, &p, &c);
+            let d1 = evaluate(now, &l, &p, &c).unwrap();
+            let d2 = evaluate(now, &l, &p, &c).unwrap();
             prop_assert_eq!(&d1, &d2);
             let results = apply(&mut l, &d1, now);
             prop_assert!(results.iter().all(|r| r.result.is_ok()), "{:?}", results);
@@ -867,4 +869,60 @@ fn forum_decision_resolves_a_ticket() {
         Action::Handle { outcome } => assert!(outcome.contains("充电桩设在3栋北侧"), "{outcome}"),
         a => panic!("{a:?}"),
     }
+}
+
+/// A deadline that would run past the calendar's covered years refuses the action that sets
+/// it, with the calendar's code, and changes nothing: not the ticket, not its log.
+#[test]
+fn an_action_whose_deadline_is_beyond_coverage_is_refused_and_changes_nothing() {
+    let mut l = sla_ledger(); // the 2025 notice only
+    let late = |minutes: i64| {
+        "2025-12-31T16:00:00+08:00"
+            .parse::<Timestamp>()
+            .unwrap()
+            .plus_seconds(minutes * 60)
+    };
+    // Reported on 31 Dec 16:00: the reply deadline (5 working days) reaches 2026.
+    let e = l
+        .report(
+            NewTicket::new("T9", "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            late(0),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "calendar.beyond_coverage");
+    assert!(e.to_string().contains("2026-01-01"), "{e}");
+    assert_eq!(l.len(), 0);
+    assert!(l.to_jsonl().lines().all(|line| line.contains("\"end\"")));
+    // A ticket reported in time, dispatched late: the dispatch is refused, the rest stays.
+    dispatched(&mut l, "T1");
+    let before = l.to_jsonl();
+    let state = l.get("T1").unwrap().snapshot();
+    let e = l
+        .apply(
+            "T1",
+            CENTRE,
+            late(0),
+            Action::Escalate {
+                to: None,
+                return_to: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "calendar.beyond_coverage");
+    assert_eq!(l.to_jsonl(), before);
+    assert_eq!(l.get("T1").unwrap().snapshot(), state);
+    // With the 2026 notice the same action goes through.
+    let mut ok = ledger();
+    let china = ServiceLevels {
+        calendar: Calendar::china(),
+        ..(*levels()).clone()
+    };
+    ok.set_service_levels(Some(Arc::new(china)), t(0)).unwrap();
+    ok.report(
+        NewTicket::new("T9", "livelihood.repair", BUILDING).unwrap(),
+        WORKER,
+        late(0),
+    )
+    .unwrap();
 }

@@ -48,7 +48,7 @@ fn go(l: &mut Ledger, id: &str, actor: &str, m: i64, a: Action) {
 /// Six tickets whose every figure is computed by hand in the test below.
 fn sample() -> Ledger {
     let mut l = ledger();
-    l.set_service_levels(Some(levels()), t(0));
+    l.set_service_levels(Some(levels()), t(0)).unwrap();
     let repair = |id: &str, unit: &str| NewTicket::new(id, "livelihood.repair", unit).unwrap();
     for id in ["A", "B", "C", "D", "F"] {
         l.report(repair(id, BUILDING), WORKER, t(0)).unwrap();
@@ -187,7 +187,7 @@ fn by_grid() -> MetricsOptions {
 #[test]
 fn every_figure_by_hand() {
     let l = sample();
-    let r = compute(&l, &Calendar::standard(), &by_grid(), None);
+    let r = compute(&l, &Calendar::standard(), &by_grid(), None).unwrap();
     assert_eq!(r.rows.len(), 2);
     let g1 = &r.rows[0];
     assert_eq!(
@@ -252,7 +252,7 @@ fn every_figure_by_hand() {
         basically_satisfied: Weight { num: 1, den: 2 },
         ..by_grid()
     };
-    let r2 = compute(&l, &Calendar::standard(), &half, None);
+    let r2 = compute(&l, &Calendar::standard(), &half, None).unwrap();
     assert_eq!(rate(&r2.rows[0].rates.satisfaction), (3, 6));
     // Load per grid: grid 1 has C and F open and one worker; grid 2 has E and one worker.
     let load: Vec<(String, u64, u64)> = r
@@ -262,7 +262,7 @@ fn every_figure_by_hand() {
         .collect();
     assert_eq!(load, [(GRID.to_owned(), 2, 1), (GRID2.to_owned(), 1, 1)]);
     // All together, and by day.
-    let all = compute(&l, &Calendar::standard(), &MetricsOptions::default(), None);
+    let all = compute(&l, &Calendar::standard(), &MetricsOptions::default(), None).unwrap();
     assert_eq!(
         (
             all.rows.len(),
@@ -279,14 +279,15 @@ fn every_figure_by_hand() {
             ..MetricsOptions::default()
         },
         None,
-    );
+    )
+    .unwrap();
     assert_eq!(day.rows[0].period, "2025-03-03");
 }
 
 #[test]
 fn rankings_and_thresholds() {
     let l = sample();
-    let r = compute(&l, &Calendar::standard(), &by_grid(), None);
+    let r = compute(&l, &Calendar::standard(), &by_grid(), None).unwrap();
     let ranked = rank(&r, Metric::Received, "2025-03", false);
     assert_eq!(
         ranked
@@ -366,7 +367,7 @@ fn whistle_punctuality_per_department() {
     go(&mut l, "C", CG, 130, Action::SignWhistle);
     go(&mut l, "C", SMR, 500, Action::ReportWhistle { note: None });
     go(&mut l, "C", CG, 700, Action::ReportWhistle { note: None });
-    let r = compute(&l, &Calendar::standard(), &by_grid(), None);
+    let r = compute(&l, &Calendar::standard(), &by_grid(), None).unwrap();
     let d: Vec<(String, u64, u64, u64)> = r
         .departments
         .iter()
@@ -432,7 +433,7 @@ fn daoxiangcun_forum_statistics() {
             .unwrap();
     }
     let l = sample();
-    let r = compute(&l, &Calendar::standard(), &by_grid(), Some(&records));
+    let r = compute(&l, &Calendar::standard(), &by_grid(), Some(&records)).unwrap();
     let f = r.forums.unwrap();
     assert_eq!(
         (
@@ -541,7 +542,7 @@ fn arb_steps() -> impl Strategy<Value = Vec<(usize, u8, u16)>> {
 
 fn drive(steps: &[(usize, u8, u16)], mut observe: impl FnMut(&Ledger, TicketKey)) -> Ledger {
     let mut l = ledger();
-    l.set_service_levels(Some(levels()), t(0));
+    l.set_service_levels(Some(levels()), t(0)).unwrap();
     let units = [BUILDING, GRID, GRID2, COMPOUND, BUILDING, GRID2];
     let mut clock = 0i64;
     for (i, (which, op, dt)) in steps.iter().enumerate() {
@@ -652,8 +653,8 @@ proptest! {
         };
         let cal = Calendar::standard();
         let mut acc = MetricsAccumulator::new(options.clone(), cal.clone());
-        let l = drive(&steps, |l, k| acc.observe(l, k));
-        prop_assert_eq!(acc.report(&l, None), compute(&l, &cal, &options, None));
+        let l = drive(&steps, |l, k| acc.observe(l, k).unwrap());
+        prop_assert_eq!(acc.report(&l, None), compute(&l, &cal, &options, None).unwrap());
     }
 
     #[test]
@@ -680,18 +681,18 @@ proptest! {
                 .collect();
             let part = Ledger::replay(h.clone(), l.taxonomy().clone(), events).unwrap();
             let mut acc = MetricsAccumulator::new(options.clone(), cal.clone());
-            acc.observe_all(&part);
+            acc.observe_all(&part).unwrap();
             total.merge(acc);
         }
-        prop_assert_eq!(total.report(&l, None), compute(&l, &cal, &options, None));
+        prop_assert_eq!(total.report(&l, None), compute(&l, &cal, &options, None).unwrap());
     }
 
     #[test]
     fn a_parent_is_the_sum_of_its_children(steps in arb_steps()) {
         let l = drive(&steps, |_, _| {});
         let cal = Calendar::standard();
-        let grids = compute(&l, &cal, &MetricsOptions { group_by: GroupBy::Level(NodeKind::Grid), ..MetricsOptions::default() }, None);
-        let community = compute(&l, &cal, &MetricsOptions { group_by: GroupBy::Level(NodeKind::Community), ..MetricsOptions::default() }, None);
+        let grids = compute(&l, &cal, &MetricsOptions { group_by: GroupBy::Level(NodeKind::Grid), ..MetricsOptions::default() }, None).unwrap();
+        let community = compute(&l, &cal, &MetricsOptions { group_by: GroupBy::Level(NodeKind::Community), ..MetricsOptions::default() }, None).unwrap();
         // Every ticket here arises in a grid of the one community.
         let sum = |f: fn(&wangge::metrics::Counts) -> u64| grids.rows.iter().map(|r| f(&r.counts)).sum::<u64>();
         let parent = community.rows.first().map(|r| r.counts).unwrap_or_default();

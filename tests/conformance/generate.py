@@ -543,6 +543,14 @@ def ticket_cases():
         ap({"type": "handle", "outcome": "长" * 22000}, 4, error="ticket.text_too_long")])
     c("a time outside the supported range", [
         rep(), op("t.apply", ticket="T1", actor="zone", at="2200-01-01T00:00:00+08:00", action=A["file"], error="ticket.time_out_of_range")])
+    c("tickets are dated 2000–2099, China time", [
+        op("t.report", ticket=report(), actor="zone", at="1969-12-31T23:59:59+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="1999-12-31T23:59:59+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="2200-03-03T09:00:00+08:00", error="ticket.time_out_of_range"),
+        op("t.report", ticket=report(), actor="zone", at="1999-12-31T16:00:00Z"),
+        op("t.apply", ticket="T1", actor=who(A["file"]), at="2099-12-31T23:59:59+08:00", action=A["file"]),
+        op("t.apply", ticket="T1", actor=who(A["dispatch"]), at="2100-01-01T00:00:00+08:00", action=A["dispatch"], error="ticket.time_out_of_range"),
+        op("t.state", ticket="T1", expect="filed")])
     c("an unknown deadline kind", [rep(), op("t.deadline", ticket="T1", kind="someday", error="ticket.unknown_name")])
     c("a time without an offset", [
         rep(), op("t.apply", ticket="T1", actor="zone", at="2025-03-03T09:00:00", action=A["file"], error="time.invalid_instant")])
@@ -580,6 +588,11 @@ def ticket_cases():
     # Taxonomies.
     c("a custom taxonomy", [
         op("t.report", ticket=report(category="water.leak"), actor="zone", at=t(0)), op("t.state", ticket="T1", expect="reported")],
+      setup=dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
+          {"code": "water", "name": "供水"}, {"code": "water.leak", "name": "漏水"},
+          {"code": "livelihood", "name": "民生"}, {"code": "livelihood.repair", "name": "维修"}]}))
+    c("a jurisdiction naming a category the taxonomy lacks is refused with the ledger", [
+        op("t.report", ticket=report(category="water.leak"), actor="zone", at=t(0), error="ticket.unmatched_category")],
       setup=dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
           {"code": "water", "name": "供水"}, {"code": "water.leak", "name": "漏水"}]}))
     for name, cats, code in [
@@ -1152,132 +1165,249 @@ CST = dt.timezone(dt.timedelta(hours=8))
 SPANS = [(8 * 60 + 30, 12 * 60), (14 * 60, 17 * 60 + 30)]
 
 
-def exceptions():
-    out = {}
-    for line in (ROOT / "core/tests/data/cn-2025.txt").read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
+class Beyond(Exception):
+    """A computation reached a day outside the calendar's covered years."""
+
+    def __init__(self, day):
+        super().__init__(day)
+        self.day = day
+
+
+def notice(year):
+    """The exceptions and covered years of a shipped notice (core/src/calendar/cn-YYYY.txt)."""
+    out, covers = {}, set()
+    for line in (ROOT / f"core/src/calendar/cn-{year}.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#")[0].strip()
+        if not line:
+            continue
+        if line.startswith("covers"):
+            covers.update(int(y) for y in line.split()[1:])
             continue
         date, kind = line.split()[:2]
         out[dt.date.fromisoformat(date)] = kind
-    return out
+    return out, covers
 
 
-EXC = exceptions()
+class Cal:
+    """A minute-by-minute model of a calendar: the office week, exceptions, covered years
+    (none: a plain weekly pattern) and whether days beyond them are ordinary weeks."""
+
+    def __init__(self, years=(), lenient=False):
+        self.exc, self.covers = {}, set()
+        for y in years:
+            e, c = notice(y)
+            self.exc.update(e)
+            self.covers |= c
+        self.lenient = lenient
+
+    def reach(self, first, last):
+        if not self.covers or self.lenient:
+            return
+        d = first
+        while d <= last:
+            if d.year not in self.covers:
+                raise Beyond(d)
+            d = dt.date(d.year + 1, 1, 1)
+
+    def working_day(self, d):
+        if d in self.exc:
+            return self.exc[d] == "working"
+        return d.weekday() < 5
+
+    def working_minute(self, m):
+        """Whether the minute starting at instant m (a naive CST datetime) is working time."""
+        if not self.working_day(m.date()):
+            return False
+        x = m.hour * 60 + m.minute
+        return any(a <= x < b for a, b in SPANS)
+
+    def add_minutes(self, start, n):
+        cur = start
+        if n == 0:
+            self.reach(start.date(), start.date())
+            return cur
+        while True:
+            if self.working_minute(cur):
+                n -= 1
+                if n == 0:
+                    end = cur + dt.timedelta(minutes=1)
+                    self.reach(start.date(), cur.date())
+                    return end
+            cur += dt.timedelta(minutes=1)
+            if cur.date() > start.date() + dt.timedelta(days=3 * 366):
+                raise Beyond(None)
+
+    def between(self, a, b):
+        if b <= a:
+            return 0
+        self.reach(a.date(), (b - dt.timedelta(minutes=1)).date())
+        n, cur = 0, a
+        while cur < b:
+            n += self.working_minute(cur)
+            cur += dt.timedelta(minutes=1)
+        return n
+
+    def add_days(self, start, n):
+        if n == 0:
+            self.reach(start.date(), start.date())
+            return start
+        d = start.date()
+        while n:
+            d += dt.timedelta(days=1)
+            if self.working_day(d):
+                n -= 1
+        self.reach(start.date(), d)
+        return dt.datetime.combine(d, dt.time(17, 30))
+
+    def next_working(self, x):
+        cur = x
+        while not self.working_minute(cur):
+            cur += dt.timedelta(minutes=1)
+        self.reach(x.date(), cur.date())
+        return cur
+
+    def period_end(self, d, days):
+        e = d + dt.timedelta(days=days)
+        while not self.working_day(e):
+            e += dt.timedelta(days=1)
+        self.reach(d, e)
+        return e
+
+    def working(self, x):
+        self.reach(x.date(), x.date())
+        return self.working_minute(x)
+
+    def is_working_day(self, d):
+        self.reach(d, d)
+        return self.working_day(d)
 
 
-def working_day(d):
-    if d in EXC:
-        return EXC[d] == "working"
-    return d.weekday() < 5
-
-
-def working_minute(m):
-    """Whether the minute starting at instant m (a naive CST datetime) is working time."""
-    if not working_day(m.date()):
-        return False
-    x = m.hour * 60 + m.minute
-    return any(a <= x < b for a, b in SPANS)
+CN2025 = Cal([2025])
+CHINA = Cal([2025, 2026])
+EXC = CN2025.exc
 
 
 def fmt(x):
     return x.replace(tzinfo=CST).isoformat()
 
 
-def add_minutes(start, n):
-    cur = start
-    if n == 0:
-        return cur
-    while True:
-        if working_minute(cur):
-            n -= 1
-            if n == 0:
-                return cur + dt.timedelta(minutes=1)
-        cur += dt.timedelta(minutes=1)
+def checked(name, f, *args, **fields):
+    """An operation whose expected result is the model's, or calendar.beyond_coverage."""
+    try:
+        value = f(*args)
+    except Beyond:
+        return op(name, **fields, error="calendar.beyond_coverage")
+    if isinstance(value, dt.datetime):
+        value = fmt(value)
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return op(name, **fields, expect=value)
 
 
-def between(a, b):
-    n, cur = 0, a
-    while cur < b:
-        n += working_minute(cur)
-        cur += dt.timedelta(minutes=1)
-    return n
-
-
-def add_days(start, n):
-    if n == 0:
-        return start
-    d = start.date()
-    while n:
-        d += dt.timedelta(days=1)
-        if working_day(d):
-            n -= 1
-    return dt.datetime.combine(d, dt.time(17, 30))
-
-
-def next_working(x):
-    cur = x
-    while not working_minute(cur):
-        cur += dt.timedelta(minutes=1)
-    return cur
-
-
-def period_end(d, days):
-    e = d + dt.timedelta(days=days)
-    while not working_day(e):
-        e += dt.timedelta(days=1)
-    return e
-
-
-def calendar_cases():
-    rnd = random.Random(2025)
-    setup = {"calendar": "cn-2025"}
+def schedule_cases(rnd, cal, year, setup):
+    """Random and boundary instants over one year's schedule."""
     cases = []
-    # Instants around every holiday and make-up day, plus random ones.
     anchors = []
-    for d in sorted(EXC):
+    for d in sorted(x for x in cal.exc if x.year == year):
         for delta in (-1, 0):
             day = d + dt.timedelta(days=delta)
             for hh, mm in ((8, 0), (11, 45), (12, 0), (16, 0), (17, 30), (20, 0)):
                 anchors.append(dt.datetime.combine(day, dt.time(hh, mm)))
-    picked = rnd.sample(anchors, 40) + [dt.datetime(2025, 1, 1) + dt.timedelta(minutes=rnd.randrange(0, 365 * 24 * 60 // 15) * 15) for _ in range(20)]
+    picked = rnd.sample(anchors, 40) + [dt.datetime(year, 1, 1) + dt.timedelta(minutes=rnd.randrange(0, 365 * 24 * 60 // 15) * 15) for _ in range(20)]
     amounts = [1, 30, 90, 210, 420, 421, 2 * 420, 5 * 420, 10 * 420 + 17]
     ops_add, ops_between, ops_days, ops_work = [], [], [], []
     for i, x in enumerate(picked):
         n = amounts[i % len(amounts)]
-        y = add_minutes(x, n)
-        ops_add.append(op("c.add_minutes", at=fmt(x), minutes=n, expect=fmt(y)))
+        ops_add.append(checked("c.add_minutes", cal.add_minutes, x, n, at=fmt(x), minutes=n))
         z = x + dt.timedelta(minutes=rnd.randrange(0, 14 * 24 * 60))
-        ops_between.append(op("c.between", **{"from": fmt(x), "to": fmt(z)}, expect=between(x, z)))
+        ops_between.append(checked("c.between", cal.between, x, z, **{"from": fmt(x), "to": fmt(z)}))
         k = [1, 3, 5, 7, 15][i % 5]
-        ops_days.append(op("c.add_days", at=fmt(x), days=k, expect=fmt(add_days(x, k))))
-        ops_work.append(op("c.working", at=fmt(x), expect=working_minute(x)))
+        ops_days.append(checked("c.add_days", cal.add_days, x, k, at=fmt(x), days=k))
+        ops_work.append(checked("c.working", cal.working, x, at=fmt(x)))
     for chunk in range(0, len(picked), 6):
-        cases.append(case(f"add working minutes across the 2025 schedule ({chunk // 6 + 1})", ops_add[chunk:chunk + 6], setup))
-        cases.append(case(f"working minutes between two instants ({chunk // 6 + 1})", ops_between[chunk:chunk + 6], setup))
-        cases.append(case(f"add working days ({chunk // 6 + 1})", ops_days[chunk:chunk + 6], setup))
-        cases.append(case(f"is working time ({chunk // 6 + 1})", ops_work[chunk:chunk + 6], setup))
-    # Every exception date and its neighbours as working days; Civil Code periods over them.
-    days_ops = [op("c.working_day", date=d.isoformat(), expect=working_day(d)) for d in sorted(EXC)]
-    cases.append(case("holidays and make-up working days of 2025", days_ops, setup))
+        cases.append(case(f"add working minutes across the {year} schedule ({chunk // 6 + 1})", ops_add[chunk:chunk + 6], setup))
+        cases.append(case(f"working minutes between two instants, {year} ({chunk // 6 + 1})", ops_between[chunk:chunk + 6], setup))
+        cases.append(case(f"add working days, {year} ({chunk // 6 + 1})", ops_days[chunk:chunk + 6], setup))
+        cases.append(case(f"is working time, {year} ({chunk // 6 + 1})", ops_work[chunk:chunk + 6], setup))
+    days = sorted(x for x in cal.exc if x.year == year)
+    cases.append(case(f"holidays and make-up working days of {year}", [checked("c.working_day", cal.is_working_day, d, date=d.isoformat()) for d in days], setup))
     periods = []
-    for d in sorted(EXC)[::3]:
+    for d in days[::3]:
         for n in (1, 3, 5, 7, 15, 30):
             s = d - dt.timedelta(days=n)
-            periods.append(op("c.period_end", start=s.isoformat(), days=n, expect=period_end(s, n).isoformat()))
+            periods.append(checked("c.period_end", cal.period_end, s, n, start=s.isoformat(), days=n))
     for i in range(0, len(periods), 10):
-        cases.append(case(f"Civil Code periods in days (Arts. 201, 203) ({i // 10 + 1})", periods[i:i + 10], setup))
+        cases.append(case(f"Civil Code periods in days (Arts. 201, 203), {year} ({i // 10 + 1})", periods[i:i + 10], setup))
+    nexts = [checked("c.next", cal.next_working, x, at=fmt(x)) for x in picked[:12]]
+    cases.append(case(f"the next working instant, {year}", nexts, setup))
+    return cases
+
+
+def calendar_cases():
+    rnd = random.Random(2025)
+    cases = []
+    cases += schedule_cases(rnd, CN2025, 2025, {"calendar": "cn-2025"})
+    cases += schedule_cases(rnd, CHINA, 2026, {"calendar": "china"})
+    setup = {"calendar": "cn-2025"}
     cases.append(case("a period deadline is 24:00 of the last day", [
         op("c.period_deadline", start="2025-09-26T10:00:00+08:00", days=5, expect="2025-10-10T00:00:00+08:00"),
         op("c.period_deadline", start="2025-03-03T10:00:00+08:00", days=3, expect="2025-03-07T00:00:00+08:00")], setup))
-    nexts = [op("c.next", at=fmt(x), expect=fmt(next_working(x))) for x in picked[:12]]
-    cases.append(case("the next working instant", nexts, setup))
     cases.append(case("the article's figures: Friday 16:00 plus two working hours is Sunday 26 Jan 09:00", [
         op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=120, expect="2025-01-26T09:00:00+08:00"),
         op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=90, expect="2025-01-24T17:30:00+08:00"),
         op("c.add_minutes", at="2025-01-24T16:00:00+08:00", minutes=0, expect="2025-01-24T16:00:00+08:00"),
         op("c.between", **{"from": "2025-09-30T12:00:00+08:00", "to": "2025-10-09T09:30:00+08:00"}, expect=270),
         op("c.between", **{"from": "2025-10-09T09:30:00+08:00", "to": "2025-09-30T12:00:00+08:00"}, expect=0)], setup))
+    # Across the years: the 2025 notice alone refuses 2026; the shipped calendar knows it.
+    crossing = [("2025-12-31T16:00:00", 120), ("2025-12-31T17:00:00", 30), ("2025-12-30T09:00:00", 5 * 420)]
+    for name, cal, setup in (("the 2025 notice alone", CN2025, {"calendar": "cn-2025"}), ("the shipped 2025 and 2026 notices", CHINA, {"calendar": "china"})):
+        ops = []
+        for at, n in crossing:
+            x = dt.datetime.fromisoformat(at)
+            ops.append(checked("c.add_minutes", cal.add_minutes, x, n, at=fmt(x), minutes=n))
+            ops.append(checked("c.add_days", cal.add_days, x, 3, at=fmt(x), days=3))
+            ops.append(checked("c.period_end", cal.period_end, x.date(), 3, start=x.date().isoformat(), days=3))
+        ops.append(checked("c.between", cal.between, dt.datetime(2025, 12, 31, 9), dt.datetime(2026, 1, 5, 10),
+                           **{"from": "2025-12-31T09:00:00+08:00", "to": "2026-01-05T10:00:00+08:00"}))
+        ops.append(checked("c.between", cal.between, dt.datetime(2025, 12, 31, 9), dt.datetime(2026, 1, 1),
+                           **{"from": "2025-12-31T09:00:00+08:00", "to": "2026-01-01T00:00:00+08:00"}))
+        ops.append(checked("c.working_day", cal.is_working_day, dt.date(2026, 1, 4), date="2026-01-04"))
+        cases.append(case(f"deadlines across the new year 2026 with {name}", ops, setup))
+    late = [("2026-12-31T16:00:00", 120), ("2026-12-25T10:00:00", 10 * 420), ("2026-12-31T08:00:00", 0)]
+    beyond = []
+    for at, n in late:
+        x = dt.datetime.fromisoformat(at)
+        beyond.append(checked("c.add_minutes", CHINA.add_minutes, x, n, at=fmt(x), minutes=n))
+        beyond.append(checked("c.add_days", CHINA.add_days, x, 5, at=fmt(x), days=5))
+        beyond.append(checked("c.next", CHINA.next_working, x + dt.timedelta(hours=10), at=fmt(x + dt.timedelta(hours=10))))
+    beyond.append(checked("c.working_day", CHINA.is_working_day, dt.date(2027, 1, 4), date="2027-01-04"))
+    beyond.append(checked("c.working", CHINA.working, dt.datetime(2024, 12, 31, 10), at="2024-12-31T10:00:00+08:00"))
+    beyond.append(checked("c.period_end", CHINA.period_end, dt.date(2026, 12, 20), 15, start="2026-12-20", days=15))
+    beyond.append(checked("c.period_deadline", lambda: CHINA.period_end(dt.date(2026, 12, 28), 5), start="2026-12-28T10:00:00+08:00", days=5))
+    cases.append(case("beyond the covered years: a typed error naming the date", beyond, {"calendar": "china"}))
+    lenient = Cal([2025, 2026], lenient=True)
+    doc = {"format": "wangge.calendar", "version": 2, "week": {d: [["08:30", "12:00"], ["14:00", "17:30"]] for d in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+           "covers": [2026], "beyondCoverage": "ordinary_weeks",
+           "exceptions": [{"date": d.isoformat(), "kind": k} for d, k in sorted(notice(2026)[0].items())]}
+    ops = [op("c.load", document=doc)]
+    for at, n in late:
+        x = dt.datetime.fromisoformat(at)
+        ops.append(checked("c.add_minutes", lenient.add_minutes, x, n, at=fmt(x), minutes=n))
+    ops.append(checked("c.working_day", lenient.is_working_day, dt.date(2027, 1, 1), date="2027-01-01"))
+    cases.append(case("beyond the covered years as ordinary weeks, by the calendar's opt-in", ops))
+    cases.append(case("a notice as text: covers and exceptions", [
+        op("c.exceptions", text="covers 2027\n2027-01-01 holiday 元旦\n"),
+        op("c.working_day", date="2027-01-01", expect=False),
+        op("c.working_day", date="2028-01-03", error="calendar.beyond_coverage"),
+        op("c.exceptions", text="covers 20270\n", error="calendar.invalid_line"),
+        op("c.exceptions", text="covers\n", error="calendar.invalid_line")], {"calendar": "standard"}))
+    cases.append(case("checked arithmetic: no saturated or wrapped result", [
+        op("c.add_minutes", at="2025-03-03T09:00:00+08:00", minutes=2 ** 62 // 60, error="calendar.out_of_range"),
+        op("c.add_days", at="2025-03-03T09:00:00+08:00", days=4294967295, error="calendar.out_of_range"),
+        op("c.period_end", start="9999-12-01", days=100, error="calendar.out_of_range"),
+        op("c.add_minutes", at="2025-03-03T09:00:00+08:00", minutes=-1, error="calendar.invalid_amount")], {"calendar": "standard"}))
+    cases.append(case("calendar refused: a covered year that is none", [op("c.load", document={
+        "format": "wangge.calendar", "version": 2, "week": {"monday": [["08:00", "12:00"]]}, "covers": [20250]}, error="calendar.invalid_year")]))
     cases.append(case("the standard calendar has no holidays", [
         op("c.working_day", date="2025-10-01", expect=True), op("c.working_day", date="2025-09-28", expect=False)],
         {"calendar": "standard"}))
@@ -1357,6 +1487,15 @@ def escalation_cases():
         cases.append(case(f"escalation policy refused: {name}", [op("e.load", document=document, error=code)]))
     cases.append(case("service policy refused: wrong format", [op("e.service_policy", document={"format": "x", "version": 1, "name": "x", "rules": []}, error="policy.unsupported_format")]))
     cases.append(case("service policy presets load", [op("e.service_policy", document="guangdong_12345", expect=5)]))
+    odd = dict(POLICY, rules=[dict(POLICY["rules"][0], name="water", category="water")])
+    cases.append(case("service levels whose rule names a category the taxonomy lacks are refused", [
+        op("t.report", ticket=report(), actor="w1", at=t(0), error="ticket.unmatched_category")],
+        dict(setup, serviceLevels={"policy": odd, "since": t(0)})))
+    cases.append(case("a deadline beyond the calendar's years refuses the action and changes nothing", [
+        op("t.report", ticket=report(), actor="w1", at="2025-12-31T16:00:00+08:00"),
+        op("t.apply", ticket="T1", actor="zx", at="2025-12-31T16:30:00+08:00", action=A["file"]),
+        op("t.apply", ticket="T1", actor="zx", at="2025-12-31T17:00:00+08:00", action=A["dispatch"], error="calendar.beyond_coverage"),
+        op("t.state", ticket="T1", expect="filed")], setup))
     cases.append(case("a service policy scaled for a what-if, and not by 0 %", [
         op("e.scale", document="guangdong_12345", percent=80, expect="12345 热线 (广东): 咨询2/求助建议10/投诉举报15个工作日 × 80%"),
         op("e.scale", document="guangdong_12345", percent=0, error="policy.invalid_scale", details={"percent": 0})]))
@@ -1635,6 +1774,15 @@ UNREACHABLE = {
 }
 
 
+def signed_log_cases():
+    """Signed logs, in their own module (tests/conformance/signed_logs.py: the cases and an
+    Ed25519 of its own, from RFC 8032)."""
+    sys.path.insert(0, str(HERE))
+    sys.dont_write_bytecode = True
+    import signed_logs
+    return signed_logs.cases(sys.modules[__name__])
+
+
 def error_codes():
     """Every stable error code of the core, with the doc line of its variant (read from the
     source, so the list cannot drift from the code)."""
@@ -1666,6 +1814,8 @@ FILES = {
     "hierarchy.json": ("Hierarchy mutations, queries, import and the division-code importer.", hierarchy_cases),
     "tickets-lifecycle.json": ("Every lifecycle action from every state: allowed or refused, and a refusal changes nothing.", ticket_machine_cases),
     "tickets.json": ("The leak case, authorization, targets, times, logs (replay, tamper, truncation) and taxonomies.", ticket_cases),
+    "tickets-signed.json": ("Signed event logs (Ed25519 on segment end records): verified with the right key, refused with "
+                            "another, unsigned, re-sealed without the key, segments dropped or moved; keys.", lambda: signed_log_cases()),
     "tickets-authority.json": ("Who may take each action (gbt30428 and hotline12345, from a model of the roles), the red team's "
                                "self-serving and out-of-territory attempts, loaders and replay under the authority, "
                                "can / why_not / who_can, presets and authority documents.", authority_cases),

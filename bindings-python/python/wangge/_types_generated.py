@@ -480,8 +480,75 @@ TicketErrorTextTooLong = TypedDict("TicketErrorTextTooLong", {
     "len": int,
 })
 
-TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorTextTooLong"]
+TicketErrorUnmatchedCategory = TypedDict("TicketErrorUnmatchedCategory", {
+    "pattern": str,
+    "used_by": str,
+})
+
+TicketErrorCalendar = TypedDict("TicketErrorCalendar", {
+    "ticket": str,
+    "error": "CalendarError",
+})
+
+TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorTextTooLong", "TicketErrorUnmatchedCategory", "TicketErrorCalendar"]
 """Why an action on a ticket was refused. A refused action changes nothing: neither the ticket's state nor its log."""
+
+CalendarErrorInvalidSpan = TypedDict("CalendarErrorInvalidSpan", {
+    "day": str,
+    "span": str,
+    "reason": str,
+})
+
+CalendarErrorOverlappingSpans = TypedDict("CalendarErrorOverlappingSpans", {
+    "day": str,
+    "first": str,
+    "second": str,
+})
+
+CalendarErrorDuplicateException = TypedDict("CalendarErrorDuplicateException", {
+    "date": str,
+})
+
+CalendarErrorInvalidOffset = TypedDict("CalendarErrorInvalidOffset", {
+    "offset": str,
+})
+
+CalendarErrorInvalidLine = TypedDict("CalendarErrorInvalidLine", {
+    "line": int,
+    "text": str,
+    "reason": str,
+})
+
+CalendarErrorUnsupportedFormat = TypedDict("CalendarErrorUnsupportedFormat", {
+    "format": str,
+    "version": int,
+})
+
+CalendarErrorMalformed = TypedDict("CalendarErrorMalformed", {
+    "message": str,
+})
+
+CalendarErrorBeyondCoverage = TypedDict("CalendarErrorBeyondCoverage", {
+    "date": str,
+    "covers": str,
+})
+
+CalendarErrorInvalidYear = TypedDict("CalendarErrorInvalidYear", {
+    "year": int,
+})
+
+CalendarErrorInvalidAmount = TypedDict("CalendarErrorInvalidAmount", {
+    "amount": str,
+    "reason": str,
+})
+
+CalendarErrorOutOfRange = TypedDict("CalendarErrorOutOfRange", {
+    "from": str,
+    "amount": str,
+})
+
+CalendarError = Union["CalendarErrorInvalidSpan", "CalendarErrorOverlappingSpans", "CalendarErrorDuplicateException", None, "CalendarErrorInvalidOffset", "CalendarErrorInvalidLine", "CalendarErrorUnsupportedFormat", "CalendarErrorMalformed", "CalendarErrorBeyondCoverage", "CalendarErrorInvalidYear", "CalendarErrorInvalidAmount", "CalendarErrorOutOfRange"]
+"""Why a calendar was refused."""
 
 Category = TypedDict("Category", {
     "code": str,
@@ -498,9 +565,11 @@ TaxonomyDocument = TypedDict("TaxonomyDocument", {
 
 CalendarDocument = TypedDict("CalendarDocument", {
     "format": Literal["wangge.calendar"],
-    "version": Literal[1],
+    "version": Literal[1, 2],
     "utcOffset": NotRequired[str],
     "week": "RawWeek",
+    "covers": NotRequired[List[int]],
+    "beyondCoverage": NotRequired["BeyondCoverage"],
     "exceptions": NotRequired[List["RawException"]],
 })
 
@@ -516,6 +585,9 @@ RawWeek = TypedDict("RawWeek", {
 
 RawSpan = Tuple[str, str]
 """A span as written in JSON: `["08:30", "12:00"]`, checked when the calendar is built."""
+
+BeyondCoverage = Literal["refuse", "ordinary_weeks"]
+"""What a calendar does with days in years it does not cover (see the module documentation)."""
 
 RawException = TypedDict("RawException", {
     "date": Day,
@@ -1322,8 +1394,21 @@ __all__ = [
     "AuthorityDocument",
     "BallotRecord",
     "Basis",
+    "BeyondCoverage",
     "Bilingual",
     "CalendarDocument",
+    "CalendarError",
+    "CalendarErrorBeyondCoverage",
+    "CalendarErrorDuplicateException",
+    "CalendarErrorInvalidAmount",
+    "CalendarErrorInvalidLine",
+    "CalendarErrorInvalidOffset",
+    "CalendarErrorInvalidSpan",
+    "CalendarErrorInvalidYear",
+    "CalendarErrorMalformed",
+    "CalendarErrorOutOfRange",
+    "CalendarErrorOverlappingSpans",
+    "CalendarErrorUnsupportedFormat",
     "Category",
     "Channel",
     "Choice",
@@ -1449,6 +1534,7 @@ __all__ = [
     "TaxonomyDocument",
     "Threshold",
     "TicketError",
+    "TicketErrorCalendar",
     "TicketErrorDuplicateTicket",
     "TicketErrorExtensionTooLate",
     "TicketErrorIllegalTransition",
@@ -1465,6 +1551,7 @@ __all__ = [
     "TicketErrorUnknownName",
     "TicketErrorUnknownTicket",
     "TicketErrorUnknownUnit",
+    "TicketErrorUnmatchedCategory",
     "TicketErrorWhistleOutstanding",
     "TicketEvent",
     "TicketSnapshot",

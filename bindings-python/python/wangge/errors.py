@@ -87,7 +87,9 @@ class LogError(WanggeError):
 
 
 class TamperedLog(LogError):
-    """A log's hash chain or end record does not verify (``log.tampered``, ``log.truncated``)."""
+    """A log's hash chain or end record does not verify (``log.tampered``, ``log.truncated``),
+    or, read with a public key, a segment is unsigned (``log.unsigned_segment``) or its
+    signature does not verify (``log.bad_signature``; ``key`` and ``found`` name the keys)."""
 
 
 class TaxonomyError(WanggeError):

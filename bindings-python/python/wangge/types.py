@@ -37,6 +37,10 @@ BadRows = List[Tuple[int, WanggeError]]
 PathArg = Union[str, "os.PathLike[str]"]
 """A file path."""
 
+KeyBytes = Union[bytes, bytearray]
+"""An Ed25519 key of 32 bytes: a secret key signs logs, a public key verifies them (hex text
+is refused: read it with ``bytes.fromhex``)."""
+
 Packed = Union[List[int], Tuple[int, ...], "array[int]", bytes, Any]
 """Integers for the bulk entry points: a list, or a packed buffer (``array.array``, a NumPy
 array, ``bytes``) of the item size the parameter names (keys ``'I'``, times ``'q'``, codes

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarError};
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::ticket::{
     Action, ActorKey, DeadlineKind, Ledger, TicketError, TicketId, TicketKey, TicketState,
@@ -107,20 +107,20 @@ pub fn evaluate(
     ledger: &Ledger,
     policy: &EscalationPolicy,
     calendar: &Calendar,
-) -> Vec<Decision> {
+) -> Result<Vec<Decision>, CalendarError> {
     let rules = &policy.rules;
     let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
+    let mut horizon = now;
+    for r in rules {
+        if let Trigger::DeadlineApproaching { before, .. } = &r.when {
+            horizon = horizon.max(before.after(now, calendar)?);
+        }
+    }
     let ctx = Context {
         now,
         policy,
         calendar,
-        horizon: rules
-            .iter()
-            .filter_map(|r| match &r.when {
-                Trigger::DeadlineApproaching { before, .. } => Some(before.after(now, calendar)),
-                _ => None,
-            })
-            .fold(now, |a, b| a.max(b)),
+        horizon,
         reactive: has(|t| {
             matches!(
                 t,
@@ -172,7 +172,7 @@ pub fn evaluate(
     let mut decisions = Vec::new();
     for (key, kinds) in candidates {
         let Some(v) = ledger.view(key) else { continue };
-        let mut firings = detect(ledger, &v, &ctx);
+        let mut firings = detect(ledger, &v, &ctx)?;
         firings.extend(
             repeats
                 .iter()
@@ -180,12 +180,12 @@ pub fn evaluate(
                 .map(|(_, f)| f.clone()),
         );
         settle(ledger, &v, &ctx, &mut firings);
-        let rechecks = rechecks(&v, &ctx, kinds, &firings);
+        let rechecks = rechecks(&v, &ctx, kinds, &firings)?;
         if !firings.is_empty() || !rechecks.is_empty() {
-            decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions);
+            decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions)?;
         }
     }
-    decisions
+    Ok(decisions)
 }
 
 /// Drops firings already recorded on the ticket, and orders and dedups the rest.
@@ -209,7 +209,7 @@ fn rechecks(
     ctx: &Context<'_>,
     kinds: u8,
     firings: &[Firing],
-) -> Vec<(DeadlineKind, Option<Timestamp>)> {
+) -> Result<Vec<(DeadlineKind, Option<Timestamp>)>, CalendarError> {
     let mut out = Vec::new();
     for kind in DeadlineKind::ALL.iter().copied() {
         if kinds & (1 << (kind as u8)) == 0 {
@@ -233,9 +233,11 @@ fn rechecks(
                     Trigger::DeadlineMissed { deadline, grace }
                         if *deadline == kind && !fired() =>
                     {
-                        let at = grace
-                            .map_or(due, |g| g.after(due, ctx.calendar))
-                            .plus_seconds(1);
+                        let at = match grace {
+                            Some(g) => g.after(due, ctx.calendar)?,
+                            None => due,
+                        }
+                        .plus_seconds(1);
                         next = Some(next.map_or(at, |n| n.min(at)));
                     }
                     Trigger::DeadlineApproaching { deadline, .. }
@@ -251,7 +253,7 @@ fn rechecks(
             out.push((kind, next));
         }
     }
-    out
+    Ok(out)
 }
 
 /// The running state of one ticket's responses within a sweep.
@@ -276,9 +278,11 @@ fn decide_ticket(
     mut firings: Vec<Firing>,
     rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
     out: &mut Vec<Decision>,
-) {
+) -> Result<(), CalendarError> {
     let h = &**ledger.hierarchy();
-    let Some(v) = ledger.view(key) else { return };
+    let Some(v) = ledger.view(key) else {
+        return Ok(());
+    };
     let ticket = v.id().clone();
     let decision =
         |rule: &str, trigger: &str, f: Option<&Firing>, reason: String, effect| Decision {
@@ -324,7 +328,7 @@ fn decide_ticket(
                 continue;
             };
             let reason = f.why.render(h);
-            for effect in responses(h, &v, ctx, rule, f, &reason, &mut state) {
+            for effect in responses(h, &v, ctx, rule, f, &reason, &mut state)? {
                 let keep = match &effect {
                     Effect::Act { action } => {
                         ledger.check(key, ActorKey::SYSTEM, ctx.now, action).is_ok()
@@ -342,11 +346,11 @@ fn decide_ticket(
                 }
             }
         }
-        return;
+        return Ok(());
     }
     // Apply the responses on a copy and look again until nothing new fires.
     let Some(mut scratch) = ledger.scratch(key) else {
-        return;
+        return Ok(());
     };
     let scratch_key = TicketKey::from_index(0);
     for (deadline, at) in &rechecks {
@@ -373,7 +377,7 @@ fn decide_ticket(
             };
             let mut state = GroupState::of(&sv);
             let reason = f.why.render(h);
-            let effects = responses(h, &sv, ctx, rule, f, &reason, &mut state);
+            let effects = responses(h, &sv, ctx, rule, f, &reason, &mut state)?;
             for effect in effects {
                 let keep = match &effect {
                     Effect::Act { action } => scratch
@@ -395,9 +399,10 @@ fn decide_ticket(
         let Some(sv) = scratch.view(scratch_key) else {
             break;
         };
-        firings = detect(&scratch, &sv, ctx);
+        firings = detect(&scratch, &sv, ctx)?;
         settle(&scratch, &sv, ctx, &mut firings);
     }
+    Ok(())
 }
 
 /// The effects of one firing, ending with its `rule_fired` marker.
@@ -409,7 +414,7 @@ fn responses(
     f: &Firing,
     reason: &str,
     state: &mut GroupState,
-) -> Vec<Effect> {
+) -> Result<Vec<Effect>, CalendarError> {
     let mut out = Vec::new();
     for resp in &rule.then {
         let action = match resp {
@@ -438,12 +443,18 @@ fn responses(
                 let mut depts = Vec::new();
                 h.departments_for_key(v.unit(), v.category(), &mut depts);
                 depts.retain(|d| !state.summoned.contains(d));
-                state.summoned.extend(depts.iter().copied());
-                (!depts.is_empty()).then(|| Action::Whistle {
-                    departments: depts.iter().filter_map(|d| h.id(*d)).cloned().collect(),
-                    sign_by: Some(sign_within.after(ctx.now, ctx.calendar)),
-                    report_by: Some(report_within.after(ctx.now, ctx.calendar)),
-                })
+                if depts.is_empty() {
+                    None
+                } else {
+                    let sign_by = sign_within.after(ctx.now, ctx.calendar)?;
+                    let report_by = report_within.after(ctx.now, ctx.calendar)?;
+                    state.summoned.extend(depts.iter().copied());
+                    Some(Action::Whistle {
+                        departments: depts.iter().filter_map(|d| h.id(*d)).cloned().collect(),
+                        sign_by: Some(sign_by),
+                        report_by: Some(report_by),
+                    })
+                }
             }
             Response::Notify { to, message } => {
                 out.push(Effect::Notify {
@@ -464,7 +475,7 @@ fn responses(
             subject: f.subject.and_then(|k| h.id(k)).cloned(),
         },
     });
-    out
+    Ok(out)
 }
 
 /// The outcome of applying one decision.
@@ -506,14 +517,15 @@ pub fn apply(ledger: &mut Ledger, decisions: &[Decision], now: Timestamp) -> Vec
     out
 }
 
-/// Evaluates and applies in one step; returns the decisions taken.
+/// Evaluates and applies in one step; returns the decisions taken. When the evaluation is
+/// refused (a deadline beyond the calendar's coverage), nothing is applied.
 pub fn sweep(
     ledger: &mut Ledger,
     now: Timestamp,
     policy: &EscalationPolicy,
     calendar: &Calendar,
-) -> Vec<Decision> {
-    let decisions = evaluate(now, ledger, policy, calendar);
+) -> Result<Vec<Decision>, CalendarError> {
+    let decisions = evaluate(now, ledger, policy, calendar)?;
     apply(ledger, &decisions, now);
-    decisions
+    Ok(decisions)
 }

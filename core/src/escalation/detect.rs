@@ -2,7 +2,7 @@
 //! refusals, repeated complaints, boundaries crossed, returns, unsatisfied visits and late
 //! summons — and why.
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarError};
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::repeats::RepeatRule;
 use crate::ticket::{ActionKind, DeadlineKind, Ledger, TicketKey, TicketView};
@@ -103,12 +103,16 @@ pub(super) struct Context<'a> {
 }
 
 /// Every per-ticket trigger that holds now (repeated complaints aside).
-pub(super) fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> Vec<Firing> {
+pub(super) fn detect(
+    ledger: &Ledger,
+    v: &TicketView<'_>,
+    ctx: &Context<'_>,
+) -> Result<Vec<Firing>, CalendarError> {
     let h = &**ledger.hierarchy();
     let (now, cal) = (ctx.now, ctx.calendar);
     let mut out = Vec::new();
     if !v.state().is_open() {
-        return out;
+        return Ok(out);
     }
     let mut snapshot = None;
     for (ri, rule) in ctx.policy.rules.iter().enumerate() {
@@ -131,7 +135,10 @@ pub(super) fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> 
                 else {
                     continue;
                 };
-                let threshold = grace.map_or(due, |g| g.after(due, cal));
+                let threshold = match grace {
+                    Some(g) => g.after(due, cal)?,
+                    None => due,
+                };
                 if now > threshold {
                     fire(due, None, Why::Missed(*deadline, due));
                 }
@@ -143,7 +150,7 @@ pub(super) fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> 
                 else {
                     continue;
                 };
-                if now <= due && before.after(now, cal) >= due {
+                if now <= due && before.after(now, cal)? >= due {
                     fire(due, None, Why::Approaching(*deadline, due));
                 }
             }
@@ -181,7 +188,7 @@ pub(super) fn detect(ledger: &Ledger, v: &TicketView<'_>, ctx: &Context<'_>) -> 
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Firings of repeated-complaint rules among the tickets reported within their windows.

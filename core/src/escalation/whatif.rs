@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::CalendarError;
 use crate::hierarchy::NodeKind;
 use crate::sla::{Amount, ServiceLevels};
 use crate::ticket::{ActionKind, DeadlineKind, Ledger, TicketId, TicketView};
@@ -83,13 +84,13 @@ pub fn what_if(
     baseline: (&ServiceLevels, &EscalationPolicy),
     alternative: (&ServiceLevels, &EscalationPolicy),
     horizon: Timestamp,
-) -> WhatIf {
+) -> Result<WhatIf, CalendarError> {
     let mut changed = Vec::new();
     let mut totals = WhatIfTotals::default();
     for v in ledger.tickets() {
         let (Some(a), Some(b)) = (
-            course(ledger, &v, baseline, horizon),
-            course(ledger, &v, alternative, horizon),
+            course(ledger, &v, baseline, horizon)?,
+            course(ledger, &v, alternative, horizon)?,
         ) else {
             continue;
         };
@@ -109,7 +110,7 @@ pub fn what_if(
             });
         }
     }
-    WhatIf { changed, totals }
+    Ok(WhatIf { changed, totals })
 }
 
 fn course(
@@ -117,32 +118,37 @@ fn course(
     v: &TicketView<'_>,
     (levels, policy): (&ServiceLevels, &EscalationPolicy),
     horizon: Timestamp,
-) -> Option<Course> {
+) -> Result<Option<Course>, CalendarError> {
     let h = &**ledger.hierarchy();
-    let start = v.times_of(ActionKind::Dispatch).next()?;
+    let Some(start) = v.times_of(ActionKind::Dispatch).next() else {
+        return Ok(None);
+    };
     let stop = v
         .times_of(ActionKind::Handle)
         .find(|t| *t >= start)
         .unwrap_or(horizon)
         .min(horizon.max(start));
-    let rule = levels
+    let Some(amount) = levels
         .policy
-        .rule_for(v.category(), v.priority(), v.request_type())?;
-    let amount = rule.targets.handle?;
+        .rule_for(v.category(), v.priority(), v.request_type())
+        .and_then(|rule| rule.targets.handle)
+    else {
+        return Ok(None);
+    };
     let cal = &levels.calendar;
     let pauses: Vec<(Timestamp, Timestamp)> = v
         .times_of(ActionKind::Suspend)
         .zip(v.times_of(ActionKind::Resume))
         .filter(|(s, _)| *s >= start)
         .collect();
-    let due_from = |from: Timestamp| -> Timestamp {
-        let mut due = amount.after(from, cal);
+    let due_from = |from: Timestamp| -> Result<Timestamp, CalendarError> {
+        let mut due = amount.after(from, cal)?;
         for (s, e) in &pauses {
             if *s >= from && *s < due {
-                due = amount.shift(due, *s, *e, cal);
+                due = amount.shift(due, *s, *e, cal)?;
             }
         }
-        due
+        Ok(due)
     };
     let escalating: Vec<(Option<NodeKind>, Option<Amount>)> = policy
         .rules
@@ -175,13 +181,16 @@ fn course(
         level: h.kind_of(home),
         ..Course::default()
     };
-    let mut due = due_from(start);
+    let mut due = due_from(start)?;
     // Bounded: a breach per deadline period until the clock stops.
     while due < stop && c.breaches < 1000 {
         c.breaches += 1;
         let mut next_from = due;
         if let Some((to, grace)) = escalating.first() {
-            let at = grace.map_or(due, |g| g.after(due, cal));
+            let at = match grace {
+                Some(g) => g.after(due, cal)?,
+                None => due,
+            };
             if at < stop {
                 if let Some(target) = escalation_target(h, home, *to, policy.top) {
                     home = target;
@@ -191,11 +200,11 @@ fn course(
                 }
             }
         }
-        let next = due_from(next_from);
+        let next = due_from(next_from)?;
         if next <= due {
             break;
         }
         due = next;
     }
-    Some(c)
+    Ok(Some(c))
 }

@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, CalendarError};
 use crate::consultation::ForumRecords;
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::repeats::RepeatRule;
@@ -162,24 +162,29 @@ impl MetricsAccumulator {
     }
 
     /// Takes a ticket's current state into account (call after every change to it). Only
-    /// the parts of its contribution that changed are taken out and put back.
-    pub fn observe(&mut self, ledger: &Ledger, key: TicketKey) {
-        let Some(v) = ledger.view(key) else { return };
+    /// the parts of its contribution that changed are taken out and put back. Refused, with
+    /// nothing counted, when the calendar does not cover the ticket's handling time.
+    pub fn observe(&mut self, ledger: &Ledger, key: TicketKey) -> Result<(), CalendarError> {
+        let Some(v) = ledger.view(key) else {
+            return Ok(());
+        };
         if !self.incremental {
-            let new = self.cached(ledger, &v, None);
+            let new = self.cached(ledger, &v, None)?;
             self.apply_diff(None, &new);
-            return;
+            return Ok(());
         }
         let slot = key.index();
         if self.cache.len() <= slot {
             self.cache.resize_with(slot + 1, || None);
         }
+        let old = self.cache.get(slot).and_then(Option::as_ref);
+        let new = self.cached(ledger, &v, old)?;
         let old = self.cache.get_mut(slot).and_then(Option::take);
-        let new = self.cached(ledger, &v, old.as_ref());
         self.apply_diff(old.as_ref(), &new);
         if let Some(c) = self.cache.get_mut(slot) {
             *c = Some(new);
         }
+        Ok(())
     }
 
     /// Merges the accumulator of another part into this one, exactly: counts add, handling
@@ -245,17 +250,24 @@ impl MetricsAccumulator {
         self.incremental = false;
     }
 
-    /// Observes every ticket of a ledger.
-    pub fn observe_all(&mut self, ledger: &Ledger) {
+    /// Observes every ticket of a ledger; stops at the first ticket refused (see
+    /// [`MetricsAccumulator::observe`]).
+    pub fn observe_all(&mut self, ledger: &Ledger) -> Result<(), CalendarError> {
         for i in 0..ledger.len() {
             self.observe(
                 ledger,
                 TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX)),
-            );
+            )?;
         }
+        Ok(())
     }
 
-    fn cached(&self, ledger: &Ledger, v: &TicketView<'_>, old: Option<&Cached>) -> Cached {
+    fn cached(
+        &self,
+        ledger: &Ledger,
+        v: &TicketView<'_>,
+        old: Option<&Cached>,
+    ) -> Result<Cached, CalendarError> {
         let h = &**ledger.hierarchy();
         let f = v.facts();
         let groups = match old {
@@ -270,7 +282,7 @@ impl MetricsAccumulator {
         let handled_span = f.first_dispatch.zip(f.first_handled);
         let handling = match (old, handled_span) {
             (Some(o), Some(span)) if o.handled_span == Some(span) => o.handling,
-            (_, Some((a, b))) => Some((received, self.calendar.working_seconds_between(a, b))),
+            (_, Some((a, b))) => Some((received, self.calendar.working_seconds_between(a, b)?)),
             _ => None,
         };
         let open_grid = if f.state.is_open() {
@@ -303,7 +315,7 @@ impl MetricsAccumulator {
         } else {
             Vec::new()
         };
-        Cached {
+        Ok(Cached {
             groups,
             facts: f,
             handling,
@@ -311,7 +323,7 @@ impl MetricsAccumulator {
             repeat,
             open_grid,
             summons,
-        }
+        })
     }
 
     fn groups_of(&self, h: &Hierarchy, v: &TicketView<'_>) -> Groups {
@@ -640,16 +652,17 @@ fn is_repeat(ledger: &Ledger, v: &TicketView<'_>, options: &MetricsOptions) -> b
 }
 
 /// Computes every metric over a ledger (see the [formulas](crate::metrics#formulas)).
+/// Refused when the calendar does not cover a ticket's handling time.
 pub fn compute(
     ledger: &Ledger,
     calendar: &Calendar,
     options: &MetricsOptions,
     forums: Option<&ForumRecords>,
-) -> MetricsReport {
+) -> Result<MetricsReport, CalendarError> {
     let mut acc = MetricsAccumulator::new(options.clone(), calendar.clone());
     acc.incremental = false;
-    acc.observe_all(ledger);
-    acc.report(ledger, forums)
+    acc.observe_all(ledger)?;
+    Ok(acc.report(ledger, forums))
 }
 #[allow(dead_code)]
 fn _assert_send_sync() {

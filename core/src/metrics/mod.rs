@@ -59,7 +59,7 @@
 //! let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
 //! ledger.report(NewTicket::new("T1", "livelihood", "g")?, "g", "2025-03-03T09:00:00+08:00".parse()?)?;
 //! let options = MetricsOptions { group_by: GroupBy::Level(NodeKind::Street), period_by: PeriodBy::Month, ..Default::default() };
-//! let report = compute(&ledger, &Calendar::standard(), &options, None);
+//! let report = compute(&ledger, &Calendar::standard(), &options, None)?;
 //! assert_eq!(report.rows[0].group.as_ref().unwrap().as_str(), "s");
 //! assert_eq!(report.rows[0].period, "2025-03");
 //! assert_eq!(report.rows[0].counts.received, 1);

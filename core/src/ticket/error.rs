@@ -2,6 +2,7 @@ use serde::Serialize;
 
 use super::authority::{Conflict, RoleSet};
 use super::{ActionKind, TicketState};
+use crate::calendar::CalendarError;
 use crate::time::Timestamp;
 
 /// Why an action on a ticket was refused. A refused action changes nothing: neither the
@@ -160,8 +161,11 @@ pub enum TicketError {
         /// The time of the request.
         at: Timestamp,
     },
-    /// A time lies too far from the ticket's report (more than 136 years).
-    #[error("ticket {ticket:?}: time {at} is out of range")]
+    /// A time lies outside the years tickets are dated in ([`TICKET_YEARS`](super::TICKET_YEARS),
+    /// 2000–2099 China time), or too far from the ticket's report.
+    #[error(
+        "ticket {ticket:?}: time {at} is out of range (tickets are dated 2000–2099, China time)"
+    )]
     TimeOutOfRange {
         /// The ticket.
         ticket: String,
@@ -175,6 +179,27 @@ pub enum TicketError {
         ticket: String,
         /// Its length.
         len: usize,
+    },
+    /// A category pattern (of a jurisdiction or a service rule) matches no category of the
+    /// taxonomy, so it could never apply.
+    #[error(
+        "{used_by} names case category {pattern:?}, which matches no category of the taxonomy"
+    )]
+    UnmatchedCategory {
+        /// The pattern.
+        pattern: String,
+        /// Where it is used.
+        used_by: String,
+    },
+    /// The ticket's deadlines under the attached service levels cannot be computed: the
+    /// calendar does not cover a day they reach ([`CalendarError::BeyondCoverage`]), or they
+    /// lie beyond the supported instants. The error's code is the calendar's.
+    #[error("ticket {ticket:?}: its deadlines cannot be computed: {error}")]
+    Calendar {
+        /// The ticket.
+        ticket: String,
+        /// Why.
+        error: CalendarError,
     },
 }
 
@@ -247,6 +272,8 @@ impl TicketError {
             TicketError::ExtensionTooLate { .. } => "ticket.extension_too_late",
             TicketError::TimeOutOfRange { .. } => "ticket.time_out_of_range",
             TicketError::TextTooLong { .. } => "ticket.text_too_long",
+            TicketError::Calendar { error, .. } => error.code(),
+            TicketError::UnmatchedCategory { .. } => "ticket.unmatched_category",
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The serialized event log: JSON lines with a hash chain (a public contract, version 1).
+//! The serialized event log: JSON lines with a hash chain and optional Ed25519 signatures
+//! (a public contract, version 1).
 //!
 //! Each event is one line:
 //!
@@ -27,6 +28,86 @@
 //! keeps 16 bytes per event in memory instead of 48, and the chain is the export's integrity
 //! check. Reading verifies every digest, every `seq`, and every end record, and reports the
 //! first bad line (1-based) with [`LogError`].
+//!
+//! The hash chain has no key: it catches accidents and careless edits, but whoever edits a
+//! log can compute every digest again. Signed logs add a key.
+//!
+//! # Signed logs
+//!
+//! A writer given a secret key ([`LogWriter::signed`], [`Ledger::to_jsonl_signed`]) signs
+//! every end record with Ed25519 (RFC 8032, deterministic: the same log signed twice is the
+//! same text). The signed end record has two more members, always last and in this order:
+//!
+//! ```json
+//! {"v":1,"end":{"events":4,"digest":"…","key":"d75a980182b10ab7","signature":"…"}}
+//! ```
+//!
+//! - `key` identifies the signing key: the first 8 bytes of its 32-byte public key, 16
+//!   lowercase hex digits. It is a name for diagnostics, not the key: a reader verifies
+//!   with the public key its caller gives ([`LogReader::with_key`],
+//!   [`Ledger::load_jsonl_verified`]), never with anything found in the log.
+//! - `signature` is the 64-byte Ed25519 signature, 128 lowercase hex digits, of the message
+//!   made of, in order:
+//!   1. the 22 bytes `wangge.log.v1.segment` and a newline (domain separation: the format
+//!      and its version, so no signature over anything else can pass for one),
+//!   2. the segment's index in the file (0 for the first end record), 8 bytes big-endian,
+//!   3. `events`, 8 bytes big-endian,
+//!   4. the segment digest (the raw 32 bytes of `digest`),
+//!   5. the sequence digest: SHA-256 over, for each event line of the segment in the order
+//!      of the lines, its ticket's index in the order of first appearance in the segment
+//!      (0 for the first ticket), 4 bytes big-endian. The chains fix each ticket's events;
+//!      this fixes how the tickets' chains are interleaved,
+//!   6. the previous segment's signature (64 raw bytes; 64 zero bytes for the first
+//!      segment), which chains the segments of a file.
+//!
+//! A reader with a public key requires a signed end record for every segment: one without
+//! `key` and `signature` is [`LogError::UnsignedSegment`]; one that names another key, or
+//! whose signature does not verify (RFC 8032 verification with the strict checks: no
+//! small-order points, no non-canonical scalars), is [`LogError::BadSignature`]; both name
+//! the line of the end record and the reader's key identifier. A log that does not end with
+//! an end record is [`LogError::Truncated`] as before. Without a key, signatures are not
+//! verified, but their form is: a signed end record needs both members, in lowercase hex of
+//! the right length, or it is [`LogError::Malformed`].
+//!
+//! The format stays version 1: the two members are optional and an unsigned log is the same
+//! text as before. A reader of an earlier release refuses a signed log as malformed (its end
+//! records then had no other members), so no reader takes a signed log for a verified one
+//! without checking it. A signed file is verified whole, from its first line: its segments
+//! are numbered and chained, so a file cut into parts, or files joined, do not verify.
+//!
+//! ## What a signature protects against
+//!
+//! With the public key, a reader detects, whoever did it without the secret key:
+//!
+//! - an edited event (any byte of its line: the chain breaks, or, re-sealed with new digests
+//!   and a new end record, the signature no longer matches),
+//! - events dropped, added or reordered, within a ticket's chain or across tickets,
+//! - a segment cut short (the end record no longer matches),
+//! - a log re-sealed after an edit, or signed with another key,
+//! - whole segments dropped, repeated or reordered within a file, except the last ones (see
+//!   below), and an unsigned log given where a signed one is required.
+//!
+//! It does not detect:
+//!
+//! - the loss of whole segments at the end of a file, cut just after an end record: what is
+//!   left is a genuine signed log of fewer segments. A caller that knows how many events or
+//!   segments to expect, or keeps the last signature it wrote, can check that itself;
+//! - the replay of a whole older log that was genuinely signed with the same key (a log
+//!   carries no date of its own; compare with what you expect);
+//! - anything done with the secret key: whoever holds it signs what they like, so keep it
+//!   out of the hands of those the log is meant to hold to account, and verify with a key
+//!   you got from its owner, not from the log;
+//! - anything before the writer sees the events: a ledger that recorded a false event signs
+//!   it faithfully. The authority ([`Trust::Checked`]) and the lifecycle are checked again on
+//!   replay, but a signature says who sealed a log, not that its events are true.
+//!
+//! The cost is one Ed25519 signature per segment when writing and one verification per
+//! segment when reading, and 4 more bytes hashed per event: writing and reading a signed log
+//! of a million events in one segment took the time of an unsigned one, within the noise of
+//! the measurement. [`Ledger::load_jsonl_verified`] replays a segment's events only once its
+//! signature verifies, so it holds one segment's events in memory (cut a very large log into
+//! segments to bound that); in the same measurement it took up to a quarter longer than
+//! [`Ledger::load_jsonl`].
 
 use std::io;
 
@@ -94,6 +175,36 @@ pub enum LogError {
         /// Why it was refused.
         error: TicketError,
     },
+    /// The reader was given a public key and a segment's end record carries no signature.
+    #[error("line {line}: the segment is not signed (a signature by key {key} is required)")]
+    UnsignedSegment {
+        /// The 1-based line number of the end record.
+        line: usize,
+        /// The identifier of the reader's key (see [`PublicKey::key_id`]).
+        key: String,
+    },
+    /// The reader was given a public key and a segment's signature does not verify with it.
+    #[error("line {line}: bad signature (expected key {key}, the record names {found}): {reason}")]
+    BadSignature {
+        /// The 1-based line number of the end record.
+        line: usize,
+        /// The identifier of the reader's key.
+        key: String,
+        /// The key identifier the end record names.
+        found: String,
+        /// What does not match.
+        reason: &'static str,
+    },
+    /// A key given by the caller was refused (no line: [`LogError::line`] is 0).
+    #[error("invalid {kind} key ({length} bytes): {reason}")]
+    InvalidKey {
+        /// `"secret"` or `"public"`.
+        kind: &'static str,
+        /// The number of bytes given.
+        length: usize,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 }
 
 impl LogError {
@@ -105,17 +216,24 @@ impl LogError {
             LogError::Tampered { .. } => "log.tampered",
             LogError::Truncated { .. } => "log.truncated",
             LogError::Replay { .. } => "log.replay_refused",
+            LogError::UnsignedSegment { .. } => "log.unsigned_segment",
+            LogError::BadSignature { .. } => "log.bad_signature",
+            LogError::InvalidKey { .. } => "log.invalid_key",
         }
     }
 
-    /// The 1-based line number the error names.
+    /// The 1-based line number the error names; 0 for [`LogError::InvalidKey`], which is
+    /// about a key given by the caller, not about a line.
     pub fn line(&self) -> usize {
         match self {
             LogError::Malformed { line, .. }
             | LogError::UnsupportedVersion { line, .. }
             | LogError::Tampered { line, .. }
             | LogError::Truncated { line, .. }
-            | LogError::Replay { line, .. } => *line,
+            | LogError::Replay { line, .. }
+            | LogError::UnsignedSegment { line, .. }
+            | LogError::BadSignature { line, .. } => *line,
+            LogError::InvalidKey { .. } => 0,
         }
     }
 }
@@ -155,6 +273,10 @@ struct LineIn {
 struct EndRecord {
     events: u64,
     digest: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -183,9 +305,26 @@ struct Chains {
     order: Interner,
     heads: FxHashMap<u32, (u32, [u8; 32])>,
     events: u64,
+    /// With a key: the hash of the ticket index (order of first appearance) of each event
+    /// in line order, which seals how the tickets' chains are interleaved.
+    sequence: Option<Sha256>,
+}
+
+/// What closes a segment: its event count and digest, and, when keyed, its sequence digest.
+struct Sealed {
+    events: u64,
+    digest: [u8; 32],
+    sequence: [u8; 32],
 }
 
 impl Chains {
+    fn keyed() -> Chains {
+        Chains {
+            sequence: Some(Sha256::new()),
+            ..Chains::default()
+        }
+    }
+
     fn head(&self, ticket: &str) -> Option<(u32, [u8; 32])> {
         let i = self.order.find(ticket)?;
         self.heads.get(&i).copied()
@@ -194,10 +333,13 @@ impl Chains {
     fn set(&mut self, ticket: &str, seq: u32, digest: [u8; 32]) {
         let i = self.order.intern(ticket);
         self.heads.insert(i, (seq, digest));
+        if let Some(sequence) = &mut self.sequence {
+            sequence.update(i.to_be_bytes());
+        }
         self.events += 1;
     }
 
-    fn end(&mut self) -> EndRecord {
+    fn end(&mut self) -> Sealed {
         let mut hasher = Sha256::new();
         let mut i = 0u32;
         while let Some(ticket) = self.order.get(i) {
@@ -208,12 +350,168 @@ impl Chains {
             }
             i += 1;
         }
-        let record = EndRecord {
+        let keyed = self.sequence.is_some();
+        let sealed = Sealed {
             events: self.events,
-            digest: hex(&hasher.finalize()),
+            digest: hasher.finalize().into(),
+            sequence: self
+                .sequence
+                .take()
+                .map(|h| h.finalize().into())
+                .unwrap_or([0; 32]),
         };
-        *self = Chains::default();
-        record
+        *self = if keyed {
+            Chains::keyed()
+        } else {
+            Chains::default()
+        };
+        sealed
+    }
+}
+
+/// The domain separation tag that starts every signed message (format and version).
+const SIGNING_CONTEXT: &[u8] = b"wangge.log.v1.segment\n";
+
+/// The bytes a segment's signature covers (see the [module docs](crate::ticket::log#signed-logs)).
+fn segment_message(index: u64, sealed: &Sealed, previous: &[u8; 64]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(SIGNING_CONTEXT.len() + 8 + 8 + 32 + 32 + 64);
+    m.extend_from_slice(SIGNING_CONTEXT);
+    m.extend_from_slice(&index.to_be_bytes());
+    m.extend_from_slice(&sealed.events.to_be_bytes());
+    m.extend_from_slice(&sealed.digest);
+    m.extend_from_slice(&sealed.sequence);
+    m.extend_from_slice(previous);
+    m
+}
+
+/// Lowercase hex text of exactly `N` bytes.
+fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let nib = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    if text.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(text.as_bytes().chunks(2)) {
+        match pair {
+            [hi, lo] => *o = nib(*hi)? << 4 | nib(*lo)?,
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The length of a key identifier in bytes (the first bytes of the public key).
+const KEY_ID_BYTES: usize = 8;
+
+/// A secret key that signs logs: an Ed25519 (RFC 8032) secret key of 32 bytes that the caller
+/// generated and keeps. The library never generates keys nor reads randomness; Ed25519
+/// signatures are deterministic, so the same log signed twice is the same text.
+///
+/// ```
+/// use wangge::ticket::log::SigningKey;
+///
+/// let key = SigningKey::from_bytes(&[7; 32]);
+/// assert_eq!(key.public_key().key_id().len(), 16);
+/// assert!(SigningKey::from_slice(&[7; 31]).is_err());
+/// ```
+#[derive(Clone)]
+pub struct SigningKey(ed25519_dalek::SigningKey);
+
+impl SigningKey {
+    /// The key of a 32-byte secret.
+    pub fn from_bytes(secret: &[u8; 32]) -> SigningKey {
+        SigningKey(ed25519_dalek::SigningKey::from_bytes(secret))
+    }
+
+    /// The key of a secret given as bytes: exactly 32 of them, or [`LogError::InvalidKey`].
+    pub fn from_slice(secret: &[u8]) -> Result<SigningKey, LogError> {
+        let bytes: &[u8; 32] = secret.try_into().map_err(|_| LogError::InvalidKey {
+            kind: "secret",
+            length: secret.len(),
+            reason: "an Ed25519 secret key is 32 bytes",
+        })?;
+        Ok(SigningKey::from_bytes(bytes))
+    }
+
+    /// The public key that verifies this key's signatures.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key())
+    }
+}
+
+impl std::fmt::Debug for SigningKey {
+    /// Shows the key identifier, never the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SigningKey")
+            .field(&self.public_key().key_id())
+            .finish()
+    }
+}
+
+/// A public key that verifies signed logs: an Ed25519 public key of 32 bytes.
+///
+/// ```
+/// use wangge::ticket::log::{PublicKey, SigningKey};
+///
+/// let public = SigningKey::from_bytes(&[7; 32]).public_key();
+/// assert_eq!(PublicKey::from_bytes(&public.to_bytes()), Ok(public.clone()));
+/// // Not a point of the curve, or of small order (anyone could forge for it): refused.
+/// assert_eq!(PublicKey::from_bytes(&[0; 32]).unwrap_err().code(), "log.invalid_key");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey(ed25519_dalek::VerifyingKey);
+
+impl PublicKey {
+    /// The key of 32 bytes: [`LogError::InvalidKey`] if they are not a point of the curve
+    /// or a weak key (of small order, for which signatures can be forged).
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, LogError> {
+        let invalid = |reason| LogError::InvalidKey {
+            kind: "public",
+            length: 32,
+            reason,
+        };
+        let key = ed25519_dalek::VerifyingKey::from_bytes(bytes)
+            .map_err(|_| invalid("the bytes are not an Ed25519 public key (not a curve point)"))?;
+        if key.is_weak() {
+            return Err(invalid(
+                "a weak Ed25519 public key (of small order): anyone could forge its signatures",
+            ));
+        }
+        Ok(PublicKey(key))
+    }
+
+    /// The key of bytes given as a slice: exactly 32, or [`LogError::InvalidKey`].
+    pub fn from_slice(bytes: &[u8]) -> Result<PublicKey, LogError> {
+        let array: &[u8; 32] = bytes.try_into().map_err(|_| LogError::InvalidKey {
+            kind: "public",
+            length: bytes.len(),
+            reason: "an Ed25519 public key is 32 bytes",
+        })?;
+        PublicKey::from_bytes(array)
+    }
+
+    /// The 32 bytes of the key.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The key identifier written in signed end records: the first 8 bytes of the public key
+    /// as 16 lowercase hex digits. It names the key for diagnostics; it is not the key, and
+    /// a reader verifies with the key its caller gives, never with one found in the log.
+    pub fn key_id(&self) -> String {
+        hex(self.0.as_bytes().get(..KEY_ID_BYTES).unwrap_or_default())
+    }
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PublicKey")
+            .field(&hex(self.0.as_bytes()))
+            .finish()
     }
 }
 
@@ -256,11 +554,23 @@ fn hex_eq(text: &str, bytes: &[u8; 32]) -> bool {
             })
 }
 
-/// Writes events as hash-chained JSON lines (see the [module docs](self)).
+/// Writes events as hash-chained JSON lines (see the [module docs](self)), with signed end
+/// records when made by [`LogWriter::signed`].
 pub struct LogWriter<W: io::Write> {
     out: W,
     chains: Chains,
     buf: Vec<u8>,
+    signer: Option<Keyed<SigningKey>>,
+}
+
+/// A key with the state of the chain of segment signatures it signs or verifies.
+struct Keyed<K> {
+    key: K,
+    key_id: String,
+    /// The index of the next segment in the file.
+    index: u64,
+    /// The previous segment's signature (zeros before the first).
+    previous: [u8; 64],
 }
 
 impl<W: io::Write> LogWriter<W> {
@@ -270,6 +580,32 @@ impl<W: io::Write> LogWriter<W> {
             out,
             chains: Chains::default(),
             buf: Vec::with_capacity(512),
+            signer: None,
+        }
+    }
+
+    /// A writer whose end records are signed with `key` (see
+    /// [Signed logs](crate::ticket::log#signed-logs)).
+    ///
+    /// ```
+    /// use wangge::ticket::log::{LogWriter, SigningKey};
+    ///
+    /// let key = SigningKey::from_bytes(&[7; 32]);
+    /// let text = String::from_utf8(LogWriter::signed(Vec::new(), &key).finish()?).unwrap();
+    /// assert!(text.starts_with(r#"{"v":1,"end":{"events":0,"digest":""#));
+    /// assert!(text.contains(&format!(r#","key":"{}","signature":""#, key.public_key().key_id())));
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn signed(out: W, key: &SigningKey) -> LogWriter<W> {
+        LogWriter {
+            chains: Chains::keyed(),
+            signer: Some(Keyed {
+                key: key.clone(),
+                key_id: key.public_key().key_id(),
+                index: 0,
+                previous: [0; 64],
+            }),
+            ..LogWriter::new(out)
         }
     }
 
@@ -304,9 +640,26 @@ impl<W: io::Write> LogWriter<W> {
         self.out.write_all(&self.buf)
     }
 
-    /// Writes the end record of the current segment.
+    /// Writes the end record of the current segment (signed if the writer has a key).
     pub fn end_segment(&mut self) -> io::Result<()> {
-        let end = self.chains.end();
+        use ed25519_dalek::Signer;
+        let sealed = self.chains.end();
+        let (key, signature) = match &mut self.signer {
+            Some(s) => {
+                let message = segment_message(s.index, &sealed, &s.previous);
+                let signature = s.key.0.sign(&message).to_bytes();
+                s.index += 1;
+                s.previous = signature;
+                (Some(s.key_id.clone()), Some(hex(&signature)))
+            }
+            None => (None, None),
+        };
+        let end = EndRecord {
+            events: sealed.events,
+            digest: hex(&sealed.digest),
+            key,
+            signature,
+        };
         serde_json::to_writer(
             &mut self.out,
             &EndOut {
@@ -325,12 +678,14 @@ impl<W: io::Write> LogWriter<W> {
     }
 }
 
-/// Reads and verifies hash-chained JSON lines, one line at a time.
+/// Reads and verifies hash-chained JSON lines, one line at a time; made by
+/// [`LogReader::with_key`], it also requires every segment to be signed by that key.
 #[derive(Default)]
 pub struct LogReader {
     chains: Chains,
     line: usize,
     open_segment: bool,
+    verifier: Option<Keyed<PublicKey>>,
 }
 
 /// What one line of a log held.
@@ -349,6 +704,24 @@ impl LogReader {
     /// A reader at the start of a log.
     pub fn new() -> LogReader {
         LogReader::default()
+    }
+
+    /// A reader at the start of a log whose every end record must carry a valid signature by
+    /// `key` (see [Signed logs](crate::ticket::log#signed-logs)): an end record without one is
+    /// [`LogError::UnsignedSegment`], one that does not verify [`LogError::BadSignature`].
+    /// Events are returned as they are read, before their segment's signature is checked:
+    /// hold them until [`Record::End`] before acting on them.
+    pub fn with_key(key: &PublicKey) -> LogReader {
+        LogReader {
+            chains: Chains::keyed(),
+            verifier: Some(Keyed {
+                key: key.clone(),
+                key_id: key.key_id(),
+                index: 0,
+                previous: [0; 64],
+            }),
+            ..LogReader::default()
+        }
     }
 
     /// Reads and verifies the next line.
@@ -379,15 +752,7 @@ impl LogReader {
             });
         }
         if let Some(end) = parsed.end {
-            let expected = self.chains.end();
-            self.open_segment = false;
-            if end.events != expected.events || end.digest != expected.digest {
-                return Err(LogError::Truncated {
-                    line,
-                    reason: "the end record does not match the events before it (events dropped or the segment cut)",
-                });
-            }
-            return Ok(Record::End);
+            return self.read_end(line, end);
         }
         let malformed = |what: &str| LogError::Malformed {
             line,
@@ -432,6 +797,69 @@ impl LogReader {
         Ok(Record::Event(event))
     }
 
+    /// Verifies an end record: its count and digest, and its signature if the reader has a key.
+    fn read_end(&mut self, line: usize, end: EndRecord) -> Result<Record, LogError> {
+        let sealed = self.chains.end();
+        self.open_segment = false;
+        // The signature's format is checked with or without a key.
+        let signed = match (end.key, end.signature) {
+            (None, None) => None,
+            (Some(key), Some(signature)) => {
+                let malformed = |message: &str| LogError::Malformed {
+                    line,
+                    message: message.to_owned(),
+                };
+                if unhex::<KEY_ID_BYTES>(&key).is_none() {
+                    return Err(malformed(
+                        "the end record's `key` must be 16 lowercase hex digits",
+                    ));
+                }
+                let signature = unhex::<64>(&signature).ok_or_else(|| {
+                    malformed("the end record's `signature` must be 128 lowercase hex digits")
+                })?;
+                Some((key, signature))
+            }
+            _ => {
+                return Err(LogError::Malformed {
+                    line,
+                    message: "a signed end record needs both `key` and `signature`".to_owned(),
+                })
+            }
+        };
+        if end.events != sealed.events || !hex_eq(&end.digest, &sealed.digest) {
+            return Err(LogError::Truncated {
+                line,
+                reason: "the end record does not match the events before it (events dropped or the segment cut)",
+            });
+        }
+        let Some(v) = &mut self.verifier else {
+            return Ok(Record::End);
+        };
+        let Some((found, signature)) = signed else {
+            return Err(LogError::UnsignedSegment {
+                line,
+                key: v.key_id.clone(),
+            });
+        };
+        let bad = |reason| LogError::BadSignature {
+            line,
+            key: v.key_id.clone(),
+            found: found.clone(),
+            reason,
+        };
+        if found != v.key_id {
+            return Err(bad("the segment is signed by another key"));
+        }
+        let message = segment_message(v.index, &sealed, &v.previous);
+        let sig = ed25519_dalek::Signature::from_bytes(&signature);
+        if v.key.0.verify_strict(&message, &sig).is_err() {
+            return Err(bad("the signature does not match the segment: its events were edited and sealed again, or a segment before it was dropped or moved"));
+        }
+        v.index += 1;
+        v.previous = signature;
+        Ok(Record::End)
+    }
+
     /// Checks that the log ended with an end record.
     pub fn finish(self) -> Result<(), LogError> {
         if self.open_segment || self.line == 0 {
@@ -446,7 +874,16 @@ impl LogReader {
 
 /// Reads and verifies a whole log held in memory, returning its events.
 pub fn read_events(text: &str) -> Result<Vec<Event>, LogError> {
-    let mut reader = LogReader::new();
+    read_events_with(LogReader::new(), text)
+}
+
+/// Reads and verifies a whole signed log held in memory, returning its events: every segment
+/// must be signed by `key` (see [Signed logs](crate::ticket::log#signed-logs)).
+pub fn read_events_verified(text: &str, key: &PublicKey) -> Result<Vec<Event>, LogError> {
+    read_events_with(LogReader::with_key(key), text)
+}
+
+fn read_events_with(mut reader: LogReader, text: &str) -> Result<Vec<Event>, LogError> {
     let mut events = Vec::new();
     for line in text.split_terminator('\n') {
         if let Record::Event(e) = reader.read_line(line)? {
@@ -467,9 +904,56 @@ impl Ledger {
         writer.finish()
     }
 
+    /// Writes every ticket's log like [`Ledger::write_jsonl`], with end records signed by
+    /// `key` (see [Signed logs](crate::ticket::log#signed-logs)).
+    pub fn write_jsonl_signed<W: io::Write>(&self, out: W, key: &SigningKey) -> io::Result<W> {
+        let mut writer = LogWriter::signed(out, key);
+        for event in self.all_events() {
+            writer.write(&event)?;
+        }
+        writer.finish()
+    }
+
     /// The whole log as a string of JSON lines.
     pub fn to_jsonl(&self) -> String {
         self.write_jsonl(Vec::new())
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// The whole log as a string of JSON lines with a signed end record.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wangge::hierarchy::{Hierarchy, NodeKind};
+    /// use wangge::ticket::log::SigningKey;
+    /// use wangge::ticket::{Ledger, Taxonomy, Trust};
+    ///
+    /// let mut h = Hierarchy::new();
+    /// h.add("g1", NodeKind::Grid, "第一网格")?;
+    /// let (h, t) = (Arc::new(h), Arc::new(Taxonomy::default()));
+    /// let ledger = Ledger::new(h.clone(), t.clone());
+    /// let key = SigningKey::from_bytes(&[7; 32]); // the caller's secret, never generated here
+    /// let log = ledger.to_jsonl_signed(&key);
+    ///
+    /// // Verified with the public key: every segment must carry its signature.
+    /// let mut copy = Ledger::new(h.clone(), t.clone());
+    /// copy.load_jsonl_verified(&log, Trust::Checked, &key.public_key())?;
+    /// // Another key, or a log without signatures, is refused.
+    /// let other = SigningKey::from_bytes(&[8; 32]).public_key();
+    /// let e = Ledger::new(h.clone(), t.clone())
+    ///     .load_jsonl_verified(&log, Trust::Checked, &other)
+    ///     .unwrap_err();
+    /// assert_eq!((e.code(), e.line()), ("log.bad_signature", 1));
+    /// let e = Ledger::new(h, t)
+    ///     .load_jsonl_verified(&ledger.to_jsonl(), Trust::Checked, &key.public_key())
+    ///     .unwrap_err();
+    /// assert_eq!(e.code(), "log.unsigned_segment");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_jsonl_signed(&self, key: &SigningKey) -> String {
+        self.write_jsonl_signed(Vec::new(), key)
             .ok()
             .and_then(|bytes| String::from_utf8(bytes).ok())
             .unwrap_or_default()
@@ -488,25 +972,77 @@ impl Ledger {
         Ok(ledger)
     }
 
+    /// [`Ledger::from_jsonl`] for a signed log: every segment must be signed by `key`.
+    pub fn from_jsonl_verified(
+        hierarchy: Arc<Hierarchy>,
+        taxonomy: Arc<Taxonomy>,
+        text: &str,
+        key: &PublicKey,
+    ) -> Result<Ledger, LogError> {
+        let mut ledger = Ledger::new(hierarchy, taxonomy);
+        ledger.load_jsonl_verified(text, Trust::Checked, key)?;
+        Ok(ledger)
+    }
+
     /// Reads, verifies and replays a log into this ledger, under its authority and with the
     /// given trust (see [`Trust`]): a digest that does not match is [`LogError::Tampered`],
     /// an event the lifecycle or the authority refuses is [`LogError::Replay`] naming its
     /// line. Returns the number of events read. On error the ledger keeps the events before
     /// the bad line; load into a fresh ledger to get all or nothing.
     pub fn load_jsonl(&mut self, text: &str, trust: Trust) -> Result<usize, LogError> {
-        let mut reader = LogReader::new();
+        self.load_jsonl_with(LogReader::new(), text, trust)
+    }
+
+    /// [`Ledger::load_jsonl`] for a signed log: every segment must be signed by `key` (an
+    /// unsigned segment is [`LogError::UnsignedSegment`], a signature that does not verify
+    /// [`LogError::BadSignature`]; see [Signed logs](crate::ticket::log#signed-logs)). A
+    /// segment's events are replayed once its signature verifies (so this holds one
+    /// segment's events in memory at a time): on error the ledger keeps the events of the
+    /// segments that verified and replayed before the bad line.
+    pub fn load_jsonl_verified(
+        &mut self,
+        text: &str,
+        trust: Trust,
+        key: &PublicKey,
+    ) -> Result<usize, LogError> {
+        self.load_jsonl_with(LogReader::with_key(key), text, trust)
+    }
+
+    fn load_jsonl_with(
+        &mut self,
+        mut reader: LogReader,
+        text: &str,
+        trust: Trust,
+    ) -> Result<usize, LogError> {
+        // With a key, a segment's events are replayed only once its end record's signature
+        // verifies: the ledger never takes an event from a segment that does not, and an
+        // edited log is refused for its signature, not for what the edit did to the replay.
+        let hold = reader.verifier.is_some();
+        let mut held: Vec<(usize, Event)> = Vec::new();
         let mut n = 0;
         for line in text.split_terminator('\n') {
-            if let Record::Event(event) = reader.read_line(line)? {
-                self.replay_event(&event, trust)
-                    .map_err(|error| LogError::Replay {
-                        line: reader.line,
-                        error,
-                    })?;
-                n += 1;
+            match reader.read_line(line)? {
+                Record::Event(event) if hold => held.push((reader.line, event)),
+                Record::Event(event) => {
+                    self.replay_line(reader.line, &event, trust)?;
+                    n += 1;
+                }
+                Record::End => {
+                    for (line, event) in held.drain(..) {
+                        self.replay_line(line, &event, trust)?;
+                        n += 1;
+                    }
+                }
+                Record::Blank => {}
             }
         }
         reader.finish()?;
         Ok(n)
+    }
+
+    fn replay_line(&mut self, line: usize, event: &Event, trust: Trust) -> Result<(), LogError> {
+        self.replay_event(event, trust)
+            .map(|_| ())
+            .map_err(|error| LogError::Replay { line, error })
     }
 }

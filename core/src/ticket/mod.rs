@@ -105,6 +105,18 @@ pub use ledger::{
 pub use record::{Deadlines, Summons, TicketSnapshot};
 pub use taxonomy::{Category, Taxonomy, TaxonomyError};
 
+/// The years a ticket's events may be dated in, China time: 2000 to 2099. Grid governance
+/// began in 2004 and 12345 hotline records in ledgers start in the 2000s; a time outside is
+/// a partner system's mistake (an epoch default of 1970, a year typed as 2200), refused with
+/// [`TicketError::TimeOutOfRange`].
+pub const TICKET_YEARS: std::ops::RangeInclusive<i16> = 2000..=2099;
+
+/// Whether an instant lies within [`TICKET_YEARS`] (China time).
+pub fn within_ticket_years(t: crate::time::Timestamp) -> bool {
+    // 2000-01-01T00:00:00+08:00 and 2100-01-01T00:00:00+08:00.
+    (946_656_000..4_102_416_000).contains(&t.unix_seconds())
+}
+
 /// The id of a ticket, chosen by the caller (e.g. a 12345 work-order number).
 ///
 /// Non-empty, at most 128 bytes, no whitespace or control characters.

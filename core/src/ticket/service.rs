@@ -4,8 +4,9 @@ use std::sync::Arc;
 
 use super::ledger::{Ledger, TicketKey};
 use super::record::{Op, RawEvent, Rec, NONE, NO_TEXT, SYSTEM};
-use super::{ActionKind, DeadlineKind, Satisfaction};
-use crate::sla::{Amount, ServiceLevels};
+use super::{ActionKind, DeadlineKind, Satisfaction, TicketError};
+use crate::calendar::CalendarError;
+use crate::sla::ServiceLevels;
 use crate::time::Timestamp;
 
 /// Whether an action can move a deadline's clock.
@@ -25,14 +26,19 @@ pub(crate) fn moves_clocks(kind: ActionKind) -> bool {
 }
 
 /// The deadlines a ticket should carry under some service levels, computed from its log
-/// (see [`crate::sla`]); `NONE` where the policy sets no target or the clock has not
-/// started.
-pub(crate) fn compute(rec: &Rec, levels: &ServiceLevels, category: &str) -> [u32; 4] {
+/// and `extra`, an event about to be committed (see [`crate::sla`]); `NONE` where the policy
+/// sets no target or the clock has not started.
+pub(crate) fn compute(
+    rec: &Rec,
+    levels: &ServiceLevels,
+    category: &str,
+    extra: Option<&RawEvent>,
+) -> Result<[u32; 4], CalendarError> {
     let Some(rule) = levels
         .policy
         .rule_for(category, rec.priority, rec.request_type)
     else {
-        return [NONE; 4];
+        return Ok([NONE; 4]);
     };
     let cal = &levels.calendar;
     // Clock starts, the granted extension and the pauses, from one pass over the log.
@@ -41,7 +47,8 @@ pub(crate) fn compute(rec: &Rec, levels: &ServiceLevels, category: &str) -> [u32
     let mut requested = NONE;
     let mut suspended: Option<u32> = None;
     let mut pauses: Vec<(u32, u32)> = Vec::new();
-    for e in &rec.log {
+    let log = || rec.log.iter().chain(extra);
+    for e in log() {
         let restart_handle = |handle: &mut Option<u32>, grant: &mut Option<(u32, u32)>| {
             *handle = Some(e.dt);
             *grant = None;
@@ -72,40 +79,30 @@ pub(crate) fn compute(rec: &Rec, levels: &ServiceLevels, category: &str) -> [u32
         }
     }
     let time = |dt: u32| rec.time(dt);
-    let due = |kind: DeadlineKind, start: Option<u32>| -> u32 {
+    let due = |kind: DeadlineKind, start: Option<u32>| -> Result<u32, CalendarError> {
         let (Some(amount), Some(start)) = (rule.targets.get(kind), start) else {
-            return NONE;
+            return Ok(NONE);
         };
         let (mut due, from) = match (kind, grant) {
             (DeadlineKind::Handle, Some((at, until))) => (time(until), at),
-            _ => (amount.after(time(start), cal), start),
+            _ => (amount.after(time(start), cal)?, start),
         };
         for (s, e) in pauses.iter().filter(|(s, _)| *s >= from) {
             if time(*s) < due {
-                due = shift(amount, due, time(*s), time(*e), levels);
+                due = amount.shift(due, time(*s), time(*e), cal)?;
             }
         }
-        u32::try_from(due.unix_seconds() - rec.t0)
+        Ok(u32::try_from(due.unix_seconds() - rec.t0)
             .ok()
             .filter(|v| *v != NONE)
-            .unwrap_or(NONE - 1)
+            .unwrap_or(NONE - 1))
     };
-    [
-        due(DeadlineKind::Acknowledge, ack),
-        due(DeadlineKind::Handle, handle),
-        due(DeadlineKind::Verify, verify),
-        due(DeadlineKind::Reply, rec.log.first().map(|e| e.dt)),
-    ]
-}
-
-fn shift(
-    amount: Amount,
-    due: Timestamp,
-    from: Timestamp,
-    to: Timestamp,
-    levels: &ServiceLevels,
-) -> Timestamp {
-    amount.shift(due, from, to, &levels.calendar)
+    Ok([
+        due(DeadlineKind::Acknowledge, ack)?,
+        due(DeadlineKind::Handle, handle)?,
+        due(DeadlineKind::Verify, verify)?,
+        due(DeadlineKind::Reply, log().next().map(|e| e.dt))?,
+    ])
 }
 
 impl Ledger {
@@ -119,32 +116,58 @@ impl Ledger {
     /// are brought up to date at `now` (or at their last event, if later): their deadlines are
     /// recomputed from their logs, so the time already accrued is kept and only the budget
     /// changes. Returns how many deadlines changed.
+    ///
+    /// Refused, with nothing changed (the previous levels stay attached), when a rule's
+    /// category pattern matches no category of the taxonomy
+    /// ([`TicketError::UnmatchedCategory`]) or some open ticket's deadlines cannot be computed
+    /// ([`TicketError::Calendar`]).
     pub fn set_service_levels(
         &mut self,
         levels: Option<Arc<ServiceLevels>>,
         now: Timestamp,
-    ) -> usize {
-        self.levels = levels;
+    ) -> Result<usize, TicketError> {
+        if let Some(l) = &levels {
+            for rule in &l.policy.rules {
+                let Some(pattern) = &rule.category else {
+                    continue;
+                };
+                if !self.taxonomy.matches_any(pattern) {
+                    return Err(TicketError::UnmatchedCategory {
+                        pattern: pattern.clone(),
+                        used_by: format!(
+                            "service rule {:?} of policy {:?}",
+                            rule.name, l.policy.name
+                        ),
+                    });
+                }
+            }
+        }
+        let previous = std::mem::replace(&mut self.levels, levels);
         if self.levels.is_none() {
-            return 0;
+            return Ok(0);
+        }
+        let mut plans = Vec::new();
+        for (i, rec) in self.tickets.iter().enumerate() {
+            if !rec.state.is_open() {
+                continue;
+            }
+            let last = rec.time(rec.last_dt());
+            let at = if now > last { now } else { last };
+            match self.deadlines_after(rec, None) {
+                Ok(Some(wanted)) => plans.push((i, at, wanted)),
+                Ok(None) => {}
+                Err(e) => {
+                    self.levels = previous;
+                    return Err(e);
+                }
+            }
         }
         let mut changed = 0;
-        for i in 0..self.tickets.len() {
+        for (i, at, wanted) in plans {
             let key = TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX));
-            let at = match self.tickets.get(i) {
-                Some(r) if r.state.is_open() => {
-                    let last = r.time(r.last_dt());
-                    if now > last {
-                        now
-                    } else {
-                        last
-                    }
-                }
-                _ => continue,
-            };
-            changed += self.renew_deadlines(key, at);
+            changed += self.record_deadlines(key, at, wanted);
         }
-        changed
+        Ok(changed)
     }
 
     /// Attaches service levels for the actions to come, without recomputing the deadlines
@@ -155,23 +178,42 @@ impl Ledger {
         self.levels = Some(levels);
     }
 
-    /// Recomputes a ticket's deadlines and records those that changed, at `at`.
-    pub(crate) fn renew_deadlines(&mut self, key: TicketKey, at: Timestamp) -> usize {
-        let Some(levels) = self.levels.clone() else {
-            return 0;
+    /// The deadlines a ticket should carry once `extra` (an event about to be committed) is
+    /// in its log, under the attached service levels (`None`: no levels attached).
+    pub(crate) fn deadlines_after(
+        &self,
+        rec: &Rec,
+        extra: Option<&RawEvent>,
+    ) -> Result<Option<[u32; 4]>, TicketError> {
+        let Some(levels) = &self.levels else {
+            return Ok(None);
         };
+        let category = self
+            .taxonomy
+            .by_index(rec.category)
+            .map(|c| c.code.as_str())
+            .unwrap_or("");
+        compute(rec, levels, category, extra)
+            .map(Some)
+            .map_err(|error| TicketError::Calendar {
+                ticket: rec.id.to_string(),
+                error,
+            })
+    }
+
+    /// Records, at `at`, the deadlines of an open ticket that differ from `wanted`.
+    pub(crate) fn record_deadlines(
+        &mut self,
+        key: TicketKey,
+        at: Timestamp,
+        wanted: [u32; 4],
+    ) -> usize {
         let Some(rec) = self.tickets.get(key.index()) else {
             return 0;
         };
         if !rec.state.is_open() {
             return 0;
         }
-        let category = self
-            .taxonomy
-            .by_index(rec.category)
-            .map(|c| c.code.as_str())
-            .unwrap_or("");
-        let wanted = compute(rec, &levels, category);
         let Ok(dt) = u32::try_from(at.unix_seconds() - rec.t0) else {
             return 0;
         };

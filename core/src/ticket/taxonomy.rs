@@ -154,6 +154,14 @@ impl Taxonomy {
         self.categories.get(usize::from(index))
     }
 
+    /// Whether a category pattern (`*`, a code, or a code's prefix; see
+    /// [`category_matches`](crate::hierarchy::category_matches)) matches a category here.
+    pub fn matches_any(&self, pattern: &str) -> bool {
+        self.categories()
+            .iter()
+            .any(|c| crate::hierarchy::category_matches(pattern, &c.code))
+    }
+
     /// All categories, parents before children.
     pub fn categories(&self) -> &[Category] {
         &self.categories

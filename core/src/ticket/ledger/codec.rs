@@ -58,6 +58,12 @@ impl Ledger {
             reason,
         };
         // Time.
+        if !super::super::within_ticket_years(at) {
+            return Err(TicketError::TimeOutOfRange {
+                ticket: ticket(),
+                at,
+            });
+        }
         let dt = at.unix_seconds() - rec.t0;
         let last = rec.last_dt();
         if dt < i64::from(last) {

@@ -246,6 +246,37 @@ impl Ledger {
         }
     }
 
+    /// [`Ledger::with_authority`], checked: every case category a department's jurisdiction
+    /// names must match a category of the taxonomy (see [`Ledger::check_references`]). This is
+    /// how the bindings build ledgers from documents a partner system sent.
+    pub fn checked(
+        hierarchy: Arc<Hierarchy>,
+        taxonomy: Arc<Taxonomy>,
+        authority: Arc<Authority>,
+    ) -> Result<Ledger, TicketError> {
+        let ledger = Ledger::with_authority(hierarchy, taxonomy, authority);
+        ledger.check_references()?;
+        Ok(ledger)
+    }
+
+    /// Checks that the hierarchy's references into the taxonomy exist: each category pattern
+    /// of a jurisdiction (`*`, a code, or a code's prefix) must match at least one category,
+    /// else [`TicketError::UnmatchedCategory`] naming the pattern and the department. A
+    /// pattern that matches nothing would give the department no case, silently.
+    pub fn check_references(&self) -> Result<(), TicketError> {
+        for edge in self.hierarchy.edges() {
+            for pattern in &edge.categories {
+                if !self.taxonomy.matches_any(pattern) {
+                    return Err(TicketError::UnmatchedCategory {
+                        pattern: pattern.clone(),
+                        used_by: format!("the jurisdiction of {} over {}", edge.from, edge.to),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The hierarchy the tickets refer to.
     pub fn hierarchy(&self) -> &Arc<Hierarchy> {
         &self.hierarchy

@@ -59,6 +59,12 @@ impl Ledger {
         mode: Mode,
     ) -> Result<Rec, TicketError> {
         let h = &*self.hierarchy;
+        if !super::super::within_ticket_years(at) {
+            return Err(TicketError::TimeOutOfRange {
+                ticket: new.id.to_string(),
+                at,
+            });
+        }
         if self.key(new.id.as_str()).is_some() {
             return Err(TicketError::DuplicateTicket {
                 ticket: new.id.to_string(),
@@ -225,14 +231,19 @@ impl Ledger {
                     .map(|r| hash_str(r.id.as_str()))
                     .unwrap_or(0)
             });
+        let wanted = if mode.live {
+            self.deadlines_after(&rec, None)?
+        } else {
+            None
+        };
         self.by_unit.entry(unit.raw()).or_default().push(index);
         // Reports usually come in time order: then this is a push.
         let entry = (at.unix_seconds(), index);
         let pos = self.by_report.partition_point(|e| *e <= entry);
         self.by_report.insert(pos, entry);
         self.tickets.push(rec);
-        if mode.live && self.levels.is_some() {
-            self.renew_deadlines(TicketKey(index), at);
+        if let Some(wanted) = wanted {
+            self.record_deadlines(TicketKey(index), at, wanted);
         }
         Ok(TicketKey(index))
     }
@@ -248,12 +259,23 @@ impl Ledger {
         mode: Mode,
     ) -> Result<TicketState, TicketError> {
         let (op, next, pending) = self.validate(key, actor, at, action, mode)?;
-        let rec = self
-            .tickets
-            .get_mut(key.index())
-            .ok_or_else(|| TicketError::UnknownTicket {
-                ticket: format!("#{}", key.0),
-            })?;
+        let unknown = || TicketError::UnknownTicket {
+            ticket: format!("#{}", key.0),
+        };
+        let rec = self.tickets.get(key.index()).ok_or_else(unknown)?;
+        let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0;
+        let event = RawEvent {
+            dt: u32::try_from(dt).unwrap_or(0),
+            actor,
+            op,
+        };
+        // Deadlines are computed before anything changes, so that a refusal changes nothing.
+        let wanted = if mode.live && next.is_open() && moves_clocks(action.kind()) {
+            self.deadlines_after(rec, Some(&event))?
+        } else {
+            None
+        };
+        let rec = self.tickets.get_mut(key.index()).ok_or_else(unknown)?;
         let old_dues = rec.dues;
         let kind = action.kind();
         let whistling = matches!(
@@ -267,12 +289,6 @@ impl Ledger {
             summons_dues(rec)
         } else {
             Vec::new()
-        };
-        let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0;
-        let event = RawEvent {
-            dt: u32::try_from(dt).unwrap_or(0),
-            actor,
-            op,
         };
         commit(rec, event, next, pending);
         let (t0, dues, open) = (rec.t0, rec.dues, rec.state.is_open());
@@ -320,8 +336,8 @@ impl Ledger {
         {
             self.attention.insert(key.0);
         }
-        if mode.live && self.levels.is_some() && moves_clocks(action.kind()) {
-            self.renew_deadlines(key, at);
+        if let Some(wanted) = wanted {
+            self.record_deadlines(key, at, wanted);
         }
         Ok(next)
     }

@@ -1,0 +1,417 @@
+//! Signed logs: Ed25519 signatures on segment end records, what they catch (edits re-sealed
+//! without the key, dropped or moved segments, another key, unsigned logs) and what they do
+//! not (the loss of whole final segments), and a property test flipping every byte.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use wangge::ticket::log::{
+    read_events, read_events_verified, LogError, LogReader, LogWriter, PublicKey, Record,
+    SigningKey,
+};
+use wangge::ticket::{Action, Event, Ledger, NewTicket, Trust};
+
+/// RFC 8032 section 7.1, test 1.
+const RFC8032_SECRET: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+const RFC8032_PUBLIC: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+fn key() -> SigningKey {
+    SigningKey::from_slice(&unhex(RFC8032_SECRET)).unwrap()
+}
+
+fn other() -> SigningKey {
+    SigningKey::from_bytes(&[42; 32])
+}
+
+fn new(id: &str) -> NewTicket {
+    NewTicket::new(id, "livelihood.repair", BUILDING).unwrap()
+}
+
+/// Two tickets, interleaved in time.
+fn sample() -> Ledger {
+    let mut l = ledger();
+    l.report(new("T1"), WORKER, t(0)).unwrap();
+    l.report(new("T2"), WORKER, t(1)).unwrap();
+    l.apply("T1", CENTRE, t(2), Action::File).unwrap();
+    l.apply(
+        "T1",
+        CENTRE,
+        t(3),
+        Action::Dispatch {
+            to: GRID.parse().unwrap(),
+        },
+    )
+    .unwrap();
+    l.apply("T2", CENTRE, t(4), Action::File).unwrap();
+    l
+}
+
+fn load(l: &Ledger, text: &str, key: &PublicKey) -> Result<Ledger, LogError> {
+    Ledger::from_jsonl_verified(l.hierarchy().clone(), l.taxonomy().clone(), text, key)
+}
+
+/// A log of the given segments (lists of events: a segment holds whole chains), signed or not.
+fn segments(parts: &[&[Event]], key: Option<&SigningKey>) -> String {
+    let mut w = match key {
+        Some(k) => LogWriter::signed(Vec::new(), k),
+        None => LogWriter::new(Vec::new()),
+    };
+    for (i, part) in parts.iter().enumerate() {
+        for e in *part {
+            w.write(e).unwrap();
+        }
+        if i + 1 < parts.len() {
+            w.end_segment().unwrap();
+        }
+    }
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}
+
+/// The end record members of a line.
+fn end_of(line: &str) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Value>(line).unwrap()["end"].clone()
+}
+
+#[test]
+fn the_rfc8032_test_key() {
+    let k = key();
+    assert_eq!(k.public_key().to_bytes().to_vec(), unhex(RFC8032_PUBLIC));
+    assert_eq!(k.public_key().key_id(), "d75a980182b10ab7");
+    assert_eq!(
+        format!("{k:?}"),
+        "SigningKey(\"d75a980182b10ab7\")",
+        "Debug never shows the secret"
+    );
+    let e = SigningKey::from_slice(&[1; 33]).unwrap_err();
+    assert_eq!(
+        (e.code(), e.line()),
+        ("log.invalid_key", 0),
+        "a key error names no line"
+    );
+    assert_eq!(
+        PublicKey::from_slice(&[1; 31]).unwrap_err(),
+        LogError::InvalidKey {
+            kind: "public",
+            length: 31,
+            reason: "an Ed25519 public key is 32 bytes"
+        }
+    );
+    // The identity point (small order) decodes but is weak: refused.
+    let mut identity = [0u8; 32];
+    identity[0] = 1;
+    assert_eq!(
+        PublicKey::from_bytes(&identity).unwrap_err().code(),
+        "log.invalid_key"
+    );
+}
+
+#[test]
+fn a_signed_log_verifies_with_its_key_and_reads_without_one() {
+    let l = sample();
+    let text = l.to_jsonl_signed(&key());
+    // The events are the same lines as in the unsigned log; only the end record differs.
+    let plain = l.to_jsonl();
+    let (body, end) = text.trim_end().rsplit_once('\n').unwrap();
+    assert!(plain.starts_with(body));
+    let end = end_of(end);
+    assert_eq!(end["key"], "d75a980182b10ab7");
+    assert_eq!(end["signature"].as_str().unwrap().len(), 128);
+    assert_eq!(
+        end["digest"],
+        end_of(plain.trim_end().rsplit_once('\n').unwrap().1)["digest"]
+    );
+    // Deterministic: signed twice, the same text.
+    assert_eq!(l.to_jsonl_signed(&key()), text);
+
+    let back = load(&l, &text, &key().public_key()).unwrap();
+    assert_eq!(back.to_jsonl_signed(&key()), text);
+    assert_eq!(
+        read_events_verified(&text, &key().public_key()).unwrap(),
+        l.all_events().collect::<Vec<_>>()
+    );
+    // Without a key the signature is not checked.
+    assert_eq!(read_events(&text).unwrap().len(), 5);
+}
+
+#[test]
+fn another_key_or_no_signature_is_refused() {
+    let l = sample();
+    let text = l.to_jsonl_signed(&key());
+    let e = load(&l, &text, &other().public_key()).unwrap_err();
+    assert_eq!(
+        e,
+        LogError::BadSignature {
+            line: 6,
+            key: other().public_key().key_id(),
+            found: "d75a980182b10ab7".into(),
+            reason: "the segment is signed by another key",
+        }
+    );
+    // Signed by another key, checked with ours.
+    let e = load(&l, &l.to_jsonl_signed(&other()), &key().public_key()).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 6));
+    // The key identifier copied over another key's signature: the signature fails.
+    let forged = l
+        .to_jsonl_signed(&other())
+        .replace(&other().public_key().key_id(), &key().public_key().key_id());
+    let e = load(&l, &forged, &key().public_key()).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 6));
+    assert!(e.to_string().contains("sealed again"), "{e}");
+    // Unsigned.
+    let e = load(&l, &l.to_jsonl(), &key().public_key()).unwrap_err();
+    assert_eq!(
+        e,
+        LogError::UnsignedSegment {
+            line: 6,
+            key: "d75a980182b10ab7".into()
+        }
+    );
+    assert_eq!(e.code(), "log.unsigned_segment");
+    // Cut: still truncated.
+    let cut: String = text.lines().take(5).map(|s| format!("{s}\n")).collect();
+    let e = load(&l, &cut, &key().public_key()).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.truncated", 6));
+}
+
+#[test]
+fn an_edit_sealed_again_without_the_key_is_refused() {
+    let l = sample();
+    let text = l.to_jsonl_signed(&key());
+    let signed_end = end_of(text.lines().last().unwrap());
+    // The attacker edits an event and computes every digest again, but cannot sign.
+    let mut events: Vec<Event> = l.all_events().collect();
+    events[3].at = t(30);
+    let resealed_plain = segments(&[&events], None);
+    let mut end = end_of(resealed_plain.lines().last().unwrap());
+    end["key"] = signed_end["key"].clone();
+    end["signature"] = signed_end["signature"].clone();
+    let resealed = resealed_plain
+        .lines()
+        .take(5)
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+        + &serde_json::json!({"v": 1, "end": end}).to_string()
+        + "\n";
+    // The chain is whole: without a key it reads.
+    assert_eq!(read_events(&resealed).unwrap()[3].at, t(30));
+    let e = load(&l, &resealed, &key().public_key()).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 6));
+}
+
+#[test]
+fn the_interleaving_of_tickets_is_sealed_by_the_signature() {
+    let l = sample();
+    let text = l.to_jsonl_signed(&key());
+    let mut lines: Vec<&str> = text.lines().collect();
+    // T1's events come first (lines 1-3), then T2's (4-5): moving T2's report before T1's
+    // last event keeps every chain and the end digest.
+    lines.swap(2, 3);
+    let moved = lines.join("\n") + "\n";
+    assert_eq!(read_events(&moved).unwrap().len(), 5, "the chains hold");
+    let e = read_events_verified(&moved, &key().public_key()).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 6));
+}
+
+#[test]
+fn segments_are_chained() {
+    // Three tickets, one segment each (a segment holds whole chains: 3, 2 and 1 events).
+    let mut l = sample();
+    l.report(new("T3"), WORKER, t(5)).unwrap();
+    let events: Vec<Event> = l.all_events().collect();
+    let (a, b, c) = (&events[..3], &events[3..5], &events[5..]);
+    let k = key();
+    let pk = k.public_key();
+    let whole = segments(&[a, b, c], Some(&k));
+    assert_eq!(read_events_verified(&whole, &pk).unwrap(), events);
+    let lines: Vec<&str> = whole.lines().collect();
+    assert_eq!(lines.len(), 9);
+    let join = |parts: &[&[&str]]| parts.concat().join("\n") + "\n";
+    let (s0, s1, s2) = (&lines[..4], &lines[4..7], &lines[7..]);
+    // A segment dropped from the middle: the next one's signature chains to it.
+    let e = read_events_verified(&join(&[s0, s2]), &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 6));
+    // The first one dropped: the next is not segment 0.
+    let e = read_events_verified(&join(&[s1, s2]), &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 3));
+    // Two swapped (their chains hold without a key).
+    let two = segments(&[b, c], Some(&k));
+    assert_eq!(read_events_verified(&two, &pk).unwrap().len(), 3);
+    let la: Vec<&str> = two.lines().collect();
+    let swapped = join(&[&la[3..], &la[..3]]);
+    assert_eq!(read_events(&swapped).unwrap().len(), 3);
+    let e = read_events_verified(&swapped, &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 2));
+    // A segment repeated.
+    let e = read_events_verified(&join(&[s0, s0]), &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 8));
+    // Not detected (documented): whole final segments cut off after an end record.
+    assert_eq!(
+        read_events_verified(&join(&[s0, s1]), &pk).unwrap(),
+        events[..5]
+    );
+}
+
+#[test]
+fn the_signature_members_are_checked_without_a_key() {
+    let text = sample().to_jsonl_signed(&key());
+    let last = text.lines().last().unwrap().to_owned();
+    let end = end_of(&last);
+    let sig = end["signature"].as_str().unwrap().to_owned();
+    let with_end = |e: serde_json::Value| {
+        let body: String = text.lines().take(5).map(|s| format!("{s}\n")).collect();
+        body + &serde_json::json!({"v": 1, "end": e}).to_string() + "\n"
+    };
+    let mut bad = Vec::new();
+    let mut no_key = end.clone();
+    no_key.as_object_mut().unwrap().remove("key");
+    bad.push(no_key);
+    let mut no_sig = end.clone();
+    no_sig.as_object_mut().unwrap().remove("signature");
+    bad.push(no_sig);
+    let mut upper = end.clone();
+    upper["signature"] = sig.to_uppercase().into();
+    bad.push(upper);
+    let mut short = end.clone();
+    short["signature"] = sig[..126].into();
+    bad.push(short);
+    let mut long_key = end.clone();
+    long_key["key"] = RFC8032_PUBLIC.into();
+    bad.push(long_key);
+    for e in bad {
+        let err = read_events(&with_end(e.clone())).unwrap_err();
+        assert_eq!((err.code(), err.line()), ("log.malformed", 6), "{e}");
+    }
+    // The reader reports a verified end record as `End`.
+    let mut r = LogReader::with_key(&key().public_key());
+    let records: Vec<Record> = text.lines().map(|l| r.read_line(l).unwrap()).collect();
+    assert_eq!(records.last(), Some(&Record::End));
+    r.finish().unwrap();
+}
+
+#[test]
+fn loading_into_a_ledger_checks_trust_and_key() {
+    let l = sample();
+    let text = l.to_jsonl_signed(&key());
+    let mut into = ledger();
+    assert_eq!(
+        into.load_jsonl_verified(&text, Trust::Checked, &key().public_key())
+            .unwrap(),
+        5
+    );
+    let mut wrong = ledger();
+    assert_eq!(
+        wrong
+            .load_jsonl_verified(&text, Trust::History, &other().public_key())
+            .unwrap_err()
+            .code(),
+        "log.bad_signature"
+    );
+}
+
+const ACTORS: [&str; 6] = [WORKER, COMMUNITY, CENTRE, CENTRE_STAFF, SMR, "@system"];
+
+fn arb_action() -> impl Strategy<Value = Action> {
+    let node = prop::sample::select(vec![GRID, GRID2, COMMUNITY, SMR]);
+    prop_oneof![
+        Just(Action::File),
+        Just(Action::Acknowledge),
+        Just(Action::Close),
+        node.prop_map(|n| Action::Dispatch {
+            to: n.parse().unwrap()
+        }),
+        Just(Action::Handle {
+            outcome: "已处理，居民满意".into()
+        }),
+        Just(Action::Return {
+            reason: "不属于本单位".into()
+        }),
+    ]
+}
+
+/// A ledger of up to four tickets after random actions (refused ones change nothing).
+fn arb_ledger() -> impl Strategy<Value = Ledger> {
+    (
+        1usize..5,
+        prop::collection::vec(
+            (0usize..4, 0usize..ACTORS.len(), 0i64..3, arb_action()),
+            0..40,
+        ),
+    )
+        .prop_map(|(tickets, steps)| {
+            let mut l = ledger();
+            for i in 0..tickets {
+                l.report(new(&format!("T{i}")), WORKER, t(0)).unwrap();
+            }
+            let mut clock = 0;
+            for (ticket, actor, dt, action) in steps {
+                clock += dt;
+                let _ = l.apply(
+                    &format!("T{}", ticket % tickets),
+                    ACTORS[actor],
+                    t(clock),
+                    action,
+                );
+            }
+            l
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn signed_logs_verify_and_any_flipped_byte_is_refused(
+        l in arb_ledger(),
+        picks in prop::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 16),
+    ) {
+        let k = key();
+        let pk = k.public_key();
+        let text = l.to_jsonl_signed(&k);
+        let back = load(&l, &text, &pk).unwrap();
+        prop_assert_eq!(back.all_events().collect::<Vec<_>>(), l.all_events().collect::<Vec<_>>());
+        for v in l.tickets() {
+            prop_assert_eq!(back.get(v.id().as_str()).unwrap().snapshot(), v.snapshot());
+        }
+        for (pick, mask) in picks {
+            let mut bytes = text.clone().into_bytes();
+            let i = pick.index(bytes.len());
+            bytes[i] ^= mask;
+            // Bytes that are no longer UTF-8 are no log text at all.
+            if let Ok(flipped) = String::from_utf8(bytes) {
+                let r = load(&l, &flipped, &pk);
+                prop_assert!(r.is_err(), "byte {} ^ {:#04x} accepted", i, mask);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_byte_of_a_signed_log_is_covered() {
+    let l = sample();
+    let pk = key().public_key();
+    let text = l.to_jsonl_signed(&key());
+    for i in 0..text.len() {
+        for mask in [0x01u8, 0x02, 0x20, 0x40, 0x80] {
+            let mut bytes = text.clone().into_bytes();
+            bytes[i] ^= mask;
+            if let Ok(flipped) = String::from_utf8(bytes) {
+                assert!(load(&l, &flipped, &pk).is_err(), "byte {i} ^ {mask:#04x}");
+            }
+        }
+    }
+}
