@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds the fuzz corpora (core/fuzz/corpus/<target>/) from the conformance cases
-(tests/conformance/*.json), the example data (examples/data) and the test data
-(core/tests/data). Standard library only. Each seed is a file named by the SHA-1 of its
+(tests/conformance/*.json), the example data (examples/data), the test data
+(core/tests/data) and the holiday schedules that ship with the core (core/src/calendar). Standard library only. Each seed is a file named by the SHA-1 of its
 content, so running this again adds nothing new; the corpora are generated, not committed.
 
     python3 core/fuzz/seed.py            # all targets
@@ -309,7 +309,9 @@ def main():
             add("calendar", text)
         elif name.endswith(".roll.json"):
             add("documents", bytes([KINDS["roll"]]) + text.encode("utf-8"))
-    for path in sorted(glob.glob(os.path.join(ROOT, "core", "tests", "data", "*.txt"))):
+    schedules = glob.glob(os.path.join(ROOT, "core", "tests", "data", "*.txt"))
+    schedules += glob.glob(os.path.join(ROOT, "core", "src", "calendar", "*.txt"))
+    for path in sorted(schedules):
         with open(path, encoding="utf-8") as f:
             text = f.read()
         add("calendar", text)

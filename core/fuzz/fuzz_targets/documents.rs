@@ -9,9 +9,11 @@
 //! - authority: over the eight-state fixture, everyone `who_can` lists `can` act, and
 //!   `why_not` is empty exactly when `can` holds;
 //! - service policy: it validates, scales, and, attached to the fixture ledger with the
-//!   standard calendar, sets deadlines that survive the log round trip;
+//!   standard calendar, sets deadlines that survive the log round trip (refused, it changes
+//!   nothing);
 //! - escalation policy: it validates; after a sweep of the fixture ledger (and a second one
-//!   at the same instant) the ledger's log reloads, checked, into an equal ledger;
+//!   at the same instant) the ledger's log reloads, checked, into an equal ledger, and a
+//!   refused sweep changes nothing;
 //! - rules: they validate; a spec's rule round-trips; a roll's electorate is built; forum
 //!   records give their statistics.
 #![no_main]
@@ -145,7 +147,14 @@ fn service_policy(text: &str) {
         policy: p,
         calendar: Calendar::standard(),
     };
-    ledger.set_service_levels(Some(Arc::new(levels)), base_time());
+    let before = fingerprint(&ledger);
+    if let Err(e) = ledger.set_service_levels(Some(Arc::new(levels)), base_time()) {
+        assert_eq!(
+            fingerprint(&ledger),
+            before,
+            "service levels were refused ({e}) but changed the ledger"
+        );
+    }
     reloads(&ledger, Trust::Checked);
 }
 
@@ -158,10 +167,17 @@ fn escalation_policy(text: &str) {
     let mut ledger = fixture().clone();
     let now = base_time().plus_seconds(30 * 86_400);
     let _ = escalation::evaluate(now, &ledger, &p, &calendar);
-    let _ = escalation::sweep(&mut ledger, now, &p, &calendar);
-    reloads(&ledger, Trust::Checked);
-    let _ = escalation::sweep(&mut ledger, now, &p, &calendar);
-    reloads(&ledger, Trust::Checked);
+    for _ in 0..2 {
+        let before = fingerprint(&ledger);
+        if let Err(e) = escalation::sweep(&mut ledger, now, &p, &calendar) {
+            assert_eq!(
+                fingerprint(&ledger),
+                before,
+                "a sweep was refused ({e}) but changed the ledger"
+            );
+        }
+        reloads(&ledger, Trust::Checked);
+    }
 }
 
 fn rule(text: &str) {
