@@ -135,7 +135,7 @@ def test_coded_bulk(h):
     _, refused = ledger.apply_coded([keys[0]], [hh], [t0 + 3600], [99], [0])
     assert refused == [1]
     bad = ledger.report_coded(["A", "C"], "livelihood.repair", [g1, 999999], [g1, g1], [t0, t0])
-    assert [(i, e.code) for i, e in bad] == [(0, "ticket.duplicate_ticket"), (1, "ticket.unknown_unit")]
+    assert [(i, e.code) for i, e in bad] == [(1, "ticket.duplicate_ticket"), (2, "ticket.unknown_unit")]
     with pytest.raises(wangge.TicketError):
         ledger.ticket_key("nope")
 
