@@ -13,6 +13,7 @@ use wangge::consultation::{
 };
 
 use crate::convert::{date, enum_of, json, plain, timestamp, to_py, u32s, u8s};
+use crate::errors::RowError;
 use crate::errors::{error_object, guard, malformed, IntoPyResult};
 use crate::escalation::json_text;
 use crate::hierarchy::Hierarchy;
@@ -640,14 +641,14 @@ impl Vote {
     }
 
     /// Casts many ballots, each on its own: `(voter, choice, at)` triples. Returns
-    /// `[(index, exception)]` for the refused ones.
+    /// `[(row, exception)]` for the refused ones, rows numbered from 1.
     fn cast_many<'py>(
         &self,
         py: Python<'py>,
         ballots: Vec<(String, String, Bound<'py, PyAny>)>,
     ) -> PyResult<Vec<(usize, Bound<'py, PyAny>)>> {
         guard(|| {
-            let rows: Vec<Result<BallotRecord, RowError>> = ballots
+            let rows: Vec<Result<BallotRecord, RowError<_>>> = ballots
                 .into_iter()
                 .map(|(voter, c, at)| {
                     Ok(BallotRecord {
@@ -661,13 +662,7 @@ impl Vote {
             let refused = self.inner.write(py, |v| v.cast_many(rows));
             refused
                 .into_iter()
-                .map(|(i, e)| {
-                    let e = match e {
-                        RowError::Conversion(e) => e,
-                        RowError::Refused(e) => crate::errors::err(e),
-                    };
-                    Ok((i, e.into_value(py).into_bound(py).into_any()))
-                })
+                .map(|(row, e)| Ok((row, e.into_pyerr().into_value(py).into_bound(py).into_any())))
                 .collect()
         })
     }
@@ -743,18 +738,6 @@ impl Vote {
                 electorate: electorate.unbind(),
             })
         })
-    }
-}
-
-/// A row of [`Vote::cast_many`] refused: it could not be converted, or the vote refused it.
-enum RowError {
-    Conversion(PyErr),
-    Refused(wangge::consultation::ConsultationError),
-}
-
-impl From<wangge::consultation::ConsultationError> for RowError {
-    fn from(e: wangge::consultation::ConsultationError) -> Self {
-        RowError::Refused(e)
     }
 }
 

@@ -144,3 +144,34 @@ pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
         }
     }
 }
+
+/// A row of a bulk call refused: the binding could not convert it, or the core refused it.
+/// The core numbers both kinds alike (rows from 1), so no row aborts the batch.
+pub(crate) enum RowError<E> {
+    Conversion(PyErr),
+    Refused(E),
+}
+
+impl From<wangge::consultation::ConsultationError>
+    for RowError<wangge::consultation::ConsultationError>
+{
+    fn from(e: wangge::consultation::ConsultationError) -> Self {
+        RowError::Refused(e)
+    }
+}
+
+impl From<wangge::ticket::TicketError> for RowError<wangge::ticket::TicketError> {
+    fn from(e: wangge::ticket::TicketError) -> Self {
+        RowError::Refused(e)
+    }
+}
+
+impl<E: Into<wangge::Error>> RowError<E> {
+    /// The exception to report for the row.
+    pub(crate) fn into_pyerr(self) -> PyErr {
+        match self {
+            RowError::Conversion(e) => e,
+            RowError::Refused(e) => err(e),
+        }
+    }
+}

@@ -17,7 +17,7 @@ use crate::authority::{authority_of, Authority};
 use crate::convert::{
     self, datetime, enum_of, i64s, json, opt_datetime, plain, timestamp, to_py, u32s, u8_array, u8s,
 };
-use crate::errors::{err, error_object, guard, malformed, IntoPyResult};
+use crate::errors::{err, error_object, guard, malformed, IntoPyResult, RowError};
 use crate::escalation::{service_policy, Calendar};
 use crate::hierarchy::Hierarchy;
 use crate::shared::Shared;
@@ -719,22 +719,42 @@ impl Ledger {
 
     /// Applies many actions (dicts with `ticket`, `actor`, `at`, `action`), each on its own.
     /// Returns `(states, errors)`: the state of each item's ticket afterwards (`None` for an
-    /// unknown ticket), and `(index, exception)` for every refused item (0-based).
+    /// unknown ticket or a row that could not be read), and `(row, exception)` for every
+    /// refused row, numbered from 1. A row that cannot be read (a bad time, a missing field)
+    /// is refused on its own; the batch goes on.
     fn apply_many<'py>(
         &self,
         py: Python<'py>,
         items: &Bound<'py, PyAny>,
     ) -> PyResult<(Vec<Option<&'static str>>, BadRows<'py>)> {
         guard(|| {
-            let items: Vec<BulkAction> = plain(items)?;
-            let report = self.inner.write_detached(py, |l| l.apply_many(items));
+            let not_a_list = || {
+                let got = items
+                    .get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default();
+                malformed(format!("apply_many: a list of action dicts, not {got}"))
+            };
+            if items.is_instance_of::<PyString>() || items.is_instance_of::<PyDict>() {
+                return Err(not_a_list());
+            }
+            let rows: Vec<Result<BulkAction, RowError<TicketError>>> = items
+                .try_iter()
+                .map_err(|_| not_a_list())?
+                .map(|item| {
+                    item.and_then(|i| plain::<BulkAction>(&i))
+                        .map_err(RowError::Conversion)
+                })
+                .collect();
+            let report = self.inner.write(py, |l| l.apply_many(rows));
             let states = report.states.iter().map(|s| s.map(state_str)).collect();
-            let errors = report
+            report
                 .errors
                 .into_iter()
-                .map(|(i, e)| (i, wangge::Error::from(e)))
-                .collect();
-            Ok((states, bad_rows(py, errors)?))
+                .map(|(row, e)| Ok((row, e.into_pyerr().into_value(py).into_bound(py).into_any())))
+                .collect::<PyResult<BadRows<'py>>>()
+                .map(|errors| (states, errors))
         })
     }
 
@@ -750,7 +770,7 @@ impl Ledger {
 
     /// Reports many tickets in one call (releases the GIL): ids, one category, and per
     /// ticket the unit key, the actor key and the time in Unix seconds. Returns
-    /// `[(index, exception)]` for the refused ones.
+    /// `[(row, exception)]` for the refused ones, rows numbered from 1.
     fn report_coded<'py>(
         &self,
         py: Python<'py>,
@@ -779,7 +799,7 @@ impl Ledger {
     /// `0xFFFFFFFF` for one level up), 7 reject (out of scope), 8 reopen, 9 close,
     /// 10 supervise, 11 set the handling deadline (arg: minutes since the Unix epoch).
     /// Returns `(states, refused)`: the state code after each item as an `array('B')` (an
-    /// index into `wangge.TICKET_STATES`) and the positions of the refused items.
+    /// index into `wangge.TICKET_STATES`) and the row numbers (from 1) of the refused items.
     fn apply_coded<'py>(
         &self,
         py: Python<'py>,

@@ -183,7 +183,7 @@ pub fn open311_services<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound
 
 /// Imports Open311 service requests (dicts) as reported tickets. Returns a dict:
 /// `tickets` (ids imported), `unmapped` (fields wangge has no place for) and `errors`
-/// (`[(index, exception)]`); nothing is dropped silently.
+/// (`[(row, exception)]`, rows from 1); nothing is dropped silently.
 #[pyfunction]
 pub fn open311_import<'py>(
     py: Python<'py>,

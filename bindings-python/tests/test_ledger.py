@@ -85,10 +85,26 @@ def test_apply_many():
         {"ticket": "XHCT-1", "actor": "zx", "at": T(101), "action": {"type": "reopen"}},
     ])
     assert states == ["closed", "in_progress"]
-    assert [(i, e.code) for i, e in errors] == [(0, "ticket.illegal_transition")]
+    assert [(i, e.code) for i, e in errors] == [(1, "ticket.illegal_transition")]
     # An unknown ticket has no state (as in JS and the core), not "" or "reported".
     states, errors = ledger.apply_many([{"ticket": "T9", "actor": "zx", "at": T(102), "action": {"type": "file"}}])
     assert states == [None] and errors[0][1].code == "ticket.unknown_ticket"
+    # Rows are numbered from 1; a row that cannot be read is refused on its own.
+    states, errors = ledger.apply_many([
+        {"ticket": "XHCT-1", "actor": "zx", "at": "yesterday", "action": {"type": "reopen"}},
+        {"ticket": "XHCT-1", "actor": "zx", "action": {"type": "reopen"}},
+        {"ticket": "XHCT-1", "actor": "zx", "at": T(103), "action": {"type": "reopen", "foo": 1}},
+        object(),
+        {"ticket": "XHCT-1", "actor": "zx", "at": T(104), "action": {"type": "file"}},
+    ])
+    assert states == [None, None, None, None, "in_progress"]
+    assert [(i, e.code) for i, e in errors] == [
+        (1, "input.malformed"), (2, "input.malformed"), (3, "input.malformed"),
+        (4, "input.malformed"), (5, "ticket.illegal_transition")]
+    assert "yesterday" in str(errors[0][1]) and "foo" in str(errors[2][1])
+    assert "object" in str(errors[3][1])
+    with pytest.raises(wangge.MalformedInput):
+        ledger.apply_many({"ticket": "XHCT-1"})
 
 
 def test_coded_bulk(h):
@@ -97,7 +113,7 @@ def test_coded_bulk(h):
     t0 = int(T(0).timestamp())
     assert ledger.report_coded(["A", "B"], "livelihood.repair", [g1, g1], [g1, g1], [t0, t0]) == []
     bad = ledger.report_coded(["A"], "livelihood.repair", [g1], [g1], [t0])
-    assert [(i, e.code) for i, e in bad] == [(0, "ticket.duplicate_ticket")]
+    assert [(i, e.code) for i, e in bad] == [(1, "ticket.duplicate_ticket")]
     keys = [ledger.ticket_key("A"), ledger.ticket_key("B")]
     # The centre files, dispatches, verifies and visits; the grid signs for and handles.
     plan = [(0, zx, 0), (1, zx, g1), (2, g1, 0), (3, g1, 0), (4, zx, 0), (5, zx, 0)]
@@ -111,15 +127,15 @@ def test_coded_bulk(h):
     states, refused = ledger.apply_coded(array.array("I", tickets), actors, array.array("q", at),
                                          bytes(codes), args)
     assert wangge.TICKET_STATES[states[5]] == "closed"
-    assert refused == [11]
+    assert refused == [12]  # row numbers, from 1
     assert ledger.get("B")["state"] == "verified"
     with pytest.raises(wangge.MalformedInput):
         ledger.apply_coded(tickets, actors, at, codes, [0])
     # An unknown code refuses its item, not the batch (as in JS).
     _, refused = ledger.apply_coded([keys[0]], [hh], [t0 + 3600], [99], [0])
-    assert refused == [0]
+    assert refused == [1]
     bad = ledger.report_coded(["A", "C"], "livelihood.repair", [g1, 999999], [g1, g1], [t0, t0])
-    assert [(i, e.code) for i, e in bad] == [(0, "ticket.duplicate_ticket"), (1, "ticket.unknown_unit")]
+    assert [(i, e.code) for i, e in bad] == [(1, "ticket.duplicate_ticket"), (2, "ticket.unknown_unit")]
     with pytest.raises(wangge.TicketError):
         ledger.ticket_key("nope")
 

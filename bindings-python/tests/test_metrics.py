@@ -56,7 +56,7 @@ def test_open311(h):
     imp = wangge.open311_import(fresh, requests)
     assert imp["tickets"] == ["A", "B"] and imp["errors"] == []
     again = wangge.open311_import(fresh, requests + [{"service_request_id": "C"}])
-    assert [i for i, _ in again["errors"]] == [0, 1, 2]
+    assert [i for i, _ in again["errors"]] == [1, 2, 3]
     assert all(isinstance(e, wangge.WanggeError) for _, e in again["errors"])
     assert any(s["service_code"] == "livelihood.parking" for s in wangge.open311_services(ledger))
     with pytest.raises(wangge.MalformedInput):

@@ -251,8 +251,8 @@ impl Vote {
     }
 
     /// Casts many ballots, each on its own, in order (`{voter, choice, at, proxy?}`; by
-    /// written proxy when `proxy` is given). Returns the refused ones with their position
-    /// (0-based) and error; the others are recorded.
+    /// written proxy when `proxy` is given). Returns the refused ones with their row number
+    /// (from 1) and error; the others are recorded.
     #[wasm_bindgen(js_name = castMany)]
     pub fn cast_many(&mut self, ballots: JsBallots) -> Result<JsIndexedErrors, JsValue> {
         /// A ballot as JS gives it, its choice and time read as `cast` reads them.

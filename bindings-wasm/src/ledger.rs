@@ -81,10 +81,11 @@ fn state_js(state: TicketState) -> JsTicketState {
     JsValue::from_str(state.as_str()).unchecked_into()
 }
 
-pub(crate) fn error_info(index: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
+/// A refused row of a bulk call, numbered from 1, with its error's code, message and details.
+pub(crate) fn error_info(row: usize, e: impl Into<wangge::Error>) -> serde_json::Value {
     let e: wangge::Error = e.into();
     let mut m = serde_json::Map::new();
-    m.insert("index".into(), index.into());
+    m.insert("row".into(), row.into());
     m.insert("code".into(), e.code().into());
     m.insert("message".into(), e.to_string().into());
     if let serde_json::Value::Object(d) = e.details() {
@@ -311,12 +312,17 @@ impl Ledger {
             .map_err(err)
     }
 
-    /// Applies many actions, each on its own; every refused item is reported by position
-    /// (0-based); the state of an unknown ticket is `null`.
+    /// Applies many actions, each on its own; every refused row is reported by its number
+    /// (from 1), including a row that cannot be read (a bad time, a missing field), which
+    /// does not stop the others; the state of an unknown ticket or an unreadable row is
+    /// `null`.
     #[wasm_bindgen(js_name = applyMany)]
     pub fn apply_many(&mut self, items: JsBulkItems) -> Result<JsBulkReport, JsValue> {
-        let items: Vec<BulkAction> = from_js(items.into())?;
-        let report = self.inner.apply_many(items);
+        let rows: Vec<Box<serde_json::value::RawValue>> = from_js(items.into())?;
+        let rows = rows
+            .iter()
+            .map(|r| wangge::document::read_json::<BulkAction>(r.get()));
+        let report = self.inner.apply_many(rows);
         let errors: Vec<serde_json::Value> = report
             .errors
             .into_iter()
@@ -343,7 +349,7 @@ impl Ledger {
 
     /// Reports many tickets in one call: ids, one category, and per ticket the unit key, the
     /// actor key (0xFFFFFFFF for `@system`) and the time (epoch milliseconds). Returns the
-    /// refused tickets with their position (0-based) and error; the others are kept.
+    /// refused tickets with their row number (from 1) and error; the others are kept.
     #[wasm_bindgen(js_name = reportCoded)]
     pub fn report_coded(
         &mut self,
@@ -389,8 +395,8 @@ impl Ledger {
             .iter()
             .map(|s| s.map_or(u8::MAX, |s| s as u8))
             .collect();
-        for (i, _) in &report.errors {
-            if let Some(s) = out.get_mut(*i) {
+        for (row, _) in &report.errors {
+            if let Some(s) = row.checked_sub(1).and_then(|i| out.get_mut(i)) {
                 *s |= 0x80;
             }
         }

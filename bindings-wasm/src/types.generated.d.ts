@@ -461,4 +461,4 @@ export interface Open311Service { service_code: string; service_name: string; de
 /** The outcome of an import. */
 export interface Open311Import { tickets: string[]; unmapped: Open311Unmapped[]; errors: [number, TicketError][] }
 /** A field of an imported request that the ticket does not carry. */
-export interface Open311Unmapped { index: number; request: string | null; field: string; value: unknown }
+export interface Open311Unmapped { row: number; request: string | null; field: string; value: unknown }

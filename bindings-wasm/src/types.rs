@@ -38,7 +38,7 @@ export interface LogOptions extends LoadOptions { publicKey?: Uint8Array }
 /** One item of a bulk application. */
 export interface BulkItem { ticket: string; actor: string; at: Instant; action: Action }
 /** The outcome of a bulk application: each item's new state (null if refused) and the refusals. */
-export interface BulkReport { states: (TicketState | null)[]; errors: ({ index: number } & ErrorInfo)[] }
+export interface BulkReport { states: (TicketState | null)[]; errors: ({ row: number } & ErrorInfo)[] }
 /** One applied decision of the escalation engine: the new state, or the error. */
 export interface Applied { index: number; state?: TicketState; error?: ErrorInfo }
 /** What it takes to open a vote: an agenda item, a rule (a document, a preset or JSON text), and its time window. */
@@ -146,8 +146,8 @@ extern "C" {
     /// `Record<string, unknown>[]` (flat event rows).
     #[wasm_bindgen(typescript_type = "Record<string, unknown>[]")]
     pub type JsRows;
-    /// `({ index: number } & ErrorInfo)[]`.
-    #[wasm_bindgen(typescript_type = "({ index: number } & ErrorInfo)[]")]
+    /// `({ row: number } & ErrorInfo)[]`: refused rows, numbered from 1.
+    #[wasm_bindgen(typescript_type = "({ row: number } & ErrorInfo)[]")]
     pub type JsIndexedErrors;
     /// `BallotRecord[]`.
     #[wasm_bindgen(typescript_type = "BallotRecord[]")]

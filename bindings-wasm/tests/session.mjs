@@ -184,7 +184,7 @@ export class Session {
       case "v.cast_many":
         for (const choice of ["agree", "oppose", "abstain"]) for (const v of o[choice] ?? []) this.vote.cast(v, choice, o.at);
         return null;
-      case "v.cast_rows": return this.vote.castMany(o.ballots).map((e) => [e.index, e.code]);
+      case "v.cast_rows": return this.vote.castMany(o.ballots).map((e) => [e.row, e.code]);
       case "v.cast_proxy": return this.vote.castByProxy(o.proxy, o.principal, o.choice, o.at), null;
       case "v.close": return this.vote.close(o.at), null;
       case "v.passes": return this.vote.passes();

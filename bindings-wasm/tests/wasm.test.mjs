@@ -123,7 +123,20 @@ test("ledger: the leak case step by step, refusals change nothing, the log round
   assert.equal(unknown.errors[0].code, "ticket.unknown_ticket");
   const bulk = l.applyMany([{ ticket: "XHCT-1", actor: "town", at: T(100), action: { type: "file" } }]);
   assert.equal(bulk.errors[0].code, "ticket.illegal_transition");
-  assert.equal(bulk.errors[0].index, 0);
+  assert.equal(bulk.errors[0].row, 1, "rows are numbered from 1");
+  // A row that cannot be read is refused on its own; the batch goes on.
+  const rows = l.applyMany([
+    { ticket: "XHCT-1", actor: "zx", at: "yesterday", action: { type: "reopen" } },
+    { ticket: "XHCT-1", actor: "zx", action: { type: "reopen" } },
+    { ticket: "XHCT-1", actor: "zx", at: T(101), action: { type: "reopen", foo: 1 } },
+    42,
+    { ticket: "XHCT-1", actor: "town", at: T(102), action: { type: "file" } },
+  ]);
+  assert.deepEqual(rows.states, [null, null, null, null, "closed"]);
+  assert.deepEqual(rows.errors.map((e) => [e.row, e.code]), [
+    [1, "input.malformed"], [2, "input.malformed"], [3, "input.malformed"], [4, "input.malformed"],
+    [5, "ticket.illegal_transition"]]);
+  assert.match(rows.errors[0].message, /yesterday/);
   assert.equal(l.check("XHCT-1", "zx", T(100), { type: "reopen" }), "in_progress");
 });
 
@@ -136,7 +149,7 @@ test("typed bulk entry points", () => {
   assert.deepEqual(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), []);
   // Refused reports come back with their position and error, as in Python (not as a count).
   const again = l.reportCoded(["A", "C"], "livelihood.repair", new Uint32Array([g1, 999999]), new Uint32Array([g1, g1]), new Float64Array([t0, t0]));
-  assert.deepEqual(again.map((e) => [e.index, e.code]), [[0, "ticket.duplicate_ticket"], [1, "ticket.unknown_unit"]]);
+  assert.deepEqual(again.map((e) => [e.row, e.code]), [[1, "ticket.duplicate_ticket"], [2, "ticket.unknown_unit"]]);
   const keys = new Uint32Array(ids.map((i) => l.ticketKey(i)));
   const n = 6, tickets = new Uint32Array(12), actors = new Uint32Array(12), at = new Float64Array(12), codes = new Uint8Array(12), args = new Uint32Array(12);
   // The centre files, dispatches, verifies and visits; the grid signs for and handles.
@@ -424,7 +437,7 @@ test("the same API as Python: properties, queries and documents", () => {
   assert.deepEqual(r.groups(), []);
 });
 
-test("castMany casts each ballot on its own and reports the refused ones by position", () => {
+test("castMany casts each ballot on its own and reports the refused ones by row (from 1)", () => {
   const e = w.Electorate.members([{ id: "a" }, { id: "b" }, { id: "c" }]);
   const v = new w.Vote(e, { id: "v1", agenda: "议题", rule: { preset: "consensus_of_attendees", basis: "persons" },
     opensAt: "2025-03-03T09:00:00+08:00", closesAt: "2025-03-04T09:00:00+08:00" });
@@ -438,9 +451,9 @@ test("castMany casts each ballot on its own and reports the refused ones by posi
     { voter: "c", choice: "oppose", at, proxy: "zhang" },
     { voter: "stranger", choice: "agree", at },
   ]);
-  assert.deepEqual(bad.map((x) => [x.index, x.code]), [
-    [1, "consultation.duplicate_ballot"], [2, "input.malformed"], [3, "time.invalid_instant"],
-    [5, "consultation.unknown_voter"],
+  assert.deepEqual(bad.map((x) => [x.row, x.code]), [
+    [2, "consultation.duplicate_ballot"], [3, "input.malformed"], [4, "time.invalid_instant"],
+    [6, "consultation.unknown_voter"],
   ]);
   assert.equal(bad[0].voter, "a", "each refusal carries its details");
   assert.deepEqual(v.tally(), (() => {

@@ -526,7 +526,7 @@ fn open311_round_trip() {
         .collect();
     assert_eq!(
         errors,
-        [(1, "ticket.unknown_category"), (2, "ticket.unknown_unit")]
+        [(2, "ticket.unknown_category"), (3, "ticket.unknown_unit")]
     );
     let services = open311::services(l.taxonomy());
     assert!(services

@@ -967,27 +967,32 @@ fn bulk_reports_every_bad_item() {
     let bad: Vec<(usize, &str)> = report.errors.iter().map(|(i, e)| (*i, e.code())).collect();
     assert_eq!(
         bad,
-        [(1, "ticket.unauthorized"), (2, "ticket.illegal_transition")]
+        [(2, "ticket.unauthorized"), (3, "ticket.illegal_transition")]
     );
     assert_eq!(report.applied(), 2);
     assert_ne!(l.get("T2").unwrap().snapshot(), before);
     // By ids: an unknown ticket has no state (not "reported").
+    // A row that could not be read arrives as its error and is numbered like the others.
     let report = l.apply_many([
-        wangge::ticket::BulkAction {
+        Ok(wangge::ticket::BulkAction {
             ticket: "T9".into(),
             actor: CENTRE.into(),
             at: t(3),
             action: Action::File,
-        },
-        wangge::ticket::BulkAction {
+        }),
+        Err(wangge::Error::Malformed {
+            message: "row 2: no time".into(),
+        }),
+        Ok(wangge::ticket::BulkAction {
             ticket: "T1".into(),
             actor: CENTRE.into(),
             at: t(3),
             action: dispatch(GRID),
-        },
+        }),
     ]);
-    assert_eq!(report.states, [None, Some(TicketState::Dispatched)]);
-    assert_eq!(report.errors[0].1.code(), "ticket.unknown_ticket");
+    assert_eq!(report.states, [None, None, Some(TicketState::Dispatched)]);
+    let bad: Vec<(usize, &str)> = report.errors.iter().map(|(i, e)| (*i, e.code())).collect();
+    assert_eq!(bad, [(1, "ticket.unknown_ticket"), (2, "input.malformed")]);
 }
 
 #[test]

@@ -1783,6 +1783,14 @@ def signed_log_cases():
     return signed_logs.cases(sys.modules[__name__])
 
 
+def bad_input_cases():
+    """Bad input, in its own module (tests/conformance/bad_input.py)."""
+    sys.path.insert(0, str(HERE))
+    sys.dont_write_bytecode = True
+    import bad_input
+    return bad_input.cases(sys.modules[__name__])
+
+
 def error_codes():
     """Every stable error code of the core, with the doc line of its variant (read from the
     source, so the list cannot drift from the code)."""
@@ -1823,6 +1831,9 @@ FILES = {
     "escalation.json": ("Service levels, deadlines and escalation rules; policy errors.", escalation_cases),
     "consultation.json": ("Quorum rules at and around their boundaries, ballots and their refusals, rolls and forums.", quorum_cases),
     "metrics.json": ("Metrics computed by the core.", metrics_cases),
+    "bad-input.json": ("Bad input from a partner system: wrong shapes, types and values in actions, reports, documents, "
+                       "logs, rows and arithmetic; every case refused with its typed error, the ledger unchanged.",
+                       bad_input_cases),
 }
 
 

@@ -1341,7 +1341,7 @@ Open311Import = TypedDict("Open311Import", {
 """The outcome of an import."""
 
 Open311Unmapped = TypedDict("Open311Unmapped", {
-    "index": int,
+    "row": int,
     "request": Optional[str],
     "field": str,
     "value": Any,

@@ -317,7 +317,7 @@ impl Vote {
     }
 
     /// Casts many ballots, each on its own, in order: in person, or by written proxy when the
-    /// row names one. Every refused row is reported with its position (0-based) and the
+    /// row names one. Every refused row is reported with its number (from 1) and the
     /// error, and changes nothing; the others are recorded. A row may arrive already failed
     /// (a binding that could not convert it passes its error through), so one numbering
     /// covers conversion and domain errors alike.
@@ -344,7 +344,7 @@ impl Vote {
     ///     proxy: None,
     /// });
     /// let refused = vote.cast_many([row("li"), row("zhao"), row("li")]);
-    /// assert_eq!(refused.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [1, 2]);
+    /// assert_eq!(refused.iter().map(|(row, _)| *row).collect::<Vec<_>>(), [2, 3]);
     /// assert_eq!(vote.ballots().len(), 1);
     /// # Ok::<(), ConsultationError>(())
     /// ```
@@ -363,12 +363,12 @@ impl Vote {
                     None => self.cast(&b.voter, b.choice, b.at),
                 },
                 Err(e) => {
-                    refused.push((i, e));
+                    refused.push((i + 1, e));
                     continue;
                 }
             };
             if let Err(e) = cast {
-                refused.push((i, E::from(e)));
+                refused.push((i + 1, E::from(e)));
             }
         }
         refused

@@ -188,8 +188,8 @@ pub fn requests(ledger: &Ledger) -> Vec<ServiceRequest> {
 /// A field of an imported request that the ticket does not carry.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unmapped {
-    /// The request's position in the input (0-based).
-    pub index: usize,
+    /// The request's row number in the input (from 1).
+    pub row: usize,
     /// The request's id, if it had one.
     pub request: Option<String>,
     /// The field.
@@ -205,7 +205,7 @@ pub struct Imported {
     pub tickets: Vec<TicketId>,
     /// Fields that were not mapped onto the tickets.
     pub unmapped: Vec<Unmapped>,
-    /// Requests that could not be imported, by position, with the reason.
+    /// Requests that could not be imported, by row number (from 1), with the reason.
     pub errors: Vec<(usize, TicketError)>,
 }
 
@@ -221,7 +221,8 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
         let obj = value.as_object().unwrap_or(&empty);
         let text = |f: &str| obj.get(f).and_then(Value::as_str).map(str::to_owned);
         let id = text("service_request_id");
-        let fail = |error: TicketError| (index, error);
+        let row = index + 1;
+        let fail = |error: TicketError| (row, error);
         let ticket = match build(ledger, obj) {
             Ok(t) => t,
             Err(e) => {
@@ -261,7 +262,7 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
                     let trivially = field == "status" && v == "open";
                     if !same && !taken && !trivially && !v.is_null() {
                         out.unmapped.push(Unmapped {
-                            index,
+                            row,
                             request: id.clone(),
                             field: field.clone(),
                             value: v.clone(),

@@ -88,7 +88,7 @@ pub fn coded_action(
 }
 
 /// The result of a typed-array application: the state after each item (`None` for a ticket
-/// the ledger does not have) and every refused item by position (0-based), with its error.
+/// the ledger does not have) and every refused item by row number (from 1), with its error.
 /// Refused items changed nothing.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,7 +122,7 @@ impl Ledger {
     /// Applies many actions given as parallel arrays: ticket keys, actor keys (`u32::MAX`
     /// for `@system`), times in seconds since the Unix epoch, action codes and arguments
     /// ([`ACTION_CODES`]). Each item stands on its own: a bad code, argument or time, or an
-    /// action the ledger refuses, is reported with its position and changes nothing; the
+    /// action the ledger refuses, is reported with its row number and changes nothing; the
     /// others go through in order. Arrays of different lengths are malformed.
     pub fn apply_coded(
         &mut self,
@@ -163,7 +163,7 @@ impl Ledger {
                 Ok(state) => report.states.push(Some(state)),
                 Err(e) => {
                     report.states.push(self.view(ticket).map(|v| v.state()));
-                    report.errors.push((i, e));
+                    report.errors.push((i + 1, e));
                 }
             }
         }
@@ -172,7 +172,7 @@ impl Ledger {
 
     /// Reports many tickets given as parallel arrays: ids, one category, and per ticket the
     /// unit's key, the actor's key (`u32::MAX` for `@system`) and the time in seconds since
-    /// the Unix epoch. Returns every refused ticket by position (0-based) with its error; the
+    /// the Unix epoch. Returns every refused ticket by row number (from 1) with its error; the
     /// others are kept. Arrays of different lengths are malformed.
     pub fn report_coded<S: AsRef<str>>(
         &mut self,
@@ -203,7 +203,7 @@ impl Ledger {
                 Ok(())
             })();
             if let Err(e) = result {
-                bad.push((i, e));
+                bad.push((i + 1, e));
             }
         }
         Ok(bad)

@@ -114,13 +114,17 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         action = new_ticket;
     }
     action.insert("type".to_owned(), kind);
+    // An absent or empty `seq` takes the next position; one that is there must be a
+    // position (a whole number from 0), never silently replaced.
     let seq = match get("seq") {
-        Some(Value::Number(n)) => n
+        None | Some(Value::Null) => seq,
+        Some(v) => v
             .as_u64()
             .and_then(|s| u32::try_from(s).ok())
-            .unwrap_or(seq),
-        Some(Value::String(s)) => s.parse().unwrap_or(seq),
-        _ => seq,
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .ok_or_else(|| Error::Malformed {
+                message: format!("seq must be a whole number from 0, not {v}"),
+            })?,
     };
     let event = serde_json::json!({
         "ticket": get("ticket"),

@@ -28,9 +28,9 @@ impl Ledger {
         events: impl IntoIterator<Item = Event>,
         trust: Trust,
     ) -> Result<(), ReplayError> {
-        for (position, event) in events.into_iter().enumerate() {
+        for (i, event) in events.into_iter().enumerate() {
             self.replay_event(&event, trust)
-                .map_err(|error| ReplayError { position, error })?;
+                .map_err(|error| ReplayError { row: i + 1, error })?;
         }
         Ok(())
     }
@@ -94,10 +94,10 @@ impl Ledger {
 
 /// A replay stopped at an event that the lifecycle refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
-#[error("event {position} (0-based) was refused: {error}")]
+#[error("event {row} was refused: {error}")]
 pub struct ReplayError {
-    /// The position of the refused event in the input (0-based).
-    pub position: usize,
+    /// The row number of the refused event in the input (from 1).
+    pub row: usize,
     /// Why it was refused.
     pub error: TicketError,
 }
