@@ -170,75 +170,16 @@ def case_seeds(case):
 
     events, rows, requests = [], [], []
     for op in case.get("ops", []):
-        name = op.get("op")
-        failed = "error" in op
-        if name == "h.load":
-            text = document(op.get("document"), "hierarchy")
-            if text:
-                add("hierarchy_json", text)
-        elif name == "h.divisions":
-            add("division_codes", compact(op["rows"]))
-            add("division_codes", "".join(f"{r.get('code', '')},{r.get('name', '')}\n" for r in op["rows"]))
-        elif name == "tx.load":
-            add_document("taxonomy", op.get("document"), "taxonomy")
-        elif name == "a.load" and isinstance(op.get("document"), dict):
-            add_document("authority", op["document"], "authority")
-        elif name in ("e.service_policy", "e.scale"):
-            add_document("service_policy", op.get("document"), "service")
-        elif name == "e.load":
-            add_document("escalation", op.get("document"), "escalation")
-        elif name in ("v.rule", "v.open"):
-            rule = op.get("rule")
-            add_document("rule_spec", rule, "rule")
-            if isinstance(rule, dict) and "format" in rule:
-                add_document("rule", rule, "rule")
-        elif name == "roll.load":
-            add_document("roll", op.get("document"), "roll")
-        elif name == "residents.load":
-            doc = {k: op.get(k, []) for k in ("households", "residents", "groups")}
-            add_document("residents", doc, "residents")
-        elif name == "f.load":
-            add_document("forums", op.get("document"), "forums")
-        elif name == "c.load":
-            text = document(op.get("document"), "calendar")
-            if text:
-                add("calendar", text)
-        elif name == "c.exceptions":
-            add("calendar", op.get("text", ""))
-        elif name == "t.load_jsonl" and "text" in op:
-            add("event_log", op["text"])
-        elif name == "t.replay":
-            add("event_log", "".join(compact(e) + "\n" for e in op.get("events", [])))
-            for e in op.get("events", []):
-                add("action", compact(e))
-        elif name == "t.load_rows":
-            add("table_rows", compact(op.get("rows", [])))
-            add("table_rows", rows_csv(op.get("rows", [])))
-        elif name in ("t.apply", "t.check", "t.can", "t.why_not", "t.who_can"):
-            add("action", compact(op["action"]))
-            if name == "t.apply" and not failed:
-                events.append((op["ticket"], op["actor"], op["at"], op["action"]))
-                rows.append(event_row(op["ticket"], op["actor"], op["at"], op["action"]))
-        elif name == "t.report":
-            ticket = op["ticket"]
-            add("action", compact(ticket))
-            action = dict(ticket, type="report")
-            add("action", compact(action))
-            if not failed:
-                events.append((ticket["id"], op["actor"], op["at"], action))
-                rows.append(event_row(ticket["id"], op["actor"], op["at"], action))
-                request = {
-                    "service_request_id": ticket["id"],
-                    "status": "open",
-                    "service_code": ticket.get("category", ""),
-                    "address_id": ticket.get("unit", ""),
-                    "requested_datetime": op["at"],
-                }
-                for k, field in (("description", "description"), ("holder", "agency_responsible"),
-                                 ("reporter", "account_id")):
-                    if k in ticket:
-                        request[field] = ticket[k]
-                requests.append(request)
+        try:
+            op_seeds(op, events, rows, requests)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            # A hostile case (tests/conformance/bad-input.json): its arguments are not of the
+            # shapes read here. Each string or object argument is a seed of every target that
+            # reads text as it is.
+            for v in op.values():
+                text = v if isinstance(v, str) else compact(v)
+                for target in ("action", "event_log", "table_rows", "open311"):
+                    add(target, text)
     if events:
         add("event_log", write_log(events))
         add("table_rows", compact(rows))
@@ -247,6 +188,80 @@ def case_seeds(case):
         add("open311", compact(requests))
         for r in requests:
             add("open311", compact(r))
+
+
+def op_seeds(op, events, rows, requests):
+    """The seeds of one operation; the accepted ticket operations are collected in `events`,
+    `rows` and `requests` for the case's log, flat rows and Open311 requests."""
+    name = op.get("op")
+    failed = "error" in op
+    if name == "h.load":
+        text = document(op.get("document"), "hierarchy")
+        if text:
+            add("hierarchy_json", text)
+    elif name == "h.divisions":
+        add("division_codes", compact(op["rows"]))
+        add("division_codes", "".join(f"{r.get('code', '')},{r.get('name', '')}\n" for r in op["rows"]))
+    elif name == "tx.load":
+        add_document("taxonomy", op.get("document"), "taxonomy")
+    elif name == "a.load" and isinstance(op.get("document"), dict):
+        add_document("authority", op["document"], "authority")
+    elif name in ("e.service_policy", "e.scale"):
+        add_document("service_policy", op.get("document"), "service")
+    elif name == "e.load":
+        add_document("escalation", op.get("document"), "escalation")
+    elif name in ("v.rule", "v.open"):
+        rule = op.get("rule")
+        add_document("rule_spec", rule, "rule")
+        if isinstance(rule, dict) and "format" in rule:
+            add_document("rule", rule, "rule")
+    elif name == "roll.load":
+        add_document("roll", op.get("document"), "roll")
+    elif name == "residents.load":
+        doc = {k: op.get(k, []) for k in ("households", "residents", "groups")}
+        add_document("residents", doc, "residents")
+    elif name == "f.load":
+        add_document("forums", op.get("document"), "forums")
+    elif name == "c.load":
+        text = document(op.get("document"), "calendar")
+        if text:
+            add("calendar", text)
+    elif name == "c.exceptions":
+        add("calendar", op.get("text", ""))
+    elif name == "t.load_jsonl" and "text" in op:
+        add("event_log", op["text"])
+    elif name == "t.replay":
+        add("event_log", "".join(compact(e) + "\n" for e in op.get("events", [])))
+        for e in op.get("events", []):
+            add("action", compact(e))
+    elif name == "t.load_rows":
+        add("table_rows", compact(op.get("rows", [])))
+        add("table_rows", rows_csv(op.get("rows", [])))
+    elif name in ("t.apply", "t.check", "t.can", "t.why_not", "t.who_can"):
+        add("action", compact(op["action"]))
+        if name == "t.apply" and not failed:
+            events.append((op["ticket"], op["actor"], op["at"], op["action"]))
+            rows.append(event_row(op["ticket"], op["actor"], op["at"], op["action"]))
+    elif name == "t.report":
+        ticket = op["ticket"]
+        add("action", compact(ticket))
+        action = dict(ticket, type="report")
+        add("action", compact(action))
+        if not failed:
+            events.append((ticket["id"], op["actor"], op["at"], action))
+            rows.append(event_row(ticket["id"], op["actor"], op["at"], action))
+            request = {
+                "service_request_id": ticket["id"],
+                "status": "open",
+                "service_code": ticket.get("category", ""),
+                "address_id": ticket.get("unit", ""),
+                "requested_datetime": op["at"],
+            }
+            for k, field in (("description", "description"), ("holder", "agency_responsible"),
+                             ("reporter", "account_id")):
+                if k in ticket:
+                    request[field] = ticket[k]
+            requests.append(request)
 
 
 def vote_records(rule):
