@@ -62,7 +62,7 @@ fuzz_target!(|data: &[u8]| {
                 print,
                 "request {i} refused ({e}) changed the ledger"
             );
-            errors.push((i, e.code()));
+            errors.push((i + 1, e.code())); // rows are numbered from 1
         }
     }
     let batch: Vec<_> = imported
