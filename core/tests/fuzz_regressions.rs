@@ -91,3 +91,26 @@ fn check_refuses_a_report_of_another_id_as_apply_does() {
         l.apply("R", WORKER, t(1), same).unwrap_err().code()
     );
 }
+
+/// `ledger_ops`: a `recheck` action's own `at` (when to look again) was written to the flat
+/// row's `at` column, overwriting the event's time, so the row read back as another event
+/// (the event at the recheck's instant, the recheck without one). It is now the column
+/// `recheckAt`.
+#[test]
+fn a_recheck_keeps_its_own_instant_in_a_flat_row() {
+    use wangge::ticket::{Actor, DeadlineKind, Event};
+    let event = Event {
+        ticket: "T0".parse().unwrap(),
+        seq: 2,
+        at: t(0),
+        actor: Actor::parse(CITY).unwrap(),
+        action: Action::Recheck {
+            deadline: DeadlineKind::Reply,
+            at: Some(t(14_640)),
+        },
+    };
+    let row = table::event_to_row(&event);
+    assert_eq!(row["at"], t(0).to_string());
+    assert_eq!(row["recheckAt"], t(14_640).to_string());
+    assert_eq!(table::event_from_row(&row, 0).unwrap(), event);
+}

@@ -5,7 +5,8 @@
 //! carries the new ticket's `category`, `unit`, `channel`, …). Nested values (a reject
 //! reason, a list of departments) are JSON text in their column; `departments` may also be a
 //! `;`-separated list. Empty cells are absent values. `seq` may be given (it is checked) or
-//! left out (events of a ticket are then taken in row order).
+//! left out (events of a ticket are then taken in row order). `at` is the event's time, so
+//! the `at` of a `recheck` action (when to look again) is the column `recheckAt`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -43,6 +44,9 @@ use super::{Event, Ledger, TicketSnapshot, Trust};
 use crate::Error;
 
 const ENVELOPE: [&str; 5] = ["ticket", "seq", "at", "actor", "type"];
+/// The column of an action's own `at` (a `recheck`'s), which the envelope's `at` (the event's
+/// time) would otherwise overwrite.
+const ACTION_AT: &str = "recheckAt";
 /// Report columns that belong to the new ticket rather than to the action envelope.
 const JSON_COLUMNS: [&str; 2] = ["reason", "departments"];
 
@@ -102,6 +106,8 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         if let Some(v) = cell {
             if kind == "report" {
                 new_ticket.insert(k.clone(), v);
+            } else if k == ACTION_AT {
+                action.insert("at".to_owned(), v);
             } else {
                 action.insert(k.clone(), v);
             }
@@ -179,6 +185,7 @@ pub fn event_to_row(event: &Event) -> Map<String, Value> {
                 (_, v @ (Value::Object(_) | Value::Array(_))) => Value::String(v.to_string()),
                 (_, v) => v,
             };
+            let k = if k == "at" { ACTION_AT.to_owned() } else { k };
             row.insert(k, v);
         }
     }
