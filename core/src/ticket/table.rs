@@ -47,15 +47,23 @@ const ENVELOPE: [&str; 5] = ["ticket", "seq", "at", "actor", "type"];
 /// The column of an action's own `at` (a `recheck`'s), which the envelope's `at` (the event's
 /// time) would otherwise overwrite.
 const ACTION_AT: &str = "recheckAt";
-/// Report columns that belong to the new ticket rather than to the action envelope.
-const JSON_COLUMNS: [&str; 2] = ["reason", "departments"];
+/// Whether a column of an action of this kind may hold JSON text: a reject's reason (an
+/// object) and a whistle's departments (a list). Every other `reason` is text, read as it is
+/// even when it looks like JSON.
+fn json_column(kind: &str, key: &str) -> bool {
+    match key {
+        "departments" => true,
+        "reason" => kind == "reject",
+        _ => false,
+    }
+}
 
-fn cell_to_value(key: &str, v: &Value) -> Option<Value> {
+fn cell_to_value(kind: &str, key: &str, v: &Value) -> Option<Value> {
     match v {
         Value::Null => None,
         Value::String(s) if s.is_empty() => None,
         Value::String(s)
-            if JSON_COLUMNS.contains(&key) && (s.starts_with('{') || s.starts_with('[')) =>
+            if json_column(kind, key) && (s.starts_with('{') || s.starts_with('[')) =>
         {
             serde_json::from_str(s).ok().or_else(|| Some(v.clone()))
         }
@@ -82,8 +90,9 @@ fn cell_to_value(key: &str, v: &Value) -> Option<Value> {
 pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error> {
     let mut action = Map::new();
     let mut new_ticket = Map::new();
-    let get = |k: &str| row.get(k).and_then(|v| cell_to_value(k, v));
+    let get = |k: &str| row.get(k).and_then(|v| cell_to_value("", k, v));
     let kind = get("type").unwrap_or(Value::Null);
+    let kind_name = kind.as_str().unwrap_or("");
     for (k, v) in row {
         if ENVELOPE.contains(&k.as_str()) {
             continue;
@@ -101,7 +110,7 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         );
         let cell = match v {
             Value::String(s) if s.is_empty() && required_text => Some(Value::String(String::new())),
-            _ => cell_to_value(k, v),
+            _ => cell_to_value(kind_name, k, v),
         };
         if let Some(v) = cell {
             if kind == "report" {
