@@ -46,10 +46,14 @@ bin() {
   printf '%s' "$TARGET_DIR/x86_64-unknown-linux-gnu/$dir/$1"
 }
 
+# The corpora: core/fuzz/corpus, kept and grown by `long`; the smoke runs on fresh copies of
+# the seeds alone, so that its time does not grow with the kept corpora.
+CORPUS_ROOT="$ROOT/core/fuzz/corpus"
+
 # Runs one target for $2 seconds; prints `target executions crashed|ok seconds`.
 run() {
   local target="$1" seconds="$2" log
-  local corpus="$ROOT/core/fuzz/corpus/$target" artifacts="$ROOT/core/fuzz/artifacts/$target"
+  local corpus="$CORPUS_ROOT/$target" artifacts="$ROOT/core/fuzz/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
   log="$(mktemp)"
   local start end status=0
@@ -75,7 +79,7 @@ run_all() {
   shift
   local targets=("$@") failed=()
   [ ${#targets[@]} -gt 0 ] || targets=("${TARGETS[@]}")
-  python3 core/fuzz/seed.py
+  python3 core/fuzz/seed.py --out "$CORPUS_ROOT"
   printf '%-16s %12s  %s\n' target executions result
   for t in "${targets[@]}"; do
     run "$t" "$seconds" || failed+=("$t")
@@ -90,6 +94,8 @@ case "${1:-}" in
   smoke)
     shift
     PROFILE=dev
+    CORPUS_ROOT="$(mktemp -d)"
+    trap 'rm -rf "$CORPUS_ROOT"' EXIT
     build
     run_all "$SMOKE_SECONDS" "$@"
     ;;

@@ -4,7 +4,8 @@
 (core/tests/data) and the holiday schedules that ship with the core (core/src/calendar). Standard library only. Each seed is a file named by the SHA-1 of its
 content, so running this again adds nothing new; the corpora are generated, not committed.
 
-    python3 core/fuzz/seed.py            # all targets
+    python3 core/fuzz/seed.py            # all targets, into core/fuzz/corpus
+    python3 core/fuzz/seed.py --out DIR  # into DIR/<target> instead (the smoke's fresh corpora)
     python3 core/fuzz/seed.py --list     # how many seeds each target gets, written nowhere
 
 See docs/FUZZING.md for what each target reads.
@@ -337,9 +338,12 @@ def main():
         for target in sorted(seeds):
             print(f"{target}: {len(seeds[target])}")
         return
+    corpus = CORPUS
+    if "--out" in sys.argv:
+        corpus = sys.argv[sys.argv.index("--out") + 1]
     total = 0
     for target, contents in sorted(seeds.items()):
-        directory = os.path.join(CORPUS, target)
+        directory = os.path.join(corpus, target)
         os.makedirs(directory, exist_ok=True)
         for content in contents:
             path = os.path.join(directory, hashlib.sha1(content).hexdigest())
@@ -348,7 +352,7 @@ def main():
                     f.write(content)
                 total += 1
     print(f"seeded {sum(len(c) for c in seeds.values())} inputs for {len(seeds)} targets "
-          f"({total} new) in {os.path.relpath(CORPUS, ROOT)}")
+          f"({total} new) in {os.path.relpath(corpus, ROOT)}")
 
 
 if __name__ == "__main__":

@@ -91,3 +91,71 @@ fn check_refuses_a_report_of_another_id_as_apply_does() {
         l.apply("R", WORKER, t(1), same).unwrap_err().code()
     );
 }
+
+/// `ledger_ops`: a `recheck` action's own `at` (when to look again) was written to the flat
+/// row's `at` column, overwriting the event's time, so the row read back as another event
+/// (the event at the recheck's instant, the recheck without one). It is now the column
+/// `recheckAt`.
+#[test]
+fn a_recheck_keeps_its_own_instant_in_a_flat_row() {
+    use wangge::ticket::{Actor, DeadlineKind, Event};
+    let event = Event {
+        ticket: "T0".parse().unwrap(),
+        seq: 2,
+        at: t(0),
+        actor: Actor::parse(CITY).unwrap(),
+        action: Action::Recheck {
+            deadline: DeadlineKind::Reply,
+            at: Some(t(14_640)),
+        },
+    };
+    let row = table::event_to_row(&event);
+    assert_eq!(row["at"], t(0).to_string());
+    assert_eq!(row["recheckAt"], t(14_640).to_string());
+    assert_eq!(table::event_from_row(&row, 0).unwrap(), event);
+}
+
+/// `ledger_ops`: a flat row's `reason` column was read as JSON whenever it looked like JSON
+/// (for a reject, whose reason is an object), so a suspension "{"a":1}" or a return "[1]"
+/// written to a row did not read back. Only a reject's reason is JSON now.
+#[test]
+fn a_text_reason_that_looks_like_json_reads_back_as_text() {
+    use wangge::ticket::{Actor, Event};
+    for action in [
+        Action::Suspend {
+            reason: "{\"a\":1}".into(),
+        },
+        Action::Return {
+            reason: "[1]".into(),
+        },
+        Action::Reopen {
+            reason: Some("{}".into()),
+        },
+    ] {
+        let event = Event {
+            ticket: "T0".parse().unwrap(),
+            seq: 3,
+            at: t(0),
+            actor: Actor::parse(WORKER).unwrap(),
+            action,
+        };
+        let row = table::event_to_row(&event);
+        assert_eq!(table::event_from_row(&row, 0).unwrap(), event, "{row:?}");
+    }
+    // A reject's reason is still read from its JSON text.
+    let mut row = serde_json::Map::new();
+    for (k, v) in [
+        ("ticket", "T0"),
+        ("at", "2025-03-03T09:00:00+08:00"),
+        ("actor", CENTRE),
+        ("type", "reject"),
+        ("reason", "{\"kind\":\"duplicate\",\"of\":\"T1\"}"),
+    ] {
+        row.insert(k.into(), v.into());
+    }
+    let event = table::event_from_row(&row, 1).unwrap();
+    assert_eq!(
+        table::event_from_row(&table::event_to_row(&event), 1).unwrap(),
+        event
+    );
+}

@@ -62,7 +62,8 @@ fuzz_target!(|data: &[u8]| {
                 print,
                 "request {i} refused ({e}) changed the ledger"
             );
-            errors.push((i + 1, e.code())); // rows are numbered from 1
+            // Refused requests are numbered from 1.
+            errors.push((i + 1, e.code()));
         }
     }
     let batch: Vec<_> = imported

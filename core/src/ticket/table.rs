@@ -5,7 +5,8 @@
 //! carries the new ticket's `category`, `unit`, `channel`, …). Nested values (a reject
 //! reason, a list of departments) are JSON text in their column; `departments` may also be a
 //! `;`-separated list. Empty cells are absent values. `seq` may be given (it is checked) or
-//! left out (events of a ticket are then taken in row order).
+//! left out (events of a ticket are then taken in row order). `at` is the event's time, so
+//! the `at` of a `recheck` action (when to look again) is the column `recheckAt`.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -43,15 +44,26 @@ use super::{Event, Ledger, TicketSnapshot, Trust};
 use crate::Error;
 
 const ENVELOPE: [&str; 5] = ["ticket", "seq", "at", "actor", "type"];
-/// Report columns that belong to the new ticket rather than to the action envelope.
-const JSON_COLUMNS: [&str; 2] = ["reason", "departments"];
+/// The column of an action's own `at` (a `recheck`'s), which the envelope's `at` (the event's
+/// time) would otherwise overwrite.
+const ACTION_AT: &str = "recheckAt";
+/// Whether a column of an action of this kind may hold JSON text: a reject's reason (an
+/// object) and a whistle's departments (a list). Every other `reason` is text, read as it is
+/// even when it looks like JSON.
+fn json_column(kind: &str, key: &str) -> bool {
+    match key {
+        "departments" => true,
+        "reason" => kind == "reject",
+        _ => false,
+    }
+}
 
-fn cell_to_value(key: &str, v: &Value) -> Option<Value> {
+fn cell_to_value(kind: &str, key: &str, v: &Value) -> Option<Value> {
     match v {
         Value::Null => None,
         Value::String(s) if s.is_empty() => None,
         Value::String(s)
-            if JSON_COLUMNS.contains(&key) && (s.starts_with('{') || s.starts_with('[')) =>
+            if json_column(kind, key) && (s.starts_with('{') || s.starts_with('[')) =>
         {
             serde_json::from_str(s).ok().or_else(|| Some(v.clone()))
         }
@@ -78,8 +90,9 @@ fn cell_to_value(key: &str, v: &Value) -> Option<Value> {
 pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error> {
     let mut action = Map::new();
     let mut new_ticket = Map::new();
-    let get = |k: &str| row.get(k).and_then(|v| cell_to_value(k, v));
+    let get = |k: &str| row.get(k).and_then(|v| cell_to_value("", k, v));
     let kind = get("type").unwrap_or(Value::Null);
+    let kind_name = kind.as_str().unwrap_or("");
     for (k, v) in row {
         if ENVELOPE.contains(&k.as_str()) {
             continue;
@@ -97,11 +110,13 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         );
         let cell = match v {
             Value::String(s) if s.is_empty() && required_text => Some(Value::String(String::new())),
-            _ => cell_to_value(k, v),
+            _ => cell_to_value(kind_name, k, v),
         };
         if let Some(v) = cell {
             if kind == "report" {
                 new_ticket.insert(k.clone(), v);
+            } else if k == ACTION_AT {
+                action.insert("at".to_owned(), v);
             } else {
                 action.insert(k.clone(), v);
             }
@@ -179,6 +194,7 @@ pub fn event_to_row(event: &Event) -> Map<String, Value> {
                 (_, v @ (Value::Object(_) | Value::Array(_))) => Value::String(v.to_string()),
                 (_, v) => v,
             };
+            let k = if k == "at" { ACTION_AT.to_owned() } else { k };
             row.insert(k, v);
         }
     }
