@@ -409,8 +409,8 @@ fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 const KEY_ID_BYTES: usize = 8;
 
 /// A secret key that signs logs: an Ed25519 (RFC 8032) secret key of 32 bytes that the caller
-/// generated and keeps. The library never generates keys nor reads randomness; Ed25519
-/// signatures are deterministic, so the same log signed twice is the same text.
+/// generated and keeps. The library never generates keys nor uses randomness to sign;
+/// Ed25519 signatures are deterministic, so the same log signed twice is the same text.
 ///
 /// ```
 /// use wangge::ticket::log::SigningKey;
