@@ -1,25 +1,33 @@
 //! A string interner and a string-keyed index that store each string once.
 
+use std::fmt;
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
 
-/// The hash of a string key (deterministic: the same in every process).
-pub(crate) fn hash_str(s: &str) -> u64 {
-    FxBuildHasher.hash_one(s)
-}
+use crate::hash::IdState;
 
-/// Interned strings, each stored once, addressed by a dense `u32`.
-#[derive(Debug, Clone, Default)]
+/// Interned strings, each stored once, addressed by a dense `u32`. The strings come from
+/// outside (reporters' names, the ticket ids of a log): the table hashes them with a keyed
+/// [`IdState`] of its own (see [`crate::hash`]).
+#[derive(Clone, Default)]
 pub(crate) struct Interner {
     strings: Vec<Box<str>>,
     table: HashTable<u32>,
+    state: IdState,
+}
+
+impl fmt::Debug for Interner {
+    /// The strings in the order they were interned (the table's order depends on the seed).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.strings).finish()
+    }
 }
 
 impl Interner {
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        let hash = hash_str(s);
+        let state = &self.state;
+        let hash = state.hash_one(s);
         let strings = &self.strings;
         if let Some(i) = self.table.find(hash, |i| {
             strings.get(*i as usize).is_some_and(|x| &**x == s)
@@ -30,7 +38,10 @@ impl Interner {
         self.strings.push(s.into());
         let strings = &self.strings;
         self.table.insert_unique(hash, i, |i| {
-            strings.get(*i as usize).map(|x| hash_str(x)).unwrap_or(0)
+            strings
+                .get(*i as usize)
+                .map(|x| state.hash_one(&**x))
+                .unwrap_or(0)
         });
         i
     }
@@ -38,7 +49,7 @@ impl Interner {
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
         let strings = &self.strings;
         self.table
-            .find(hash_str(s), |i| {
+            .find(self.state.hash_one(s), |i| {
                 strings.get(*i as usize).is_some_and(|x| &**x == s)
             })
             .copied()

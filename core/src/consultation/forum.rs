@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::hash::{IdMap, IdSet};
 use serde::{Deserialize, Serialize};
 
 use super::error::check_id;
@@ -207,8 +207,8 @@ pub const FORUM_RECORDS_FORMAT: &str = "wangge.consultation.forum_records";
 pub struct ForumRecords {
     forums: Vec<Forum>,
     sessions: Vec<Session>,
-    forum_index: FxHashMap<String, usize>,
-    session_ids: FxHashSet<String>,
+    forum_index: IdMap<String, usize>,
+    session_ids: IdSet<String>,
 }
 
 impl ForumRecords {
@@ -311,7 +311,7 @@ impl ForumRecords {
         let mut sessions: Vec<&Session> = self.selected(forum, None).collect();
         sessions.sort_by_key(|s| s.date);
         let mut months: BTreeMap<(i16, i8), ForumStats> = BTreeMap::new();
-        let mut solved: FxHashSet<&str> = FxHashSet::default();
+        let mut solved: IdSet<&str> = IdSet::default();
         for s in sessions {
             let m = months.entry((s.date.year(), s.date.month())).or_default();
             add_session(m, s, &mut solved);
@@ -375,7 +375,7 @@ impl ForumRecords {
     }
 }
 
-fn add_session<'a>(stats: &mut ForumStats, s: &'a Session, solved: &mut FxHashSet<&'a str>) {
+fn add_session<'a>(stats: &mut ForumStats, s: &'a Session, solved: &mut IdSet<&'a str>) {
     stats.sessions += 1;
     stats.participants += u64::from(s.participants);
     for item in &s.agenda {
@@ -388,7 +388,7 @@ fn add_session<'a>(stats: &mut ForumStats, s: &'a Session, solved: &mut FxHashSe
 
 fn summarize<'a>(sessions: impl Iterator<Item = &'a Session>) -> ForumStats {
     let mut stats = ForumStats::default();
-    let mut solved = FxHashSet::default();
+    let mut solved = IdSet::default();
     for s in sessions {
         add_session(&mut stats, s, &mut solved);
     }

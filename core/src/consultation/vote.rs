@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use crate::hash::DenseMap;
 use serde::{Deserialize, Serialize};
 
 use super::error::check_id;
@@ -87,7 +87,8 @@ pub struct Vote {
     consents: Vec<(Consent, VoterIndex)>,
     closed_at: Option<Timestamp>,
     proxies: Vec<ProxyAuthorization>,
-    proxy_of: FxHashMap<u32, usize>,
+    /// Voter index (dense, the electorate's) → position in `proxies`.
+    proxy_of: DenseMap<u32, usize>,
     ballots: Vec<Ballot>,
     compact: Vec<CastBallot>,
     /// Per voter: 0 if no ballot, else the ballot's position + 1.
@@ -117,7 +118,7 @@ impl Vote {
             consents,
             closed_at: None,
             proxies: Vec::new(),
-            proxy_of: FxHashMap::default(),
+            proxy_of: DenseMap::default(),
             ballots: Vec::new(),
             compact: Vec::new(),
             ballot_of: vec![0; n],

@@ -67,10 +67,10 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
+use crate::hash::IdMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 pub use division::{DivisionCodeError, DivisionImport, DivisionRow, RowError};
@@ -315,7 +315,7 @@ struct Slot {
 pub struct Hierarchy {
     graph: StableDiGraph<NodeData, EdgeData>,
     slots: Vec<Slot>,
-    by_id: FxHashMap<NodeId, NodeKey>,
+    by_id: IdMap<NodeId, NodeKey>,
     index: OnceLock<Index>,
 }
 

@@ -1,7 +1,7 @@
 //! The accumulator: each ticket's contribution, split by the instant each part is counted
 //! at, added, taken back when the ticket changes, and merged exactly across parts.
 
-use rustc_hash::FxHashMap;
+use crate::hash::{DenseMap, IdMap};
 
 use crate::calendar::{Calendar, CalendarError};
 use crate::consultation::ForumRecords;
@@ -134,9 +134,12 @@ pub struct MetricsAccumulator {
     options: MetricsOptions,
     calendar: Calendar,
     range: Option<(i64, i64)>,
-    rows: FxHashMap<RowKey, RowAcc>,
-    departments: FxHashMap<NodeKey, DeptAcc>,
-    grid_open: FxHashMap<NodeKey, u64>,
+    /// Keyed by (node key, period): the periods come from the tickets' times, which a
+    /// caller chooses, so the map is keyed (see [`crate::hash`]).
+    rows: IdMap<RowKey, RowAcc>,
+    /// Keyed by node keys, dense indices the hierarchy assigns.
+    departments: DenseMap<NodeKey, DeptAcc>,
+    grid_open: DenseMap<NodeKey, u64>,
     cache: Vec<Option<Cached>>,
     /// Whether tickets are remembered between observations (false for a one-pass batch).
     incremental: bool,
@@ -153,9 +156,9 @@ impl MetricsAccumulator {
             options,
             calendar,
             range,
-            rows: FxHashMap::default(),
-            departments: FxHashMap::default(),
-            grid_open: FxHashMap::default(),
+            rows: IdMap::default(),
+            departments: DenseMap::default(),
+            grid_open: DenseMap::default(),
             cache: Vec::new(),
             incremental: true,
         }
@@ -551,7 +554,7 @@ impl MetricsAccumulator {
         let w = self.options.basically_satisfied;
         let mut keys: Vec<&RowKey> = self.rows.keys().collect();
         keys.sort_unstable();
-        let mut labels: FxHashMap<i64, String> = FxHashMap::default();
+        let mut labels: IdMap<i64, String> = IdMap::default();
         for (_, period) in &keys {
             labels.entry(*period).or_insert_with(|| self.label(*period));
         }

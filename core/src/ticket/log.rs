@@ -115,11 +115,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Action, Actor, Event, Ledger, TicketError, TicketId, Trust};
+use crate::hash::DenseMap;
 use crate::hierarchy::Hierarchy;
 use crate::intern::Interner;
 use crate::ticket::Taxonomy;
 use crate::time::Timestamp;
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// The version written in the `v` field.
@@ -303,7 +303,8 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Default)]
 struct Chains {
     order: Interner,
-    heads: FxHashMap<u32, (u32, [u8; 32])>,
+    /// Keyed by the index `order` gives each ticket (dense, in order of first appearance).
+    heads: DenseMap<u32, (u32, [u8; 32])>,
     events: u64,
     /// With a key: the hash of the ticket index (order of first appearance) of each event
     /// in line order, which seals how the tickets' chains are interleaved.
@@ -408,8 +409,8 @@ fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 const KEY_ID_BYTES: usize = 8;
 
 /// A secret key that signs logs: an Ed25519 (RFC 8032) secret key of 32 bytes that the caller
-/// generated and keeps. The library never generates keys nor reads randomness; Ed25519
-/// signatures are deterministic, so the same log signed twice is the same text.
+/// generated and keeps. The library never generates keys nor uses randomness to sign;
+/// Ed25519 signatures are deterministic, so the same log signed twice is the same text.
 ///
 /// ```
 /// use wangge::ticket::log::SigningKey;

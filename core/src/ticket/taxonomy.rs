@@ -1,6 +1,6 @@
 //! Case categories (案件分类): a configurable taxonomy of dotted codes.
 
-use rustc_hash::FxHashMap;
+use crate::hash::IdMap;
 use serde::{Deserialize, Serialize};
 
 /// One category: a dotted code (`livelihood.parking`), names in Chinese and English.
@@ -88,7 +88,7 @@ impl TaxonomyError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     categories: Vec<Category>,
-    by_code: FxHashMap<String, u16>,
+    by_code: IdMap<String, u16>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -105,7 +105,7 @@ impl Taxonomy {
         if categories.len() > usize::from(u16::MAX) {
             return Err(TaxonomyError::TooMany);
         }
-        let mut by_code = FxHashMap::default();
+        let mut by_code = IdMap::default();
         for (i, c) in categories.iter().enumerate() {
             let valid = !c.code.is_empty()
                 && c.code.split('.').all(|p| {
@@ -301,7 +301,7 @@ impl Default for Taxonomy {
             .collect();
         Taxonomy::new(categories).unwrap_or(Taxonomy {
             categories: Vec::new(),
-            by_code: FxHashMap::default(),
+            by_code: IdMap::default(),
         })
     }
 }

@@ -16,7 +16,7 @@ pub use residents::{
 use std::fmt;
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use crate::hash::{IdMap, IdSet};
 use serde::{Deserialize, Serialize};
 
 use super::error::check_id;
@@ -259,11 +259,11 @@ pub struct Electorate {
     scope: Scope,
     non_voters: NonVoterPolicy,
     ids: Vec<Arc<str>>,
-    index: FxHashMap<Arc<str>, u32>,
+    index: IdMap<Arc<str>, u32>,
     weights: Vec<VoterWeight>,
-    units: FxHashMap<Box<str>, u32>,
-    excluded: FxHashMap<Box<str>, Exclusion>,
-    excluded_units: FxHashSet<Box<str>>,
+    units: IdMap<Box<str>, u32>,
+    excluded: IdMap<Box<str>, Exclusion>,
+    excluded_units: IdSet<Box<str>>,
     totals: Weights,
 }
 
@@ -272,11 +272,11 @@ struct Builder {
     scope: Scope,
     non_voters: NonVoterPolicy,
     ids: Vec<Arc<str>>,
-    index: FxHashMap<Arc<str>, u32>,
+    index: IdMap<Arc<str>, u32>,
     weights: Vec<VoterWeight>,
-    units: FxHashMap<Box<str>, u32>,
-    excluded: FxHashMap<Box<str>, Exclusion>,
-    excluded_units: FxHashSet<Box<str>>,
+    units: IdMap<Box<str>, u32>,
+    excluded: IdMap<Box<str>, Exclusion>,
+    excluded_units: IdSet<Box<str>>,
 }
 
 impl Builder {
@@ -286,11 +286,11 @@ impl Builder {
             scope,
             non_voters,
             ids: Vec::new(),
-            index: FxHashMap::default(),
+            index: IdMap::default(),
             weights: Vec::new(),
-            units: FxHashMap::default(),
-            excluded: FxHashMap::default(),
-            excluded_units: FxHashSet::default(),
+            units: IdMap::default(),
+            excluded: IdMap::default(),
+            excluded_units: IdSet::default(),
         }
     }
 

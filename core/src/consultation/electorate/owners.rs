@@ -91,8 +91,8 @@ pub const OWNER_ROLL_FORMAT: &str = "wangge.consultation.owner_roll";
 pub struct OwnerRoll {
     owners: Vec<Owner>,
     units: Vec<ExclusiveUnit>,
-    owner_index: FxHashMap<String, u32>,
-    unit_index: FxHashMap<String, u32>,
+    owner_index: IdMap<String, u32>,
+    unit_index: IdMap<String, u32>,
     developer: Option<u32>,
     non_voters: NonVoterPolicy,
 }
@@ -216,7 +216,7 @@ impl OwnerRoll {
         b.reserve(self.owners.len(), self.units.len());
         let mut voter_of_owner = vec![u32::MAX; self.owners.len()];
         let mut has_unit = vec![false; self.owners.len()];
-        let mut building_keys: FxHashMap<&str, NodeKey> = FxHashMap::default();
+        let mut building_keys: IdMap<&str, NodeKey> = IdMap::default();
         for unit in &self.units {
             let owner_ix = self.owner_index.get(&unit.owner).copied().ok_or_else(|| {
                 ConsultationError::UnknownOwner {

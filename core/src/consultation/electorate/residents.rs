@@ -119,7 +119,7 @@ impl ResidentRoll {
         residents: Vec<Resident>,
         groups: Vec<ResidentsGroup>,
     ) -> Result<ResidentRoll> {
-        let mut household_ids: FxHashSet<&str> = FxHashSet::default();
+        let mut household_ids: IdSet<&str> = IdSet::default();
         for h in &households {
             check_id("household", &h.id)?;
             if let Some(label) = &h.building_unit {
@@ -131,7 +131,7 @@ impl ResidentRoll {
                 });
             }
         }
-        let mut resident_household: FxHashMap<&str, &str> = FxHashMap::default();
+        let mut resident_household: IdMap<&str, &str> = IdMap::default();
         for r in &residents {
             check_id("resident", &r.id)?;
             if !household_ids.contains(r.household.as_str()) {
@@ -166,7 +166,7 @@ impl ResidentRoll {
                 }
             }
         }
-        let mut group_ids: FxHashSet<&str> = FxHashSet::default();
+        let mut group_ids: IdSet<&str> = IdSet::default();
         for g in &groups {
             check_id("group", &g.id)?;
             if !group_ids.insert(g.id.as_str()) {
@@ -174,7 +174,7 @@ impl ResidentRoll {
                     group: g.id.clone(),
                 });
             }
-            let mut reps: FxHashSet<&str> = FxHashSet::default();
+            let mut reps: IdSet<&str> = IdSet::default();
             for r in &g.representatives {
                 if !resident_household.contains_key(r.as_str()) {
                     return Err(ConsultationError::UnknownResident {
@@ -256,7 +256,7 @@ impl ResidentRoll {
     /// for every scope but [`Scope::WholeRoll`]).
     pub fn electorate(&self, hierarchy: &Hierarchy, scope: &Scope, on: Date) -> Result<Electorate> {
         let filter = Filter::resolve(hierarchy, scope)?;
-        let mut in_scope: FxHashMap<&str, &Household> = FxHashMap::default();
+        let mut in_scope: IdMap<&str, &Household> = IdMap::default();
         for h in &self.households {
             let inside = match (&filter, &h.place) {
                 (Filter::All, _) => true,
@@ -277,7 +277,7 @@ impl ResidentRoll {
                 in_scope.insert(h.id.as_str(), h);
             }
         }
-        let elected: FxHashSet<&str> = self
+        let elected: IdSet<&str> = self
             .groups
             .iter()
             .flat_map(|g| g.representatives.iter().map(String::as_str))

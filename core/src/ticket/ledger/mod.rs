@@ -9,6 +9,7 @@
 //! - [`replay`]: rebuilding from events; [`bulk`]: many actions in one call.
 
 use std::collections::BTreeSet;
+use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use hashbrown::HashTable;
@@ -25,8 +26,9 @@ use super::{
     Action, ActionKind, Actor, DeadlineKind, Deadlines, Event, NewTicket, RejectReason,
     Satisfaction, Summons, Taxonomy, TicketError, TicketId, TicketSnapshot, TicketState,
 };
+use crate::hash::{DenseMap, IdState};
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
-use crate::intern::{hash_str, Interner};
+use crate::intern::Interner;
 use crate::sla::ServiceLevels;
 use crate::time::Timestamp;
 
@@ -187,7 +189,10 @@ pub struct Ledger {
     authority: Arc<Authority>,
     pub(super) taxonomy: Arc<Taxonomy>,
     pub(super) tickets: Vec<Rec>,
+    /// Tickets by id: the ids come from outside, so the table hashes them with a keyed
+    /// state of its own (see [`crate::hash`]).
     by_id: HashTable<u32>,
+    by_id_state: IdState,
     reporters: Interner,
     /// Deadlines of open tickets: (due, ticket, kind) with kinds 0–3 the [`DeadlineKind`]s
     /// and 4, 5 a summoned department's sign-for and report deadlines.
@@ -195,11 +200,11 @@ pub struct Ledger {
     /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
     /// an unsatisfied visit, a dispatch, a whistle, a reopening).
     attention: BTreeSet<u32>,
-    /// Tickets by the unit where they arose.
-    by_unit: rustc_hash::FxHashMap<u32, Vec<u32>>,
+    /// Tickets by the unit where they arose (node keys: dense indices, see [`DenseMap`]).
+    by_unit: DenseMap<u32, Vec<u32>>,
     /// Deadline index entries moved by the engine (`recheck`): (ticket, kind) → the index key,
     /// or `i64::MAX` when no rule can fire for the current due instant any more.
-    rechecks: rustc_hash::FxHashMap<(u32, u8), i64>,
+    rechecks: DenseMap<(u32, u8), i64>,
     /// Tickets by report time, sorted.
     by_report: Vec<(i64, u32)>,
     pub(super) levels: Option<Arc<ServiceLevels>>,
@@ -236,12 +241,13 @@ impl Ledger {
             taxonomy,
             tickets: Vec::new(),
             by_id: HashTable::new(),
+            by_id_state: IdState::default(),
             reporters: Interner::default(),
             due: BTreeSet::new(),
             attention: BTreeSet::new(),
-            by_unit: rustc_hash::FxHashMap::default(),
+            by_unit: DenseMap::default(),
             by_report: Vec::new(),
-            rechecks: rustc_hash::FxHashMap::default(),
+            rechecks: DenseMap::default(),
             levels: None,
         }
     }
@@ -317,11 +323,11 @@ impl Ledger {
     /// Reserves room for more tickets.
     pub fn reserve(&mut self, additional: usize) {
         self.tickets.reserve(additional);
-        let tickets = &self.tickets;
+        let (tickets, state) = (&self.tickets, &self.by_id_state);
         self.by_id.reserve(additional, |i| {
             tickets
                 .get(*i as usize)
-                .map(|r| hash_str(r.id.as_str()))
+                .map(|r| state.hash_one(r.id.as_str()))
                 .unwrap_or(0)
         });
     }
@@ -330,7 +336,7 @@ impl Ledger {
     pub fn key(&self, id: &str) -> Option<TicketKey> {
         let tickets = &self.tickets;
         self.by_id
-            .find(hash_str(id), |i| {
+            .find(self.by_id_state.hash_one(id), |i| {
                 tickets
                     .get(*i as usize)
                     .is_some_and(|r| r.id.as_str() == id)

@@ -223,12 +223,12 @@ impl Ledger {
                 arg: holder.raw(),
             },
         });
-        let tickets = &self.tickets;
+        let (tickets, state) = (&self.tickets, &self.by_id_state);
         self.by_id
-            .insert_unique(hash_str(new.id.as_str()), index, |i| {
+            .insert_unique(state.hash_one(new.id.as_str()), index, |i| {
                 tickets
                     .get(*i as usize)
-                    .map(|r| hash_str(r.id.as_str()))
+                    .map(|r| state.hash_one(r.id.as_str()))
                     .unwrap_or(0)
             });
         let wanted = if mode.live {
