@@ -72,10 +72,7 @@ impl Calendar {
     /// `"ordinary_weeks"`.
     #[getter]
     fn beyond_coverage(&self) -> &'static str {
-        match self.inner.beyond_coverage() {
-            BeyondCoverage::OrdinaryWeeks => "ordinary_weeks",
-            _ => "refuse",
-        }
+        self.inner.beyond_coverage().as_str()
     }
 
     /// This calendar with another treatment of days outside the covered years (`"refuse"` or

@@ -747,7 +747,7 @@ impl Ledger {
                         .map_err(RowError::Conversion)
                 })
                 .collect();
-            let report = self.inner.write(py, |l| l.apply_many(rows));
+            let report = self.inner.write_detached(py, |l| l.apply_many(rows));
             let states = report.states.iter().map(|s| s.map(state_str)).collect();
             report
                 .errors

@@ -54,10 +54,7 @@ impl Calendar {
     /// `"ordinary_weeks"`.
     #[wasm_bindgen(getter, js_name = beyondCoverage)]
     pub fn beyond_coverage(&self) -> String {
-        match self.inner.beyond_coverage() {
-            BeyondCoverage::OrdinaryWeeks => "ordinary_weeks".to_owned(),
-            _ => "refuse".to_owned(),
-        }
+        self.inner.beyond_coverage().as_str().to_owned()
     }
 
     /// This calendar with another treatment of days outside the covered years (`"refuse"` or

@@ -124,6 +124,7 @@ impl Ledger {
         taxonomy: Option<JsTaxonomyOpt>,
         options: Option<JsLogOptions>,
     ) -> Result<Ledger, JsValue> {
+        crate::convert::reserve_heap(jsonl.len());
         let options = crate::convert::opt(options);
         let (authority, trust) = load_options(&options)?;
         let key = public_key_option(&options)?;

@@ -278,6 +278,16 @@ pub enum BeyondCoverage {
     OrdinaryWeeks,
 }
 
+impl BeyondCoverage {
+    /// The name used in documents and by the bindings (`refuse`, `ordinary_weeks`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            BeyondCoverage::Refuse => "refuse",
+            BeyondCoverage::OrdinaryWeeks => "ordinary_weeks",
+        }
+    }
+}
+
 /// A dated exception to the weekly pattern.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exception {
