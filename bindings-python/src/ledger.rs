@@ -307,8 +307,10 @@ fn load_log(
     text: &str,
     trust: Trust,
     key: Option<&PublicKey>,
+    threads: usize,
 ) -> Result<usize, wangge::ticket::log::LogError> {
     match key {
+        _ if threads > 1 => l.load_jsonl_parallel(text, trust, key, threads),
         Some(k) => l.load_jsonl_verified(text, trust, k),
         None => l.load_jsonl(text, trust),
     }
@@ -401,9 +403,12 @@ impl Ledger {
     /// as text, checking every event against the authority unless `trusted=True` (trusted
     /// history: for logs recorded under another authority or over a hierarchy that changed
     /// since). With `public_key` (32 bytes), every segment must be signed by that key
-    /// (`log.unsigned_segment`, `log.bad_signature` otherwise). Releases the GIL.
+    /// (`log.unsigned_segment`, `log.bad_signature` otherwise). With `threads` above 1, the
+    /// log is parsed and verified on that many threads (the same result; replay stays on one).
+    /// Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, text, taxonomy = None, *, authority = None, trusted = false, public_key = None))]
+    #[pyo3(signature = (hierarchy, text, taxonomy = None, *, authority = None, trusted = false, public_key = None, threads = 1))]
+    #[allow(clippy::too_many_arguments)]
     fn from_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
@@ -412,12 +417,13 @@ impl Ledger {
         authority: Option<&Bound<'_, PyAny>>,
         trusted: bool,
         public_key: Option<&Bound<'_, PyAny>>,
+        threads: usize,
     ) -> PyResult<Ledger> {
         guard(|| {
             let key = self::public_key(public_key)?;
             let t = Arc::new(self::taxonomy(taxonomy)?);
             let mut l = empty(hierarchy.arc(py), t, authority)?;
-            py.detach(|| load_log(&mut l, text, trust(trusted), key.as_ref()))
+            py.detach(|| load_log(&mut l, text, trust(trusted), key.as_ref(), threads))
                 .py()?;
             Ok(Ledger::wrap(l))
         })
@@ -425,7 +431,8 @@ impl Ledger {
 
     /// [`Ledger.from_jsonl`] from a file. Releases the GIL.
     #[staticmethod]
-    #[pyo3(signature = (hierarchy, path, taxonomy = None, *, authority = None, trusted = false, public_key = None))]
+    #[pyo3(signature = (hierarchy, path, taxonomy = None, *, authority = None, trusted = false, public_key = None, threads = 1))]
+    #[allow(clippy::too_many_arguments)]
     fn read_jsonl(
         py: Python<'_>,
         hierarchy: &Hierarchy,
@@ -434,6 +441,7 @@ impl Ledger {
         authority: Option<&Bound<'_, PyAny>>,
         trusted: bool,
         public_key: Option<&Bound<'_, PyAny>>,
+        threads: usize,
     ) -> PyResult<Ledger> {
         guard(|| {
             let key = self::public_key(public_key)?;
@@ -441,7 +449,13 @@ impl Ledger {
             let mut l = empty(hierarchy.arc(py), t, authority)?;
             py.detach(|| -> Result<usize, wangge::Error> {
                 let text = convert::read_file(&path.to_string_lossy())?;
-                Ok(load_log(&mut l, &text, trust(trusted), key.as_ref())?)
+                Ok(load_log(
+                    &mut l,
+                    &text,
+                    trust(trusted),
+                    key.as_ref(),
+                    threads,
+                )?)
             })
             .py()?;
             Ok(Ledger::wrap(l))

@@ -77,3 +77,30 @@ def test_keys_of_the_wrong_type_or_length():
             ledger.to_jsonl(signing_key=wrong)  # type: ignore[arg-type]
         with pytest.raises(wangge.MalformedInput):
             wangge.Ledger.from_jsonl(h, text, public_key=wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("threads", [2, 3, 8])
+def test_reading_on_several_threads_gives_the_same_ledger_or_error(threads, tmp_path):
+    ledger = leak_ledger()
+    h = ledger.hierarchy
+    text = ledger.to_jsonl(signing_key=SECRET)
+    assert wangge.Ledger.from_jsonl(h, text, public_key=PUBLIC, threads=threads) == ledger
+    assert wangge.Ledger.from_jsonl(h, text, threads=threads) == ledger
+    path = tmp_path / "signed.jsonl"
+    path.write_text(text, encoding="utf-8")
+    assert wangge.Ledger.read_jsonl(h, path, public_key=PUBLIC, threads=threads) == ledger
+    lines = text.splitlines(keepends=True)
+    edits = [
+        text.replace("店主已维修", "没修"),  # an event edited
+        "".join(lines[:3] + lines[4:]),  # an event dropped
+        "".join(lines[:-1]),  # the end record dropped
+        "".join(lines[:5] + ["\n"] + lines[5:]),  # a blank line
+    ]
+    for edited in edits:
+        for key in (None, PUBLIC):
+            with pytest.raises(wangge.WanggeError) as one:
+                wangge.Ledger.from_jsonl(h, edited, public_key=key)
+            with pytest.raises(wangge.WanggeError) as many:
+                wangge.Ledger.from_jsonl(h, edited, public_key=key, threads=threads)
+            assert (type(many.value), many.value.code, many.value.line) == (
+                type(one.value), one.value.code, one.value.line)

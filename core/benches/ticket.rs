@@ -24,9 +24,10 @@ use common::{build_city_with_centres, centre_of, random_grids, Rng};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wangge::hierarchy::Hierarchy;
 use wangge::ticket::authority::Authority;
-use wangge::ticket::log::read_events;
+use wangge::ticket::log::{read_events, read_events_parallel};
 use wangge::ticket::{
     Action, ActorKey, BulkItem, Ledger, NewTicket, RejectReason, Satisfaction, Taxonomy, TicketKey,
+    Trust,
 };
 use wangge::time::Timestamp;
 
@@ -284,6 +285,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("read and verify 100k tickets' logs", |b| {
         b.iter(|| black_box(read_events(&text).unwrap().len()))
     });
+    g.bench_function("read and verify 100k tickets' logs, 2 threads", |b| {
+        b.iter(|| black_box(read_events_parallel(&text, 2).unwrap().len()))
+    });
+    g.bench_function(
+        "read, verify and replay 100k tickets' logs, 2 threads",
+        |b| {
+            b.iter(|| {
+                let mut l = Ledger::new(small.hierarchy().clone(), small.taxonomy().clone());
+                black_box(
+                    l.load_jsonl_parallel(&text, Trust::Checked, None, 2)
+                        .unwrap(),
+                )
+            })
+        },
+    );
     g.bench_function("read, verify and replay 100k tickets' logs", |b| {
         b.iter(|| {
             black_box(

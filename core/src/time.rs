@@ -158,22 +158,42 @@ impl Timestamp {
     /// RFC 3339 text at the given offset (seconds east of UTC, a whole number of minutes):
     /// `2025-01-26T09:00:00+08:00`, or `…Z` at offset 0.
     pub fn to_rfc3339_at(self, offset_seconds: i32) -> String {
+        self.rfc3339_at(offset_seconds).as_str().to_owned()
+    }
+
+    /// RFC 3339 text at an offset, on the stack (what the writers of logs and documents
+    /// use: no allocation, no formatting machinery).
+    pub(crate) fn rfc3339_at(self, offset_seconds: i32) -> Rfc3339 {
         let (day, second) = self.local_day_and_second(offset_seconds);
         let (y, mo, d) = civil_from_day_number(day);
-        let (h, mi, se) = (second / 3600, second % 3600 / 60, second % 60);
-        let date = if y < 0 {
-            format!("-{:06}-{mo:02}-{d:02}", -y)
+        let mut out = Rfc3339::default();
+        if y < 0 {
+            out.push(b'-');
+            out.digits(y.unsigned_abs(), 6);
         } else {
-            format!("{y:04}-{mo:02}-{d:02}")
-        };
-        let offset = if offset_seconds == 0 {
-            "Z".to_owned()
+            out.digits(y.unsigned_abs(), 4);
+        }
+        out.push(b'-');
+        out.digits(u64::from(mo), 2);
+        out.push(b'-');
+        out.digits(u64::from(d), 2);
+        out.push(b'T');
+        let second = second.unsigned_abs();
+        out.digits(second / 3600, 2);
+        out.push(b':');
+        out.digits(second % 3600 / 60, 2);
+        out.push(b':');
+        out.digits(second % 60, 2);
+        if offset_seconds == 0 {
+            out.push(b'Z');
         } else {
-            let sign = if offset_seconds < 0 { '-' } else { '+' };
-            let m = offset_seconds.unsigned_abs() / 60;
-            format!("{sign}{:02}:{:02}", m / 60, m % 60)
-        };
-        format!("{date}T{h:02}:{mi:02}:{se:02}{offset}")
+            out.push(if offset_seconds < 0 { b'-' } else { b'+' });
+            let m = u64::from(offset_seconds.unsigned_abs() / 60);
+            out.digits(m / 60, 2);
+            out.push(b':');
+            out.digits(m % 60, 2);
+        }
+        out
     }
 
     /// The civil date of this instant at an offset (seconds east of UTC).
@@ -184,7 +204,58 @@ impl Timestamp {
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_rfc3339_at(CHINA_OFFSET_SECONDS))
+        f.write_str(self.rfc3339_at(CHINA_OFFSET_SECONDS).as_str())
+    }
+}
+
+/// RFC 3339 text held on the stack (at most `-999999-12-31T23:59:59+14:00`, 28 bytes).
+#[derive(Default)]
+pub(crate) struct Rfc3339 {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl Rfc3339 {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// `v` in decimal, zero-padded to at least `width` digits.
+    fn digits(&mut self, v: u64, width: u32) {
+        // The usual case, two or four digits, without a loop; `% 10` keeps each below 10.
+        let digit = |x: u64| b'0' + (x % 10) as u8;
+        match (width, v) {
+            (2, 0..=99) => {
+                self.push(digit(v / 10));
+                self.push(digit(v));
+            }
+            (4, 0..=9999) => {
+                self.push(digit(v / 1000));
+                self.push(digit(v / 100));
+                self.push(digit(v / 10));
+                self.push(digit(v));
+            }
+            _ => {
+                let len = v.checked_ilog10().unwrap_or(0) + 1;
+                for _ in len..width {
+                    self.push(b'0');
+                }
+                for i in (0..len).rev() {
+                    self.push(digit(v / 10u64.pow(i)));
+                }
+            }
+        }
+    }
+
+    /// The text (ASCII by construction).
+    pub(crate) fn as_str(&self) -> &str {
+        self.bytes
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 }
 
@@ -308,7 +379,7 @@ fn parse_rfc3339(s: &str) -> Result<Timestamp, &'static str> {
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(self.rfc3339_at(CHINA_OFFSET_SECONDS).as_str())
     }
 }
 

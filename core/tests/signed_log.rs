@@ -13,8 +13,8 @@ mod common;
 use common::*;
 use proptest::prelude::*;
 use wangge::ticket::log::{
-    read_events, read_events_verified, LogError, LogReader, LogWriter, PublicKey, Record,
-    SigningKey,
+    read_events, read_events_parallel, read_events_verified, read_events_verified_parallel,
+    LogError, LogReader, LogWriter, PublicKey, Record, SigningKey,
 };
 use wangge::ticket::{Action, Event, Ledger, NewTicket, Trust};
 
@@ -412,6 +412,88 @@ fn every_byte_of_a_signed_log_is_covered() {
             if let Ok(flipped) = String::from_utf8(bytes) {
                 assert!(load(&l, &flipped, &pk).is_err(), "byte {i} ^ {mask:#04x}");
             }
+        }
+    }
+}
+
+/// A log of a ledger's tickets in one or two segments, signed or not.
+fn log_of(l: &Ledger, two_segments: bool, key: Option<&SigningKey>) -> String {
+    let events: Vec<Event> = l.all_events().collect();
+    let first = events.first().map(|e| e.ticket.clone());
+    let cut = if two_segments {
+        events
+            .iter()
+            .position(|e| Some(&e.ticket) != first.as_ref())
+            .unwrap_or(events.len())
+    } else {
+        events.len()
+    };
+    segments(
+        &[&events[..cut], &events[cut..]][..if two_segments { 2 } else { 1 }],
+        key,
+    )
+}
+
+/// An edit of a log's text: flip a byte, drop, repeat or swap lines, add a blank line.
+fn edit(text: &str, kind: u8, a: prop::sample::Index, b: prop::sample::Index) -> String {
+    let mut lines: Vec<String> = text.split_terminator('\n').map(str::to_owned).collect();
+    let (i, j) = (a.index(lines.len()), b.index(lines.len()));
+    match kind % 5 {
+        0 => {
+            let mut bytes = text.as_bytes().to_vec();
+            let k = a.index(bytes.len());
+            bytes[k] ^= 0x01;
+            return String::from_utf8(bytes).unwrap_or_else(|_| text.to_owned());
+        }
+        1 => {
+            lines.remove(i);
+        }
+        2 => {
+            let l = lines[i].clone();
+            lines.insert(j, l);
+        }
+        3 => lines.swap(i, j),
+        _ => lines.insert(i, String::new()),
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Reading on several threads gives what reading on one gives: the same events, or the
+    /// same error at the same line, and a ledger loaded either way is the same.
+    #[test]
+    fn reading_on_several_threads_agrees_with_one(
+        l in arb_ledger(),
+        two_segments in any::<bool>(),
+        signed in any::<bool>(),
+        edits in prop::collection::vec((0u8..5, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
+        threads in 1usize..6,
+    ) {
+        let k = key();
+        let pk = k.public_key();
+        let mut text = log_of(&l, two_segments, signed.then_some(&k));
+        for (kind, a, b) in edits {
+            if !text.is_empty() {
+                text = edit(&text, kind, a, b);
+            }
+        }
+        prop_assert_eq!(read_events_parallel(&text, threads), read_events(&text));
+        prop_assert_eq!(
+            read_events_verified_parallel(&text, &pk, threads),
+            read_events_verified(&text, &pk)
+        );
+        for key in [None, Some(&pk)] {
+            let mut one = Ledger::new(l.hierarchy().clone(), l.taxonomy().clone());
+            let mut many = one.clone();
+            let r1 = match key {
+                Some(key) => one.load_jsonl_verified(&text, Trust::Checked, key),
+                None => one.load_jsonl(&text, Trust::Checked),
+            };
+            let r2 = many.load_jsonl_parallel(&text, Trust::Checked, key, threads);
+            prop_assert_eq!(r2, r1);
+            prop_assert_eq!(many.to_jsonl(), one.to_jsonl());
         }
     }
 }

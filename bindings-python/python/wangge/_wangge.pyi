@@ -169,13 +169,13 @@ class Ledger:
     def from_jsonl(
         hierarchy: Hierarchy, text: str, taxonomy: Optional[Document] = None, *,
         authority: Optional[AuthorityLike] = None, trusted: bool = False,
-        public_key: Optional[KeyBytes] = None,
+        public_key: Optional[KeyBytes] = None, threads: int = 1,
     ) -> Ledger: ...
     @staticmethod
     def read_jsonl(
         hierarchy: Hierarchy, path: PathArg, taxonomy: Optional[Document] = None, *,
         authority: Optional[AuthorityLike] = None, trusted: bool = False,
-        public_key: Optional[KeyBytes] = None,
+        public_key: Optional[KeyBytes] = None, threads: int = 1,
     ) -> Ledger: ...
     @staticmethod
     def replay(

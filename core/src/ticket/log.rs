@@ -108,6 +108,19 @@
 //! signature verifies, so it holds one segment's events in memory (cut a very large log into
 //! segments to bound that); in the same measurement it took up to a quarter longer than
 //! [`Ledger::load_jsonl`].
+//!
+//! # Reading on several threads
+//!
+//! Chains are per ticket and every line states its own digest, so most of the work of
+//! reading (parsing the lines and hashing them) can be shared between threads: with
+//! [`read_events_parallel`], [`read_events_verified_parallel`] and
+//! [`Ledger::load_jsonl_parallel`] the caller says how many threads to use (the library does
+//! not look at the machine). The result is exactly the one-thread reader's: the same events,
+//! or the same error at the same line (the argument is in the docs of the module that does
+//! it, `parallel.rs`, and a property test compares the two on edited logs). What stays on
+//! one thread is the walk that checks each chain's order and the end records, and replaying
+//! into a ledger. On a target without threads (WebAssembly) the work is done on the calling
+//! thread.
 
 use std::io;
 
@@ -115,12 +128,13 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{Action, Actor, Event, Ledger, TicketError, TicketId, Trust};
-use crate::hash::DenseMap;
 use crate::hierarchy::Hierarchy;
 use crate::intern::Interner;
 use crate::ticket::Taxonomy;
 use crate::time::Timestamp;
 use std::sync::Arc;
+
+mod parallel;
 
 /// The version written in the `v` field.
 pub const LOG_VERSION: u32 = 1;
@@ -268,7 +282,7 @@ struct LineIn {
     end: Option<EndRecord>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct EndRecord {
     events: u64,
@@ -286,25 +300,27 @@ struct EndOut<'a> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(char::from(
-            HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-        ));
-        s.push(char::from(
-            HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-        ));
-    }
-    s
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    hex_into(&mut out, bytes);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends lowercase hex digits of `bytes`.
+fn hex_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    let nib = |n: u8| if n < 10 { b'0' + n } else { b'a' + (n - 10) };
+    out.extend(bytes.iter().flat_map(|b| [nib(b >> 4), nib(b & 15)]));
 }
 
 /// Per-segment state shared by the writer and the reader: the heads of the chains.
 #[derive(Default)]
 struct Chains {
     order: Interner,
-    /// Keyed by the index `order` gives each ticket (dense, in order of first appearance).
-    heads: DenseMap<u32, (u32, [u8; 32])>,
+    /// The head (last seq and digest) of each ticket's chain, at the index `order` gives the
+    /// ticket (dense, in order of first appearance).
+    heads: Vec<(u32, [u8; 32])>,
+    /// The index of the ticket of the last event: events of one ticket usually come
+    /// together, and then the ticket is looked up once.
+    last: Option<u32>,
     events: u64,
     /// With a key: the hash of the ticket index (order of first appearance) of each event
     /// in line order, which seals how the tickets' chains are interleaved.
@@ -326,14 +342,30 @@ impl Chains {
         }
     }
 
+    /// The index of a ticket seen in this segment.
+    fn index(&self, ticket: &str) -> Option<u32> {
+        match self.last {
+            Some(i) if self.order.get(i) == Some(ticket) => Some(i),
+            _ => self.order.find(ticket),
+        }
+    }
+
     fn head(&self, ticket: &str) -> Option<(u32, [u8; 32])> {
-        let i = self.order.find(ticket)?;
-        self.heads.get(&i).copied()
+        let i = self.index(ticket)?;
+        self.heads.get(i as usize).copied()
     }
 
     fn set(&mut self, ticket: &str, seq: u32, digest: [u8; 32]) {
-        let i = self.order.intern(ticket);
-        self.heads.insert(i, (seq, digest));
+        let i = match self.index(ticket) {
+            Some(i) => i,
+            None => self.order.intern(ticket),
+        };
+        match self.heads.get_mut(i as usize) {
+            Some(head) => *head = (seq, digest),
+            // A new ticket: interned indices are dense, so it is the next one.
+            None => self.heads.push((seq, digest)),
+        }
+        self.last = Some(i);
         if let Some(sequence) = &mut self.sequence {
             sequence.update(i.to_be_bytes());
         }
@@ -344,7 +376,7 @@ impl Chains {
         let mut hasher = Sha256::new();
         let mut i = 0u32;
         while let Some(ticket) = self.order.get(i) {
-            if let Some((_, digest)) = self.heads.get(&i) {
+            if let Some((_, digest)) = self.heads.get(i as usize) {
                 hasher.update(ticket.as_bytes());
                 hasher.update(b"\n");
                 hasher.update(digest);
@@ -387,22 +419,32 @@ fn segment_message(index: u64, sealed: &Sealed, previous: &[u8; 64]) -> Vec<u8> 
 
 /// Lowercase hex text of exactly `N` bytes.
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let nib = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+    // A digit's value, or 0xFF: invalid digits set high bits in `bad` (one test at the end
+    // instead of a branch per digit: this runs on every line of a log).
+    let nib = |c: u8| {
+        let (d, a) = (c.wrapping_sub(b'0'), c.wrapping_sub(b'a'));
+        if d < 10 {
+            d
+        } else if a < 6 {
+            a + 10
+        } else {
+            0xFF
+        }
     };
     if text.len() != 2 * N {
         return None;
     }
     let mut out = [0u8; N];
-    for (o, pair) in out.iter_mut().zip(text.as_bytes().chunks(2)) {
-        match pair {
-            [hi, lo] => *o = nib(*hi)? << 4 | nib(*lo)?,
-            _ => return None,
-        }
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
+        let (hi, lo) = match pair {
+            [hi, lo] => (nib(*hi), nib(*lo)),
+            _ => (0xFF, 0xFF),
+        };
+        bad |= hi | lo;
+        *o = (hi << 4) | (lo & 15);
     }
-    Some(out)
+    (bad & 0xF0 == 0).then_some(out)
 }
 
 /// The length of a key identifier in bytes (the first bytes of the public key).
@@ -636,7 +678,7 @@ impl<W: io::Write> LogWriter<W> {
         let digest = chain_digest(&prev, &self.buf);
         self.chains.set(event.ticket.as_str(), event.seq, digest);
         self.buf.extend_from_slice(b",\"digest\":\"");
-        self.buf.extend_from_slice(hex(&digest).as_bytes());
+        hex_into(&mut self.buf, &digest);
         self.buf.extend_from_slice(b"\"}\n");
         self.out.write_all(&self.buf)
     }
@@ -699,6 +741,89 @@ pub enum Record {
     End,
 }
 
+const DIGEST_MISMATCH: &str = "the digest does not match the event's content and chain";
+
+/// One line read, before it is checked against its chain: the part of reading that needs
+/// no state (see [`parse_line`]).
+enum Parsed<'a> {
+    Event(ParsedEvent<'a>),
+    End(EndRecord),
+}
+
+/// An event line read but not yet checked against its chain.
+struct ParsedEvent<'a> {
+    event: Event,
+    /// The line without its trailing digest member (`None`: the digest member is not last).
+    canonical: Option<&'a [u8]>,
+    /// The digest the line claims (`None`: not 64 lowercase hex digits, so no digest).
+    claim: Option<[u8; 32]>,
+}
+
+impl ParsedEvent<'_> {
+    fn tampered(&self, line: usize, reason: &'static str) -> LogError {
+        LogError::Tampered {
+            line,
+            ticket: self.event.ticket.to_string(),
+            seq: self.event.seq,
+            reason,
+        }
+    }
+}
+
+/// Reads one line (without its LF) as JSON of the log format.
+fn parse_line(line: usize, text: &str) -> Result<Parsed<'_>, LogError> {
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    if text.ends_with('\r') {
+        // The digests cover the bytes of each line as written (LF-ended); a log whose
+        // line ends were converted is an edited log, not the one that was sealed.
+        return Err(LogError::Malformed {
+            line,
+            message: "the line ends in a carriage return: a wangge log is written with LF line ends, and one converted to CRLF has been edited".to_owned(),
+        });
+    }
+    if text.trim().is_empty() {
+        // The writer writes no blank line, and blank lines are outside every digest: one
+        // added anywhere would be an edit nothing detects.
+        return Err(LogError::Malformed {
+            line,
+            message: "a blank line: a wangge log has none".to_owned(),
+        });
+    }
+    let parsed: LineIn = crate::strict_json::from_str(text).map_err(|e| LogError::Malformed {
+        line,
+        message: e.to_string(),
+    })?;
+    if parsed.v != LOG_VERSION {
+        return Err(LogError::UnsupportedVersion {
+            line,
+            version: parsed.v,
+        });
+    }
+    if let Some(end) = parsed.end {
+        return Ok(Parsed::End(end));
+    }
+    let malformed = |what: &str| LogError::Malformed {
+        line,
+        message: format!("an event line needs {what}"),
+    };
+    let ticket = parsed.ticket.ok_or_else(|| malformed("`ticket`"))?;
+    let seq = parsed.seq.ok_or_else(|| malformed("`seq`"))?;
+    let digest = parsed.digest.ok_or_else(|| malformed("`digest`"))?;
+    let event = Event {
+        ticket,
+        seq,
+        at: parsed.at.ok_or_else(|| malformed("`at`"))?,
+        actor: parsed.actor.ok_or_else(|| malformed("`actor`"))?,
+        action: parsed.action.ok_or_else(|| malformed("`action`"))?,
+    };
+    // The canonical bytes are the line as written without its trailing digest member.
+    Ok(Parsed::Event(ParsedEvent {
+        event,
+        canonical: canonical_bytes(text, &digest),
+        claim: unhex::<32>(&digest),
+    }))
+}
+
 impl LogReader {
     /// A reader at the start of a log.
     pub fn new() -> LogReader {
@@ -727,78 +852,44 @@ impl LogReader {
     pub fn read_line(&mut self, text: &str) -> Result<Record, LogError> {
         self.line += 1;
         let line = self.line;
-        let text = text.strip_suffix('\n').unwrap_or(text);
-        if text.ends_with('\r') {
-            // The digests cover the bytes of each line as written (LF-ended); a log whose
-            // line ends were converted is an edited log, not the one that was sealed.
-            return Err(LogError::Malformed {
-                line,
-                message: "the line ends in a carriage return: a wangge log is written with LF line ends, and one converted to CRLF has been edited".to_owned(),
-            });
+        match parse_line(line, text)? {
+            Parsed::End(end) => self.read_end(line, end),
+            Parsed::Event(parsed) => {
+                let prev = self.link(line, &parsed)?;
+                let computed = parsed
+                    .canonical
+                    .map(|c| chain_digest(&prev, c))
+                    .unwrap_or_default();
+                if parsed.claim != Some(computed) {
+                    return Err(parsed.tampered(line, DIGEST_MISMATCH));
+                }
+                self.chains
+                    .set(parsed.event.ticket.as_str(), parsed.event.seq, computed);
+                self.open_segment = true;
+                Ok(Record::Event(parsed.event))
+            }
         }
-        if text.trim().is_empty() {
-            // The writer writes no blank line, and blank lines are outside every digest: one
-            // added anywhere would be an edit nothing detects.
-            return Err(LogError::Malformed {
-                line,
-                message: "a blank line: a wangge log has none".to_owned(),
-            });
-        }
-        let parsed: LineIn =
-            crate::strict_json::from_str(text).map_err(|e| LogError::Malformed {
-                line,
-                message: e.to_string(),
-            })?;
-        if parsed.v != LOG_VERSION {
-            return Err(LogError::UnsupportedVersion {
-                line,
-                version: parsed.v,
-            });
-        }
-        if let Some(end) = parsed.end {
-            return self.read_end(line, end);
-        }
-        let malformed = |what: &str| LogError::Malformed {
-            line,
-            message: format!("an event line needs {what}"),
-        };
-        let ticket = parsed.ticket.ok_or_else(|| malformed("`ticket`"))?;
-        let seq = parsed.seq.ok_or_else(|| malformed("`seq`"))?;
-        let digest = parsed.digest.ok_or_else(|| malformed("`digest`"))?;
-        let event = Event {
-            ticket,
-            seq,
-            at: parsed.at.ok_or_else(|| malformed("`at`"))?,
-            actor: parsed.actor.ok_or_else(|| malformed("`actor`"))?,
-            action: parsed.action.ok_or_else(|| malformed("`action`"))?,
-        };
-        let tampered = |reason: &'static str| LogError::Tampered {
-            line,
-            ticket: event.ticket.to_string(),
-            seq,
-            reason,
-        };
-        let (expected_seq, prev) = match self.chains.head(event.ticket.as_str()) {
+    }
+
+    /// Checks where an event goes in its chain (its `seq`, and that its digest member ends
+    /// the line) and returns the digest it links to.
+    fn link(&self, line: usize, parsed: &ParsedEvent<'_>) -> Result<[u8; 32], LogError> {
+        let (expected_seq, prev) = match self.chains.head(parsed.event.ticket.as_str()) {
             Some((last, digest)) => (last.checked_add(1), digest),
             None => (Some(0), [0; 32]),
         };
-        if Some(seq) != expected_seq {
-            return Err(tampered(
+        if Some(parsed.event.seq) != expected_seq {
+            return Err(parsed.tampered(
+                line,
                 "out of sequence: an event before it was dropped or moved",
             ));
         }
-        // The canonical bytes are the line as written without its trailing digest member.
-        let canonical = canonical_bytes(text, &digest)
-            .ok_or_else(|| tampered("the digest member is not the last member of the line"))?;
-        let computed = chain_digest(&prev, canonical);
-        if !hex_eq(&digest, &computed) {
-            return Err(tampered(
-                "the digest does not match the event's content and chain",
-            ));
+        if parsed.canonical.is_none() {
+            return Err(
+                parsed.tampered(line, "the digest member is not the last member of the line")
+            );
         }
-        self.chains.set(event.ticket.as_str(), seq, computed);
-        self.open_segment = true;
-        Ok(Record::Event(event))
+        Ok(prev)
     }
 
     /// Verifies an end record: its count and digest, and its signature if the reader has a key.
@@ -885,6 +976,48 @@ pub fn read_events(text: &str) -> Result<Vec<Event>, LogError> {
 /// must be signed by `key` (see [Signed logs](crate::ticket::log#signed-logs)).
 pub fn read_events_verified(text: &str, key: &PublicKey) -> Result<Vec<Event>, LogError> {
     read_events_with(LogReader::with_key(key), text)
+}
+
+/// [`read_events`] on up to `threads` threads: the same events, or the same error at the
+/// same line (see [Reading on several threads](crate::ticket::log#reading-on-several-threads)).
+///
+/// ```
+/// use std::sync::Arc;
+/// use wangge::hierarchy::{Hierarchy, NodeKind};
+/// use wangge::ticket::log::{read_events, read_events_parallel};
+/// use wangge::ticket::{Ledger, NewTicket, Taxonomy};
+///
+/// let mut h = Hierarchy::new();
+/// h.add("g1", NodeKind::Grid, "第一网格")?;
+/// let mut ledger = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+/// for i in 0..100 {
+///     let t = NewTicket::new(&format!("T{i}"), "livelihood.repair", "g1")?;
+///     ledger.report(t, "g1", "2025-03-03T09:00:00+08:00".parse()?)?;
+/// }
+/// let log = ledger.to_jsonl();
+/// assert_eq!(read_events_parallel(&log, 4)?, read_events(&log)?);
+/// let edited = log.replacen("livelihood.repair", "livelihood.noise", 1);
+/// assert_eq!(read_events_parallel(&edited, 4), read_events(&edited));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_events_parallel(text: &str, threads: usize) -> Result<Vec<Event>, LogError> {
+    events_of(parallel::read_parallel(text, None, threads))
+}
+
+/// [`read_events_verified`] on up to `threads` threads (see [`read_events_parallel`]).
+pub fn read_events_verified_parallel(
+    text: &str,
+    key: &PublicKey,
+    threads: usize,
+) -> Result<Vec<Event>, LogError> {
+    events_of(parallel::read_parallel(text, Some(key), threads))
+}
+
+fn events_of(read: parallel::Read) -> Result<Vec<Event>, LogError> {
+    match read.error {
+        Some(e) => Err(e),
+        None => Ok(read.events().map(|(_, e)| e).collect()),
+    }
 }
 
 fn read_events_with(mut reader: LogReader, text: &str) -> Result<Vec<Event>, LogError> {
@@ -1010,6 +1143,36 @@ impl Ledger {
         key: &PublicKey,
     ) -> Result<usize, LogError> {
         self.load_jsonl_with(LogReader::with_key(key), text, trust)
+    }
+
+    /// [`Ledger::load_jsonl`] (or, with a key, [`Ledger::load_jsonl_verified`]) reading and
+    /// verifying on up to `threads` threads: the same ledger, or the same error at the same
+    /// line (see [Reading on several threads](crate::ticket::log#reading-on-several-threads)).
+    /// Replaying is done in line order on the calling thread.
+    pub fn load_jsonl_parallel(
+        &mut self,
+        text: &str,
+        trust: Trust,
+        key: Option<&PublicKey>,
+        threads: usize,
+    ) -> Result<usize, LogError> {
+        let read = parallel::read_parallel(text, key, threads);
+        // As the one-thread loader: a signed log's events are replayed once their segment's
+        // signature verified; an unsigned log's up to the first bad line.
+        let replayable = match key {
+            Some(_) => read.ends.last().copied().unwrap_or(0),
+            None => usize::MAX,
+        };
+        let error = read.error.clone();
+        let mut n = 0;
+        for (line, event) in read.events().take_while(|(l, _)| *l < replayable) {
+            self.replay_line(line, &event, trust)?;
+            n += 1;
+        }
+        match error {
+            Some(e) => Err(e),
+            None => Ok(n),
+        }
     }
 
     fn load_jsonl_with(

@@ -1,0 +1,208 @@
+//! Reading a log on several threads, when the caller asks for it.
+//!
+//! Most of the cost of reading a log is in parsing each line and hashing it, and neither
+//! needs anything from the lines before: a line's chain needs only the digest of the event
+//! before it in its ticket's chain, and every line states its own digest. So the reader
+//!
+//! 1. parses the lines, split into one run of whole lines per thread;
+//! 2. walks them in order, on one thread, checking what needs the order (each event's `seq`
+//!    in its chain, the end records and their signatures) and noting for each event the
+//!    digest the event before it in its chain *claims*;
+//! 3. hashes the events on all threads, each against that claimed digest.
+//!
+//! If every event's digest is the hash of its predecessor's claimed digest and its own
+//! bytes, then by induction along each chain every claimed digest is the digest the one-
+//! thread reader computes, and the end records were checked against the same digests. If
+//! not, the first line (in line order) whose hash does not match is the line where the
+//! one-thread reader stops too: every event before it matched. Every error is therefore the
+//! one [`LogReader`] gives, at the same line, and the events are the same.
+//!
+//! Threads are the caller's choice (the library reads nothing of the machine), and on a
+//! target without threads (WebAssembly) or when a thread cannot be started the work is done
+//! on the calling thread.
+
+use super::*;
+
+/// A log read by [`read_parallel`]: its lines as parsed, the lines of the end records that
+/// verified, and the first error.
+pub(super) struct Read<'a> {
+    runs: Vec<Run<'a>>,
+    pub(super) ends: Vec<usize>,
+    pub(super) error: Option<LogError>,
+}
+
+impl<'a> Read<'a> {
+    /// The events before the first error, in line order, with their lines.
+    pub(super) fn events(self) -> impl Iterator<Item = (usize, Event)> + 'a {
+        let stop = self.error.as_ref().map_or(usize::MAX, LogError::line);
+        self.runs
+            .into_iter()
+            .flat_map(|run| {
+                let first = run.first_line;
+                run.lines
+                    .into_iter()
+                    .enumerate()
+                    .map(move |(i, p)| (first + i, p))
+            })
+            .take_while(move |(line, _)| *line < stop)
+            .filter_map(|(line, p)| match p {
+                Parsed::Event(e) => Some((line, e.event)),
+                Parsed::End(_) => None,
+            })
+    }
+}
+
+/// A run of lines: what each parsed to (up to the first error in the run), and for each
+/// line the digest its event links to (set by the walk in order).
+struct Run<'a> {
+    first_line: usize,
+    lines: Vec<Parsed<'a>>,
+    prev: Vec<[u8; 32]>,
+    error: Option<LogError>,
+}
+
+/// Runs `f` on each item, on a thread of its own where possible, and returns the results in
+/// order.
+fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if cfg!(target_arch = "wasm32") || items.len() < 2 {
+        return items.iter().map(&f).collect();
+    }
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || f(item))
+                    .map_err(|_| item)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: the work is done here.
+                Err(item) => f(item),
+            })
+            .collect()
+    })
+}
+
+/// Splits `text` into about `parts` runs of whole lines, each with its first line number.
+fn runs(text: &str, parts: usize) -> Vec<(usize, &str)> {
+    let mut out = Vec::with_capacity(parts);
+    let target = text.len() / parts.max(1) + 1;
+    let mut rest = text;
+    let mut line = 1;
+    while !rest.is_empty() {
+        let cut = rest
+            .get(target.min(rest.len())..)
+            .and_then(|tail| tail.find('\n'))
+            .map_or(rest.len(), |i| target + i + 1);
+        let (run, tail) = rest.split_at_checked(cut).unwrap_or((rest, ""));
+        out.push((line, run));
+        line += run.bytes().filter(|&b| b == b'\n').count();
+        rest = tail;
+    }
+    out
+}
+
+/// Reads and verifies a log on up to `threads` threads (see the [module docs](self)).
+pub(super) fn read_parallel<'a>(
+    text: &'a str,
+    key: Option<&PublicKey>,
+    threads: usize,
+) -> Read<'a> {
+    let threads = threads.max(1);
+    // 1. Parse, one run of lines per thread.
+    let mut runs: Vec<Run<'a>> = on_threads(&runs(text, threads), |&(first_line, run)| {
+        let mut lines = Vec::with_capacity(run.len() / 200 + 1);
+        let mut error = None;
+        for (i, line) in run.split_terminator('\n').enumerate() {
+            match parse_line(first_line + i, line) {
+                Ok(p) => lines.push(p),
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        Run {
+            first_line,
+            prev: Vec::with_capacity(lines.len()),
+            lines,
+            error,
+        }
+    });
+
+    // 2. In order: the chains' order, the end records, and each event's predecessor (the
+    //    digest it claims). Stops at the first error, which is then the error unless a hash
+    //    before it does not match.
+    let mut reader = match key {
+        Some(key) => LogReader::with_key(key),
+        None => LogReader::new(),
+    };
+    let mut ends = Vec::new();
+    let mut error = None;
+    'runs: for run in &mut runs {
+        for (i, p) in run.lines.iter_mut().enumerate() {
+            let line = run.first_line + i;
+            reader.line = line;
+            let step = match p {
+                Parsed::End(end) => reader.read_end(line, std::mem::take(end)).map(|_| {
+                    ends.push(line);
+                    [0; 32]
+                }),
+                Parsed::Event(event) => reader.link(line, event).and_then(|prev| {
+                    let claim = event
+                        .claim
+                        .ok_or_else(|| event.tampered(line, DIGEST_MISMATCH))?;
+                    let e = &event.event;
+                    reader.chains.set(e.ticket.as_str(), e.seq, claim);
+                    reader.open_segment = true;
+                    Ok(prev)
+                }),
+            };
+            match step {
+                Ok(prev) => run.prev.push(prev),
+                Err(e) => {
+                    error = Some(e);
+                    break 'runs;
+                }
+            }
+        }
+        if let Some(e) = run.error.take() {
+            error = Some(e);
+            break;
+        }
+    }
+    if error.is_none() {
+        error = reader.finish().err();
+    }
+
+    // 3. Hash every event against its predecessor's claimed digest, a run per thread (`prev`
+    //    is as long as the walk went).
+    let mismatch = on_threads(&runs, |run| {
+        run.lines
+            .iter()
+            .zip(&run.prev)
+            .enumerate()
+            .find_map(|(i, (p, prev))| match p {
+                Parsed::Event(e) => {
+                    let digest = e.canonical.map(|c| chain_digest(prev, c));
+                    (digest != e.claim).then(|| e.tampered(run.first_line + i, DIGEST_MISMATCH))
+                }
+                Parsed::End(_) => None,
+            })
+    })
+    .into_iter()
+    .flatten()
+    .next();
+    // A mismatch comes before any error of step 2 (which stopped at its line).
+    let error = mismatch.or(error);
+    let stop = error.as_ref().map_or(usize::MAX, LogError::line);
+    ends.retain(|line| *line < stop);
+    Read { runs, ends, error }
+}
