@@ -36,16 +36,27 @@ pub const VERSION: &str = wangge::VERSION;
 extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(message: &str);
+
+    /// Web Crypto's `crypto.getRandomValues` (browsers, Node 19+, Deno, workers).
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buf: &mut [u8]) -> Result<(), JsValue>;
 }
 
-/// Installs the panic hook (called once when the module starts): a panic — which the core's
+/// Runs once when the module starts. Installs the panic hook: a panic — which the core's
 /// lints make unreachable — is logged with its message before the instance traps with a
-/// `WebAssembly.RuntimeError`, itself an `Error`.
+/// `WebAssembly.RuntimeError`, itself an `Error`. And keys the hash maps of ids with 16
+/// bytes from `crypto.getRandomValues`: std has no randomness on this target, so without
+/// them the keys would be the same at every load (see `wangge::hash`). Where Web Crypto is
+/// missing the maps keep std's keys.
 #[wasm_bindgen(start)]
 pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         console_error(&format!("wangge: internal error (please report): {info}"));
     }));
+    let mut entropy = [0u8; 16];
+    if get_random_values(&mut entropy).is_ok() {
+        wangge::hash::add_entropy(entropy);
+    }
 }
 
 /// The library version.

@@ -9,8 +9,8 @@
 //! milliseconds). Every lookup then compares the id with all the ids before it: reporting
 //! 32,000 such tickets took 5.0 s instead of 25 ms, and four times longer at each doubling.
 //!
-//! So every map, set and table keyed by such data ([`IdMap`], [`IdSet`], the ledger's ticket
-//! index, the string interner) hashes with [`IdState`]: foldhash ("fast" variant) under a key
+//! So every map, set and table keyed by such data (`IdMap`, `IdSet`, the ledger's ticket
+//! index, the string interner) hashes with `IdState`: foldhash ("fast" variant) under a key
 //! of its own for each map. Without the key nobody can choose ids that collide, and the order
 //! of one map tells nothing about another. On our workloads foldhash costs what FxHash cost;
 //! std's SipHash-1-3, the strongest choice, made reporting a million tickets a quarter slower.
@@ -23,14 +23,16 @@
 //! thread and counts one half up for each new state, as every std `HashMap` does (foldhash's
 //! own `RandomState` also mixes in the system time, so it is not used). On
 //! `wasm32-unknown-unknown` std has no source of randomness and makes the key from memory
-//! addresses, the same at each load of the module: there the keys still differ between maps,
-//! but whoever has the module and knows the calls made before can compute them.
+//! addresses, the same at each load of the module: whoever has the module and knows the calls
+//! made before could compute them. So the host may mix in random bytes of its own
+//! ([`add_entropy`]), and the WebAssembly binding does so when the module starts, with
+//! `crypto.getRandomValues`.
 //!
 //! Hashes now differ between processes and between maps, so no output may follow a map's
 //! order: what is listed from a map is sorted first (the metrics report's rows), merging adds
-//! entry by entry, and `Debug` of [`IdMap`] and [`IdSet`] prints in key order.
+//! entry by entry, and `Debug` of `IdMap` and `IdSet` prints in key order.
 //!
-//! Maps keyed by dense indices the library assigns itself ([`DenseMap`]: node keys, ticket
+//! Maps keyed by dense indices the library assigns itself (`DenseMap`: node keys, ticket
 //! indices, voter indices, a log's chain indices) keep FxHash: no caller chooses those keys,
 //! which are small integers that FxHash spreads evenly, and they are on the hottest paths.
 
@@ -38,6 +40,37 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::{BuildHasher, Hash};
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Entropy given by the host ([`add_entropy`]), mixed into every key made after it.
+static ENTROPY: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+/// Mixes 16 random bytes from the host into the keys of every map made from now on.
+///
+/// Where std can ask the operating system for randomness this adds nothing that is needed.
+/// On `wasm32-unknown-unknown` std has none and builds its keys from memory addresses, the
+/// same at every load of the module, so whoever has the module could compute them and
+/// choose ids that collide: there the host should call this once, before building anything,
+/// with bytes from a real source (the WebAssembly binding does, with
+/// `crypto.getRandomValues`, when the module starts). The library itself reads no source of
+/// randomness; the bytes are the caller's. Calling it again mixes in more.
+///
+/// ```
+/// wangge::hash::add_entropy([7; 16]);
+/// ```
+pub fn add_entropy(bytes: [u8; 16]) {
+    let [a, b] = [0usize, 8].map(|i| {
+        let mut word = [0u8; 8];
+        for (w, x) in word.iter_mut().zip(bytes.iter().skip(i)) {
+            *w = *x;
+        }
+        u64::from_le_bytes(word)
+    });
+    let [ea, eb] = &ENTROPY;
+    // XOR keeps whatever was mixed in before: a second call cannot undo the first.
+    ea.fetch_xor(a, Ordering::Relaxed);
+    eb.fetch_xor(b, Ordering::Relaxed);
+}
 
 /// The hasher of every map, set and table keyed by data from outside: keyed, and keyed
 /// differently in each map (see the module docs).
@@ -52,10 +85,18 @@ impl Default for IdState {
     /// asked of the operating system once per thread, then one half counted up at each
     /// call); the SipHash of 0 and of 1 under that key seed foldhash.
     fn default() -> Self {
-        let os = std::hash::RandomState::new();
+        IdState::from_os(&std::hash::RandomState::new())
+    }
+}
+
+impl IdState {
+    /// The key drawn from one std `RandomState` and the host's entropy.
+    fn from_os(os: &std::hash::RandomState) -> IdState {
+        let [ea, eb] = &ENTROPY;
+        let (a, b) = (ea.load(Ordering::Relaxed), eb.load(Ordering::Relaxed));
         IdState {
-            per_map: os.hash_one(0u8),
-            shared: foldhash::SharedSeed::from_u64(os.hash_one(1u8)),
+            per_map: os.hash_one((0u8, a, b)),
+            shared: foldhash::SharedSeed::from_u64(os.hash_one((1u8, a, b))),
         }
     }
 }
@@ -187,6 +228,17 @@ mod tests {
     use super::*;
     use crate::hierarchy::{Hierarchy, NodeKind};
     use crate::ticket::{Ledger, NewTicket, Taxonomy};
+
+    #[test]
+    fn the_hosts_entropy_changes_the_keys() {
+        let os = std::hash::RandomState::new();
+        let before = IdState::from_os(&os);
+        assert_eq!(before.per_map, IdState::from_os(&os).per_map);
+        add_entropy(*b"sixteen bytes!!!");
+        let after = IdState::from_os(&os);
+        assert_ne!(before.per_map, after.per_map);
+        assert_ne!(before.hash_one("T1"), after.hash_one("T1"));
+    }
 
     /// `lane²` ticket ids of 48 bytes with one and the same FxHash (rustc-hash 2.x on a
     /// 64-bit target); how they are built is explained in `examples/flooding.rs`, which has

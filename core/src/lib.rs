@@ -14,7 +14,7 @@ pub mod document;
 pub mod escalation;
 mod flat;
 mod forum_tickets;
-mod hash;
+pub mod hash;
 pub mod hierarchy;
 mod intern;
 pub mod interop;
