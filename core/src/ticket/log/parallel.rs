@@ -97,9 +97,12 @@ fn runs(text: &str, parts: usize) -> Vec<(usize, &str)> {
     let mut rest = text;
     let mut line = 1;
     while !rest.is_empty() {
+        // Searched as bytes: `target` may fall inside a character (Chinese texts), a
+        // newline never does, so the cut after it is a character boundary.
         let cut = rest
-            .get(target.min(rest.len())..)
-            .and_then(|tail| tail.find('\n'))
+            .as_bytes()
+            .get(target..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
             .map_or(rest.len(), |i| target + i + 1);
         let (run, tail) = rest.split_at_checked(cut).unwrap_or((rest, ""));
         out.push((line, run));
@@ -205,4 +208,30 @@ pub(super) fn read_parallel<'a>(
     let stop = error.as_ref().map_or(usize::MAX, LogError::line);
     ends.retain(|line| *line < stop);
     Read { runs, ends, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::runs;
+
+    #[test]
+    fn runs_cut_after_newlines_even_inside_chinese_text() {
+        let text = "一二三\n四五六\n七八九\nabc\n";
+        for parts in 1..8 {
+            let r = runs(text, parts);
+            assert_eq!(r.iter().map(|(_, t)| *t).collect::<String>(), text);
+            let mut line = 1;
+            for (first, run) in &r {
+                assert_eq!(*first, line);
+                assert!(run.ends_with('\n'));
+                line += run.matches('\n').count();
+            }
+            // More than one run when asked for more than one (a cut inside a character
+            // used to leave the rest as one run).
+            assert!(
+                r.len() <= parts && (parts == 1 || r.len() >= 2),
+                "{parts}: {r:?}"
+            );
+        }
+    }
 }
