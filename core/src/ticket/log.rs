@@ -576,27 +576,6 @@ fn canonical_bytes<'a>(line: &'a str, digest: &str) -> Option<&'a [u8]> {
     (expected == digest).then_some(head.as_bytes())
 }
 
-fn hex_eq(text: &str, bytes: &[u8; 32]) -> bool {
-    text.len() == 64
-        && text
-            .as_bytes()
-            .chunks(2)
-            .zip(bytes.iter())
-            .all(|(pair, b)| {
-                let nib = |c: u8| match c {
-                    b'0'..=b'9' => Some(c - b'0'),
-                    b'a'..=b'f' => Some(c - b'a' + 10),
-                    _ => None,
-                };
-                match pair {
-                    [hi, lo] => nib(*hi)
-                        .zip(nib(*lo))
-                        .is_some_and(|(h, l)| (h << 4 | l) == *b),
-                    _ => false,
-                }
-            })
-}
-
 /// Writes events as hash-chained JSON lines (see the [module docs](self)), with signed end
 /// records when made by [`LogWriter::signed`].
 pub struct LogWriter<W: io::Write> {
@@ -921,7 +900,7 @@ impl LogReader {
                 })
             }
         };
-        if end.events != sealed.events || !hex_eq(&end.digest, &sealed.digest) {
+        if end.events != sealed.events || unhex::<32>(&end.digest) != Some(sealed.digest) {
             return Err(LogError::Truncated {
                 line,
                 reason: "the end record does not match the events before it (events dropped or the segment cut)",
