@@ -301,21 +301,6 @@ fn public_key(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PublicKey>> {
     }
 }
 
-/// Reads a log into a ledger, verified with a public key if one is given.
-fn load_log(
-    l: &mut Core,
-    text: &str,
-    trust: Trust,
-    key: Option<&PublicKey>,
-    threads: usize,
-) -> Result<usize, wangge::ticket::log::LogError> {
-    match key {
-        _ if threads > 1 => l.load_jsonl_parallel(text, trust, key, threads),
-        Some(k) => l.load_jsonl_verified(text, trust, k),
-        None => l.load_jsonl(text, trust),
-    }
-}
-
 /// The log of a ledger, signed if a key is given.
 fn write_log(l: &Core, key: Option<&SigningKey>) -> String {
     match key {
@@ -423,7 +408,7 @@ impl Ledger {
             let key = self::public_key(public_key)?;
             let t = Arc::new(self::taxonomy(taxonomy)?);
             let mut l = empty(hierarchy.arc(py), t, authority)?;
-            py.detach(|| load_log(&mut l, text, trust(trusted), key.as_ref(), threads))
+            py.detach(|| l.load_jsonl_parallel(text, trust(trusted), key.as_ref(), threads))
                 .py()?;
             Ok(Ledger::wrap(l))
         })
@@ -449,13 +434,7 @@ impl Ledger {
             let mut l = empty(hierarchy.arc(py), t, authority)?;
             py.detach(|| -> Result<usize, wangge::Error> {
                 let text = convert::read_file(&path.to_string_lossy())?;
-                Ok(load_log(
-                    &mut l,
-                    &text,
-                    trust(trusted),
-                    key.as_ref(),
-                    threads,
-                )?)
+                Ok(l.load_jsonl_parallel(&text, trust(trusted), key.as_ref(), threads)?)
             })
             .py()?;
             Ok(Ledger::wrap(l))

@@ -980,6 +980,9 @@ pub fn read_events_verified(text: &str, key: &PublicKey) -> Result<Vec<Event>, L
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_events_parallel(text: &str, threads: usize) -> Result<Vec<Event>, LogError> {
+    if threads <= 1 {
+        return read_events(text);
+    }
     events_of(parallel::read_parallel(text, None, threads))
 }
 
@@ -989,6 +992,9 @@ pub fn read_events_verified_parallel(
     key: &PublicKey,
     threads: usize,
 ) -> Result<Vec<Event>, LogError> {
+    if threads <= 1 {
+        return read_events_verified(text, key);
+    }
     events_of(parallel::read_parallel(text, Some(key), threads))
 }
 
@@ -1127,7 +1133,8 @@ impl Ledger {
     /// [`Ledger::load_jsonl`] (or, with a key, [`Ledger::load_jsonl_verified`]) reading and
     /// verifying on up to `threads` threads: the same ledger, or the same error at the same
     /// line (see [Reading on several threads](crate::ticket::log#reading-on-several-threads)).
-    /// Replaying is done in line order on the calling thread.
+    /// Replaying is done in line order on the calling thread. One thread (or 0) is the
+    /// one-thread loader itself.
     pub fn load_jsonl_parallel(
         &mut self,
         text: &str,
@@ -1135,6 +1142,12 @@ impl Ledger {
         key: Option<&PublicKey>,
         threads: usize,
     ) -> Result<usize, LogError> {
+        if threads <= 1 {
+            return match key {
+                Some(key) => self.load_jsonl_verified(text, trust, key),
+                None => self.load_jsonl(text, trust),
+            };
+        }
         let read = parallel::read_parallel(text, key, threads);
         // As the one-thread loader: a signed log's events are replayed once their segment's
         // signature verified; an unsigned log's up to the first bad line.
