@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup lint rust-test fuzz-smoke fuzz-long doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python
+.PHONY: demo test setup lint rust-test fuzz-smoke fuzz-long doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python bench-city-year
 
 ## Sets everything up, then runs the main example (新建社区).
 demo: setup
@@ -90,3 +90,12 @@ bench-wasm: wasm
 
 bench-python:
 	@if [ -f scripts/python.sh ]; then bash scripts/python.sh bench; fi
+
+# The city-year (21.4 M requests; about 8 GB): Rust on one thread and on one ledger per core,
+# then the same through the Python API. CITY_YEAR_N=200000 for a small one.
+CITY_YEAR_N ?= 21400000
+bench-city-year:
+	WANGGE_CITY_YEAR_N=$(CITY_YEAR_N) WANGGE_CITY_YEAR_THREADS=1 $(CARGO) bench -p wangge --bench city_year
+	WANGGE_CITY_YEAR_N=$(CITY_YEAR_N) $(CARGO) bench -p wangge --bench city_year
+	bash scripts/python.sh setup
+	.venv/bin/python benches/python/city_year.py -n $(CITY_YEAR_N)

@@ -58,7 +58,8 @@ case "${1:-setup}" in
     "$PY" -m mypy.stubtest wangge --allowlist bindings-python/stubtest-allowlist.txt
     say "mypy on the example and the bench (typed use of the stubs)"
     "$PY" -m mypy --no-error-summary --ignore-missing-imports examples/python/analyst.py \
-      examples/python/leak.py examples/python/elevator.py benches/python/bench.py
+      examples/python/leak.py examples/python/elevator.py benches/python/bench.py \
+      benches/python/city_year.py
     for example in analyst leak elevator; do
       say "examples/python/$example.py"
       "$PY" "examples/python/$example.py" > /dev/null

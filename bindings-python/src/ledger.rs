@@ -788,8 +788,8 @@ impl Ledger {
     /// (releases the GIL): ticket
     /// keys, actor keys (`0xFFFFFFFF` for `@system`), times in Unix seconds, action codes and
     /// an argument per action. Codes: 0 file, 1 dispatch (arg: node key), 2 acknowledge,
-    /// 3 handle, 4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or
-    /// `0xFFFFFFFF` for one level up), 7 reject (out of scope), 8 reopen, 9 close,
+    /// 3 handle, 4 verify (passed), 5 visit (arg: 0 satisfied, 1 basically satisfied,
+    /// 2 unsatisfied), 6 escalate (arg: node key, or `0xFFFFFFFF` for one level up), 7 reject (out of scope), 8 reopen, 9 close,
     /// 10 supervise, 11 set the handling deadline (arg: minutes since the Unix epoch).
     /// Returns `(states, refused)`: the state code after each item as an `array('B')` (an
     /// index into `wangge.TICKET_STATES`) and the row numbers (from 1) of the refused items.

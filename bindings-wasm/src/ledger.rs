@@ -372,8 +372,8 @@ impl Ledger {
     /// Applies many actions given as typed arrays, in one call: ticket keys, actor keys
     /// (0xFFFFFFFF for `@system`), times in epoch milliseconds, action codes and an argument
     /// per action. Codes: 0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle,
-    /// 4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for
-    /// one level up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the
+    /// 4 verify (passed), 5 visit (arg: 0 satisfied, 1 basically satisfied, 2 unsatisfied),
+    /// 6 escalate (arg: node key, or 0xFFFFFFFF for one level up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the
     /// handling deadline (arg: minutes since the Unix epoch). Returns the
     /// state after each item as its index in the state list (unchanged when refused), and
     /// sets bit 7 of refused items.

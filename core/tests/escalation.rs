@@ -241,7 +241,10 @@ fn missed_deadlines_remind_then_escalate_once_per_breach() {
     let later = evaluate(t(60 * 24 * 30), &l, &p, &c).unwrap();
     assert!(later.iter().all(|d| d.rule != "handle-late"));
     apply(&mut l, &later, t(60 * 24 * 30));
-    assert!(l.due_until(t(60 * 24 * 30)).next().is_none());
+    // Only the reply deadline, which no rule of this policy watches, is left in the index:
+    // sweeps do not visit it (and record nothing about it).
+    let left: Vec<_> = l.due_until(t(60 * 24 * 30)).map(|(_, _, k)| k).collect();
+    assert_eq!(left, [DeadlineKind::Reply]);
     assert!(evaluate(t(60 * 24 * 31), &l, &p, &c).unwrap().is_empty());
 }
 
@@ -925,4 +928,47 @@ fn an_action_whose_deadline_is_beyond_coverage_is_refused_and_changes_nothing() 
         late(0),
     )
     .unwrap();
+}
+
+/// The deadline index is kept kind by kind (so that a sweep reads only the kinds its rules
+/// watch); `due_until` still lists every kind's entries in one order: by due instant, then
+/// ticket, then kind.
+#[test]
+fn due_until_merges_the_kinds_in_due_order() {
+    let mut l = sla_ledger();
+    for (id, minute) in [("T1", 0), ("T2", 3), ("T3", 7)] {
+        l.report(
+            NewTicket::new(id, "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            t(minute),
+        )
+        .unwrap();
+        l.apply(id, CENTRE, t(minute + 5), Action::File).unwrap();
+        l.apply(
+            id,
+            CENTRE,
+            t(minute + 10),
+            Action::Dispatch {
+                to: GRID.parse().unwrap(),
+            },
+        )
+        .unwrap();
+    }
+    let all: Vec<_> = l.due_until(t(60 * 24 * 365)).collect();
+    let mut expected = Vec::new();
+    for v in l.tickets() {
+        for kind in DeadlineKind::ALL.iter().copied() {
+            if let Some(due) = v.deadline(kind) {
+                expected.push((due, v.key(), kind));
+            }
+        }
+    }
+    expected.sort_by_key(|(due, key, kind)| (*due, *key, *kind as u8));
+    assert!(expected.len() >= 6, "{expected:?}");
+    assert_eq!(all, expected);
+    // Up to an instant: a prefix of the same order.
+    let cut = expected[2].0;
+    let until: Vec<_> = l.due_until(cut).collect();
+    let prefix: Vec<_> = expected.iter().copied().filter(|e| e.0 <= cut).collect();
+    assert_eq!(until, prefix);
 }

@@ -130,18 +130,18 @@ pub fn evaluate(
     };
     // Candidates, each with the deadline kinds found due in the index (a bit per kind).
     let mut candidates: Vec<(TicketKey, u8)> = Vec::new();
-    if has(|t| {
-        matches!(
-            t,
-            Trigger::DeadlineMissed { .. } | Trigger::DeadlineApproaching { .. }
-        )
-    }) {
-        candidates.extend(
-            ledger
-                .due_until(ctx.horizon)
-                .map(|(_, k, kind)| (k, 1u8 << (kind as u8))),
-        );
-    }
+    // Only the deadline kinds some rule watches are visited: an entry of another kind is
+    // never due for this policy (and gets no bookkeeping `recheck`).
+    let watched = rules.iter().fold(0u8, |bits, r| match &r.when {
+        Trigger::DeadlineMissed { deadline, .. }
+        | Trigger::DeadlineApproaching { deadline, .. } => bits | 1 << (*deadline as u8),
+        _ => bits,
+    });
+    candidates.extend(
+        ledger
+            .due_of_kinds(ctx.horizon, watched)
+            .map(|(_, k, kind)| (k, 1u8 << kind)),
+    );
     if has(|t| matches!(t, Trigger::SummonsLate)) {
         candidates.extend(ledger.summons_due_until(now).map(|(_, k)| (k, 0)));
     }
@@ -294,35 +294,32 @@ fn decide_ticket(
             reason,
             effect,
         };
-    // Index bookkeeping first: it refers to the deadlines as they stand now.
-    for (deadline, at) in &rechecks {
+    let recheck = |deadline: DeadlineKind, at: Option<Timestamp>| {
         let reason = match at {
             Some(t) => format!(
                 "{} 复查于 {t} / look again at {t}",
-                deadline_label(*deadline)
+                deadline_label(deadline)
             ),
             None => format!(
                 "{} 无待触发规则 / no rule left to fire",
-                deadline_label(*deadline)
+                deadline_label(deadline)
             ),
         };
-        out.push(decision(
+        decision(
             "",
             "recheck",
             None,
             reason,
             Effect::Act {
-                action: Action::Recheck {
-                    deadline: *deadline,
-                    at: *at,
-                },
+                action: Action::Recheck { deadline, at },
             },
-        ));
-    }
+        )
+    };
     if !ctx.reactive {
         // Check each action against the ticket as it stands (the engine's actions do not
         // depend on each other's state changes here).
         let mut state = GroupState::of(&v);
+        let mut acts = Vec::new();
         for f in &firings {
             let Some(rule) = ctx.policy.rules.get(f.rule) else {
                 continue;
@@ -336,7 +333,7 @@ fn decide_ticket(
                     Effect::Notify { .. } => true,
                 };
                 if keep {
-                    out.push(decision(
+                    acts.push(decision(
                         &rule.name,
                         rule.when.name(),
                         Some(f),
@@ -346,7 +343,21 @@ fn decide_ticket(
                 }
             }
         }
+        // Index bookkeeping first (it refers to the deadlines as they stand now), except
+        // for the deadlines an escalation below renews: renewing moves their entries.
+        let renewed = renewed_by_escalation(ledger, &v, &acts);
+        out.extend(
+            rechecks
+                .iter()
+                .filter(|(deadline, _)| renewed & (1 << (*deadline as u8)) == 0)
+                .map(|(deadline, at)| recheck(*deadline, *at)),
+        );
+        out.append(&mut acts);
         return Ok(());
+    }
+    // Index bookkeeping first: it refers to the deadlines as they stand now.
+    for (deadline, at) in &rechecks {
+        out.push(recheck(*deadline, *at));
     }
     // Apply the responses on a copy and look again until nothing new fires.
     let Some(mut scratch) = ledger.scratch(key) else {
@@ -403,6 +414,34 @@ fn decide_ticket(
         settle(&scratch, &sv, ctx, &mut firings);
     }
     Ok(())
+}
+
+/// The deadline kinds (a bit per kind) that an escalation among `acts` renews under the
+/// ledger's service levels: an escalation restarts the clocks to sign for and to handle, so
+/// each of them with a target gets a new due instant after the escalation's, later than any
+/// missed one (see `ticket::service`).
+fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision]) -> u8 {
+    let escalates = acts.iter().any(|d| {
+        matches!(
+            d.effect,
+            Effect::Act {
+                action: Action::Escalate { .. }
+            }
+        )
+    });
+    let Some(levels) = ledger.service_levels().filter(|_| escalates) else {
+        return 0;
+    };
+    let Some(rule) = levels
+        .policy
+        .rule_for(v.category(), v.priority(), v.request_type())
+    else {
+        return 0;
+    };
+    [DeadlineKind::Acknowledge, DeadlineKind::Handle]
+        .into_iter()
+        .filter(|k| rule.targets.get(*k).is_some())
+        .fold(0, |bits, k| bits | 1 << (k as u8))
 }
 
 /// The effects of one firing, ending with its `rule_fired` marker.

@@ -164,6 +164,16 @@ impl MetricsAccumulator {
         }
     }
 
+    /// An empty accumulator for one pass: each ticket is observed once and not remembered
+    /// (as [`compute`] does), so it holds no per-ticket memory. For the parts of a ledger
+    /// split by territory, observed on workers and then [merged](MetricsAccumulator::merge).
+    /// Observing a ticket twice counts it twice.
+    pub fn batch(options: MetricsOptions, calendar: Calendar) -> MetricsAccumulator {
+        let mut acc = MetricsAccumulator::new(options, calendar);
+        acc.incremental = false;
+        acc
+    }
+
     /// Takes a ticket's current state into account (call after every change to it). Only
     /// the parts of its contribution that changed are taken out and put back. Refused, with
     /// nothing counted, when the calendar does not cover the ticket's handling time.
@@ -662,8 +672,7 @@ pub fn compute(
     options: &MetricsOptions,
     forums: Option<&ForumRecords>,
 ) -> Result<MetricsReport, CalendarError> {
-    let mut acc = MetricsAccumulator::new(options.clone(), calendar.clone());
-    acc.incremental = false;
+    let mut acc = MetricsAccumulator::batch(options.clone(), calendar.clone());
     acc.observe_all(ledger)?;
     Ok(acc.report(ledger, forums))
 }

@@ -14,7 +14,7 @@ use crate::Error;
 
 /// What the codes of [`coded_action`] mean (for error messages and binding docs).
 pub const ACTION_CODES: &str = "0 file, 1 dispatch (arg: node key), 2 acknowledge, 3 handle, \
-4 verify (passed), 5 visit (satisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level \
+4 verify (passed), 5 visit (arg: 0 satisfied, 1 basically satisfied, 2 unsatisfied), 6 escalate (arg: node key, or 0xFFFFFFFF for one level \
 up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the handling deadline \
 (arg: minutes since the Unix epoch)";
 
@@ -24,11 +24,16 @@ up), 7 reject (out of scope), 8 reopen, 9 close, 10 supervise, 11 set the handli
 ///
 /// ```
 /// use wangge::hierarchy::{Hierarchy, NodeKind};
-/// use wangge::ticket::{coded_action, Action};
+/// use wangge::ticket::{coded_action, Action, Satisfaction};
 /// let mut h = Hierarchy::new();
 /// let g = h.add("g1", NodeKind::Grid, "第一网格")?;
 /// assert_eq!(coded_action(&h, 0, 0)?, Action::File);
 /// assert_eq!(coded_action(&h, 1, g.raw())?, Action::Dispatch { to: "g1".parse()? });
+/// assert_eq!(
+///     coded_action(&h, 5, 1)?,
+///     Action::Visit { satisfaction: Satisfaction::BasicallySatisfied }
+/// );
+/// assert_eq!(coded_action(&h, 5, 3).unwrap_err().code(), "ticket.unknown_name");
 /// assert_eq!(coded_action(&h, 99, 0).unwrap_err().code(), "ticket.unknown_name");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -57,7 +62,17 @@ pub fn coded_action(
             note: None,
         },
         5 => Action::Visit {
-            satisfaction: Satisfaction::Satisfied,
+            satisfaction: match arg {
+                0 => Satisfaction::Satisfied,
+                1 => Satisfaction::BasicallySatisfied,
+                2 => Satisfaction::Unsatisfied,
+                _ => {
+                    return Err(TicketError::UnknownName {
+                        what: "satisfaction code",
+                        name: format!("{arg} (0 satisfied, 1 basically satisfied, 2 unsatisfied)"),
+                    })
+                }
+            },
         },
         6 => Action::Escalate {
             to: if arg == u32::MAX {

@@ -27,6 +27,29 @@ pub(super) fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
     out
 }
 
+/// The entries of several kinds' ranges of the deadline index, merged into one sequence
+/// ordered by (due, ticket, kind), without collecting them.
+struct MergeDue<I: Iterator> {
+    kinds: [std::iter::Peekable<I>; 4],
+}
+
+impl<'a, I: Iterator<Item = &'a (u8, i64, u32)>> Iterator for MergeDue<I> {
+    type Item = (u8, i64, u32);
+
+    fn next(&mut self) -> Option<(u8, i64, u32)> {
+        let mut best: Option<(usize, (i64, u32, u8))> = None;
+        for (i, it) in self.kinds.iter_mut().enumerate() {
+            if let Some(&&(kind, t, k)) = it.peek() {
+                if best.is_none_or(|(_, b)| (t, k, kind) < b) {
+                    best = Some((i, (t, k, kind)));
+                }
+            }
+        }
+        let (i, _) = best?;
+        self.kinds.get_mut(i).and_then(Iterator::next).copied()
+    }
+}
+
 impl Ledger {
     /// All tickets in insertion order.
     pub fn tickets(&self) -> impl Iterator<Item = TicketView<'_>> + '_ {
@@ -72,15 +95,37 @@ impl Ledger {
         &self,
         until: Timestamp,
     ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
-        self.due
-            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
-            .filter(|(_, _, d)| *d < DUE_SUMMONS_SIGN)
-            .map(|(t, k, d)| {
-                (
-                    Timestamp::EPOCH.plus_seconds(*t),
-                    TicketKey(*k),
-                    DeadlineKind::from_u8(*d),
-                )
+        let until = until.unix_seconds();
+        // Index kinds 0–3 are the deadline kinds.
+        let kinds = [0u8, 1, 2, 3].map(|kind| {
+            self.due
+                .range((kind, i64::MIN, 0)..=(kind, until, u32::MAX))
+                .peekable()
+        });
+        MergeDue { kinds }.map(|(kind, t, k)| {
+            (
+                Timestamp::EPOCH.plus_seconds(t),
+                TicketKey(k),
+                DeadlineKind::from_u8(kind),
+            )
+        })
+    }
+
+    /// The index entries falling due up to `until` of the kinds whose bits are set in
+    /// `kinds` (bit `k` for index kind `k`), kind by kind, each kind earliest first: only
+    /// those entries are touched.
+    pub(crate) fn due_of_kinds(
+        &self,
+        until: Timestamp,
+        kinds: u8,
+    ) -> impl Iterator<Item = (i64, TicketKey, u8)> + '_ {
+        let until = until.unix_seconds();
+        (0..=DUE_SUMMONS_REPORT)
+            .filter(move |kind| kinds & (1 << kind) != 0)
+            .flat_map(move |kind| {
+                self.due
+                    .range((kind, i64::MIN, 0)..=(kind, until, u32::MAX))
+                    .map(|(d, t, k)| (*t, TicketKey(*k), *d))
             })
     }
 
@@ -90,10 +135,13 @@ impl Ledger {
         &self,
         until: Timestamp,
     ) -> impl Iterator<Item = (Timestamp, TicketKey)> + '_ {
-        self.due
-            .range(..=(until.unix_seconds(), u32::MAX, u8::MAX))
-            .filter(|(_, _, d)| *d >= DUE_SUMMONS_SIGN)
-            .map(|(t, k, _)| (Timestamp::EPOCH.plus_seconds(*t), TicketKey(*k)))
+        let mut all: Vec<(i64, u32)> = self
+            .due_of_kinds(until, (1 << DUE_SUMMONS_SIGN) | (1 << DUE_SUMMONS_REPORT))
+            .map(|(t, k, _)| (t, k.0))
+            .collect();
+        all.sort_unstable();
+        all.into_iter()
+            .map(|(t, k)| (Timestamp::EPOCH.plus_seconds(t), TicketKey(k)))
     }
 
     /// Open tickets with an event an escalation rule may react to (returns, refusals,
@@ -152,7 +200,7 @@ impl Ledger {
                 self.unindex(key, kind, t0 + i64::from(*o));
             }
             if *n != NONE {
-                self.due.insert((t0 + i64::from(*n), key.0, kind));
+                self.due.insert((kind, t0 + i64::from(*n), key.0));
             }
         }
     }
@@ -161,10 +209,10 @@ impl Ledger {
     pub(super) fn unindex(&mut self, key: TicketKey, kind: u8, due: i64) {
         match self.rechecks.remove(&(key.0, kind)) {
             Some(moved) => {
-                self.due.remove(&(moved, key.0, kind));
+                self.due.remove(&(kind, moved, key.0));
             }
             None => {
-                self.due.remove(&(due, key.0, kind));
+                self.due.remove(&(kind, due, key.0));
             }
         }
     }
@@ -176,7 +224,7 @@ impl Ledger {
         let moved = at.unwrap_or(i64::MAX);
         self.rechecks.insert((key.0, kind), moved);
         if at.is_some() {
-            self.due.insert((moved, key.0, kind));
+            self.due.insert((kind, moved, key.0));
         }
     }
 }

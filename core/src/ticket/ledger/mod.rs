@@ -194,9 +194,10 @@ pub struct Ledger {
     by_id: HashTable<u32>,
     by_id_state: IdState,
     reporters: Interner,
-    /// Deadlines of open tickets: (due, ticket, kind) with kinds 0–3 the [`DeadlineKind`]s
-    /// and 4, 5 a summoned department's sign-for and report deadlines.
-    due: BTreeSet<(i64, u32, u8)>,
+    /// Deadlines of open tickets: (kind, due, ticket) with kinds 0–3 the [`DeadlineKind`]s
+    /// and 4, 5 a summoned department's sign-for and report deadlines. Ordered by kind first,
+    /// so that a sweep visits only the kinds its rules watch.
+    due: BTreeSet<(u8, i64, u32)>,
     /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
     /// an unsatisfied visit, a dispatch, a whistle, a reopening).
     attention: BTreeSet<u32>,

@@ -316,10 +316,10 @@ impl Ledger {
         }
         if old_summons != new_summons {
             for (t, k) in &old_summons {
-                self.due.remove(&(*t, key.0, *k));
+                self.due.remove(&(*k, *t, key.0));
             }
             for (t, k) in &new_summons {
-                self.due.insert((*t, key.0, *k));
+                self.due.insert((*k, *t, key.0));
             }
         }
         if !open {
@@ -484,5 +484,14 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
         extra.summons.append(&mut summons);
     }
     rec.state = next;
+    // Logs grow by half (a lifecycle is 7 to 12 events: doubling would leave a closed
+    // ticket's log half empty), and a ticket leaving the open states gives the rest back:
+    // most tickets are closed, and they are most of a year's memory.
+    if rec.log.len() == rec.log.capacity() {
+        rec.log.reserve_exact((rec.log.len() / 2).max(4));
+    }
     rec.log.push(ev);
+    if !next.is_open() {
+        rec.log.shrink_to_fit();
+    }
 }
