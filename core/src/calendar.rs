@@ -386,6 +386,91 @@ pub struct Calendar {
     /// The covered years as merged ranges of day numbers `[first, last]`.
     covered: Vec<(i64, i64)>,
     beyond: BeyondCoverage,
+    /// Working time by day over the covered years, built on first use.
+    table: Precomputed,
+}
+
+/// Cumulative working time over a range of days, so that adding working time or working days
+/// inside the range is a lookup and a binary search rather than a walk day by day.
+#[derive(Debug, Clone)]
+struct Table {
+    /// The day number of the first day.
+    first: i64,
+    /// `secs[i]`: the working seconds of the days `[first, first + i)`.
+    secs: Vec<i64>,
+    /// `days[i]`: the working days among `[first, first + i)`.
+    days: Vec<u32>,
+}
+
+impl Table {
+    /// The table of the covered years (from the first covered day to the last), or none
+    /// for a plain weekly pattern (whose walk skips whole weeks anyway).
+    fn build(cal: &Calendar) -> Option<Table> {
+        let (first, _) = *cal.covered.first()?;
+        let (_, last) = *cal.covered.last()?;
+        let n = usize::try_from(last - first + 1).ok()?;
+        let (mut secs, mut days) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let (mut s, mut d) = (0i64, 0u32);
+        secs.push(s);
+        days.push(d);
+        let mut cursor = cal.days_from(first);
+        for _ in 0..n {
+            let spans = cursor.spans();
+            s += spans.iter().map(|s| s.len()).sum::<i64>();
+            d += u32::from(!spans.is_empty());
+            secs.push(s);
+            days.push(d);
+            cursor.advance();
+        }
+        Some(Table { first, secs, days })
+    }
+
+    /// The index of `day` in the table (0 for its first day), if it lies in the table.
+    fn index(&self, day: i64) -> Option<usize> {
+        usize::try_from(day - self.first)
+            .ok()
+            .filter(|i| *i + 1 < self.secs.len())
+    }
+}
+
+/// The first index at or after `from` where the nondecreasing `v` reaches `target` (`v.len()`
+/// if none): galloping from `from`, since targets usually lie a few days ahead.
+fn first_reaching<T: Copy + PartialOrd>(v: &[T], from: usize, target: T) -> usize {
+    let (mut lo, mut step) = (from, 1);
+    while let Some(x) = v.get(lo + step) {
+        if *x >= target {
+            break;
+        }
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step + 1).min(v.len());
+    lo + v
+        .get(lo..hi)
+        .map_or(0, |w| w.partition_point(|x| *x < target))
+}
+
+/// The lazily built [`Table`] of a calendar: derived data, so two calendars are equal
+/// whether or not theirs is built yet.
+#[derive(Clone, Default)]
+struct Precomputed(std::sync::OnceLock<Option<Table>>);
+
+impl PartialEq for Precomputed {
+    fn eq(&self, _: &Precomputed) -> bool {
+        true
+    }
+}
+
+impl Eq for Precomputed {}
+
+impl fmt::Debug for Precomputed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Precomputed(built)"
+        } else {
+            "Precomputed(not built)"
+        })
+    }
 }
 
 fn check_spans(day: &str, mut spans: Vec<Span>) -> Result<Vec<Span>, CalendarError> {
@@ -483,6 +568,7 @@ impl Calendar {
             covers: Vec::new(),
             covered: Vec::new(),
             beyond: BeyondCoverage::Refuse,
+            table: Precomputed::default(),
         };
         for e in exceptions {
             cal.add_exception(e)?;
@@ -524,6 +610,7 @@ impl Calendar {
             covers: Vec::new(),
             covered: Vec::new(),
             beyond: BeyondCoverage::Refuse,
+            table: Precomputed::default(),
         })
     }
 
@@ -569,6 +656,7 @@ impl Calendar {
         if let Err(pos) = self.covers.binary_search(&y) {
             self.covers.insert(pos, y);
             self.covered = merged_years(&self.covers);
+            self.table = Precomputed::default();
         }
         Ok(())
     }
@@ -596,6 +684,10 @@ impl Calendar {
             date: Date::from_day_number(day).to_string(),
             covers: self.covers_text(),
         })
+    }
+
+    fn table(&self) -> Option<&Table> {
+        self.table.0.get_or_init(|| Table::build(self)).as_ref()
     }
 
     fn covers_text(&self) -> String {
@@ -632,6 +724,7 @@ impl Calendar {
             DayKind::Working => check_spans(&e.date.to_string(), e.spans)?,
         };
         self.exceptions.insert(pos, (day, e));
+        self.table = Precomputed::default();
         Ok(())
     }
 
@@ -852,7 +945,38 @@ impl Calendar {
 
     /// The local day and second at which `n > 0` working seconds have elapsed since `sec` of
     /// `day`, by the weekly pattern and the exceptions.
-    fn add_seconds_raw(&self, day: i64, mut sec: i64, n: i64) -> (i64, i64) {
+    fn add_seconds_raw(&self, day: i64, sec: i64, n: i64) -> (i64, i64) {
+        self.add_seconds_table(day, sec, n)
+            .unwrap_or_else(|| self.add_seconds_walk(day, sec, n))
+    }
+
+    /// [`Calendar::add_seconds_raw`] from the table: the working seconds before `sec` of
+    /// `day` plus `n` is a target the cumulative seconds reach on one day, found by binary
+    /// search; that day's spans place it. None when the target lies outside the table.
+    fn add_seconds_table(&self, day: i64, sec: i64, n: i64) -> Option<(i64, i64)> {
+        let table = self.table()?;
+        let i = table.index(day)?;
+        let spans = self.spans_of(day);
+        let before: i64 = spans.iter().map(|s| s.overlap(0, sec)).sum();
+        let target = table.secs.get(i)?.checked_add(before)?.checked_add(n)?;
+        // The first day whose cumulative seconds (through its end) reach the target.
+        let end = first_reaching(&table.secs, i, target);
+        let d = end
+            .checked_sub(1)
+            .filter(|d| *d >= i && end < table.secs.len())?;
+        let mut remaining = target - table.secs.get(d)?;
+        let day = table.first + i64::try_from(d).ok()?;
+        for s in self.spans_of(day) {
+            if remaining <= s.len() {
+                return Some((day, i64::from(s.start) + remaining));
+            }
+            remaining -= s.len();
+        }
+        None
+    }
+
+    /// [`Calendar::add_seconds_raw`] day by day.
+    fn add_seconds_walk(&self, day: i64, mut sec: i64, n: i64) -> (i64, i64) {
         let mut days = self.days_from(day);
         let mut remaining = n;
         loop {
@@ -887,6 +1011,12 @@ impl Calendar {
             self.reach(start, start)?;
             return Ok(t);
         }
+        if let Some(day) = self.nth_working_day_table(start, n) {
+            let end = self.spans_of(day).last().map_or(0, |s| i64::from(s.end));
+            let due = self.instant(day, end, t, || format!("{n} working days"))?;
+            self.reach(start, day)?;
+            return Ok(due);
+        }
         let mut days = self.days_from(start);
         let mut remaining = i64::from(n);
         loop {
@@ -909,6 +1039,16 @@ impl Calendar {
                 }
             }
         }
+    }
+
+    /// The `n`-th working day (`n > 0`) after `start` from the table: the first day by which
+    /// the count of working days reaches the count through `start` plus `n`.
+    fn nth_working_day_table(&self, start: i64, n: u32) -> Option<i64> {
+        let table = self.table()?;
+        let i = table.index(start)?;
+        let target = table.days.get(i + 1)?.checked_add(n)?;
+        let end = first_reaching(&table.days, i + 1, target);
+        (end < table.days.len()).then(|| table.first + i64::try_from(end).unwrap_or(i64::MAX) - 1)
     }
 
     /// Working time between two instants, in seconds (0 if `b <= a`).
@@ -941,6 +1081,18 @@ impl Calendar {
     fn full_days(&self, from: i64, to: i64) -> i64 {
         if to <= from {
             return 0;
+        }
+        if let Some(table) = self.table() {
+            let (a, b) = (
+                usize::try_from(from - table.first).ok(),
+                usize::try_from(to - table.first).ok(),
+            );
+            if let (Some(a), Some(b)) = (
+                a.and_then(|a| table.secs.get(a)),
+                b.and_then(|b| table.secs.get(b)),
+            ) {
+                return b - a;
+            }
         }
         let n = to - from;
         let weeks = n / 7;
@@ -1202,3 +1354,77 @@ crate::names::deserialize_by_name!(BeyondCoverage {
     Refuse = "refuse",
     OrdinaryWeeks = "ordinary_weeks"
 });
+
+#[cfg(test)]
+mod table_tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use proptest::prelude::*;
+
+    use super::{Calendar, SECONDS_PER_DAY};
+
+    /// 2025-01-01 as a day number.
+    const JAN_1_2025: i64 = 20_089;
+
+    /// The working days after `start` counted one by one (the definition).
+    fn nth_working_day_walk(cal: &Calendar, start: i64, n: u32) -> i64 {
+        let (mut day, mut left) = (start, n);
+        loop {
+            day += 1;
+            if !cal.spans_of(day).is_empty() {
+                left -= 1;
+                if left == 0 {
+                    return day;
+                }
+            }
+        }
+    }
+
+    fn full_days_walk(cal: &Calendar, from: i64, to: i64) -> i64 {
+        (from..to)
+            .map(|d| cal.spans_of(d).iter().map(|s| s.len()).sum::<i64>())
+            .sum()
+    }
+
+    proptest! {
+        /// The precomputed table gives what the walk day by day gives, for instants in and
+        /// around the covered years (2025–2026) and amounts up to two years.
+        #[test]
+        fn the_table_agrees_with_the_walk(
+            day in JAN_1_2025 - 30..JAN_1_2025 + 760,
+            sec in 0..SECONDS_PER_DAY,
+            n in 1i64..40_000_000,
+            days in 1u32..600,
+            span in 0i64..800,
+        ) {
+            let cal = Calendar::china();
+            assert!(cal.table().is_some());
+            let walk = cal.add_seconds_walk(day, sec, n);
+            prop_assert_eq!(cal.add_seconds_raw(day, sec, n), walk);
+            if let Some(found) = cal.add_seconds_table(day, sec, n) {
+                prop_assert_eq!(found, walk);
+            }
+            if let Some(found) = cal.nth_working_day_table(day, days) {
+                prop_assert_eq!(found, nth_working_day_walk(&cal, day, days));
+            }
+            prop_assert_eq!(cal.full_days(day, day + span), full_days_walk(&cal, day, day + span));
+        }
+    }
+
+    #[test]
+    fn the_table_is_rebuilt_when_the_calendar_changes() {
+        let mut cal = Calendar::china();
+        // 2025-10-09 (Thursday) is a working day; with it a holiday, the first working day
+        // after 2025-10-08 is the 10th.
+        let oct_8 = JAN_1_2025 + 280;
+        assert_eq!(cal.nth_working_day_table(oct_8, 1), Some(oct_8 + 1));
+        cal.add_exception(super::Exception {
+            date: super::Date::from_day_number(oct_8 + 1),
+            kind: super::DayKind::Holiday,
+            name: "test".to_owned(),
+            spans: Vec::new(),
+        })
+        .unwrap();
+        assert_eq!(cal.nth_working_day_table(oct_8, 1), Some(oct_8 + 2));
+        assert_eq!(cal, cal.clone());
+    }
+}

@@ -127,8 +127,9 @@ impl Ledger {
         let t0 = at.unix_seconds();
         let rec = Rec {
             id: new.id.clone(),
-            // Room for the main loop: report, file, dispatch, acknowledge, handle, verify, visit.
-            log: Vec::with_capacity(7),
+            // Room for the main loop (report, file, dispatch, acknowledge, handle, verify,
+            // visit) and the deadlines service levels set on the way.
+            log: Vec::with_capacity(10),
             extra: None,
             t0,
             dues: [NONE; 4],
@@ -485,13 +486,14 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
     }
     rec.state = next;
     // Logs grow by half (a lifecycle is 7 to 12 events: doubling would leave a closed
-    // ticket's log half empty), and a ticket leaving the open states gives the rest back:
-    // most tickets are closed, and they are most of a year's memory.
+    // ticket's log half empty), and a ticket leaving the open states gives back room for
+    // two events or more (32 bytes, the least the allocator can split off): most tickets
+    // are closed, and they are most of a year's memory.
     if rec.log.len() == rec.log.capacity() {
         rec.log.reserve_exact((rec.log.len() / 2).max(4));
     }
     rec.log.push(ev);
-    if !next.is_open() {
+    if !next.is_open() && rec.log.capacity() - rec.log.len() >= 2 {
         rec.log.shrink_to_fit();
     }
 }
