@@ -381,19 +381,21 @@ impl EscalationPolicy {
     }
 
     /// The decisions at `now`, in a deterministic order; nothing changes until they are
-    /// applied. Releases the GIL.
-    #[pyo3(signature = (ledger, *, now, calendar))]
+    /// applied. `threads` > 1 evaluates a large sweep on that many threads, with the same
+    /// result. Releases the GIL.
+    #[pyo3(signature = (ledger, *, now, calendar, threads = 1))]
     fn evaluate(
         &self,
         py: Python<'_>,
         ledger: &Ledger,
         now: &Bound<'_, PyAny>,
         calendar: &Calendar,
+        threads: usize,
     ) -> PyResult<Decisions> {
         guard(|| {
             let now = timestamp(now)?;
             let inner = ledger.inner.read_detached(py, |l| {
-                engine::evaluate(now, l, &self.inner, &calendar.inner)
+                engine::evaluate_parallel(now, l, &self.inner, &calendar.inner, threads)
             });
             Ok(Decisions { inner: inner.py()? })
         })
@@ -429,20 +431,22 @@ impl EscalationPolicy {
         })
     }
 
-    /// Evaluates and applies; returns the decisions taken. Releases the GIL.
-    #[pyo3(signature = (ledger, *, now, calendar))]
+    /// Evaluates and applies; returns the decisions taken. `threads` > 1 evaluates a large
+    /// sweep on that many threads, with the same result. Releases the GIL.
+    #[pyo3(signature = (ledger, *, now, calendar, threads = 1))]
     fn sweep(
         &self,
         py: Python<'_>,
         ledger: &Ledger,
         now: &Bound<'_, PyAny>,
         calendar: &Calendar,
+        threads: usize,
     ) -> PyResult<Decisions> {
         guard(|| {
             let now = timestamp(now)?;
-            let inner = ledger
-                .inner
-                .write_detached(py, |l| engine::sweep(l, now, &self.inner, &calendar.inner));
+            let inner = ledger.inner.write_detached(py, |l| {
+                engine::sweep_parallel(l, now, &self.inner, &calendar.inner, threads)
+            });
             Ok(Decisions { inner: inner.py()? })
         })
     }

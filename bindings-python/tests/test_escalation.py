@@ -89,6 +89,7 @@ def test_engine_what_if(h, calendar):
     ledger.apply("T1", actor="zx", at=T(10), action={"type": "dispatch", "to": "g1"})
     esc = wangge.EscalationPolicy(ESCALATION)
     d = esc.evaluate(ledger, now=T(200), calendar=calendar)
+    assert esc.evaluate(ledger, now=T(200), calendar=calendar, threads=4) == d
     acts = [x["effect"]["action"]["type"] if x["effect"]["type"] == "act" else "notify"
             for x in d.to_list() if x["trigger"] != "recheck"]
     assert acts == ["escalate", "supervise", "rule_fired"]

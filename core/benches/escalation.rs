@@ -18,7 +18,9 @@ use std::time::Instant;
 use common::{build_city_with_centres, centre_of, random_grids, Rng};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use wangge::calendar::Calendar;
-use wangge::escalation::{evaluate, sweep, EscalationPolicy, Response, Rule, Trigger};
+use wangge::escalation::{
+    evaluate, evaluate_parallel, sweep, sweep_parallel, EscalationPolicy, Response, Rule, Trigger,
+};
 use wangge::hierarchy::NodeKind;
 use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, ActorKey, DeadlineKind, Ledger, NewTicket, Taxonomy, TicketKey};
@@ -170,6 +172,26 @@ fn bench(c: &mut Criterion) {
             escalations
         );
     }
+    // The same sweeps with the evaluation on 2 threads (same decisions; one measured run).
+    {
+        let mut l = template.clone();
+        let (mut eval_time, mut total, mut decisions) = (0.0, 0.0, 0);
+        for d in 1..=30 {
+            let s = Instant::now();
+            let ds = evaluate_parallel(days(d), &l, &p, &cal, 2).unwrap();
+            eval_time += s.elapsed().as_secs_f64();
+            decisions += ds.len();
+            wangge::escalation::apply(&mut l, &ds, days(d));
+            total += s.elapsed().as_secs_f64();
+        }
+        println!(
+            "escalation/one run, evaluation on 2 threads: 30 sweeps in {:.0} ms (evaluate {:.0} ms, apply {:.0} ms); {} decisions",
+            total * 1e3,
+            eval_time * 1e3,
+            (total - eval_time) * 1e3,
+            decisions
+        );
+    }
     g.throughput(Throughput::Elements(30));
     g.bench_function("(a)+(b) 30 sweeps over 1M open tickets", |b| {
         b.iter_batched(
@@ -183,6 +205,21 @@ fn bench(c: &mut Criterion) {
             BatchSize::PerIteration,
         )
     });
+    g.bench_function(
+        "(a)+(b) 30 sweeps over 1M open tickets, evaluation on 2 threads",
+        |b| {
+            b.iter_batched(
+                || template.clone(),
+                |mut l| {
+                    for d in 1..=30 {
+                        black_box(sweep_parallel(&mut l, days(d), &p, &cal, 2).unwrap().len());
+                    }
+                    l
+                },
+                BatchSize::PerIteration,
+            )
+        },
+    );
     g.finish();
     let _ = TicketKey::from_index(0);
 }

@@ -23,6 +23,7 @@ mod names;
 mod repeats;
 pub mod sla;
 mod strict_json;
+mod threads;
 pub mod ticket;
 pub mod time;
 mod vocabulary;

@@ -16,7 +16,8 @@ use common::*;
 use proptest::prelude::*;
 use wangge::calendar::Calendar;
 use wangge::escalation::{
-    apply, evaluate, sweep, what_if, Effect, EscalationPolicy, RepeatScope, Response, Rule, Trigger,
+    apply, evaluate, evaluate_parallel, sweep, sweep_parallel, what_if, Effect, EscalationPolicy,
+    RepeatScope, Response, Rule, Trigger,
 };
 use wangge::hierarchy::NodeKind;
 use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
@@ -971,4 +972,76 @@ fn due_until_merges_the_kinds_in_due_order() {
     let until: Vec<_> = l.due_until(cut).collect();
     let prefix: Vec<_> = expected.iter().copied().filter(|e| e.0 <= cut).collect();
     assert_eq!(until, prefix);
+}
+
+/// Evaluating on several threads gives exactly the decisions of one thread, in the same
+/// order, on a sweep large enough to be split (over 8,192 tickets due; runs start at 4,096)
+/// with several triggers (deadlines to sign for and to handle missed, a warning before the
+/// handling deadline; reminders and escalations), sweep after sweep.
+#[test]
+fn evaluating_on_several_threads_agrees_with_one() {
+    let mut one = sla_ledger();
+    for i in 0..10_000 {
+        let id = format!("M{i:05}");
+        one.report(
+            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            t(i % 50),
+        )
+        .unwrap();
+        one.apply(&id, CENTRE, t(i % 50 + 5), Action::File).unwrap();
+        one.apply(
+            &id,
+            CENTRE,
+            t(i % 50 + 10),
+            Action::Dispatch {
+                to: GRID.parse().unwrap(),
+            },
+        )
+        .unwrap();
+        if i % 3 == 0 {
+            one.apply(&id, WORKER, t(i % 50 + 20), Action::Acknowledge)
+                .unwrap();
+        }
+    }
+    let p = policy(vec![
+        rule(
+            "ack-late",
+            Trigger::DeadlineMissed {
+                deadline: DeadlineKind::Acknowledge,
+                grace: None,
+            },
+            vec![Response::Remind],
+        ),
+        rule(
+            "handle-soon",
+            Trigger::DeadlineApproaching {
+                deadline: DeadlineKind::Handle,
+                before: Amount::WorkingMinutes(30),
+            },
+            vec![Response::Remind],
+        ),
+        rule(
+            "handle-late",
+            Trigger::DeadlineMissed {
+                deadline: DeadlineKind::Handle,
+                grace: None,
+            },
+            vec![Response::Escalate { to: None }],
+        ),
+    ]);
+    let c = cal();
+    let mut many = one.clone();
+    let mut now = t(100);
+    for step in [0, 60, 60 * 24] {
+        now = now.plus_seconds(step * 60);
+        let d1 = evaluate(now, &one, &p, &c).unwrap();
+        assert!(d1.len() > 8_192, "{} decisions", d1.len());
+        assert_eq!(evaluate_parallel(now, &one, &p, &c, 3).unwrap(), d1);
+        let s1 = sweep(&mut one, now, &p, &c).unwrap();
+        let s2 = sweep_parallel(&mut many, now, &p, &c, 2).unwrap();
+        assert_eq!(s1, s2);
+        assert_eq!(one.event_count(), many.event_count());
+    }
+    assert!(one.tickets().any(|v| v.escalations() > 0));
 }

@@ -108,6 +108,26 @@ pub fn evaluate(
     policy: &EscalationPolicy,
     calendar: &Calendar,
 ) -> Result<Vec<Decision>, CalendarError> {
+    evaluate_parallel(now, ledger, policy, calendar, 1)
+}
+
+/// The fewest candidate tickets worth a thread of their own.
+const PER_THREAD: usize = 4_096;
+
+/// [`evaluate`] on up to `threads` threads, when the caller asks for it (the library reads
+/// nothing of the machine; 0 or 1 is [`evaluate`]). The tickets to look at are split into
+/// runs, each run decided on a thread, and the decisions joined in order. A ticket's
+/// decisions depend only on the ledger as it stands and on that ticket, so the result is
+/// exactly [`evaluate`]'s: the same decisions in the same order, or the same error (the
+/// first in ticket order). On WebAssembly, or for a small sweep, the work stays on the
+/// calling thread.
+pub fn evaluate_parallel(
+    now: Timestamp,
+    ledger: &Ledger,
+    policy: &EscalationPolicy,
+    calendar: &Calendar,
+    threads: usize,
+) -> Result<Vec<Decision>, CalendarError> {
     let rules = &policy.rules;
     let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
     let mut horizon = now;
@@ -169,21 +189,39 @@ pub fn evaluate(
     });
     repeats.sort_by_key(|(k, _)| *k);
 
-    let mut decisions = Vec::new();
-    for (key, kinds) in candidates {
-        let Some(v) = ledger.view(key) else { continue };
-        let mut firings = detect(ledger, &v, &ctx)?;
-        firings.extend(
-            repeats
-                .iter()
-                .filter(|(k, _)| *k == key)
-                .map(|(_, f)| f.clone()),
-        );
-        settle(ledger, &v, &ctx, &mut firings);
-        let rechecks = rechecks(&v, &ctx, kinds, &firings)?;
-        if !firings.is_empty() || !rechecks.is_empty() {
-            decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions)?;
+    let decide = |run: &[(TicketKey, u8)]| -> Result<Vec<Decision>, CalendarError> {
+        let mut decisions = Vec::new();
+        for &(key, kinds) in run {
+            let Some(v) = ledger.view(key) else { continue };
+            let mut firings = detect(ledger, &v, &ctx)?;
+            // `repeats` is sorted by ticket: this ticket's are one slice of it.
+            let from = repeats.partition_point(|(k, _)| *k < key);
+            let to = repeats.partition_point(|(k, _)| *k <= key);
+            firings.extend(
+                repeats
+                    .get(from..to)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(|(_, f)| f.clone()),
+            );
+            settle(ledger, &v, &ctx, &mut firings);
+            let rechecks = rechecks(&v, &ctx, kinds, &firings)?;
+            if !firings.is_empty() || !rechecks.is_empty() {
+                decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions)?;
+            }
         }
+        Ok(decisions)
+    };
+    let threads = threads.min(candidates.len() / PER_THREAD);
+    if threads <= 1 {
+        return decide(&candidates);
+    }
+    let runs: Vec<&[(TicketKey, u8)]> = candidates
+        .chunks(candidates.len().div_ceil(threads))
+        .collect();
+    let mut decisions = Vec::new();
+    for run in crate::threads::on_threads(&runs, |run| decide(run)) {
+        decisions.append(&mut run?);
     }
     Ok(decisions)
 }
@@ -565,6 +603,21 @@ pub fn sweep(
     calendar: &Calendar,
 ) -> Result<Vec<Decision>, CalendarError> {
     let decisions = evaluate(now, ledger, policy, calendar)?;
+    apply(ledger, &decisions, now);
+    Ok(decisions)
+}
+
+/// [`sweep`] with the evaluation on up to `threads` threads ([`evaluate_parallel`]; the
+/// decisions are applied on the calling thread, in order). The result is exactly
+/// [`sweep`]'s.
+pub fn sweep_parallel(
+    ledger: &mut Ledger,
+    now: Timestamp,
+    policy: &EscalationPolicy,
+    calendar: &Calendar,
+    threads: usize,
+) -> Result<Vec<Decision>, CalendarError> {
+    let decisions = evaluate_parallel(now, ledger, policy, calendar, threads)?;
     apply(ledger, &decisions, now);
     Ok(decisions)
 }

@@ -35,6 +35,9 @@ mod tagged_de;
 mod whatif;
 
 pub use crate::repeats::RepeatScope;
-pub use decide::{apply, escalation_target, evaluate, sweep, Applied, Decision, Effect};
+pub use decide::{
+    apply, escalation_target, evaluate, evaluate_parallel, sweep, sweep_parallel, Applied,
+    Decision, Effect,
+};
 pub use policy::{EscalationPolicy, Response, Rule, Trigger};
 pub use whatif::{what_if, Course, TicketWhatIf, WhatIf, WhatIfTotals};

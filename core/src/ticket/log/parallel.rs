@@ -22,6 +22,7 @@
 //! on the calling thread.
 
 use super::*;
+use crate::threads::on_threads;
 
 /// A log read by [`read_parallel`]: its lines as parsed, the lines of the end records that
 /// verified, and the first error.
@@ -59,35 +60,6 @@ struct Run<'a> {
     lines: Vec<Parsed<'a>>,
     prev: Vec<[u8; 32]>,
     error: Option<LogError>,
-}
-
-/// Runs `f` on each item, on a thread of its own where possible, and returns the results in
-/// order.
-fn on_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    if cfg!(target_arch = "wasm32") || items.len() < 2 {
-        return items.iter().map(&f).collect();
-    }
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> = items
-            .iter()
-            .map(|item| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || f(item))
-                    .map_err(|_| item)
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h {
-                Ok(handle) => handle
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                // No thread to be had: the work is done here.
-                Err(item) => f(item),
-            })
-            .collect()
-    })
 }
 
 /// Splits `text` into about `parts` runs of whole lines, each with its first line number.
