@@ -17,7 +17,10 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.
 # 2026 notices, coverage checks, checked arithmetic: +6.6 KB gzip measured) and signed logs
 # (the Ed25519 verifier, curve25519-dalek and SHA-512: 17,138 bytes gzip, signing 504 more;
 # the 64-bit field backend on wasm32 weighed the same), rounded up to the next 4 KiB.
-BUDGET_GZIP=335872             # 328 KiB
+# 328 KiB until issue 16 (city-scale speed), which adds the calendar's working-time table,
+# the deadline index by kind, sweeps that can split over threads (one thread on wasm32) and
+# inline ticket ids (compact_str, 1.0 KB): 330,473 → 336,079 bytes gzip; next 4 KiB up.
+BUDGET_GZIP=339968             # 332 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

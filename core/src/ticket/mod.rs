@@ -120,9 +120,8 @@ pub fn within_ticket_years(t: crate::time::Timestamp) -> bool {
 /// The id of a ticket, chosen by the caller (e.g. a 12345 work-order number).
 ///
 /// Non-empty, at most 128 bytes, no whitespace or control characters.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct TicketId(Box<str>);
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TicketId(compact_str::CompactString);
 
 impl TicketId {
     /// Checks and wraps an id.
@@ -142,7 +141,7 @@ impl TicketId {
                 ticket: id.to_owned(),
                 reason,
             }),
-            None => Ok(TicketId(id.into())),
+            None => Ok(TicketId(compact_str::CompactString::new(id))),
         }
     }
 
@@ -162,6 +161,12 @@ impl FromStr for TicketId {
     type Err = TicketError;
     fn from_str(s: &str) -> Result<TicketId, TicketError> {
         TicketId::new(s)
+    }
+}
+
+impl Serialize for TicketId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

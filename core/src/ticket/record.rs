@@ -281,7 +281,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Op>(), 8);
         assert_eq!(std::mem::size_of::<RawEvent>(), 16);
         assert!(
-            std::mem::size_of::<Rec>() <= 112,
+            std::mem::size_of::<Rec>() <= 120,
             "{}",
             std::mem::size_of::<Rec>()
         );

@@ -29,8 +29,12 @@ impl Ledger {
             .tickets
             .iter()
             .map(|r| {
-                r.id.as_str().len()
-                    + r.log.capacity() * size_of::<RawEvent>()
+                // Ids of up to 24 bytes live inside the record.
+                (if r.id.0.is_heap_allocated() {
+                    r.id.0.capacity()
+                } else {
+                    0
+                }) + r.log.capacity() * size_of::<RawEvent>()
                     + r.extra.as_ref().map_or(0, |x| {
                         size_of::<Extra>()
                             + x.texts.capacity() * size_of::<Box<str>>()
