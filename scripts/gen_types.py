@@ -283,7 +283,7 @@ class Generator:
             rp = t["resolved_path"]
             last = rp["path"].split("::")[-1]
             args = [a["type"] for a in ((rp.get("args") or {}).get("angle_bracketed") or {}).get("args", []) if "type" in a]
-            if last in ("String", "Cow", "str", "Box<str>") or (last == "Box" and args and args[0].get("primitive") == "str"):
+            if last in ("String", "Cow", "str", "Box<str>", "CompactString") or (last == "Box" and args and args[0].get("primitive") == "str"):
                 return ("prim", "string")
             if last in ("Vec", "VecDeque", "BTreeSet", "HashSet", "FxHashSet"):
                 return ("array", self.ty(args[0]))
