@@ -455,9 +455,7 @@ fn decide_ticket(
 }
 
 /// The deadline kinds (a bit per kind) that an escalation among `acts` renews under the
-/// ledger's service levels: an escalation restarts the clocks to sign for and to handle, so
-/// each of them with a target gets a new due instant after the escalation's, later than any
-/// missed one (see `ticket::service`).
+/// ledger's service levels ([`Ledger::renewed_by_escalation`]).
 fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision]) -> u8 {
     let escalates = acts.iter().any(|d| {
         matches!(
@@ -467,19 +465,11 @@ fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision])
             }
         )
     });
-    let Some(levels) = ledger.service_levels().filter(|_| escalates) else {
-        return 0;
-    };
-    let Some(rule) = levels
-        .policy
-        .rule_for(v.category(), v.priority(), v.request_type())
-    else {
-        return 0;
-    };
-    [DeadlineKind::Acknowledge, DeadlineKind::Handle]
-        .into_iter()
-        .filter(|k| rule.targets.get(*k).is_some())
-        .fold(0, |bits, k| bits | 1 << (k as u8))
+    if escalates {
+        ledger.renewed_by_escalation(v)
+    } else {
+        0
+    }
 }
 
 /// The effects of one firing, ending with its `rule_fired` marker.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::ledger::{Ledger, TicketKey};
+use super::ledger::{Ledger, TicketKey, TicketView};
 use super::record::{Op, RawEvent, Rec, NONE, NO_TEXT, SYSTEM};
 use super::{ActionKind, DeadlineKind, Satisfaction, TicketError};
 use crate::calendar::CalendarError;
@@ -54,6 +54,7 @@ pub(crate) fn compute(
             *grant = None;
         };
         match e.op.kind {
+            // The clocks of `RESTARTED_BY_ESCALATION`.
             ActionKind::Dispatch | ActionKind::Escalate => {
                 ack = Some(e.dt);
                 restart_handle(&mut handle, &mut grant);
@@ -105,7 +106,29 @@ pub(crate) fn compute(
     ])
 }
 
+/// The deadline clocks a dispatch or an escalation restarts (the arm of [`compute`] for
+/// them): each with a target gets a new due instant counted from the action.
+const RESTARTED_BY_ESCALATION: [DeadlineKind; 2] =
+    [DeadlineKind::Acknowledge, DeadlineKind::Handle];
+
 impl Ledger {
+    /// The deadline kinds (a bit per kind) an escalation of this ticket renews under the
+    /// attached service levels: the clocks it restarts that have a target. A renewed due
+    /// instant is counted from the escalation, so it is later than any deadline missed
+    /// before it, and the deadline index entry moves.
+    pub(crate) fn renewed_by_escalation(&self, v: &TicketView<'_>) -> u8 {
+        let Some(rule) = self.levels.as_ref().and_then(|l| {
+            l.policy
+                .rule_for(v.category(), v.priority(), v.request_type())
+        }) else {
+            return 0;
+        };
+        RESTARTED_BY_ESCALATION
+            .into_iter()
+            .filter(|k| rule.targets.get(*k).is_some())
+            .fold(0, |bits, k| bits | 1 << (k as u8))
+    }
+
     /// The service levels deadlines are computed with, if any.
     pub fn service_levels(&self) -> Option<&Arc<ServiceLevels>> {
         self.levels.as_ref()
