@@ -166,6 +166,31 @@ impl Timestamp {
     pub(crate) fn rfc3339_at(self, offset_seconds: i32) -> Rfc3339 {
         let (day, second) = self.local_day_and_second(offset_seconds);
         let (y, mo, d) = civil_from_day_number(day);
+        if let (Ok(year @ 0..=9999), Ok(second)) = (u32::try_from(y), u32::try_from(second)) {
+            // The usual case, laid out at fixed places: every log line and document has
+            // times, and this is most of the cost of writing them.
+            let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+            let [y0, y1] = two(year / 100);
+            let [y2, y3] = two(year);
+            let [mo0, mo1] = two(mo);
+            let [d0, d1] = two(d);
+            let [h0, h1] = two(second / 3600);
+            let [mi0, mi1] = two(second / 60 % 60);
+            let [s0, s1] = two(second % 60);
+            let mut out = Rfc3339 {
+                bytes: [0; 32],
+                len: 19,
+            };
+            let head = [
+                y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':',
+                s0, s1,
+            ];
+            if let Some(slot) = out.bytes.get_mut(..19) {
+                slot.copy_from_slice(&head);
+            }
+            out.offset(offset_seconds);
+            return out;
+        }
         let mut out = Rfc3339::default();
         if y < 0 {
             out.push(b'-');
@@ -184,15 +209,7 @@ impl Timestamp {
         out.digits(second % 3600 / 60, 2);
         out.push(b':');
         out.digits(second % 60, 2);
-        if offset_seconds == 0 {
-            out.push(b'Z');
-        } else {
-            out.push(if offset_seconds < 0 { b'-' } else { b'+' });
-            let m = u64::from(offset_seconds.unsigned_abs() / 60);
-            out.digits(m / 60, 2);
-            out.push(b':');
-            out.digits(m % 60, 2);
-        }
+        out.offset(offset_seconds);
         out
     }
 
@@ -216,6 +233,19 @@ pub(crate) struct Rfc3339 {
 }
 
 impl Rfc3339 {
+    /// Appends the offset: `Z`, or `±hh:mm`.
+    fn offset(&mut self, offset_seconds: i32) {
+        if offset_seconds == 0 {
+            self.push(b'Z');
+        } else {
+            self.push(if offset_seconds < 0 { b'-' } else { b'+' });
+            let m = u64::from(offset_seconds.unsigned_abs() / 60);
+            self.digits(m / 60, 2);
+            self.push(b':');
+            self.digits(m % 60, 2);
+        }
+    }
+
     fn push(&mut self, b: u8) {
         if let Some(slot) = self.bytes.get_mut(self.len) {
             *slot = b;
@@ -644,6 +674,31 @@ mod tests {
                 by_jiff.weekday().to_monday_zero_offset() as usize
             );
             assert_eq!(d.to_string().parse::<Date>().unwrap(), d);
+        }
+    }
+
+    proptest::proptest! {
+        /// Times are written as jiff writes them, at every instant and offset (the fixed
+        /// layout of years 0–9999 and the general one around it).
+        #[test]
+        fn writing_agrees_with_jiff(
+            seconds in proptest::prop_oneof![
+                MIN_SECONDS..=MAX_SECONDS,
+                -62_167_219_200i64..253_402_300_800,
+                1_600_000_000i64..1_900_000_000,
+            ],
+            offset_minutes in proptest::prop_oneof![-(15 * 60 - 1)..(15 * 60), proptest::strategy::Just(480), proptest::strategy::Just(0)],
+        ) {
+            let ours = Timestamp(seconds).to_rfc3339_at(offset_minutes * 60);
+            let at = jiff::Timestamp::from_second(seconds).unwrap();
+            // UTC is written `Z`, as jiff writes a bare timestamp.
+            let theirs = if offset_minutes == 0 {
+                at.to_string()
+            } else {
+                at.display_with_offset(jiff::tz::Offset::from_seconds(offset_minutes * 60).unwrap())
+                    .to_string()
+            };
+            proptest::prop_assert_eq!(ours, theirs);
         }
     }
 

@@ -317,6 +317,29 @@ impl fmt::Display for ActionKind {
 }
 
 impl Action {
+    /// Whether the action is written with members besides its `type` (its optional members
+    /// are skipped when absent): a unit kind, or one whose every member is absent, is
+    /// written `{"type":"…"}`.
+    pub(crate) fn has_members(&self) -> bool {
+        !matches!(
+            self,
+            Action::ConfirmOnSite
+                | Action::File
+                | Action::Acknowledge
+                | Action::Close
+                | Action::Resume
+                | Action::Unpark
+                | Action::SignWhistle
+                | Action::Reopen { reason: None }
+                | Action::Escalate {
+                    to: None,
+                    return_to: None,
+                }
+                | Action::ReportWhistle { note: None }
+                | Action::Supervise { note: None }
+        )
+    }
+
     /// The kind of this action.
     pub fn kind(&self) -> ActionKind {
         match self {

@@ -441,3 +441,117 @@ impl<'de> Deserialize<'de> for RejectReason {
         }
     }
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+/// A JSON value simple enough for [`action_from_pairs`]: text without escapes, or a boolean.
+#[derive(Clone, Copy)]
+pub(crate) enum Simple<'a> {
+    Str(&'a str),
+    Bool(bool),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Reads a `T` from a simple value through `T`'s own `Deserialize`, as serde_json hands it a
+/// string (`visit_borrowed_str`) or a boolean (`visit_bool`): the same value, or `None` where
+/// serde_json would give an error.
+fn simple<'a, T: Deserialize<'a>>(value: Simple<'a>) -> Option<T> {
+    use serde::de::value::{BoolDeserializer, BorrowedStrDeserializer, Error};
+    match value {
+        Simple::Str(s) => T::deserialize(BorrowedStrDeserializer::<Error>::new(s)).ok(),
+        Simple::Bool(b) => T::deserialize(BoolDeserializer::<Error>::new(b)).ok(),
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// Fills an optional field once: `None` (no action) for a second value of the same field or
+/// a value the field's type does not read.
+fn fill<'a, T: Deserialize<'a>>(slot: &mut Option<T>, value: Simple<'a>) -> Option<()> {
+    if slot.is_some() {
+        return None;
+    }
+    *slot = Some(simple(value)?);
+    Some(())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// The action an object of simple members reads to, built as the serde reader builds it
+/// (the same [`Flat`] record, checked by the same table), or `None` where the serde reader
+/// gives an error or the object has a member this does not read (a null, a number, an array
+/// or an object): the caller then reads the object with serde, which gives the verdict. The
+/// fast path of reading a log line (`ticket::log`).
+pub(crate) fn action_from_pairs<'a>(
+    kind: &'a str,
+    pairs: &[(&'a str, Simple<'a>)],
+) -> Option<Action> {
+    let mut f = Flat {
+        kind: simple(Simple::Str(kind))?,
+        id: None,
+        category: None,
+        channel: None,
+        unit: None,
+        holder: None,
+        reporter: None,
+        priority: None,
+        request_type: None,
+        verify_first: None,
+        description: None,
+        reason: None,
+        note: None,
+        to: None,
+        outcome: None,
+        passed: None,
+        satisfaction: None,
+        until: None,
+        granted: None,
+        into: None,
+        return_to: None,
+        departments: None,
+        sign_by: None,
+        report_by: None,
+        department: None,
+        party: None,
+        deadline: None,
+        due: None,
+        rule: None,
+        breach: None,
+        subject: None,
+        at: None,
+    };
+    for &(key, value) in pairs {
+        match key {
+            "id" => fill(&mut f.id, value),
+            "category" => fill(&mut f.category, value),
+            "channel" => fill(&mut f.channel, value),
+            "unit" => fill(&mut f.unit, value),
+            "holder" => fill(&mut f.holder, value),
+            "reporter" => fill(&mut f.reporter, value),
+            "priority" => fill(&mut f.priority, value),
+            "requestType" => fill(&mut f.request_type, value),
+            "verifyFirst" => fill(&mut f.verify_first, value),
+            "description" => fill(&mut f.description, value),
+            "reason" => fill(&mut f.reason, value),
+            "note" => fill(&mut f.note, value),
+            "to" => fill(&mut f.to, value),
+            "outcome" => fill(&mut f.outcome, value),
+            "passed" => fill(&mut f.passed, value),
+            "satisfaction" => fill(&mut f.satisfaction, value),
+            "until" => fill(&mut f.until, value),
+            "granted" => fill(&mut f.granted, value),
+            "into" => fill(&mut f.into, value),
+            "returnTo" => fill(&mut f.return_to, value),
+            "signBy" => fill(&mut f.sign_by, value),
+            "reportBy" => fill(&mut f.report_by, value),
+            "department" => fill(&mut f.department, value),
+            "party" => fill(&mut f.party, value),
+            "deadline" => fill(&mut f.deadline, value),
+            "due" => fill(&mut f.due, value),
+            "rule" => fill(&mut f.rule, value),
+            "breach" => fill(&mut f.breach, value),
+            "subject" => fill(&mut f.subject, value),
+            "at" => fill(&mut f.at, value),
+            // `departments` is an array, `type` twice a duplicate, anything else unknown.
+            _ => None,
+        }?;
+    }
+    f.into_action::<serde::de::value::Error>().ok()
+}

@@ -134,6 +134,7 @@ use crate::ticket::Taxonomy;
 use crate::time::Timestamp;
 use std::sync::Arc;
 
+mod fast;
 mod parallel;
 
 /// The version written in the `v` field.
@@ -252,6 +253,9 @@ impl LogError {
     }
 }
 
+/// An event line as serde writes it: the layout [`fast::write_line`] writes by hand (a test
+/// compares them).
+#[cfg(test)]
 #[derive(Serialize)]
 struct LineOut<'a> {
     v: u32,
@@ -634,18 +638,7 @@ impl<W: io::Write> LogWriter<W> {
     /// Writes one event; events of a ticket must come in `seq` order.
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
         self.buf.clear();
-        serde_json::to_writer(
-            &mut self.buf,
-            &LineOut {
-                v: LOG_VERSION,
-                ticket: &event.ticket,
-                seq: event.seq,
-                at: event.at,
-                actor: &event.actor,
-                action: &event.action,
-            },
-        )
-        .map_err(io::Error::other)?;
+        fast::write_line(&mut self.buf, event)?;
         let prev = self
             .chains
             .head(event.ticket.as_str())
@@ -738,14 +731,13 @@ struct ParsedEvent<'a> {
     claim: Option<[u8; 32]>,
 }
 
-impl ParsedEvent<'_> {
-    fn tampered(&self, line: usize, reason: &'static str) -> LogError {
-        LogError::Tampered {
-            line,
-            ticket: self.event.ticket.to_string(),
-            seq: self.event.seq,
-            reason,
-        }
+/// The error for an event whose digest or place in its chain is wrong.
+fn tampered(event: &Event, line: usize, reason: &'static str) -> LogError {
+    LogError::Tampered {
+        line,
+        ticket: event.ticket.to_string(),
+        seq: event.seq,
+        reason,
     }
 }
 
@@ -768,6 +760,18 @@ fn parse_line(line: usize, text: &str) -> Result<Parsed<'_>, LogError> {
             message: "a blank line: a wangge log has none".to_owned(),
         });
     }
+    // Lines as the writer lays them out are read without serde; any other is read by serde,
+    // which gives the verdict (see `fast`).
+    // (Not in the WebAssembly module, where size counts more: serde reads every line there.)
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(event) = fast::event_line(text) {
+        return Ok(Parsed::Event(event));
+    }
+    parse_json(line, text)
+}
+
+/// Reads one line (without its LF, not blank) as JSON of the log format, with serde.
+fn parse_json(line: usize, text: &str) -> Result<Parsed<'_>, LogError> {
     let parsed: LineIn = crate::strict_json::from_str(text).map_err(|e| LogError::Malformed {
         line,
         message: e.to_string(),
@@ -834,13 +838,13 @@ impl LogReader {
         match parse_line(line, text)? {
             Parsed::End(end) => self.read_end(line, end),
             Parsed::Event(parsed) => {
-                let prev = self.link(line, &parsed)?;
+                let prev = self.link(line, &parsed.event, parsed.canonical.is_some())?;
                 let computed = parsed
                     .canonical
                     .map(|c| chain_digest(&prev, c))
                     .unwrap_or_default();
                 if parsed.claim != Some(computed) {
-                    return Err(parsed.tampered(line, DIGEST_MISMATCH));
+                    return Err(tampered(&parsed.event, line, DIGEST_MISMATCH));
                 }
                 self.chains
                     .set(parsed.event.ticket.as_str(), parsed.event.seq, computed);
@@ -852,21 +856,24 @@ impl LogReader {
 
     /// Checks where an event goes in its chain (its `seq`, and that its digest member ends
     /// the line) and returns the digest it links to.
-    fn link(&self, line: usize, parsed: &ParsedEvent<'_>) -> Result<[u8; 32], LogError> {
-        let (expected_seq, prev) = match self.chains.head(parsed.event.ticket.as_str()) {
+    fn link(&self, line: usize, event: &Event, last_member: bool) -> Result<[u8; 32], LogError> {
+        let (expected_seq, prev) = match self.chains.head(event.ticket.as_str()) {
             Some((last, digest)) => (last.checked_add(1), digest),
             None => (Some(0), [0; 32]),
         };
-        if Some(parsed.event.seq) != expected_seq {
-            return Err(parsed.tampered(
+        if Some(event.seq) != expected_seq {
+            return Err(tampered(
+                event,
                 line,
                 "out of sequence: an event before it was dropped or moved",
             ));
         }
-        if parsed.canonical.is_none() {
-            return Err(
-                parsed.tampered(line, "the digest member is not the last member of the line")
-            );
+        if !last_member {
+            return Err(tampered(
+                event,
+                line,
+                "the digest member is not the last member of the line",
+            ));
         }
         Ok(prev)
     }
@@ -983,7 +990,7 @@ pub fn read_events_parallel(text: &str, threads: usize) -> Result<Vec<Event>, Lo
     if threads <= 1 {
         return read_events(text);
     }
-    events_of(parallel::read_parallel(text, None, threads))
+    parallel::read_parallel(text, None, threads).into_events()
 }
 
 /// [`read_events_verified`] on up to `threads` threads (see [`read_events_parallel`]).
@@ -995,14 +1002,7 @@ pub fn read_events_verified_parallel(
     if threads <= 1 {
         return read_events_verified(text, key);
     }
-    events_of(parallel::read_parallel(text, Some(key), threads))
-}
-
-fn events_of(read: parallel::Read) -> Result<Vec<Event>, LogError> {
-    match read.error {
-        Some(e) => Err(e),
-        None => Ok(read.events().map(|(_, e)| e).collect()),
-    }
+    parallel::read_parallel(text, Some(key), threads).into_events()
 }
 
 fn read_events_with(mut reader: LogReader, text: &str) -> Result<Vec<Event>, LogError> {

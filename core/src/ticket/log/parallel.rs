@@ -40,24 +40,47 @@ impl<'a> Read<'a> {
             .into_iter()
             .flat_map(|run| {
                 let first = run.first_line;
-                run.lines
+                let lines = run
+                    .lines
                     .into_iter()
                     .enumerate()
-                    .map(move |(i, p)| (first + i, p))
+                    .filter(|(_, l)| matches!(l, Line::Event { .. }))
+                    .map(move |(i, _)| first + i);
+                lines.zip(run.events)
             })
             .take_while(move |(line, _)| *line < stop)
-            .filter_map(|(line, p)| match p {
-                Parsed::Event(e) => Some((line, e.event)),
-                Parsed::End(_) => None,
-            })
+    }
+
+    /// The events of a log read without error, in line order: each run's events moved in
+    /// one copy.
+    pub(super) fn into_events(self) -> Result<Vec<Event>, LogError> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut out = Vec::with_capacity(self.runs.iter().map(|r| r.events.len()).sum());
+        for mut run in self.runs {
+            out.append(&mut run.events);
+        }
+        Ok(out)
     }
 }
 
-/// A run of lines: what each parsed to (up to the first error in the run), and for each
-/// line the digest its event links to (set by the walk in order).
+/// A line of a run as parsed: an event line's hashed bytes and claimed digest (its event is
+/// in [`Run::events`]), or an end record.
+enum Line<'a> {
+    Event {
+        canonical: Option<&'a [u8]>,
+        claim: Option<[u8; 32]>,
+    },
+    End(Box<EndRecord>),
+}
+
+/// A run of lines: what each parsed to (up to the first error in the run), the events of its
+/// event lines, and for each line the digest its event links to (set by the walk in order).
 struct Run<'a> {
     first_line: usize,
-    lines: Vec<Parsed<'a>>,
+    lines: Vec<Line<'a>>,
+    events: Vec<Event>,
     prev: Vec<[u8; 32]>,
     error: Option<LogError>,
 }
@@ -93,11 +116,19 @@ pub(super) fn read_parallel<'a>(
     let threads = threads.max(1);
     // 1. Parse, one run of lines per thread.
     let mut runs: Vec<Run<'a>> = on_threads(&runs(text, threads), |&(first_line, run)| {
-        let mut lines = Vec::with_capacity(run.len() / 200 + 1);
+        let n = run.len() / 200 + 1;
+        let (mut lines, mut events) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let mut error = None;
         for (i, line) in run.split_terminator('\n').enumerate() {
             match parse_line(first_line + i, line) {
-                Ok(p) => lines.push(p),
+                Ok(Parsed::Event(p)) => {
+                    lines.push(Line::Event {
+                        canonical: p.canonical,
+                        claim: p.claim,
+                    });
+                    events.push(p.event);
+                }
+                Ok(Parsed::End(end)) => lines.push(Line::End(Box::new(end))),
                 Err(e) => {
                     error = Some(e);
                     break;
@@ -108,6 +139,7 @@ pub(super) fn read_parallel<'a>(
             first_line,
             prev: Vec::with_capacity(lines.len()),
             lines,
+            events,
             error,
         }
     });
@@ -122,23 +154,25 @@ pub(super) fn read_parallel<'a>(
     let mut ends = Vec::new();
     let mut error = None;
     'runs: for run in &mut runs {
-        for (i, p) in run.lines.iter_mut().enumerate() {
+        let mut events = run.events.iter();
+        for (i, l) in run.lines.iter_mut().enumerate() {
             let line = run.first_line + i;
             reader.line = line;
-            let step = match p {
-                Parsed::End(end) => reader.read_end(line, std::mem::take(end)).map(|_| {
+            let step = match l {
+                Line::End(end) => reader.read_end(line, std::mem::take(&mut **end)).map(|_| {
                     ends.push(line);
                     [0; 32]
                 }),
-                Parsed::Event(event) => reader.link(line, event).and_then(|prev| {
-                    let claim = event
-                        .claim
-                        .ok_or_else(|| event.tampered(line, DIGEST_MISMATCH))?;
-                    let e = &event.event;
-                    reader.chains.set(e.ticket.as_str(), e.seq, claim);
-                    reader.open_segment = true;
-                    Ok(prev)
-                }),
+                Line::Event { canonical, claim } => match events.next() {
+                    Some(e) => reader.link(line, e, canonical.is_some()).and_then(|prev| {
+                        let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
+                        reader.chains.set(e.ticket.as_str(), e.seq, claim);
+                        reader.open_segment = true;
+                        Ok(prev)
+                    }),
+                    // One event per event line, by construction.
+                    None => Ok([0; 32]),
+                },
             };
             match step {
                 Ok(prev) => run.prev.push(prev),
@@ -160,16 +194,18 @@ pub(super) fn read_parallel<'a>(
     // 3. Hash every event against its predecessor's claimed digest, a run per thread (`prev`
     //    is as long as the walk went).
     let mismatch = on_threads(&runs, |run| {
+        let mut events = run.events.iter();
         run.lines
             .iter()
             .zip(&run.prev)
             .enumerate()
-            .find_map(|(i, (p, prev))| match p {
-                Parsed::Event(e) => {
-                    let digest = e.canonical.map(|c| chain_digest(prev, c));
-                    (digest != e.claim).then(|| e.tampered(run.first_line + i, DIGEST_MISMATCH))
+            .find_map(|(i, (l, prev))| match l {
+                Line::Event { canonical, claim } => {
+                    let e = events.next()?;
+                    let digest = canonical.map(|c| chain_digest(prev, c));
+                    (digest != *claim).then(|| tampered(e, run.first_line + i, DIGEST_MISMATCH))
                 }
-                Parsed::End(_) => None,
+                Line::End(_) => None,
             })
     })
     .into_iter()
