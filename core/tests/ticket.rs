@@ -1014,6 +1014,35 @@ fn queries() {
     assert_eq!(l.within(GRID2).count(), 1);
 }
 
+proptest! {
+    /// `reported_between` lists the tickets reported in the window, by report time and then
+    /// in the order they were reported, whatever order the reports came in.
+    #[test]
+    fn reported_between_is_the_window_by_report_time(
+        minutes in prop::collection::vec(0i64..50, 0..40),
+        from in 0i64..50,
+        len in 0i64..50,
+    ) {
+        let mut l = ledger();
+        for (i, m) in minutes.iter().enumerate() {
+            l.report(new(&format!("T{i}")), WORKER, t(*m)).unwrap();
+        }
+        let got: Vec<String> = l
+            .reported_between(t(from), t(from + len))
+            .map(|k| l.view(k).unwrap().id().to_string())
+            .collect();
+        let mut want: Vec<(i64, usize)> = minutes
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| (from..=from + len).contains(*m))
+            .map(|(i, m)| (*m, i))
+            .collect();
+        want.sort();
+        let want: Vec<String> = want.into_iter().map(|(_, i)| format!("T{i}")).collect();
+        prop_assert_eq!(got, want);
+    }
+}
+
 // ----- the serialized log ------------------------------------------------------------------
 
 fn sample_log() -> (Ledger, String) {

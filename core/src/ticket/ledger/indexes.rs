@@ -172,17 +172,18 @@ impl Ledger {
         from: Timestamp,
         to: Timestamp,
     ) -> impl Iterator<Item = TicketKey> + '_ {
+        let t0 = |k: &u32| self.tickets.get(*k as usize).map_or(i64::MAX, |r| r.t0);
         let lo = self
             .by_report
-            .partition_point(|(t, _)| *t < from.unix_seconds());
+            .partition_point(|k| t0(k) < from.unix_seconds());
         let hi = self
             .by_report
-            .partition_point(|(t, _)| *t <= to.unix_seconds());
+            .partition_point(|k| t0(k) <= to.unix_seconds());
         self.by_report
             .get(lo..hi.max(lo))
             .unwrap_or(&[])
             .iter()
-            .map(|(_, k)| TicketKey(*k))
+            .map(|k| TicketKey(*k))
     }
 
     /// The tickets that arose in exactly this unit, in key order.

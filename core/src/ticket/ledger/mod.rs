@@ -206,8 +206,9 @@ pub struct Ledger {
     /// Deadline index entries moved by the engine (`recheck`): (ticket, kind) → the index key,
     /// or `i64::MAX` when no rule can fire for the current due instant any more.
     rechecks: DenseMap<(u32, u8), i64>,
-    /// Tickets by report time, sorted.
-    by_report: Vec<(i64, u32)>,
+    /// Tickets by report time (then key), sorted: 4 bytes a ticket, the time read from the
+    /// ticket's record.
+    by_report: Vec<u32>,
     pub(super) levels: Option<Arc<ServiceLevels>>,
 }
 

@@ -47,7 +47,7 @@ impl Ledger {
             + self.tickets.capacity() * size_of::<Rec>()
             + self.by_id.capacity() * (size_of::<u32>() + 1)
             + self.due.len() * (size_of::<(u8, i64, u32)>() + 8)
-            + self.by_report.capacity() * size_of::<(i64, u32)>()
+            + self.by_report.capacity() * size_of::<u32>()
             + self
                 .by_unit
                 .values()

@@ -239,9 +239,14 @@ impl Ledger {
         };
         self.by_unit.entry(unit.raw()).or_default().push(index);
         // Reports usually come in time order: then this is a push.
-        let entry = (at.unix_seconds(), index);
-        let pos = self.by_report.partition_point(|e| *e <= entry);
-        self.by_report.insert(pos, entry);
+        // The new key is above every key in the index, so it goes after every ticket
+        // reported at or before `at`.
+        let t = at.unix_seconds();
+        let tickets = &self.tickets;
+        let pos = self
+            .by_report
+            .partition_point(|&k| tickets.get(k as usize).is_some_and(|r| r.t0 <= t));
+        self.by_report.insert(pos, index);
         self.tickets.push(rec);
         if let Some(wanted) = wanted {
             self.record_deadlines(TicketKey(index), at, wanted);
