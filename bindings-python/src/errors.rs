@@ -32,6 +32,7 @@ pub fn class_for(code: &str) -> &'static str {
             Some("time") => "TimeError",
             Some("policy") => "PolicyError",
             Some("consultation") => "QuorumError",
+            Some("geo") => "GeoError",
             Some("input") => "MalformedInput",
             _ => "WanggeError",
         },

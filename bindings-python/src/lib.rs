@@ -10,6 +10,7 @@ mod consultation;
 mod convert;
 mod errors;
 mod escalation;
+mod geo;
 mod hierarchy;
 mod ledger;
 mod metrics;
@@ -46,6 +47,7 @@ fn _wangge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<consultation::ForumRecords>()?;
     m.add_class::<metrics::Metrics>()?;
     m.add_function(wrap_pyfunction!(instant, m)?)?;
+    m.add_function(wrap_pyfunction!(geo::convert_coords, m)?)?;
     m.add_function(wrap_pyfunction!(ledger::public_key_of, m)?)?;
     m.add_function(wrap_pyfunction!(
         escalation::service_policy_guangdong_12345,

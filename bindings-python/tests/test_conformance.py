@@ -273,6 +273,8 @@ class Session:
             return self.calendar.add_working_minutes(o["at"], o["minutes"])
         if op == "c.add_days":
             return self.calendar.add_working_days(o["at"], o["days"])
+        if op == "g.convert":
+            return list(wangge.convert_coords(o["lat"], o["lng"], o["from"], o["to"]))
         if op == "c.between":
             return math.floor(self.calendar.working_minutes_between(o["from"], o["to"]))
         if op == "c.next":
@@ -354,6 +356,17 @@ class Session:
         raise AssertionError(f"unknown operation {op}")
 
 
+def close(expected: Any, actual: Any, within: float) -> bool:
+    """Equal, numbers within ``within`` of each other (coordinate conversions, whose last bits
+    depend on the platform's sines)."""
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(expected) == len(actual) and all(
+            close(e, a, within) for e, a in zip(expected, actual))
+    if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
+        return abs(float(expected) - float(actual)) <= within
+    return bool(expected == actual)
+
+
 def matches(expected: Any, actual: Any, subset: bool) -> bool:
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -423,3 +436,5 @@ def test_case(case):
             assert matches(o["expect"], result, False), f"{where}: expected {o['expect']!r}, got {result!r}"
         if "expectSubset" in o:
             assert matches(o["expectSubset"], result, True), f"{where}: expected (subset) {o['expectSubset']!r}, got {result!r}"
+        if "expectClose" in o:
+            assert close(o["expectClose"], result, o.get("within", 0.0)), f"{where}: expected {o['expectClose']!r} within {o.get('within')}, got {result!r}"

@@ -16,6 +16,7 @@ mod authority;
 mod consultation;
 mod convert;
 mod escalation;
+mod geo;
 mod hierarchy;
 mod ledger;
 mod metrics;

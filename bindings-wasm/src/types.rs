@@ -61,6 +61,9 @@ extern "C" {
     /// `NodeKind`.
     #[wasm_bindgen(typescript_type = "NodeKind")]
     pub type JsNodeKind;
+    /// `CoordSystem`.
+    #[wasm_bindgen(typescript_type = "CoordSystem")]
+    pub type JsCoordSystem;
     /// `EdgeKind`.
     #[wasm_bindgen(typescript_type = "EdgeKind")]
     pub type JsEdgeKind;

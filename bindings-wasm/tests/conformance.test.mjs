@@ -23,6 +23,13 @@ function matches(expected, actual, subset) {
   return keys.every((k) => k in actual && matches(expected[k], actual[k], subset));
 }
 
+/** Equal, numbers within `within` of each other (coordinate conversions, whose last bits depend on the platform's sines). */
+function close(expected, actual, within) {
+  if (Array.isArray(expected)) return Array.isArray(actual) && expected.length === actual.length && expected.every((e, i) => close(e, actual[i], within));
+  if (typeof expected === "number") return typeof actual === "number" && Math.abs(expected - actual) <= within;
+  return expected === actual;
+}
+
 function runCase(c) {
   const s = new Session(c.setup);
   c.ops.forEach((o, i) => {
@@ -49,6 +56,7 @@ function runCase(c) {
       if (error) assert.fail(`${at}: unexpected error ${error.code ?? error.name} (${error.message})`);
       if ("expect" in o) assert.ok(matches(o.expect, result, false), `${at}: expected ${JSON.stringify(o.expect)}, got ${JSON.stringify(result)}`);
       if ("expectSubset" in o) assert.ok(matches(o.expectSubset, result, true), `${at}: expected (subset) ${JSON.stringify(o.expectSubset)}, got ${JSON.stringify(result)}`);
+      if ("expectClose" in o) assert.ok(close(o.expectClose, result, o.within ?? 0), `${at}: expected ${JSON.stringify(o.expectClose)} within ${o.within}, got ${JSON.stringify(result)}`);
     }
   });
 }

@@ -154,6 +154,7 @@ export class Session {
       case "c.working_day": return this.calendar.isWorkingDay(o.date);
       case "c.add_minutes": return this.calendar.addWorkingMinutes(o.at, o.minutes);
       case "c.add_days": return this.calendar.addWorkingDays(o.at, o.days);
+      case "g.convert": return Array.from(w.convertCoords(o.lat, o.lng, o.from, o.to));
       case "c.between": return Math.floor(this.calendar.workingMinutesBetween(o.from, o.to));
       case "c.next": return this.calendar.nextWorkingInstant(o.at);
       case "c.period_end": return this.calendar.periodEndDate(o.start, o.days);

@@ -14,6 +14,7 @@ pub mod document;
 pub mod escalation;
 mod flat;
 mod forum_tickets;
+pub mod geo;
 pub mod hash;
 pub mod hierarchy;
 mod intern;
@@ -72,6 +73,9 @@ pub enum Error {
     /// A consultation (roll, rule, vote, forum record) was refused.
     #[error(transparent)]
     Consultation(#[from] consultation::ConsultationError),
+    /// A coordinate or coordinate system was refused.
+    #[error(transparent)]
+    Geo(#[from] geo::GeoError),
     /// A document could not be read at all.
     #[error("malformed input: {message}")]
     Malformed {
@@ -101,6 +105,7 @@ impl Error {
             Error::Time(e) => e.code(),
             Error::Policy(e) => e.code(),
             Error::Consultation(e) => e.code(),
+            Error::Geo(e) => e.code(),
             Error::Malformed { .. } => "input.malformed",
         }
     }
@@ -122,6 +127,7 @@ impl Error {
             Error::Time(e) => serde_json::to_string(e),
             Error::Policy(e) => serde_json::to_string(e),
             Error::Consultation(e) => serde_json::to_string(e),
+            Error::Geo(e) => serde_json::to_string(e),
             Error::Malformed { message } => serde_json::to_string(&Malformed { message }),
         };
         let value = text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t));

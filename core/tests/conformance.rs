@@ -462,6 +462,23 @@ impl Session {
                     .add_working_days(ts(op, "at")?, days)?
                     .to_string())
             }
+            "g.convert" => {
+                let system = |key: &str| -> Result<wangge::geo::CoordSystem, Error> {
+                    Ok(s(op, key)?.parse::<wangge::geo::CoordSystem>()?)
+                };
+                let degrees = |key: &str| -> Result<f64, Error> {
+                    arg(op, key)?
+                        .as_f64()
+                        .ok_or_else(|| malformed(format!("{key:?} must be a number in {op}")))
+                };
+                let (lat, lng) = wangge::geo::convert(
+                    degrees("lat")?,
+                    degrees("lng")?,
+                    system("from")?,
+                    system("to")?,
+                )?;
+                json!([lat, lng])
+            }
             "c.between" => {
                 let seconds = self
                     .calendar()
@@ -835,10 +852,33 @@ fn run_case(case: &Value) -> Result<(), String> {
                         return Err(format!("{at}: expected (subset) {expected}, got {v}"));
                     }
                 }
+                if let Some(expected) = op.get("expectClose") {
+                    let within = op.get("within").and_then(Value::as_f64).unwrap_or(0.0);
+                    if !close(expected, &v, within) {
+                        return Err(format!(
+                            "{at}: expected {expected} within {within}, got {v}"
+                        ));
+                    }
+                }
             }
         }
     }
     Ok(())
+}
+
+/// Whether two JSON values are equal, numbers within `within` of each other (conversions of
+/// coordinates, whose last bits depend on the platform's sines).
+fn close(expected: &Value, got: &Value, within: f64) -> bool {
+    match (expected, got) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_f64(), b.as_f64()) {
+            (Some(a), Some(b)) => (a - b).abs() <= within,
+            _ => false,
+        },
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| close(x, y, within))
+        }
+        _ => expected == got,
+    }
 }
 
 #[test]

@@ -1791,6 +1791,117 @@ def bad_input_cases():
     return bad_input.cases(sys.modules[__name__])
 
 
+# ----- coordinates on the map ------------------------------------------------------------------
+
+def _geo_model():
+    """WGS-84 / GCJ-02 / BD-09 conversions written from the published formulas (the GCJ-02
+    offset as open-source converters publish it, Krasovsky 1940 ellipsoid; Baidu's pair),
+    independently of the library: the fixed-point inverses take the same number of steps."""
+    import math
+    a, ee, x_pi = 6378245.0, 0.00669342162296594323, math.pi * 3000.0 / 180.0
+
+    def inside(lat, lng):
+        return 73.66 < lng < 135.05 and 3.86 < lat < 53.55
+
+    def tlat(x, y):
+        r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * math.sqrt(abs(x))
+        r += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        r += (20.0 * math.sin(y * math.pi) + 40.0 * math.sin(y / 3.0 * math.pi)) * 2.0 / 3.0
+        r += (160.0 * math.sin(y / 12.0 * math.pi) + 320 * math.sin(y * math.pi / 30.0)) * 2.0 / 3.0
+        return r
+
+    def tlng(x, y):
+        r = 300.0 + x + 2.0 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * math.sqrt(abs(x))
+        r += (20.0 * math.sin(6.0 * x * math.pi) + 20.0 * math.sin(2.0 * x * math.pi)) * 2.0 / 3.0
+        r += (20.0 * math.sin(x * math.pi) + 40.0 * math.sin(x / 3.0 * math.pi)) * 2.0 / 3.0
+        r += (150.0 * math.sin(x / 12.0 * math.pi) + 300.0 * math.sin(x / 30.0 * math.pi)) * 2.0 / 3.0
+        return r
+
+    def w2g(lat, lng):
+        if not inside(lat, lng):
+            return lat, lng
+        rad = lat / 180.0 * math.pi
+        m = 1 - ee * math.sin(rad) ** 2
+        dlat = tlat(lng - 105.0, lat - 35.0) * 180.0 / ((a * (1 - ee)) / (m * math.sqrt(m)) * math.pi)
+        dlng = tlng(lng - 105.0, lat - 35.0) * 180.0 / (a / math.sqrt(m) * math.cos(rad) * math.pi)
+        return lat + dlat, lng + dlng
+
+    def g2w(lat, lng):
+        w = (lat, lng)
+        for _ in range(4):
+            g = w2g(*w)
+            w = (w[0] + lat - g[0], w[1] + lng - g[1])
+        return w
+
+    def g2b(lat, lng):
+        z = math.sqrt(lng * lng + lat * lat) + 0.00002 * math.sin(lat * x_pi)
+        th = math.atan2(lat, lng) + 0.000003 * math.cos(lng * x_pi)
+        return z * math.sin(th) + 0.006, z * math.cos(th) + 0.0065
+
+    def b2g(lat, lng):
+        x, y = lng - 0.0065, lat - 0.006
+        z = math.sqrt(x * x + y * y) - 0.00002 * math.sin(y * x_pi)
+        th = math.atan2(y, x) - 0.000003 * math.cos(x * x_pi)
+        g = (z * math.sin(th), z * math.cos(th))
+        for _ in range(3):
+            b = g2b(*g)
+            g = (g[0] + lat - b[0], g[1] + lng - b[1])
+        return g
+
+    steps = {("wgs84", "gcj02"): [w2g], ("gcj02", "wgs84"): [g2w], ("gcj02", "bd09"): [g2b],
+             ("bd09", "gcj02"): [b2g], ("wgs84", "bd09"): [w2g, g2b], ("bd09", "wgs84"): [b2g, g2w]}
+
+    def convert(lat, lng, frm, to):
+        p = (lat, lng)
+        for f in steps.get((frm, to), []):
+            p = f(*p)
+        return [p[0], p[1]]
+    return convert
+
+
+def geo_cases():
+    convert = _geo_model()
+    places = [  # (name, lat, lng): WGS-84 or any system, the model converts the numbers
+        ("Tian'anmen, Beijing", 39.90872, 116.39748), ("the Bund, Shanghai", 31.2400, 121.4900),
+        ("Shenzhen Bay", 22.5200, 113.9500), ("Urumqi", 43.8256, 87.6168), ("Harbin", 45.8038, 126.5350),
+        ("Sanya", 18.2528, 109.5120), ("Lhasa", 29.6525, 91.1721), ("Mohe", 52.9720, 122.5380),
+    ]
+    systems = ["wgs84", "gcj02", "bd09"]
+    cases = []
+    for name, lat, lng in places:
+        ops = [op("g.convert", lat=lat, lng=lng, **{"from": f, "to": t}, expectClose=convert(lat, lng, f, t), within=1e-9)
+               for f in systems for t in systems]
+        cases.append(case(f"conversions at {name}", ops))
+    cases.append(case("published reference points (coordtransform, eviltransform)", [
+        op("g.convert", lat=39.915, lng=116.404, **{"from": "wgs84", "to": "gcj02"},
+           expectClose=[39.91640428150164, 116.41024449916938], within=1e-12),
+        op("g.convert", lat=39.915, lng=116.404, **{"from": "gcj02", "to": "bd09"},
+           expectClose=[39.92133699351021, 116.41036949371029], within=1e-12),
+        op("g.convert", lat=31.1774276, lng=121.5272106, **{"from": "wgs84", "to": "gcj02"},
+           expectClose=[31.17530398364597, 121.531541859215], within=1e-12),
+        op("g.convert", lat=22.543847, lng=113.912316, **{"from": "wgs84", "to": "gcj02"},
+           expectClose=[22.540796131694766, 113.9171764808363], within=1e-12),
+        # The closed-form inverse they publish is an approximation (4 cm): ours within it.
+        op("g.convert", lat=39.915, lng=116.404, **{"from": "bd09", "to": "gcj02"},
+           expectClose=[39.90865673957631, 116.39762729119315], within=1e-6),
+    ]))
+    cases.append(case("outside the box around China GCJ-02 is WGS-84", [
+        op("g.convert", lat=51.5007, lng=-0.1246, **{"from": "wgs84", "to": "gcj02"}, expect=[51.5007, -0.1246]),
+        op("g.convert", lat=-33.8568, lng=151.2153, **{"from": "gcj02", "to": "wgs84"}, expect=[-33.8568, 151.2153]),
+    ]))
+    cases.append(case("bad coordinates and systems are refused, naming the value", [
+        op("g.convert", lat=116.397, lng=39.908, **{"from": "wgs84", "to": "gcj02"}, error="geo.invalid_coordinate",
+           details={"lat": 116.397, "lng": 39.908, "system": "wgs84"}),
+        op("g.convert", lat=39.9, lng=-180.5, **{"from": "bd09", "to": "wgs84"}, error="geo.invalid_coordinate",
+           details={"lng": -180.5}),
+        op("g.convert", lat=39.9, lng=116.4, **{"from": "WGS84", "to": "gcj02"}, error="geo.unknown_system",
+           details={"system": "WGS84"}),
+        op("g.convert", lat=39.9, lng=116.4, **{"from": "gcj02", "to": "baidu"}, error="geo.unknown_system",
+           details={"system": "baidu"}),
+    ]))
+    return cases
+
+
 def error_codes():
     """Every stable error code of the core, with the doc line of its variant (read from the
     source, so the list cannot drift from the code)."""
@@ -1831,6 +1942,8 @@ FILES = {
     "escalation.json": ("Service levels, deadlines and escalation rules; policy errors.", escalation_cases),
     "consultation.json": ("Quorum rules at and around their boundaries, ballots and their refusals, rolls and forums.", quorum_cases),
     "metrics.json": ("Metrics computed by the core.", metrics_cases),
+    "geo.json": ("Coordinates on the map: conversions between WGS-84, GCJ-02 and BD-09 against a model written from "
+                 "the published formulas and against published points; refusals.", geo_cases),
     "bad-input.json": ("Bad input from a partner system: wrong shapes, types and values in actions, reports, documents, "
                        "logs, rows and arithmetic; every case refused with its typed error, the ledger unchanged.",
                        bad_input_cases),

@@ -1348,6 +1348,16 @@ Open311Unmapped = TypedDict("Open311Unmapped", {
 })
 """A field of an imported request that the ticket does not carry."""
 
+CoordSystem = Literal["wgs84", "gcj02", "bd09"]
+"""A coordinate system of latitudes and longitudes in degrees (see the module docs)."""
+
+MapPoint = TypedDict("MapPoint", {
+    "system": "CoordSystem",
+    "lat": float,
+    "lng": float,
+})
+"""A point as a map gives it: a latitude and a longitude in degrees, and the coordinate system they are in. (A hierarchy node's `location` is a WGS-84 `GeoPoint`; `to` turns a point of a Chinese map into one.)"""
+
 __all__ = [
     "Instant",
     "Day",
@@ -1421,6 +1431,7 @@ __all__ = [
     "ConsentOutcome",
     "ConsentUnit",
     "ConsentVoter",
+    "CoordSystem",
     "Counts",
     "Course",
     "DayKind",
@@ -1459,6 +1470,7 @@ __all__ = [
     "HierarchyEdge",
     "HierarchyNode",
     "Household",
+    "MapPoint",
     "Margin",
     "MarginShort",
     "MarginSpare",

@@ -14,6 +14,7 @@ __version__: str
 TICKET_STATES: List[str]
 
 from .types import (
+    CoordSystem,
     ActionKind,
     AuthorityDocument,
     AuthorityLike,
@@ -65,7 +66,7 @@ from .types import (
 
 __all__ = [
     "Authority", "Calendar", "Decisions", "Electorate", "EscalationPolicy", "ForumRecords", "Hierarchy",
-    "Ledger", "Metrics", "OwnerRoll", "ResidentRoll", "Rule", "TICKET_STATES", "Vote", "__version__", "compute_metrics", "instant",
+    "Ledger", "Metrics", "OwnerRoll", "ResidentRoll", "Rule", "TICKET_STATES", "Vote", "__version__", "compute_metrics", "convert_coords", "instant",
     "open311_import", "open311_requests", "open311_services", "public_key", "rule_document",
     "scale_service_policy", "service_policy_beijing", "service_policy_document",
     "service_policy_guangdong_12345",
@@ -438,6 +439,7 @@ class Metrics:
     def _from_json(text: str) -> Metrics: ...
 
 def instant(at: Instant) -> datetime: ...
+def convert_coords(lat: float, lng: float, from_system: CoordSystem, to_system: CoordSystem) -> Tuple[float, float]: ...
 def public_key(secret: KeyBytes) -> bytes: ...
 def compute_metrics(ledger: Ledger, calendar: Calendar, options: Optional[Document] = None) -> MetricsReport: ...
 def service_policy_guangdong_12345() -> ServicePolicy: ...

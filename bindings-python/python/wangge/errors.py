@@ -112,6 +112,10 @@ class QuorumError(WanggeError):
     """A consultation (roll, rule, vote, ballot, forum record) was refused (``consultation.*``)."""
 
 
+class GeoError(WanggeError):
+    """A coordinate or coordinate system was refused (``geo.*``)."""
+
+
 class MalformedInput(WanggeError):
     """A document or row could not be read at all (``input.malformed``)."""
 
@@ -137,6 +141,7 @@ __all__ = [
     "TimeError",
     "PolicyError",
     "QuorumError",
+    "GeoError",
     "MalformedInput",
     "InternalError",
 ]
