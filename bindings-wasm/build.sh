@@ -20,7 +20,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.
 # 328 KiB until issue 16 (city-scale speed), which adds the calendar's working-time table,
 # the deadline index by kind, sweeps that can split over threads (one thread on wasm32) and
 # inline ticket ids (compact_str, 1.0 KB): 330,473 → 336,079 bytes gzip; next 4 KiB up.
-BUDGET_GZIP=344064             # 336 KiB
+BUDGET_GZIP=352256             # 344 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

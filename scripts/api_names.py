@@ -49,6 +49,7 @@ EXCEPTIONS = {
     ("Authority", "to_dict", None): "the older name of to_document (Python only)",
     ("Metrics", None, "compute"): "JS's older spelling of `new Metrics(ledger, calendar, options)`",
     ("Metrics", None, "computeWithForums"): "JS has no keyword arguments: Python's `Metrics(..., forums=f)`",
+    ("Hierarchy", None, "withCoordinateSystem"): "JS has no keyword arguments: Python's `Hierarchy(coordinate_system=...)`",
     # The analysts' bulk API: tables, Arrow/pandas-shaped columns, CSV and files.
     ("Ledger", "event_columns", None): "columns for Arrow/pandas (Python's analysts' API)",
     ("Ledger", "ticket_columns", None): "columns for Arrow/pandas (Python's analysts' API)",

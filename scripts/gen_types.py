@@ -103,6 +103,17 @@ HAND_WRITTEN = {
     ("RoleSet", "authority"): ("array", ("name", "Role")),
     ("Actor", "ticket"): ("prim", "string"),
     ("OutOfJurisdictionReason", "ticket"): ("prim", "string"),
+    # A GeoJSON Polygon or MultiPolygon of [longitude, latitude] positions.
+    ("Boundary", "hierarchy"): ("union", [
+        ("object", "BoundaryPolygon", [
+            ("type", ("lit", "Polygon"), False),
+            ("coordinates", ("array", ("array", ("tuple", [("prim", "float"), ("prim", "float")]))), False),
+        ]),
+        ("object", "BoundaryMultiPolygon", [
+            ("type", ("lit", "MultiPolygon"), False),
+            ("coordinates", ("array", ("array", ("array", ("tuple", [("prim", "float"), ("prim", "float")])))), False),
+        ]),
+    ]),
 }
 
 # `format` and `version` members of documents, as literals.
@@ -116,7 +127,7 @@ DOCUMENT_FORMATS = {
 }
 
 # Documents read in more than one version (the first is the oldest; all are accepted).
-DOCUMENT_VERSIONS = {"CalendarDocument": [1, 2]}
+DOCUMENT_VERSIONS = {"HierarchyDocument": [1, 2], "CalendarDocument": [1, 2]}
 
 
 def version_type(name):

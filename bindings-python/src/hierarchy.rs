@@ -66,10 +66,59 @@ fn edge_kind(k: &str) -> PyResult<EdgeKind> {
 
 #[pymethods]
 impl Hierarchy {
-    /// An empty hierarchy.
+    /// An empty hierarchy, whose locations and boundaries are in `coordinate_system`
+    /// (`"wgs84"`, the default, `"gcj02"` or `"bd09"`).
     #[new]
-    fn new() -> Hierarchy {
-        Hierarchy::wrap(Arc::new(Core::new()))
+    #[pyo3(signature = (coordinate_system = "wgs84"))]
+    fn new(coordinate_system: &str) -> PyResult<Hierarchy> {
+        guard(|| {
+            let system: wangge::geo::CoordSystem = coordinate_system.parse().py()?;
+            Ok(Hierarchy::wrap(Arc::new(Core::with_coordinate_system(
+                system,
+            ))))
+        })
+    }
+
+    /// The coordinate system of the locations and boundaries.
+    #[getter]
+    fn coordinate_system(&self, py: Python<'_>) -> &'static str {
+        self.inner.read(py, |h| h.coordinate_system().as_str())
+    }
+
+    /// Sets or clears (`None`) a unit's boundary: a GeoJSON `Polygon` or `MultiPolygon` dict
+    /// of `[longitude, latitude]` positions in the hierarchy's coordinate system. Refused
+    /// (`hierarchy.invalid_boundary`, `hierarchy.boundary_outside_parent`) with nothing
+    /// changed if a ring is not closed or the unit would leave its parent.
+    #[pyo3(signature = (id, boundary))]
+    fn set_boundary(
+        &self,
+        py: Python<'_>,
+        id: &str,
+        boundary: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        guard(|| {
+            let b: Option<wangge::hierarchy::Boundary> = match boundary {
+                Some(b) if !b.is_none() => Some(plain(b)?),
+                _ => None,
+            };
+            self.edit(py, |h| h.set_boundary(id, b))
+        })
+    }
+
+    /// The id of the innermost unit whose boundary contains the point (`lat`, `lng` in
+    /// `system`, converted into the hierarchy's), or `None`. A point on an edge two units
+    /// share belongs to the one east of it (north of an east–west edge).
+    #[pyo3(signature = (lat, lng, system = "wgs84"))]
+    fn locate(&self, py: Python<'_>, lat: f64, lng: f64, system: &str) -> PyResult<Option<String>> {
+        guard(|| {
+            let system: wangge::geo::CoordSystem = system.parse().py()?;
+            let point = wangge::geo::MapPoint::new(system, lat, lng).py()?;
+            Ok(self.inner.read(py, |h| {
+                h.locate(point)
+                    .and_then(|k| h.id(k))
+                    .map(ToString::to_string)
+            }))
+        })
     }
 
     /// A hierarchy from its JSON document (a dict, or JSON text), checking every invariant.

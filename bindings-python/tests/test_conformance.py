@@ -169,6 +169,10 @@ class Session:
             return h.move_to(o["child"], o["parent"])
         if op == "h.rename":
             return h.rename(o["id"], o["name"])
+        if op == "h.boundary":
+            return h.set_boundary(o["id"], o["boundary"])
+        if op == "h.locate":
+            return h.locate(o["lat"], o["lng"], o["system"])
         if op == "h.load":
             self.h = wangge.Hierarchy.from_json(doc(o["document"], "hierarchy"))
             return len(self.h)

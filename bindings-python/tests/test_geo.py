@@ -30,3 +30,45 @@ def test_bad_numbers_and_systems_raise_geo_errors_naming_them() -> None:
         wangge.convert_coords(39.9, 116.4, "baidu", "wgs84")
     assert e.value.code == "geo.unknown_system" and e.value.system == "baidu"
     assert isinstance(e.value, wangge.WanggeError)
+
+
+def _rect(x0: float, y0: float, x1: float, y1: float) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+
+
+def test_grids_on_the_map_and_locating_a_report() -> None:
+    h = wangge.Hierarchy(coordinate_system="gcj02")
+    assert h.coordinate_system == "gcj02"
+    h.add("c1", "community", "新建社区")
+    h.add("g1", "grid", "第一网格")
+    h.add("g2", "grid", "第二网格")
+    h.contain("c1", "g1")
+    h.contain("c1", "g2")
+    h.set_boundary("c1", _rect(116.40, 39.90, 116.42, 39.92))
+    h.set_boundary("g1", _rect(116.40, 39.90, 116.41, 39.91))
+    h.set_boundary("g2", _rect(116.41, 39.90, 116.42, 39.91))
+    assert h.locate(39.905, 116.405, "gcj02") == "g1"
+    assert h.locate(39.905, 116.41, "gcj02") == "g2"  # the shared edge goes east
+    assert h.locate(39.915, 116.405, "gcj02") == "c1"
+    assert h.locate(39.95, 116.405, "gcj02") is None
+    # A GPS fix (WGS-84) of the same place.
+    lat, lng = wangge.convert_coords(39.905, 116.405, "gcj02", "wgs84")
+    assert h.locate(lat, lng) == "g1"
+    # The document is version 2 and reads back.
+    doc = h.to_document()
+    assert doc["version"] == 2 and doc["coordinateSystem"] == "gcj02"
+    assert wangge.Hierarchy.from_json(doc) == h
+    with pytest.raises(wangge.HierarchyError) as e:
+        h.set_boundary("g1", _rect(116.40, 39.90, 116.43, 39.91))
+    assert e.value.code == "hierarchy.boundary_outside_parent"
+    assert (e.value.child, e.value.parent) == ("g1", "c1")
+    with pytest.raises(wangge.HierarchyError) as e:
+        h.set_boundary("g1", {"type": "Polygon", "coordinates": [[[116.4, 39.9], [116.41, 39.9], [116.41, 39.91]]]})
+    assert e.value.code == "hierarchy.invalid_boundary"
+    assert h.locate(39.905, 116.405, "gcj02") == "g1", "a refusal changes nothing"
+    h.set_boundary("g1", None)
+    assert h.locate(39.905, 116.405, "gcj02") == "c1"
+    with pytest.raises(wangge.GeoError):
+        h.locate(139.9, 116.4)
+    with pytest.raises(wangge.GeoError):
+        wangge.Hierarchy(coordinate_system="mars")

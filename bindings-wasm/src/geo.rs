@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 use crate::convert::{err, from_js};
 use crate::types::JsCoordSystem;
 
-fn system(value: JsValue) -> Result<CoordSystem, JsValue> {
+pub(crate) fn system(value: JsValue) -> Result<CoordSystem, JsValue> {
     match value.as_string() {
         Some(name) => name.parse().map_err(err),
         None => from_js(value),

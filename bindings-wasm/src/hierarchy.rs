@@ -200,6 +200,54 @@ impl Hierarchy {
         self.edit().rename(id, name).map_err(err)
     }
 
+    /// An empty hierarchy whose locations and boundaries are in `system` (`"wgs84"`,
+    /// `"gcj02"` or `"bd09"`; `new Hierarchy()` is WGS-84).
+    #[wasm_bindgen(js_name = withCoordinateSystem)]
+    pub fn with_coordinate_system(system: JsCoordSystem) -> Result<Hierarchy, JsValue> {
+        let system = crate::geo::system(system.into())?;
+        Ok(Hierarchy {
+            inner: Arc::new(Core::with_coordinate_system(system)),
+        })
+    }
+
+    /// The coordinate system of the locations and boundaries.
+    #[wasm_bindgen(getter, js_name = coordinateSystem)]
+    pub fn coordinate_system(&self) -> JsCoordSystem {
+        JsValue::from_str(self.get().coordinate_system().as_str()).unchecked_into()
+    }
+
+    /// Sets or clears (`null`) a unit's boundary: a GeoJSON `Polygon` or `MultiPolygon` of
+    /// `[longitude, latitude]` positions in the hierarchy's coordinate system. Throws
+    /// (`hierarchy.invalid_boundary`, `hierarchy.boundary_outside_parent`) with nothing
+    /// changed if a ring is not closed or the unit would leave its parent.
+    #[wasm_bindgen(js_name = setBoundary)]
+    pub fn set_boundary(&mut self, id: &str, boundary: Option<JsBoundary>) -> Result<(), JsValue> {
+        let b: JsValue = crate::convert::opt(boundary);
+        let b = if b.is_undefined() || b.is_null() {
+            None
+        } else {
+            Some(from_js(b)?)
+        };
+        self.edit().set_boundary(id, b).map_err(err)
+    }
+
+    /// The id of the innermost unit whose boundary contains the point (`lat`, `lng` in
+    /// `system`, converted into the hierarchy's), or `undefined`. A point on an edge two
+    /// units share belongs to the one east of it (north of an east–west edge).
+    pub fn locate(
+        &self,
+        lat: f64,
+        lng: f64,
+        system: JsCoordSystem,
+    ) -> Result<Option<String>, JsValue> {
+        let system = crate::geo::system(system.into())?;
+        let point = wangge::geo::MapPoint::new(system, lat, lng).map_err(err)?;
+        let h = self.get();
+        Ok(h.locate(point)
+            .and_then(|k| h.id(k))
+            .map(ToString::to_string))
+    }
+
     /// Sets a node's address and location.
     #[wasm_bindgen(js_name = setPlace)]
     pub fn set_place(

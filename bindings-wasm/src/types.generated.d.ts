@@ -38,14 +38,16 @@ export type EdgeKind =
   | "jurisdiction"
   | "supervises"
   | "commands";
-/** A point on the map (WGS-84 degrees), for units that have one. */
+/** A point on the map (degrees, in the hierarchy's coordinate system: WGS-84 unless its document says otherwise), for units that have one. */
 export interface GeoPoint { lat: number; lng: number }
 /** A node of the hierarchy: a territorial unit, an organisation or a person in a role. */
-export interface HierarchyNode { id: string; kind: NodeKind; name: string; address?: string; location?: GeoPoint }
+export interface HierarchyNode { id: string; kind: NodeKind; name: string; address?: string; location?: GeoPoint; boundary?: { type: "Polygon"; coordinates: [number, number][][] } | { type: "MultiPolygon"; coordinates: [number, number][][][] } }
 /** An edge as plain data (the import/export form). */
 export interface HierarchyEdge { kind: EdgeKind; from: string; to: string; categories?: string[] }
-/** The hierarchy JSON format, version 1 (a public contract). */
-export interface HierarchyDocument { format: "wangge.hierarchy"; version: 1; nodes: HierarchyNode[]; edges?: HierarchyEdge[] }
+/** The hierarchy JSON format, versions 1 and 2 (a public contract). */
+export interface HierarchyDocument { format: "wangge.hierarchy"; version: 1 | 2; coordinateSystem?: CoordSystem; nodes: HierarchyNode[]; edges?: HierarchyEdge[] }
+/** A coordinate system of latitudes and longitudes in degrees (see the module docs). */
+export type CoordSystem = "wgs84" | "gcj02" | "bd09";
 /** Bulk import of the territorial tree from statistical division codes (统计用区划代码). */
 export interface DivisionRow { code: string; name: string }
 /** The state of a ticket. See the module table. */
@@ -462,7 +464,5 @@ export interface Open311Service { service_code: string; service_name: string; de
 export interface Open311Import { tickets: string[]; unmapped: Open311Unmapped[]; errors: [number, TicketError][] }
 /** A field of an imported request that the ticket does not carry. */
 export interface Open311Unmapped { row: number; request: string | null; field: string; value: unknown }
-/** A coordinate system of latitudes and longitudes in degrees (see the module docs). */
-export type CoordSystem = "wgs84" | "gcj02" | "bd09";
 /** A point as a map gives it: a latitude and a longitude in degrees, and the coordinate system they are in. (A hierarchy node's `location` is a WGS-84 `GeoPoint`; `to` turns a point of a Chinese map into one.) */
 export interface MapPoint { system: CoordSystem; lat: number; lng: number }

@@ -64,6 +64,9 @@ extern "C" {
     /// `CoordSystem`.
     #[wasm_bindgen(typescript_type = "CoordSystem")]
     pub type JsCoordSystem;
+    /// A boundary: `HierarchyNode["boundary"] | null`.
+    #[wasm_bindgen(typescript_type = "HierarchyNode[\"boundary\"] | null")]
+    pub type JsBoundary;
     /// `EdgeKind`.
     #[wasm_bindgen(typescript_type = "EdgeKind")]
     pub type JsEdgeKind;

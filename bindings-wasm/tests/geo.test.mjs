@@ -23,3 +23,33 @@ test("bad numbers and systems throw, naming them", () => {
   assert.throws(() => w.convertCoords(39.9, 116.4, "baidu", "wgs84"), (e) => e.code === "geo.unknown_system" && e.system === "baidu");
   assert.throws(() => w.convertCoords(39.9, 116.4, 7, "wgs84"), (e) => e instanceof Error && typeof e.code === "string");
 });
+
+const rect = (x0, y0, x1, y1) => ({ type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] });
+
+test("grids on the map and locating a report", () => {
+  const h = w.Hierarchy.withCoordinateSystem("gcj02");
+  assert.equal(h.coordinateSystem, "gcj02");
+  h.add("c1", "community", "新建社区");
+  h.add("g1", "grid", "第一网格");
+  h.add("g2", "grid", "第二网格");
+  h.contain("c1", "g1");
+  h.contain("c1", "g2");
+  h.setBoundary("c1", rect(116.40, 39.90, 116.42, 39.92));
+  h.setBoundary("g1", rect(116.40, 39.90, 116.41, 39.91));
+  h.setBoundary("g2", rect(116.41, 39.90, 116.42, 39.91));
+  assert.equal(h.locate(39.905, 116.405, "gcj02"), "g1");
+  assert.equal(h.locate(39.905, 116.41, "gcj02"), "g2"); // the shared edge goes east
+  assert.equal(h.locate(39.915, 116.405, "gcj02"), "c1");
+  assert.equal(h.locate(39.95, 116.405, "gcj02"), undefined);
+  const [lat, lng] = w.convertCoords(39.905, 116.405, "gcj02", "bd09");
+  assert.equal(h.locate(lat, lng, "bd09"), "g1");
+  const doc = h.toDocument();
+  assert.equal(doc.version, 2);
+  assert.equal(w.Hierarchy.fromJson(doc).toJson(), h.toJson());
+  assert.throws(() => h.setBoundary("g1", rect(116.40, 39.90, 116.43, 39.91)),
+    (e) => e.code === "hierarchy.boundary_outside_parent" && e.child === "g1" && e.parent === "c1");
+  assert.equal(h.locate(39.905, 116.405, "gcj02"), "g1");
+  h.setBoundary("g1", null);
+  assert.equal(h.locate(39.905, 116.405, "gcj02"), "c1");
+  assert.throws(() => h.locate(39.9, 116.4, "mars"), (e) => e.code === "geo.unknown_system");
+});

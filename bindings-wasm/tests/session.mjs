@@ -91,6 +91,8 @@ export class Session {
       case "h.remove": return h.remove(o.id).id;
       case "h.move": return h.moveTo(o.child, o.parent), null;
       case "h.rename": return h.rename(o.id, o.name), null;
+      case "h.boundary": return h.setBoundary(o.id, o.boundary), null;
+      case "h.locate": return h.locate(o.lat, o.lng, o.system) ?? null;
       case "h.load": this.h = w.Hierarchy.fromJson(doc(o.document, "hierarchy")); return this.h.size;
       case "h.divisions": {
         const r = h.importDivisionCodes(o.rows);

@@ -186,7 +186,14 @@ mod tests {
         use crate::sla::ServicePolicy;
         use crate::ticket::authority::Authority;
         use crate::ticket::Taxonomy;
-        round_trip::<Hierarchy>(&Hierarchy::new().to_json());
+        // A hierarchy needs version 2 for another coordinate system (or boundaries), and
+        // writes version 1, readable by earlier releases, without them.
+        round_trip::<Hierarchy>(
+            &Hierarchy::with_coordinate_system(crate::geo::CoordSystem::Gcj02).to_json(),
+        );
+        let v1 = Hierarchy::new().to_json();
+        assert!(v1.contains(r#""version":1"#), "{v1}");
+        assert_eq!(Hierarchy::from_json(&v1).unwrap_or_default().to_json(), v1);
         round_trip::<Calendar>(&Calendar::standard().to_json());
         round_trip::<Calendar>(&Calendar::china().to_json());
         round_trip::<ServicePolicy>(&ServicePolicy::hotline_12345_guangdong().to_json());

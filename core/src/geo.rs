@@ -72,10 +72,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A coordinate system of latitudes and longitudes in degrees (see the [module docs](self)).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CoordSystem {
     /// WGS-84: GPS, OpenStreetMap, GeoJSON.
+    #[default]
     Wgs84,
     /// GCJ-02 (国测局坐标): maps published in China (AMap, Tencent).
     Gcj02,

@@ -259,6 +259,25 @@ impl Session {
                 self.hierarchy.rename(s(op, "id")?, s(op, "name")?)?;
                 Value::Null
             }
+            "h.boundary" => {
+                let boundary = match arg(op, "boundary")? {
+                    Value::Null => None,
+                    b => Some(de::<wangge::hierarchy::Boundary>(b)?),
+                };
+                self.hierarchy.set_boundary(s(op, "id")?, boundary)?;
+                Value::Null
+            }
+            "h.locate" => {
+                let system = s(op, "system")?.parse::<wangge::geo::CoordSystem>()?;
+                let degrees = |key: &str| -> Result<f64, Error> {
+                    arg(op, key)?
+                        .as_f64()
+                        .ok_or_else(|| malformed(format!("{key:?} must be a number in {op}")))
+                };
+                let point = wangge::geo::MapPoint::new(system, degrees("lat")?, degrees("lng")?)?;
+                let h = &self.hierarchy;
+                json!(h.locate(point).and_then(|k| h.id(k)).map(|id| id.as_str()))
+            }
             "h.load" => {
                 self.hierarchy =
                     Hierarchy::from_json(&text_of(arg(op, "document")?, "hierarchy")?)?;

@@ -308,7 +308,7 @@ fn every_error_variant_and_nothing_changes() {
         (err(Hierarchy::from_json("{")), "hierarchy.malformed"),
         (
             err(Hierarchy::from_json(
-                &doc.replace("\"version\":1", "\"version\":2"),
+                &doc.replace("\"version\":1", "\"version\":3"),
             )),
             "hierarchy.unsupported_format",
         ),

@@ -1902,6 +1902,89 @@ def geo_cases():
     return cases
 
 
+def _inside(rings, lat, lng):
+    """The crossing-number test, edges half-open in latitude: inside an odd number of rings
+    (written from the documented rule, independently of the library)."""
+    count = 0
+    for ring in rings:
+        inside = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+            if (y1 > lat) != (y2 > lat) and lng < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                inside = not inside
+        count += inside
+    return count % 2 == 1
+
+
+def _locate_model(doc, lat, lng):
+    """The innermost unit (deepest in the containment tree, then first added) whose boundary
+    holds the point, the point already in the document's system."""
+    parent = {e["to"]: e["from"] for e in doc.get("edges", []) if e["kind"] == "contains"}
+
+    def depth(i):
+        d = 1
+        while i in parent:
+            i, d = parent[i], d + 1
+        return d
+    found = [(-depth(n["id"]), k, n["id"]) for k, n in enumerate(doc["nodes"])
+             if "boundary" in n and any(_inside(p, lat, lng) for p in (
+                 [n["boundary"]["coordinates"]] if n["boundary"]["type"] == "Polygon" else n["boundary"]["coordinates"]))]
+    return min(found)[2] if found else None
+
+
+def locate_cases():
+    def rect(x0, y0, x1, y1):
+        return {"type": "Polygon", "coordinates": [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]}
+    # 新建社区 on a GCJ-02 map: a community of 0.02° and three grids (the north-east quarter has none).
+    doc = {"format": "wangge.hierarchy", "version": 2, "coordinateSystem": "gcj02", "nodes": [
+        {"id": "s1", "kind": "street", "name": "街道", "boundary": rect(116.39, 39.89, 116.43, 39.93)},
+        {"id": "c1", "kind": "community", "name": "新建社区", "boundary": rect(116.40, 39.90, 116.42, 39.92)},
+        {"id": "g1", "kind": "grid", "name": "第一网格", "boundary": rect(116.40, 39.90, 116.41, 39.91)},
+        {"id": "g2", "kind": "grid", "name": "第二网格", "boundary": rect(116.41, 39.90, 116.42, 39.91)},
+        {"id": "g3", "kind": "grid", "name": "第三网格", "boundary": {"type": "MultiPolygon", "coordinates": [
+            rect(116.40, 39.91, 116.405, 39.92)["coordinates"], rect(116.405, 39.91, 116.41, 39.92)["coordinates"]]}},
+    ], "edges": [{"kind": "contains", "from": "s1", "to": "c1"}, {"kind": "contains", "from": "c1", "to": "g1"},
+                 {"kind": "contains", "from": "c1", "to": "g2"}, {"kind": "contains", "from": "c1", "to": "g3"}]}
+    convert = _geo_model()
+    points = [(39.905, 116.405), (39.905, 116.415), (39.915, 116.403), (39.915, 116.407), (39.915, 116.415),
+              (39.895, 116.395), (39.95, 116.40), (39.905, 116.41), (39.91, 116.405), (39.91, 116.41),
+              (39.91, 116.405), (39.92, 116.41), (39.90, 116.40), (39.9, 116.42)]
+    ops = [op("h.locate", lat=lat, lng=lng, system="gcj02", expect=_locate_model(doc, lat, lng)) for lat, lng in points]
+    # The same places given in WGS-84 or BD-09 numbers land in the same units.
+    for lat, lng in points[:6]:
+        for system in ("wgs84", "bd09"):
+            la, ln = convert(lat, lng, "gcj02", system)
+            ops.append(op("h.locate", lat=la, lng=ln, system=system, expect=_locate_model(doc, lat, lng)))
+    cases = [case("locating reports in 新建社区's grids (GCJ-02 map; shared edges go east, then north)", ops,
+                  setup={"hierarchy": doc})]
+    cases.append(case("a version 2 document round-trips; boundaries are checked", [
+        op("h.roundtrip", expect=True),
+        op("h.boundary", id="g1", boundary={"type": "Polygon", "coordinates": [[[116.40, 39.90], [116.41, 39.90], [116.41, 39.91]]]},
+           error="hierarchy.invalid_boundary", details={"id": "g1"}),
+        op("h.boundary", id="g1", boundary={"type": "Polygon", "coordinates": [[[116.40, 39.90], [116.41, 39.90], [116.40, 39.90], [116.40, 39.90]]]},
+           error="hierarchy.invalid_boundary"),
+        op("h.boundary", id="g1", boundary=rect(116.40, 39.90, 116.43, 39.91),
+           error="hierarchy.boundary_outside_parent", details={"child": "g1", "parent": "c1", "lng": "116.43"}),
+        op("h.boundary", id="c1", boundary=rect(116.40, 39.90, 116.41, 39.91),
+           error="hierarchy.boundary_outside_parent", details={"child": "g2", "parent": "c1"}),
+        op("h.locate", lat=39.905, lng=116.415, system="gcj02", expect="g2"),
+        op("h.boundary", id="g2", boundary=None),
+        op("h.locate", lat=39.905, lng=116.415, system="gcj02", expect="c1"),
+        op("h.locate", lat=91, lng=116.4, system="gcj02", error="geo.invalid_coordinate"),
+        op("h.locate", lat=39.9, lng=116.4, system="mars", error="geo.unknown_system"),
+    ], setup={"hierarchy": doc}))
+    v1 = dict(doc, version=1)
+    v1.pop("coordinateSystem")
+    no_system = dict(doc)
+    no_system.pop("coordinateSystem")
+    cases.append(case("boundaries need version 2, and version 2 says its coordinate system", [
+        op("h.load", document=v1, error="hierarchy.malformed"),
+        op("h.load", document=no_system, error="hierarchy.malformed"),
+        op("h.load", document=dict(doc, version=3), error="hierarchy.unsupported_format"),
+        op("h.load", document=doc, expect=5),
+    ]))
+    return cases
+
+
 def error_codes():
     """Every stable error code of the core, with the doc line of its variant (read from the
     source, so the list cannot drift from the code)."""
@@ -1943,7 +2026,9 @@ FILES = {
     "consultation.json": ("Quorum rules at and around their boundaries, ballots and their refusals, rolls and forums.", quorum_cases),
     "metrics.json": ("Metrics computed by the core.", metrics_cases),
     "geo.json": ("Coordinates on the map: conversions between WGS-84, GCJ-02 and BD-09 against a model written from "
-                 "the published formulas and against published points; refusals.", geo_cases),
+                 "the published formulas and against published points; refusals. Grid boundaries and locating a point "
+                 "(against a point-in-polygon model), hierarchy documents of version 2.",
+                 lambda: geo_cases() + locate_cases()),
     "bad-input.json": ("Bad input from a partner system: wrong shapes, types and values in actions, reports, documents, "
                        "logs, rows and arithmetic; every case refused with its typed error, the ledger unchanged.",
                        bad_input_cases),

@@ -30,7 +30,17 @@ GeoPoint = TypedDict("GeoPoint", {
     "lat": float,
     "lng": float,
 })
-"""A point on the map (WGS-84 degrees), for units that have one."""
+"""A point on the map (degrees, in the hierarchy's coordinate system: WGS-84 unless its document says otherwise), for units that have one."""
+
+BoundaryPolygon = TypedDict("BoundaryPolygon", {
+    "type": Literal["Polygon"],
+    "coordinates": List[List[Tuple[float, float]]],
+})
+
+BoundaryMultiPolygon = TypedDict("BoundaryMultiPolygon", {
+    "type": Literal["MultiPolygon"],
+    "coordinates": List[List[List[Tuple[float, float]]]],
+})
 
 HierarchyNode = TypedDict("HierarchyNode", {
     "id": str,
@@ -38,6 +48,7 @@ HierarchyNode = TypedDict("HierarchyNode", {
     "name": str,
     "address": NotRequired[str],
     "location": NotRequired["GeoPoint"],
+    "boundary": NotRequired[Union["BoundaryPolygon", "BoundaryMultiPolygon"]],
 })
 """A node of the hierarchy: a territorial unit, an organisation or a person in a role."""
 
@@ -51,11 +62,15 @@ HierarchyEdge = TypedDict("HierarchyEdge", {
 
 HierarchyDocument = TypedDict("HierarchyDocument", {
     "format": Literal["wangge.hierarchy"],
-    "version": Literal[1],
+    "version": Literal[1, 2],
+    "coordinateSystem": NotRequired["CoordSystem"],
     "nodes": List["HierarchyNode"],
     "edges": NotRequired[List["HierarchyEdge"]],
 })
-"""The hierarchy JSON format, version 1 (a public contract)."""
+"""The hierarchy JSON format, versions 1 and 2 (a public contract)."""
+
+CoordSystem = Literal["wgs84", "gcj02", "bd09"]
+"""A coordinate system of latitudes and longitudes in degrees (see the module docs)."""
 
 DivisionRow = TypedDict("DivisionRow", {
     "code": str,
@@ -1348,9 +1363,6 @@ Open311Unmapped = TypedDict("Open311Unmapped", {
 })
 """A field of an imported request that the ticket does not carry."""
 
-CoordSystem = Literal["wgs84", "gcj02", "bd09"]
-"""A coordinate system of latitudes and longitudes in degrees (see the module docs)."""
-
 MapPoint = TypedDict("MapPoint", {
     "system": "CoordSystem",
     "lat": float,
@@ -1406,6 +1418,8 @@ __all__ = [
     "Basis",
     "BeyondCoverage",
     "Bilingual",
+    "BoundaryMultiPolygon",
+    "BoundaryPolygon",
     "CalendarDocument",
     "CalendarError",
     "CalendarErrorBeyondCoverage",

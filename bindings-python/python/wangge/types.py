@@ -18,6 +18,12 @@ if TYPE_CHECKING:  # the class lives in the extension module
 from ._types_generated import *  # noqa: F401,F403  (the core's shapes, generated)
 from ._types_generated import Metric
 
+from ._types_generated import BoundaryMultiPolygon, BoundaryPolygon
+
+Boundary = Union[BoundaryPolygon, BoundaryMultiPolygon]
+"""A unit's boundary: a GeoJSON ``Polygon`` or ``MultiPolygon`` dict of ``[longitude, latitude]``
+positions, in the hierarchy's coordinate system."""
+
 MetricName = Metric
 """A metric to rank or check (``Metric``, under its older name)."""
 

@@ -170,8 +170,32 @@ pub enum HierarchyError {
         /// The longitude given, as written.
         lng: String,
     },
+    /// A boundary that is not a valid polygon or multipolygon: a ring not closed, with fewer
+    /// than 3 distinct positions, or a position off the globe.
+    #[error("invalid boundary of {id:?}: {reason}")]
+    InvalidBoundary {
+        /// The node.
+        id: String,
+        /// What is wrong, naming the polygon, the ring and the position.
+        reason: String,
+    },
+    /// A unit's boundary reaches outside its parent's by more than the tolerance
+    /// (`boundary::CONTAINMENT_TOLERANCE`).
+    #[error(
+        "the boundary of {child:?} leaves its parent {parent:?} at longitude {lng}, latitude {lat}"
+    )]
+    BoundaryOutsideParent {
+        /// The contained unit.
+        child: String,
+        /// Its parent.
+        parent: String,
+        /// The latitude of the first vertex outside, as written.
+        lat: String,
+        /// Its longitude, as written.
+        lng: String,
+    },
     /// The document is not a wangge hierarchy of a supported version.
-    #[error("unsupported hierarchy document: format {format:?} version {version} (expected \"wangge.hierarchy\" version 1)")]
+    #[error("unsupported hierarchy document: format {format:?} version {version} (expected \"wangge.hierarchy\" version 1 or 2)")]
     UnsupportedFormat {
         /// The `format` field found.
         format: String,
@@ -208,6 +232,8 @@ impl HierarchyError {
             HierarchyError::NotEmpty { .. } => "hierarchy.not_empty",
             HierarchyError::CapacityExceeded { .. } => "hierarchy.capacity_exceeded",
             HierarchyError::InvalidLocation { .. } => "hierarchy.invalid_location",
+            HierarchyError::InvalidBoundary { .. } => "hierarchy.invalid_boundary",
+            HierarchyError::BoundaryOutsideParent { .. } => "hierarchy.boundary_outside_parent",
             HierarchyError::UnsupportedFormat { .. } => "hierarchy.unsupported_format",
             HierarchyError::Malformed { .. } => "hierarchy.malformed",
         }

@@ -54,6 +54,7 @@
 // invariants; `queries` answers the structural questions (parents, chains, ancestors,
 // departments, centres).
 
+pub mod boundary;
 mod division;
 mod error;
 mod format;
@@ -73,6 +74,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
+pub use boundary::{Boundary, Ring, CONTAINMENT_TOLERANCE};
 pub use division::{DivisionCodeError, DivisionImport, DivisionRow, RowError};
 pub use error::HierarchyError;
 pub use format::{HierarchyDocument, FORMAT_NAME, FORMAT_VERSION};
@@ -182,7 +184,8 @@ impl NodeKey {
     }
 }
 
-/// A point on the map (WGS-84 degrees), for units that have one.
+/// A point on the map (degrees, in the hierarchy's coordinate system: WGS-84 unless its
+/// document says otherwise), for units that have one.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GeoPoint {
@@ -228,9 +231,13 @@ pub struct Node {
     /// A postal address, if known (used by the Open311 export).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
-    /// A location, if known.
+    /// A location, if known, in the hierarchy's coordinate system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<GeoPoint>,
+    /// The unit's boundary on the map, if drawn (a GeoJSON `Polygon` or `MultiPolygon` in the
+    /// hierarchy's coordinate system; see [`Boundary`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boundary: Option<Boundary>,
 }
 
 impl Node {
@@ -246,6 +253,7 @@ impl Node {
             name: name.into(),
             address: None,
             location: None,
+            boundary: None,
         })
     }
 }
@@ -317,6 +325,9 @@ pub struct Hierarchy {
     slots: Vec<Slot>,
     by_id: IdMap<NodeId, NodeKey>,
     index: OnceLock<Index>,
+    /// The system of locations and boundaries (WGS-84 unless the document says otherwise).
+    coordinate_system: crate::geo::CoordSystem,
+    locator: OnceLock<boundary::Locator>,
 }
 
 impl fmt::Debug for Hierarchy {
@@ -455,6 +466,7 @@ impl Hierarchy {
 
     fn invalidate(&mut self) {
         self.index = OnceLock::new();
+        self.locator = OnceLock::new();
     }
 
     pub(crate) fn index(&self) -> &Index {
@@ -466,7 +478,10 @@ impl PartialEq for Hierarchy {
     /// Two hierarchies are equal when they have the same nodes and the same edges,
     /// whatever the order in which they were built.
     fn eq(&self, other: &Hierarchy) -> bool {
-        if self.len() != other.len() || self.edge_count() != other.edge_count() {
+        if self.len() != other.len()
+            || self.edge_count() != other.edge_count()
+            || self.coordinate_system != other.coordinate_system
+        {
             return false;
         }
         let nodes_equal = self

@@ -13,6 +13,9 @@ impl Hierarchy {
         if let Some(p) = &node.location {
             p.check(node.id.as_str())?;
         }
+        if let Some(b) = &node.boundary {
+            boundary::check_boundary(node.id.as_str(), b)?;
+        }
         if self.key(node.id.as_str()).is_some() {
             return Err(HierarchyError::DuplicateId {
                 id: node.id.to_string(),
@@ -113,6 +116,7 @@ impl Hierarchy {
         };
         if edge.kind == EdgeKind::Contains {
             self.check_containment(from_ix, to_ix, &edge.from, &edge.to)?;
+            self.check_boundary_within(to_key, from_key)?;
         }
         self.graph.add_edge(
             from_ix,
@@ -124,6 +128,15 @@ impl Hierarchy {
         );
         self.invalidate();
         Ok(())
+    }
+
+    /// Checks that a unit's boundary lies inside the one of the parent it is being put under
+    /// (when both have one).
+    fn check_boundary_within(&self, child: NodeKey, parent: NodeKey) -> Result<()> {
+        match self.node_by_key(child).and_then(|n| n.boundary.as_ref()) {
+            Some(b) => self.check_inside(child, b, parent),
+            None => Ok(()),
+        }
     }
 
     fn check_containment(
@@ -306,6 +319,7 @@ impl Hierarchy {
             }
         })?;
         self.check_cycle_and_level(parent_ix, child_ix, new_parent, child)?;
+        self.check_boundary_within(self.require(child)?, self.require(new_parent)?)?;
         let old = self
             .graph
             .edges_directed(child_ix, Direction::Incoming)
