@@ -84,6 +84,7 @@ ROOTS = [
     ("Ranked", "Ranked", "metrics"), ("Threshold", "Threshold", "metrics"), ("Flag", "Flag", "metrics"),
     ("ServiceRequest", "ServiceRequest", "open311"), ("Open311Service", "Service", "open311"),
     ("Open311Import", "Imported", "open311"), ("Open311Unmapped", "Unmapped", "open311"),
+    ("Open311ImportOptions", "ImportOptions", "open311"),
     ("CoordSystem", "CoordSystem", "geo"), ("MapPoint", "MapPoint", "geo"),
 ]
 

@@ -181,20 +181,36 @@ pub fn open311_services<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound
     })
 }
 
-/// Imports Open311 service requests (dicts) as reported tickets. Returns a dict:
-/// `tickets` (ids imported), `unmapped` (fields wangge has no place for) and `errors`
-/// (`[(row, exception)]`, rows from 1); nothing is dropped silently.
+/// Imports Open311 service requests (a list of dicts, or one dict as `GET /requests/{id}`
+/// returns it) as reported tickets. A request is placed by `address_id` when it is one of
+/// our units, else by `lat`/`long` (WGS-84) in the hierarchy's boundaries, else in
+/// `default_unit`. Returns a dict: `tickets` (ids imported), `unmapped` (fields wangge has
+/// no place for, e.g. an agency named in text) and `errors` (`[(row, exception)]`, rows from
+/// 1); nothing is dropped silently.
 #[pyfunction]
+#[pyo3(signature = (ledger, requests, default_unit = None))]
 pub fn open311_import<'py>(
     py: Python<'py>,
     ledger: &Ledger,
     requests: &Bound<'py, PyAny>,
+    default_unit: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
-        let items: Vec<Value> = plain(requests)?;
+        let document: Value = plain(requests)?;
+        if !(document.is_array() || document.is_object()) {
+            return Err(crate::errors::malformed(
+                "expected a list of Open311 service requests or one request (a dict)",
+            ));
+        }
+        let options = open311::ImportOptions {
+            default_unit: default_unit
+                .map(|u| u.parse::<wangge::hierarchy::NodeId>())
+                .transpose()
+                .py()?,
+        };
         let imported = ledger
             .inner
-            .write_detached(py, |l| open311::import(l, &items));
+            .write_detached(py, |l| open311::import_document(l, &document, &options));
         let out = PyDict::new(py);
         out.set_item("tickets", to_py(py, &imported.tickets)?)?;
         out.set_item("unmapped", to_py(py, &imported.unmapped)?)?;

@@ -72,3 +72,27 @@ def test_grids_on_the_map_and_locating_a_report() -> None:
         h.locate(139.9, 116.4)
     with pytest.raises(wangge.GeoError):
         wangge.Hierarchy(coordinate_system="mars")
+
+
+def test_open311_requests_placed_by_coordinates_or_a_default() -> None:
+    h = wangge.Hierarchy(coordinate_system="gcj02")
+    h.add("c1", "community", "新建社区")
+    h.add("g1", "grid", "第一网格")
+    h.contain("c1", "g1")
+    h.set_boundary("c1", _rect(116.40, 39.90, 116.42, 39.92))
+    h.set_boundary("g1", _rect(116.40, 39.90, 116.41, 39.92))
+    ledger = wangge.Ledger(h)
+    lat, lng = wangge.convert_coords(39.91, 116.405, "gcj02", "wgs84")
+    # One request as GET /requests/{id} returns it: numbers, a WGS-84 point, an agency in text.
+    one = {"service_request_id": 638344, "service_code": "livelihood.repair", "lat": lat, "long": lng,
+           "agency_responsible": "Public Works", "requested_datetime": "2025-03-04T10:00:00.5+08:00"}
+    out = wangge.open311_import(ledger, one)
+    assert out["tickets"] == ["638344"] and not out["errors"]
+    assert ledger.get("638344")["unit"] == "g1"
+    assert {"field": "agency_responsible", "value": "Public Works"}.items() <= next(
+        u for u in out["unmapped"] if u["field"] == "agency_responsible").items()
+    nowhere = {"service_request_id": "X", "service_code": "livelihood.repair", "requested_datetime": "2025-03-04T10:00:00Z"}
+    out = wangge.open311_import(ledger, [nowhere])
+    assert out["errors"][0][1].code == "ticket.unknown_unit"
+    out = wangge.open311_import(ledger, [nowhere], default_unit="c1")
+    assert out["tickets"] == ["X"] and ledger.get("X")["unit"] == "c1"

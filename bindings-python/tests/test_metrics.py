@@ -60,4 +60,7 @@ def test_open311(h):
     assert all(isinstance(e, wangge.WanggeError) for _, e in again["errors"])
     assert any(s["service_code"] == "livelihood.parking" for s in wangge.open311_services(ledger))
     with pytest.raises(wangge.MalformedInput):
-        wangge.open311_import(fresh, {"not": "a list"})
+        wangge.open311_import(fresh, "not a list")
+    # One request as a dict (GET /requests/{id}): imported, or refused as a row.
+    one = wangge.open311_import(fresh, {"not": "a request"})
+    assert one["tickets"] == [] and [i for i, _ in one["errors"]] == [1]

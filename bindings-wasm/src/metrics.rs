@@ -124,15 +124,29 @@ pub fn open311_services(ledger: &Ledger) -> Result<JsOpen311Services, JsValue> {
     Ok(to_js(&open311::services(ledger.inner.taxonomy()))?.unchecked_into())
 }
 
-/// Imports Open311 service requests as reported tickets; unmapped fields and bad requests are
-/// reported, never dropped.
+/// Imports Open311 service requests (a list, or one request as `GET /requests/{id}` returns
+/// it) as reported tickets; unmapped fields and bad requests are reported, never dropped. A
+/// request is placed by `address_id` when it is one of our units, else by `lat`/`long`
+/// (WGS-84) in the hierarchy's boundaries, else in `options.defaultUnit`.
 #[wasm_bindgen(js_name = open311Import)]
 pub fn open311_import(
     ledger: &mut Ledger,
-    requests: JsServiceRequests,
+    requests: JsOpen311Document,
+    options: Option<JsOpen311ImportOptions>,
 ) -> Result<JsOpen311Import, JsValue> {
-    let items: Vec<serde_json::Value> = from_js(requests.into())?;
-    let imported = open311::import(&mut ledger.inner, &items);
+    let document: serde_json::Value = from_js(requests.into())?;
+    if !(document.is_array() || document.is_object()) {
+        return Err(crate::convert::malformed(
+            "expected an array of Open311 service requests or one request (an object)",
+        ));
+    }
+    let options: JsValue = crate::convert::opt(options);
+    let options: open311::ImportOptions = if options.is_undefined() || options.is_null() {
+        open311::ImportOptions::default()
+    } else {
+        from_js(options)?
+    };
+    let imported = open311::import_document(&mut ledger.inner, &document, &options);
     let errors: Vec<serde_json::Value> = imported
         .errors
         .into_iter()

@@ -464,5 +464,7 @@ export interface Open311Service { service_code: string; service_name: string; de
 export interface Open311Import { tickets: string[]; unmapped: Open311Unmapped[]; errors: [number, TicketError][] }
 /** A field of an imported request that the ticket does not carry. */
 export interface Open311Unmapped { row: number; request: string | null; field: string; value: unknown }
+/** How [`import_with`] places requests that do not name one of our units. */
+export interface Open311ImportOptions { defaultUnit?: string }
 /** A point as a map gives it: a latitude and a longitude in degrees, and the coordinate system they are in. (A hierarchy node's `location` is a WGS-84 `GeoPoint`; `to` turns a point of a Chinese map into one.) */
 export interface MapPoint { system: CoordSystem; lat: number; lng: number }

@@ -284,6 +284,12 @@ extern "C" {
     /// `ServiceRequest[]`.
     #[wasm_bindgen(typescript_type = "ServiceRequest[]")]
     pub type JsServiceRequests;
+    /// What Open311 servers return: a list of requests or one request (with any fields).
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>[] | Record<string, unknown>")]
+    pub type JsOpen311Document;
+    /// `Open311ImportOptions`.
+    #[wasm_bindgen(typescript_type = "Open311ImportOptions")]
+    pub type JsOpen311ImportOptions;
     /// `Open311Service[]`.
     #[wasm_bindgen(typescript_type = "Open311Service[]")]
     pub type JsOpen311Services;

@@ -53,3 +53,27 @@ test("grids on the map and locating a report", () => {
   assert.equal(h.locate(39.905, 116.405, "gcj02"), "c1");
   assert.throws(() => h.locate(39.9, 116.4, "mars"), (e) => e.code === "geo.unknown_system");
 });
+
+test("Open311 requests placed by coordinates or a default", () => {
+  const h = w.Hierarchy.withCoordinateSystem("gcj02");
+  h.add("c1", "community", "新建社区");
+  h.add("g1", "grid", "第一网格");
+  h.contain("c1", "g1");
+  h.setBoundary("c1", rect(116.40, 39.90, 116.42, 39.92));
+  h.setBoundary("g1", rect(116.40, 39.90, 116.41, 39.92));
+  const ledger = new w.Ledger(h);
+  const [lat, lng] = w.convertCoords(39.91, 116.405, "gcj02", "wgs84");
+  const one = { service_request_id: 638344, service_code: "livelihood.repair", lat, long: lng,
+    agency_responsible: "Public Works", requested_datetime: "2025-03-04T10:00:00.5+08:00" };
+  let out = w.open311Import(ledger, one);
+  assert.deepEqual(out.tickets, ["638344"]);
+  assert.equal(out.errors.length, 0);
+  assert.equal(ledger.get("638344").unit, "g1");
+  assert.ok(out.unmapped.some((u) => u.field === "agency_responsible" && u.value === "Public Works"));
+  const nowhere = { service_request_id: "X", service_code: "livelihood.repair", requested_datetime: "2025-03-04T10:00:00Z" };
+  out = w.open311Import(ledger, [nowhere]);
+  assert.equal(out.errors[0].code, "ticket.unknown_unit");
+  out = w.open311Import(ledger, [nowhere], { defaultUnit: "c1" });
+  assert.deepEqual(out.tickets, ["X"]);
+  assert.equal(ledger.get("X").unit, "c1");
+});

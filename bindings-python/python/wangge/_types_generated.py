@@ -1363,6 +1363,11 @@ Open311Unmapped = TypedDict("Open311Unmapped", {
 })
 """A field of an imported request that the ticket does not carry."""
 
+Open311ImportOptions = TypedDict("Open311ImportOptions", {
+    "defaultUnit": NotRequired[str],
+})
+"""How [`import_with`] places requests that do not name one of our units."""
+
 MapPoint = TypedDict("MapPoint", {
     "system": "CoordSystem",
     "lat": float,
@@ -1499,6 +1504,7 @@ __all__ = [
     "NonVoterPolicy",
     "Numerator",
     "Open311Import",
+    "Open311ImportOptions",
     "Open311Service",
     "Open311Unmapped",
     "Outcome",

@@ -17,7 +17,9 @@
 //! | `address_id` | the id of the unit where it arose |
 //!
 //! Import creates reported tickets (by `@system`, at `requested_datetime`): the id, the
-//! category (`service_code`), the unit (`address_id`), the holder (`agency_responsible`), the
+//! category (`service_code`), the unit (`address_id` when it is one of ours, else `lat`/`long`
+//! located in the hierarchy's boundaries, else a default unit the caller gives; see
+//! [`import_with`]), the holder (`agency_responsible` when it is one of our nodes), the
 //! description and the reporter (`account_id` or `device_id`, opaque). Every other field whose
 //! value is not what the ticket itself implies (e.g. a `closed` status, an
 //! `expected_datetime`, a name or e-mail) is reported in [`Imported::unmapped`], never dropped
@@ -209,8 +211,96 @@ pub struct Imported {
     pub errors: Vec<(usize, TicketError)>,
 }
 
-/// Imports service requests (JSON objects as GeoReport v2 returns them) as reported tickets.
+/// How [`import_with`] places requests that do not name one of our units.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportOptions {
+    /// The unit of a request whose `address_id` is not one of ours and whose `lat`/`long`
+    /// fall in no unit's boundary (or are missing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_unit: Option<crate::hierarchy::NodeId>,
+}
+
+/// Imports service requests (JSON objects as GeoReport v2 returns them) as reported tickets,
+/// with the default options (see [`import_with`]).
 pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
+    import_with(ledger, requests, &ImportOptions::default())
+}
+
+/// Imports a GeoReport v2 response: a list of service requests, or a single one (as
+/// `GET /requests/{id}` servers return it). See [`import_with`].
+pub fn import_document(ledger: &mut Ledger, document: &Value, options: &ImportOptions) -> Imported {
+    match document {
+        Value::Array(items) => import_with(ledger, items, options),
+        one => import_with(ledger, std::slice::from_ref(one), options),
+    }
+}
+
+/// A field's text: a string as it is, a number as JSON writes it (the specification's own
+/// examples give `service_request_id`, `service_code` and `address_id` as numbers).
+fn field_text(obj: &Map<String, Value>, field: &str) -> Option<String> {
+    match obj.get(field)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A coordinate: a number, or a string holding one (servers write both).
+fn field_number(obj: &Map<String, Value>, field: &str) -> Option<f64> {
+    match obj.get(field)? {
+        Value::Number(n) => n.as_f64(),
+        // Read as JSON reads numbers (serde_json's reader: std's float parser would add some
+        // 15 KB to the WebAssembly module).
+        Value::String(s) => serde_json::from_str::<f64>(s.trim()).ok(),
+        _ => None,
+    }
+}
+
+/// The unit of a request, and the fields that placed it: `address_id` when it names one of
+/// our units; else `lat`/`long` (WGS-84, as GeoReport v2 gives them) located in the
+/// hierarchy's boundaries; else the caller's default unit.
+fn unit_of(
+    h: &Hierarchy,
+    obj: &Map<String, Value>,
+    options: &ImportOptions,
+) -> Result<(String, &'static [&'static str]), TicketError> {
+    if let Some(id) = field_text(obj, "address_id").filter(|id| h.key(id).is_some()) {
+        return Ok((id, &["address_id"]));
+    }
+    if let (Some(lat), Some(lng)) = (field_number(obj, "lat"), field_number(obj, "long")) {
+        let located = crate::geo::MapPoint::new(crate::geo::CoordSystem::Wgs84, lat, lng)
+            .ok()
+            .and_then(|p| h.locate(p))
+            .and_then(|k| h.id(k));
+        if let Some(id) = located {
+            return Ok((id.to_string(), &[]));
+        }
+    }
+    if let Some(unit) = &options.default_unit {
+        return Ok((unit.to_string(), &[]));
+    }
+    Err(TicketError::UnknownUnit {
+        unit: field_text(obj, "address_id")
+            .or_else(|| field_text(obj, "address"))
+            .or_else(|| {
+                let (lat, lng) = (field_number(obj, "lat")?, field_number(obj, "long")?);
+                Some(format!("lat {lat}, long {lng}"))
+            })
+            .unwrap_or_default(),
+    })
+}
+
+/// Imports service requests as reported tickets (by `@system`, at `requested_datetime`).
+///
+/// - Ids, codes and `address_id` may be strings or numbers.
+/// - The unit: `address_id` when it is one of our units, else `lat`/`long` located in the
+///   hierarchy's boundaries ([`Hierarchy::locate`], WGS-84 as the specification has it),
+///   else [`ImportOptions::default_unit`]; a request none of them places is an error.
+/// - `agency_responsible` becomes the holder when it is one of our nodes; otherwise (free
+///   text, as the specification has it) it is kept in [`Imported::unmapped`].
+/// - Every field whose value the ticket does not carry is listed in [`Imported::unmapped`].
+pub fn import_with(ledger: &mut Ledger, requests: &[Value], options: &ImportOptions) -> Imported {
     let mut out = Imported {
         tickets: Vec::new(),
         unmapped: Vec::new(),
@@ -219,11 +309,11 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
     for (index, value) in requests.iter().enumerate() {
         let empty = Map::new();
         let obj = value.as_object().unwrap_or(&empty);
-        let text = |f: &str| obj.get(f).and_then(Value::as_str).map(str::to_owned);
+        let text = |f: &str| field_text(obj, f);
         let id = text("service_request_id");
         let row = index + 1;
         let fail = |error: TicketError| (row, error);
-        let ticket = match build(ledger, obj) {
+        let (ticket, used) = match build(ledger, obj, options) {
             Ok(t) => t,
             Err(e) => {
                 out.errors.push(fail(e));
@@ -238,6 +328,7 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
             continue;
         };
         let new_id = ticket.id.clone();
+        let holder_taken = ticket.holder.is_some();
         match ledger.report(ticket, crate::ticket::SYSTEM_ACTOR, at) {
             Ok(key) => {
                 out.tickets.push(new_id);
@@ -247,18 +338,23 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
                     .map(|v| serde_json::to_value(request(ledger, &v)).unwrap_or(Value::Null));
                 let implied = implied.as_ref().and_then(Value::as_object);
                 for (field, v) in obj {
-                    let same = implied.and_then(|m| m.get(field)) == Some(v);
+                    let same = implied.and_then(|m| m.get(field)) == Some(v)
+                        || (field_text(obj, field).is_some()
+                            && implied
+                                .and_then(|m| m.get(field))
+                                .and_then(Value::as_str)
+                                .map(str::to_owned)
+                                == field_text(obj, field));
                     let taken = matches!(
                         field.as_str(),
                         "service_request_id"
                             | "service_code"
-                            | "address_id"
                             | "description"
                             | "requested_datetime"
                             | "account_id"
                             | "device_id"
-                            | "agency_responsible"
-                    );
+                    ) || used.contains(&field.as_str())
+                        || (field == "agency_responsible" && holder_taken);
                     let trivially = field == "status" && v == "open";
                     if !same && !taken && !trivially && !v.is_null() {
                         out.unmapped.push(Unmapped {
@@ -276,29 +372,26 @@ pub fn import(ledger: &mut Ledger, requests: &[Value]) -> Imported {
     out
 }
 
-fn build(ledger: &Ledger, obj: &Map<String, Value>) -> Result<NewTicket, TicketError> {
-    let text = |f: &str| obj.get(f).and_then(Value::as_str).map(str::to_owned);
+fn build(
+    ledger: &Ledger,
+    obj: &Map<String, Value>,
+    options: &ImportOptions,
+) -> Result<(NewTicket, &'static [&'static str]), TicketError> {
+    let text = |f: &str| field_text(obj, f);
     let id = text("service_request_id").unwrap_or_default();
     let code = text("service_code").unwrap_or_default();
-    let unit = text("address_id").ok_or_else(|| TicketError::UnknownUnit {
-        unit: text("address").unwrap_or_default(),
-    })?;
+    let (unit, used) = unit_of(ledger.hierarchy(), obj, options)?;
     let mut t = NewTicket::new(&id, &code, &unit)?;
     t.channel = Channel::Online;
     t.priority = Priority::default();
     t.request_type = RequestType::default();
     t.description = text("description");
     t.reporter = text("account_id").or_else(|| text("device_id"));
-    if let Some(holder) = text("agency_responsible") {
-        if ledger.hierarchy().key(&holder).is_some() {
-            t.holder = Some(holder.parse().map_err(|_| TicketError::UnknownUnit {
-                unit: holder.clone(),
-            })?);
-        } else {
-            return Err(TicketError::UnknownUnit { unit: holder });
-        }
-    }
-    Ok(t)
+    // A node of ours holds it; free text (an agency's name) is kept in `unmapped`.
+    t.holder = text("agency_responsible")
+        .filter(|holder| ledger.hierarchy().key(holder).is_some())
+        .and_then(|holder| holder.parse().ok());
+    Ok((t, used))
 }
 
 /// The deadline an export writes as `expected_datetime`.
