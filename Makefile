@@ -22,6 +22,7 @@ lint:
 
 rust-test:
 	python3 tests/conformance/generate.py --check
+	python3 tests/open311/expect.py --check
 	$(CARGO) test --workspace -- --skip conformance_corpus
 	$(CARGO) test -q -p wangge --test conformance -- --nocapture conformance_corpus
 

@@ -20,7 +20,11 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.
 # 328 KiB until issue 16 (city-scale speed), which adds the calendar's working-time table,
 # the deadline index by kind, sweeps that can split over threads (one thread on wasm32) and
 # inline ticket ids (compact_str, 1.0 KB): 330,473 → 336,079 bytes gzip; next 4 KiB up.
-BUDGET_GZIP=352256             # 344 KiB
+# 344 KiB until issue 18 (grids on the map, Open311 as real servers write it): boundaries and
+# coordinate systems (up to 351,532 bytes), then GeoReport v2 documents in XML (roxmltree:
+# 14.2 KB gzip measured by leaving it out), documents told apart, service lists, the status
+# table and import events: 351,532 → 381,299 bytes gzip; next 4 KiB up.
+BUDGET_GZIP=385024             # 376 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

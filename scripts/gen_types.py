@@ -83,8 +83,8 @@ ROOTS = [
     ("MetricsReport", "MetricsReport", "metrics"), ("Metric", "Metric", "metrics"),
     ("Ranked", "Ranked", "metrics"), ("Threshold", "Threshold", "metrics"), ("Flag", "Flag", "metrics"),
     ("ServiceRequest", "ServiceRequest", "open311"), ("Open311Service", "Service", "open311"),
-    ("Open311Import", "Imported", "open311"), ("Open311Unmapped", "Unmapped", "open311"),
-    ("Open311ImportOptions", "ImportOptions", "open311"),
+    ("Open311Unmapped", "Unmapped", "open311"), ("Open311Assumed", "Assumed", "open311"),
+    ("Open311Duplicate", "Duplicate", "open311"), ("Open311ImportOptions", "ImportOptions", "open311"),
     ("CoordSystem", "CoordSystem", "geo"), ("MapPoint", "MapPoint", "geo"),
 ]
 
@@ -306,6 +306,9 @@ class Generator:
                 return self.ty(args[0])
             if last in ("BTreeMap", "HashMap", "FxHashMap", "IndexMap"):
                 return ("record", self.ty(args[1]))
+            if last == "Map":
+                # serde_json::Map<String, Value>: a JSON object.
+                return ("record", self.ty(args[1]) if len(args) == 2 else ("prim", "unknown"))
             if last == "Value":
                 return ("prim", "unknown")
             item_id = str(rp["id"])

@@ -33,6 +33,7 @@ pub fn class_for(code: &str) -> &'static str {
             Some("policy") => "PolicyError",
             Some("consultation") => "QuorumError",
             Some("geo") => "GeoError",
+            Some("open311") => "Open311Error",
             Some("input") => "MalformedInput",
             _ => "WanggeError",
         },

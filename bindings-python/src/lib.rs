@@ -61,5 +61,8 @@ fn _wangge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(metrics::open311_requests, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::open311_services, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::open311_import, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::open311_read, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::open311_import_services, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::open311_services_named, m)?)?;
     Ok(())
 }

@@ -181,46 +181,146 @@ pub fn open311_services<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound
     })
 }
 
-/// Imports Open311 service requests (a list of dicts, or one dict as `GET /requests/{id}`
-/// returns it) as reported tickets. A request is placed by `address_id` when it is one of
-/// our units, else by `lat`/`long` (WGS-84) in the hierarchy's boundaries, else in
-/// `default_unit`. Returns a dict: `tickets` (ids imported), `unmapped` (fields wangge has
-/// no place for, e.g. an agency named in text) and `errors` (`[(row, exception)]`, rows from
-/// 1); nothing is dropped silently.
+/// An Open311 document: its text (JSON or XML) or its JSON already read (lists, dicts).
+fn open311_document(doc: &Bound<'_, PyAny>) -> PyResult<open311::Document> {
+    if let Ok(s) = doc.cast::<pyo3::types::PyString>() {
+        return open311::read(&s.to_cow()?).map_err(|e| crate::errors::to_py(&e.into()));
+    }
+    if let Ok(b) = doc.cast::<pyo3::types::PyBytes>() {
+        let text = std::str::from_utf8(b.as_bytes())
+            .map_err(|e| crate::errors::malformed(format!("not UTF-8 text: {e}")))?;
+        return open311::read(text).map_err(|e| crate::errors::to_py(&e.into()));
+    }
+    let value: Value = plain(doc)?;
+    open311::classify(value).map_err(|e| crate::errors::to_py(&e.into()))
+}
+
+fn row_errors<'py>(
+    py: Python<'py>,
+    errors: Vec<open311::RowError>,
+) -> PyResult<Vec<(usize, Bound<'py, PyAny>)>> {
+    errors
+        .into_iter()
+        .map(|e| Ok((e.row, error_object(py, &e.error.into())?)))
+        .collect()
+}
+
+/// Imports an Open311 GeoReport v2 document as tickets: its text (JSON or XML, as `bytes` or
+/// `str`), a list of request dicts, or one dict as `GET /requests/{id}` returns it. A request
+/// is placed by `address_id` when it is one of our units, else by `lat`/`long` (WGS-84) in
+/// the hierarchy's boundaries, else in `default_unit`; its state comes from its `status`
+/// through the status table (`statuses` adds to it: `{"acknowledged": "filed"}`); times
+/// without a zone are read at `local_offset` (`"-07:00"`). Returns a dict: `tickets` (ids
+/// imported), `unmapped` (fields wangge has no place for, as given), `assumed` (what was
+/// assumed, and why), `duplicates` (rows repeating an earlier row) and `errors` (`[(row,
+/// exception)]`, rows from 1). An error document raises `Open311Error` (code
+/// `open311.server_error`), as does a document of another kind.
 #[pyfunction]
-#[pyo3(signature = (ledger, requests, default_unit = None))]
+#[pyo3(signature = (ledger, requests, default_unit = None, *, statuses = None, local_offset = None))]
 pub fn open311_import<'py>(
     py: Python<'py>,
     ledger: &Ledger,
     requests: &Bound<'py, PyAny>,
     default_unit: Option<&str>,
+    statuses: Option<&Bound<'py, PyAny>>,
+    local_offset: Option<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
-        let document: Value = plain(requests)?;
-        if !(document.is_array() || document.is_object()) {
-            return Err(crate::errors::malformed(
-                "expected a list of Open311 service requests or one request (a dict)",
-            ));
-        }
+        let doc = open311_document(requests)?;
+        let statuses = match statuses {
+            Some(s) if !s.is_none() => serde_json::from_value(plain(s)?)
+                .map_err(|e| crate::errors::malformed(format!("statuses: {e}")))?,
+            _ => Default::default(),
+        };
         let options = open311::ImportOptions {
             default_unit: default_unit
                 .map(|u| u.parse::<wangge::hierarchy::NodeId>())
                 .transpose()
                 .py()?,
+            statuses,
+            local_offset,
         };
+        let items = doc
+            .into_requests()
+            .map_err(|e| crate::errors::to_py(&e.into()))?;
         let imported = ledger
             .inner
-            .write_detached(py, |l| open311::import_document(l, &document, &options));
+            .write_detached(py, |l| open311::import_with(l, &items, &options))
+            .map_err(|e| crate::errors::to_py(&e.into()))?;
         let out = PyDict::new(py);
         out.set_item("tickets", to_py(py, &imported.tickets)?)?;
         out.set_item("unmapped", to_py(py, &imported.unmapped)?)?;
-        let errors = imported
-            .errors
-            .into_iter()
-            .map(|(i, e)| Ok((i, error_object(py, &e.into())?)))
-            .collect::<PyResult<Vec<_>>>()?;
-        out.set_item("errors", errors)?;
+        out.set_item("assumed", to_py(py, &imported.assumed)?)?;
+        out.set_item("duplicates", to_py(py, &imported.duplicates)?)?;
+        out.set_item("errors", row_errors(py, imported.errors)?)?;
         Ok(out)
+    })
+}
+
+/// Reads an Open311 GeoReport v2 document (text, JSON or XML; or JSON already read) and says
+/// what it is: a dict with `kind` (`requests`, `services`, `definition`, `receipts` or
+/// `errors`) and `items` (the requests, services or receipts as dicts, the definition, or
+/// the errors as `{code, description}`). Raises `Open311Error` (`open311.malformed`) for
+/// anything else.
+#[pyfunction]
+pub fn open311_read<'py>(
+    py: Python<'py>,
+    document: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let doc = open311_document(document)?;
+        let out = PyDict::new(py);
+        out.set_item("kind", doc.name())?;
+        let items = match doc {
+            open311::Document::Requests(v)
+            | open311::Document::Services(v)
+            | open311::Document::Receipts(v) => to_py(py, &v)?,
+            open311::Document::ServiceDefinition(v) => to_py(py, &v)?,
+            open311::Document::Errors(e) => to_py(py, &e)?,
+            _ => to_py(py, &Value::Null)?,
+        };
+        out.set_item("items", items)?;
+        Ok(out)
+    })
+}
+
+/// Imports an Open311 service list (`GET /services`: text, JSON or XML, or a list of dicts)
+/// into a taxonomy: a dict with `taxonomy` (a taxonomy document, for `Ledger(hierarchy,
+/// taxonomy)`), `unmapped` (service fields a category does not carry) and `errors`
+/// (`[(row, exception)]`).
+#[pyfunction]
+pub fn open311_import_services<'py>(
+    py: Python<'py>,
+    services: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    guard(|| {
+        let items = open311_document(services)?
+            .into_services()
+            .map_err(|e| crate::errors::to_py(&e.into()))?;
+        let imported = open311::import_services(&items);
+        let out = PyDict::new(py);
+        let doc: Value = serde_json::from_str(&imported.taxonomy.to_json())
+            .map_err(|e| crate::errors::malformed(e.to_string()))?;
+        out.set_item("taxonomy", to_py(py, &doc)?)?;
+        out.set_item("unmapped", to_py(py, &imported.unmapped)?)?;
+        out.set_item("errors", row_errors(py, imported.errors)?)?;
+        Ok(out)
+    })
+}
+
+/// The services a list of requests names (distinct `service_code`s with their
+/// `service_name`s), as service dicts: a taxonomy for requests whose server's service list
+/// is not at hand (`open311_import_services(open311_services_named(requests))`).
+#[pyfunction]
+pub fn open311_services_named<'py>(
+    py: Python<'py>,
+    requests: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(|| {
+        let items = open311_document(requests)?
+            .into_requests()
+            .map_err(|e| crate::errors::to_py(&e.into()))?;
+        to_py(py, &open311::services_named(&items))
     })
 }
 

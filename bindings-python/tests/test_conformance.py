@@ -279,6 +279,28 @@ class Session:
             return self.calendar.add_working_days(o["at"], o["days"])
         if op == "g.convert":
             return list(wangge.convert_coords(o["lat"], o["lng"], o["from"], o["to"]))
+        if op == "o.import":
+            opts = o.get("options") or {}
+            out = wangge.open311_import(self.ledger(), o["document"], opts.get("defaultUnit"),
+                                        statuses=opts.get("statuses"), local_offset=opts.get("localOffset"))
+            return {
+                "tickets": out["tickets"],
+                "duplicates": [[d["row"], d["of"]] for d in out["duplicates"]],
+                "errors": [[row, e.code, getattr(e, "field", "")] for row, e in out["errors"]],
+                "unmapped": [[u["row"], u["field"]] for u in out["unmapped"]],
+                "assumed": [[a["row"], a["field"]] for a in out["assumed"]],
+            }
+        if op == "o.read":
+            read = wangge.open311_read(o["document"])
+            items = read["items"]
+            return {"kind": read["kind"], "items": len(items) if isinstance(items, list) else 1}
+        if op == "o.services":
+            out = wangge.open311_import_services(o["document"])
+            return {
+                "codes": [c["code"] for c in out["taxonomy"]["categories"]],
+                "errors": [[row, e.code, getattr(e, "field", "")] for row, e in out["errors"]],
+                "unmapped": [[u["row"], u["field"]] for u in out["unmapped"]],
+            }
         if op == "c.between":
             return math.floor(self.calendar.working_minutes_between(o["from"], o["to"]))
         if op == "c.next":

@@ -93,6 +93,7 @@ def test_open311_requests_placed_by_coordinates_or_a_default() -> None:
         u for u in out["unmapped"] if u["field"] == "agency_responsible").items()
     nowhere = {"service_request_id": "X", "service_code": "livelihood.repair", "requested_datetime": "2025-03-04T10:00:00Z"}
     out = wangge.open311_import(ledger, [nowhere])
-    assert out["errors"][0][1].code == "ticket.unknown_unit"
+    assert out["errors"][0][1].code == "open311.missing_field"
+    assert out["errors"][0][1].field == "address_id"
     out = wangge.open311_import(ledger, [nowhere], default_unit="c1")
     assert out["tickets"] == ["X"] and ledger.get("X")["unit"] == "c1"

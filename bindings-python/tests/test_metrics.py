@@ -59,8 +59,9 @@ def test_open311(h):
     assert [i for i, _ in again["errors"]] == [1, 2, 3]
     assert all(isinstance(e, wangge.WanggeError) for _, e in again["errors"])
     assert any(s["service_code"] == "livelihood.parking" for s in wangge.open311_services(ledger))
-    with pytest.raises(wangge.MalformedInput):
+    with pytest.raises(wangge.Open311Error) as e:
         wangge.open311_import(fresh, "not a list")
+    assert e.value.code == "open311.malformed"
     # One request as a dict (GET /requests/{id}): imported, or refused as a row.
     one = wangge.open311_import(fresh, {"not": "a request"})
     assert one["tickets"] == [] and [i for i, _ in one["errors"]] == [1]

@@ -124,41 +124,120 @@ pub fn open311_services(ledger: &Ledger) -> Result<JsOpen311Services, JsValue> {
     Ok(to_js(&open311::services(ledger.inner.taxonomy()))?.unchecked_into())
 }
 
-/// Imports Open311 service requests (a list, or one request as `GET /requests/{id}` returns
-/// it) as reported tickets; unmapped fields and bad requests are reported, never dropped. A
-/// request is placed by `address_id` when it is one of our units, else by `lat`/`long`
-/// (WGS-84) in the hierarchy's boundaries, else in `options.defaultUnit`.
+/// An Open311 document: its text (JSON or XML) or its JSON already read (arrays, objects).
+fn open311_document(value: JsValue) -> Result<open311::Document, JsValue> {
+    if let Some(text) = value.as_string() {
+        return open311::read(&text).map_err(crate::convert::err);
+    }
+    let document: serde_json::Value = from_js(value)?;
+    open311::classify(document).map_err(crate::convert::err)
+}
+
+fn open311_requests_of(doc: open311::Document) -> Result<Vec<serde_json::Value>, JsValue> {
+    match doc {
+        open311::Document::Requests(items) => Ok(items),
+        open311::Document::Errors(errors) => {
+            Err(crate::convert::err(open311::Open311Error::ServerErrors {
+                errors,
+            }))
+        }
+        other => Err(crate::convert::err(open311::Open311Error::WrongDocument {
+            expected: "service requests",
+            found: other.kind(),
+        })),
+    }
+}
+
+fn open311_rows(errors: Vec<open311::RowError>) -> Vec<serde_json::Value> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let mut v = crate::ledger::error_info(e.row, e.error);
+            if let (Some(m), Some(r)) = (v.as_object_mut(), e.request) {
+                m.insert("request".into(), r.into());
+            }
+            v
+        })
+        .collect()
+}
+
+/// Imports an Open311 GeoReport v2 document as tickets: its text (JSON or XML), an array of
+/// requests, or one request as `GET /requests/{id}` returns it. A request is placed by
+/// `address_id` when it is one of our units, else by `lat`/`long` (WGS-84) in the
+/// hierarchy's boundaries, else in `options.defaultUnit`; its state comes from its `status`
+/// through the status table (`options.statuses` adds to it); times without a zone are read
+/// at `options.localOffset`. Unmapped fields, assumptions, duplicates and refused rows are
+/// reported, never dropped. An error document or a document of another kind throws
+/// (`open311.server_error`, `open311.wrong_document`).
 #[wasm_bindgen(js_name = open311Import)]
 pub fn open311_import(
     ledger: &mut Ledger,
     requests: JsOpen311Document,
     options: Option<JsOpen311ImportOptions>,
 ) -> Result<JsOpen311Import, JsValue> {
-    let document: serde_json::Value = from_js(requests.into())?;
-    if !(document.is_array() || document.is_object()) {
-        return Err(crate::convert::malformed(
-            "expected an array of Open311 service requests or one request (an object)",
-        ));
-    }
+    let items = open311_requests_of(open311_document(requests.into())?)?;
     let options: JsValue = crate::convert::opt(options);
     let options: open311::ImportOptions = if options.is_undefined() || options.is_null() {
         open311::ImportOptions::default()
     } else {
         from_js(options)?
     };
-    let imported = open311::import_document(&mut ledger.inner, &document, &options);
-    let errors: Vec<serde_json::Value> = imported
-        .errors
-        .into_iter()
-        .map(|(i, e)| {
-            let e = wangge::Error::from(e);
-            serde_json::json!({"index": i, "code": e.code(), "message": e.to_string()})
-        })
-        .collect();
+    let imported =
+        open311::import_with(&mut ledger.inner, &items, &options).map_err(crate::convert::err)?;
     let out = serde_json::json!({
         "tickets": imported.tickets,
         "unmapped": imported.unmapped,
-        "errors": errors,
+        "assumed": imported.assumed,
+        "duplicates": imported.duplicates,
+        "errors": open311_rows(imported.errors),
     });
     Ok(to_js(&out)?.unchecked_into())
+}
+
+/// Reads an Open311 GeoReport v2 document (text, JSON or XML; or JSON already read) and says
+/// what it is: `{kind, items}`, `kind` one of `requests`, `services`, `definition`,
+/// `receipts`, `errors`. Anything else throws `open311.malformed`.
+#[wasm_bindgen(js_name = open311Read)]
+pub fn open311_read(document: JsOpen311Document) -> Result<JsOpen311Read, JsValue> {
+    let doc = open311_document(document.into())?;
+    let kind = doc.name();
+    let items = match doc {
+        open311::Document::Requests(v)
+        | open311::Document::Services(v)
+        | open311::Document::Receipts(v) => serde_json::Value::Array(v),
+        open311::Document::ServiceDefinition(v) => v,
+        open311::Document::Errors(e) => serde_json::to_value(e).unwrap_or_default(),
+        _ => serde_json::Value::Null,
+    };
+    Ok(to_js(&serde_json::json!({"kind": kind, "items": items}))?.unchecked_into())
+}
+
+/// Imports an Open311 service list (`GET /services`: text, JSON or XML, or an array) into a
+/// taxonomy: `{taxonomy, unmapped, errors}`, `taxonomy` a document for `new Ledger(hierarchy,
+/// taxonomy)`.
+#[wasm_bindgen(js_name = open311ImportServices)]
+pub fn open311_import_services(
+    services: JsOpen311Document,
+) -> Result<JsOpen311ServicesImport, JsValue> {
+    let items = open311_document(services.into())?
+        .into_services()
+        .map_err(crate::convert::err)?;
+    let imported = open311::import_services(&items);
+    let taxonomy: serde_json::Value =
+        serde_json::from_str(&imported.taxonomy.to_json()).unwrap_or_default();
+    let out = serde_json::json!({
+        "taxonomy": taxonomy,
+        "unmapped": imported.unmapped,
+        "errors": open311_rows(imported.errors),
+    });
+    Ok(to_js(&out)?.unchecked_into())
+}
+
+/// The services a list of requests names (distinct `service_code`s with their
+/// `service_name`s): a taxonomy for requests whose service list is not at hand
+/// (`open311ImportServices(open311ServicesNamed(requests))`).
+#[wasm_bindgen(js_name = open311ServicesNamed)]
+pub fn open311_services_named(requests: JsOpen311Document) -> Result<JsOpen311Document, JsValue> {
+    let items = open311_requests_of(open311_document(requests.into())?)?;
+    Ok(to_js(&open311::services_named(&items))?.unchecked_into())
 }

@@ -126,7 +126,8 @@ export type Action =
   | { type: "remind"; deadline: DeadlineKind }
   | { type: "set_deadline"; deadline: DeadlineKind; due: Instant }
   | { type: "rule_fired"; rule: string; breach: Instant; subject?: string }
-  | { type: "recheck"; deadline: DeadlineKind; at?: Instant };
+  | { type: "recheck"; deadline: DeadlineKind; at?: Instant }
+  | { type: "import"; state: TicketState; status: string; note?: string };
 /** The kind of an [`Action`], without its data. */
 export type ActionKind =
   | "report"
@@ -158,7 +159,8 @@ export type ActionKind =
   | "remind"
   | "set_deadline"
   | "rule_fired"
-  | "recheck";
+  | "recheck"
+  | "import";
 /** One entry of a ticket's log: who did what, when. */
 export interface TicketEvent { ticket: string; seq: number; at: Instant; actor: string; action: Action }
 /** The deadlines of a ticket (时限), those that are set. */
@@ -457,14 +459,16 @@ export interface Threshold { metric: Metric; atLeast?: Weight; atMost?: Weight }
 /** A row that breaks a threshold. */
 export interface Flag { group: string | null; period: string; metric: Metric; value: number; threshold: Threshold }
 /** A GeoReport v2 service request. */
-export interface ServiceRequest { service_request_id: string; status: string; status_notes?: string; service_name?: string; service_code: string; description?: string; agency_responsible?: string; service_notice?: string; requested_datetime?: Instant; updated_datetime?: Instant; expected_datetime?: Instant; address?: string; address_id?: string; zipcode?: string; lat?: number; long?: number; media_url?: string }
+export interface ServiceRequest { service_request_id: string; status: string; status_notes?: string; service_name?: string; service_code: string; description?: string; agency_responsible?: string; service_notice?: string; requested_datetime?: Instant; updated_datetime?: Instant; expected_datetime?: Instant; address?: string; address_id?: string; zipcode?: string; lat?: number; long?: number; media_url?: string; extended_attributes?: Record<string, unknown> }
 /** A GeoReport v2 service (a category). */
 export interface Open311Service { service_code: string; service_name: string; description: string; metadata: boolean; type: string; keywords: string; group: string }
-/** The outcome of an import. */
-export interface Open311Import { tickets: string[]; unmapped: Open311Unmapped[]; errors: [number, TicketError][] }
 /** A field of an imported request that the ticket does not carry. */
 export interface Open311Unmapped { row: number; request: string | null; field: string; value: unknown }
-/** How [`import_with`] places requests that do not name one of our units. */
-export interface Open311ImportOptions { defaultUnit?: string }
+/** Something an import assumed to read a request, and why. */
+export interface Open311Assumed { row: number; request: string; field: string; value: unknown; assumption: string }
+/** A request identical to an earlier one of the same import (pages that overlap). */
+export interface Open311Duplicate { row: number; of: number; request: string }
+/** How an import reads what the specification leaves to the server. */
+export interface Open311ImportOptions { defaultUnit?: string; statuses?: Record<string, TicketState>; localOffset?: string }
 /** A point as a map gives it: a latitude and a longitude in degrees, and the coordinate system they are in. (A hierarchy node's `location` is a WGS-84 `GeoPoint`; `to` turns a point of a Chinese map into one.) */
 export interface MapPoint { system: CoordSystem; lat: number; lng: number }

@@ -23,6 +23,12 @@ export type DateText = string;
 export interface ErrorInfo { code: string; message: string; [detail: string]: unknown }
 /** A refused row of a table: its 1-based row number and the error. */
 export type RowError = { row: number } & ErrorInfo;
+/** The outcome of an Open311 import: the tickets imported, the fields not mapped (as given), what was assumed, the rows repeating an earlier row, and the refused rows (with the request's id). */
+export interface Open311Import { tickets: string[]; unmapped: Open311Unmapped[]; assumed: Open311Assumed[]; duplicates: Open311Duplicate[]; errors: (RowError & { request?: string })[] }
+/** An Open311 document as read: what it is, and its items (requests, services or receipts; the definition; the errors). */
+export interface Open311Read { kind: "requests" | "services" | "definition" | "receipts" | "errors"; items: unknown }
+/** An Open311 service list as a taxonomy, with the service fields a category does not carry and the refused services. */
+export interface Open311ServicesImport { taxonomy: TaxonomyDocument; unmapped: Open311Unmapped[]; errors: (RowError & { request?: string })[] }
 /** The outcome of a division-code import: the ids added and the refused rows. */
 export interface DivisionImport { added: string[]; errors: { row: number; code: string; message: string }[] }
 /** Chains of ancestors, packed: the keys of every chain end to end, and where each ends. */
@@ -284,9 +290,18 @@ extern "C" {
     /// `ServiceRequest[]`.
     #[wasm_bindgen(typescript_type = "ServiceRequest[]")]
     pub type JsServiceRequests;
-    /// What Open311 servers return: a list of requests or one request (with any fields).
-    #[wasm_bindgen(typescript_type = "Record<string, unknown>[] | Record<string, unknown>")]
+    /// What Open311 servers return: the text (JSON or XML), a list of requests or services,
+    /// or one request (with any fields).
+    #[wasm_bindgen(
+        typescript_type = "string | Record<string, unknown>[] | Record<string, unknown>"
+    )]
     pub type JsOpen311Document;
+    /// `Open311Read`.
+    #[wasm_bindgen(typescript_type = "Open311Read")]
+    pub type JsOpen311Read;
+    /// `Open311ServicesImport`.
+    #[wasm_bindgen(typescript_type = "Open311ServicesImport")]
+    pub type JsOpen311ServicesImport;
     /// `Open311ImportOptions`.
     #[wasm_bindgen(typescript_type = "Open311ImportOptions")]
     pub type JsOpen311ImportOptions;

@@ -72,7 +72,9 @@ test("Open311 requests placed by coordinates or a default", () => {
   assert.ok(out.unmapped.some((u) => u.field === "agency_responsible" && u.value === "Public Works"));
   const nowhere = { service_request_id: "X", service_code: "livelihood.repair", requested_datetime: "2025-03-04T10:00:00Z" };
   out = w.open311Import(ledger, [nowhere]);
-  assert.equal(out.errors[0].code, "ticket.unknown_unit");
+  assert.equal(out.errors[0].code, "open311.missing_field");
+  assert.equal(out.errors[0].field, "address_id");
+  assert.equal(out.errors[0].request, "X");
   out = w.open311Import(ledger, [nowhere], { defaultUnit: "c1" });
   assert.deepEqual(out.tickets, ["X"]);
   assert.equal(ledger.get("X").unit, "c1");

@@ -157,6 +157,28 @@ export class Session {
       case "c.add_minutes": return this.calendar.addWorkingMinutes(o.at, o.minutes);
       case "c.add_days": return this.calendar.addWorkingDays(o.at, o.days);
       case "g.convert": return Array.from(w.convertCoords(o.lat, o.lng, o.from, o.to));
+      case "o.import": {
+        const out = w.open311Import(this.ledger(), o.document, o.options ?? undefined);
+        return {
+          tickets: out.tickets,
+          duplicates: out.duplicates.map((d) => [d.row, d.of]),
+          errors: out.errors.map((e) => [e.row, e.code, e.field ?? ""]),
+          unmapped: out.unmapped.map((u) => [u.row, u.field]),
+          assumed: out.assumed.map((a) => [a.row, a.field]),
+        };
+      }
+      case "o.read": {
+        const read = w.open311Read(o.document);
+        return { kind: read.kind, items: Array.isArray(read.items) ? read.items.length : 1 };
+      }
+      case "o.services": {
+        const out = w.open311ImportServices(o.document);
+        return {
+          codes: out.taxonomy.categories.map((c) => c.code),
+          errors: out.errors.map((e) => [e.row, e.code, e.field ?? ""]),
+          unmapped: out.unmapped.map((u) => [u.row, u.field]),
+        };
+      }
       case "c.between": return Math.floor(this.calendar.workingMinutesBetween(o.from, o.to));
       case "c.next": return this.calendar.nextWorkingInstant(o.at);
       case "c.period_end": return this.calendar.periodEndDate(o.start, o.days);

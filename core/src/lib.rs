@@ -76,6 +76,9 @@ pub enum Error {
     /// A coordinate or coordinate system was refused.
     #[error(transparent)]
     Geo(#[from] geo::GeoError),
+    /// An Open311 document, or a request in it, was refused.
+    #[error(transparent)]
+    Open311(#[from] interop::open311::Open311Error),
     /// A document could not be read at all.
     #[error("malformed input: {message}")]
     Malformed {
@@ -106,6 +109,7 @@ impl Error {
             Error::Policy(e) => e.code(),
             Error::Consultation(e) => e.code(),
             Error::Geo(e) => e.code(),
+            Error::Open311(e) => e.code(),
             Error::Malformed { .. } => "input.malformed",
         }
     }
@@ -128,6 +132,7 @@ impl Error {
             Error::Policy(e) => serde_json::to_string(e),
             Error::Consultation(e) => serde_json::to_string(e),
             Error::Geo(e) => serde_json::to_string(e),
+            Error::Open311(e) => serde_json::to_string(e),
             Error::Malformed { message } => serde_json::to_string(&Malformed { message }),
         };
         let value = text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t));

@@ -481,6 +481,55 @@ impl Session {
                     .add_working_days(ts(op, "at")?, days)?
                     .to_string())
             }
+            "o.import" => {
+                use wangge::interop::open311;
+                let options: open311::ImportOptions = match op.get("options") {
+                    Some(o) if !o.is_null() => de(o)?,
+                    _ => open311::ImportOptions::default(),
+                };
+                let document = arg(op, "document")?.clone();
+                let ledger = self.ledger()?;
+                let imported = match &document {
+                    Value::String(text) => open311::import_text(ledger, text, &options)?,
+                    other => open311::import_document(ledger, other, &options)?,
+                };
+                let field = |e: &open311::Open311Error| {
+                    let details = wangge::Error::from(e.clone()).details();
+                    details.get("field").cloned().unwrap_or(json!(""))
+                };
+                json!({
+                    "tickets": imported.tickets,
+                    "duplicates": imported.duplicates.iter().map(|d| json!([d.row, d.of])).collect::<Vec<_>>(),
+                    "errors": imported.errors.iter().map(|e| json!([e.row, e.error.code(), field(&e.error)])).collect::<Vec<_>>(),
+                    "unmapped": imported.unmapped.iter().map(|u| json!([u.row, u.field])).collect::<Vec<_>>(),
+                    "assumed": imported.assumed.iter().map(|a| json!([a.row, a.field])).collect::<Vec<_>>(),
+                })
+            }
+            "o.read" => {
+                use wangge::interop::open311::{read, Document};
+                let doc = read(s(op, "document")?)?;
+                let items = match &doc {
+                    Document::Requests(v) | Document::Services(v) | Document::Receipts(v) => {
+                        v.len()
+                    }
+                    Document::Errors(e) => e.len(),
+                    _ => 1,
+                };
+                json!({"kind": doc.name(), "items": items})
+            }
+            "o.services" => {
+                use wangge::interop::open311;
+                let out = open311::import_services_text(s(op, "document")?)?;
+                let field = |e: &open311::Open311Error| {
+                    let details = wangge::Error::from(e.clone()).details();
+                    details.get("field").cloned().unwrap_or(json!(""))
+                };
+                json!({
+                    "codes": out.taxonomy.categories().iter().map(|c| c.code.clone()).collect::<Vec<_>>(),
+                    "errors": out.errors.iter().map(|e| json!([e.row, e.error.code(), field(&e.error)])).collect::<Vec<_>>(),
+                    "unmapped": out.unmapped.iter().map(|u| json!([u.row, u.field])).collect::<Vec<_>>(),
+                })
+            }
             "g.convert" => {
                 let system = |key: &str| -> Result<wangge::geo::CoordSystem, Error> {
                     Ok(s(op, key)?.parse::<wangge::geo::CoordSystem>()?)

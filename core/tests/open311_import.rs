@@ -55,23 +55,39 @@ fn the_specifications_example_with_numbers_and_coordinates() {
         "address": "8TH AVE and JUDAH ST", "address_id": 545483, "zipcode": 94122,
         "lat": wgs.lat, "long": wgs.lng, "media_url": "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg"
     });
-    let imported = import_document(&mut l, &request, &ImportOptions::default());
+    let imported = import_document(&mut l, &request, &ImportOptions::default()).unwrap();
     assert!(imported.errors.is_empty(), "{imported:?}");
     assert_eq!(imported.tickets[0].as_str(), "638344");
     let v = l.get("638344").unwrap();
     assert_eq!(l.hierarchy().id(v.unit()).unwrap().as_str(), "g2");
+    // Closed as the server says, the note and the expected time kept.
+    assert_eq!(v.state(), wangge::ticket::TicketState::Closed);
+    assert_eq!(
+        v.deadlines().reply,
+        Some("2010-04-15T06:37:38-08:00".parse().unwrap())
+    );
+    let last = v.events().last().unwrap();
+    assert_eq!(
+        last.action,
+        wangge::ticket::Action::Import {
+            state: wangge::ticket::TicketState::Closed,
+            status: "closed".into(),
+            note: Some("Duplicate request.".into())
+        }
+    );
+    assert_eq!(last.actor, wangge::ticket::Actor::System);
     // What the ticket does not carry is listed, the foreign address id and the point too.
     let fields: Vec<&str> = imported.unmapped.iter().map(|u| u.field.as_str()).collect();
+    for f in ["address_id", "lat", "long", "media_url", "zipcode"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
     for f in [
         "status",
-        "address_id",
-        "lat",
-        "long",
-        "media_url",
-        "zipcode",
+        "status_notes",
         "expected_datetime",
+        "updated_datetime",
     ] {
-        assert!(fields.contains(&f), "{f} in {fields:?}");
+        assert!(!fields.contains(&f), "{f} in {fields:?}");
     }
 }
 
@@ -110,19 +126,26 @@ fn agencies_as_text_defaults_and_refusals() {
     let errors: Vec<(usize, &str, String)> = imported
         .errors
         .iter()
-        .map(|(i, e)| (*i, e.code(), e.to_string()))
+        .map(|e| (e.row, e.error.code(), e.error.to_string()))
         .collect();
     assert_eq!(errors[0].0, 3);
-    assert_eq!(errors[0].1, "ticket.unknown_unit");
-    assert!(errors[0].2.contains("somewhere"), "{errors:?}");
+    assert_eq!(errors[0].1, "open311.invalid_field");
+    assert!(
+        errors[0].2.starts_with(r#"address "somewhere""#),
+        "{errors:?}"
+    );
     assert_eq!(errors[1].0, 4);
-    assert!(errors[1].2.contains("lat 10"), "{errors:?}");
+    assert!(
+        errors[1].2.starts_with(r#"lat/long "10, 10""#),
+        "{errors:?}"
+    );
     // With a default unit, both land there.
     let options = ImportOptions {
         default_unit: Some("c1".parse().unwrap()),
+        ..ImportOptions::default()
     };
     let again = json!([requests[2].clone(), requests[3].clone()]);
-    let imported = import_document(&mut l, &again, &options);
+    let imported = import_document(&mut l, &again, &options).unwrap();
     assert!(imported.errors.is_empty(), "{imported:?}");
     assert_eq!(
         l.hierarchy()
@@ -131,4 +154,57 @@ fn agencies_as_text_defaults_and_refusals() {
             .as_str(),
         "c1"
     );
+}
+
+#[test]
+fn an_import_is_the_systems_and_only_right_after_the_report() {
+    use wangge::ticket::{Action, TicketState};
+    let mut l = ledger();
+    let at = |s: &str| -> wangge::time::Timestamp { s.parse().unwrap() };
+    let mut t = wangge::ticket::NewTicket::new("I1", "001", "g1").unwrap();
+    t.holder = None;
+    l.report(t, "@system", at("2025-03-04T10:00:00+08:00"))
+        .unwrap();
+    let close = Action::Import {
+        state: TicketState::Closed,
+        status: "closed".into(),
+        note: None,
+    };
+    let before = serde_json::to_value(l.get("I1").unwrap().snapshot()).unwrap();
+    // Nobody but the host system imports a state: not the unit that holds the case.
+    let e = l
+        .apply("I1", "c1", at("2025-03-04T11:00:00+08:00"), close.clone())
+        .unwrap_err();
+    assert_eq!(e.code(), "ticket.unauthorized");
+    // A state that needs data an import does not carry is refused.
+    let e = l
+        .apply(
+            "I1",
+            "@system",
+            at("2025-03-04T11:00:00+08:00"),
+            Action::Import {
+                state: TicketState::Suspended,
+                status: "on hold".into(),
+                note: None,
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "ticket.illegal_transition");
+    assert_eq!(
+        serde_json::to_value(l.get("I1").unwrap().snapshot()).unwrap(),
+        before
+    );
+    // Once something has happened to the ticket here, its state is this ledger's.
+    l.apply(
+        "I1",
+        "@system",
+        at("2025-03-04T11:00:00+08:00"),
+        Action::Supervise { note: None },
+    )
+    .unwrap();
+    let e = l
+        .apply("I1", "@system", at("2025-03-04T12:00:00+08:00"), close)
+        .unwrap_err();
+    assert_eq!(e.code(), "ticket.illegal_transition");
+    assert_eq!(l.get("I1").unwrap().state(), TicketState::Reported);
 }

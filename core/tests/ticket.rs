@@ -1672,6 +1672,16 @@ fn every_action_reads_back_what_it_writes() {
             deadline: DeadlineKind::Handle,
             at: None,
         },
+        Action::Import {
+            state: TicketState::InProgress,
+            status: "In progress".into(),
+            note: note(),
+        },
+        Action::Import {
+            state: TicketState::Closed,
+            status: "closed".into(),
+            note: None,
+        },
     ];
     let mut kinds: Vec<ActionKind> = actions.iter().map(Action::kind).collect();
     kinds.sort();
@@ -2028,6 +2038,16 @@ fn every_action_kind_survives_the_stored_encoding() {
         ),
         ("C", grid(), plain("C", BUILDING)),
         ("C", grid(), Action::Merge { into: tid("A") }),
+        ("D", grid(), plain("D", GRID)),
+        (
+            "D",
+            Actor::System,
+            Action::Import {
+                state: TicketState::Closed,
+                status: "closed".into(),
+                note: note("Case Resolved."),
+            },
+        ),
     ];
     let mut seqs = std::collections::HashMap::new();
     let events: Vec<Event> = script

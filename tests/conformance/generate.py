@@ -1993,7 +1993,7 @@ def error_codes():
     for path in sorted((ROOT / "core/src").rglob("*.rs")):
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines()
-        for variant, code in re.findall(r"(\w+)(?:\s*\{\s*\.\.\s*\}|\(\.\.\)|\(_\))?\s*=>\s*\"([a-z]+\.[a-z_]+)\"", text):
+        for variant, code in re.findall(r"(\w+)(?:\s*\{\s*\.\.\s*\}|\(\.\.\)|\(_\))?\s*=>\s*\"([a-z][a-z0-9]*\.[a-z_]+)\"", text):
             doc = ""
             for i, line in enumerate(lines):
                 if re.match(r"\s+" + variant + r"\b\s*([{(,]|$)", line):
@@ -2010,6 +2010,149 @@ def error_codes():
     for code, reason in UNREACHABLE.items():
         codes[code]["unreachable"] = reason
     return [codes[c] for c in sorted(codes)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Open311 GeoReport v2 documents as servers write them (the specification's shapes; the real
+# documents are under tests/open311, run by each suite against its manifest).
+
+OPEN311_SETUP = dict(LEAK_SETUP, taxonomy={"format": "wangge.taxonomy", "version": 1, "categories": [
+    {"code": "001", "name": "Cans left out 24x7"}, {"code": "006", "name": "Sidewalk and curb"},
+    {"code": "livelihood", "name": "民生服务"}, {"code": "livelihood.repair", "name": "维修"}]})
+
+OPEN311_XML = """<?xml version="1.0" encoding="utf-8"?>
+<service_requests>
+ <request>
+  <service_request_id>638344</service_request_id><status>closed</status>
+  <status_notes>Duplicate request.</status_notes><service_code>006</service_code>
+  <requested_datetime>2010-04-14T06:37:38-08:00</requested_datetime>
+  <updated_datetime>2010-04-15T06:37:38.5-08:00</updated_datetime>
+  <address>8TH AVE and JUDAH ST</address><media_url/>
+ </request>
+ <request>
+  <service_request_id>638349</service_request_id><status>open</status><service_code>006</service_code>
+  <requested_datetime>2010-04-19T06:37:38-08:00</requested_datetime><agency_responsible>hh</agency_responsible>
+ </request>
+ <request>
+  <service_request_id>638344</service_request_id><status>closed</status>
+  <status_notes>Duplicate request.</status_notes><service_code>006</service_code>
+  <requested_datetime>2010-04-14T06:37:38-08:00</requested_datetime>
+  <updated_datetime>2010-04-15T06:37:38.5-08:00</updated_datetime>
+  <address>8TH AVE and JUDAH ST</address><media_url/>
+ </request>
+</service_requests>
+"""
+
+
+def open311_cases():
+    imp = lambda document, expect=MISSING, error=None, details=None, **options: op(
+        "o.import", document=document, options=options, expect=expect, error=error, details=details)
+    summary = lambda tickets=(), duplicates=(), errors=(), unmapped=(), assumed=(): {
+        "tickets": list(tickets), "duplicates": [list(d) for d in duplicates], "errors": [list(e) for e in errors],
+        "unmapped": [list(u) for u in unmapped], "assumed": [list(a) for a in assumed]}
+    cases = [
+        case("an XML list: closed comes in closed with its note, open as reported, a repeated page once", [
+            imp(OPEN311_XML, summary(["638344", "638349"], duplicates=[(3, 1)], unmapped=[(1, "address")]),
+                defaultUnit="hh"),
+            op("t.state", ticket="638344", expect="closed"),
+            op("t.events", ticket="638344", expect=2),
+            op("t.state", ticket="638349", expect="reported"),
+            op("t.events", ticket="638349", expect=1),
+            # Imported again: each id is already used (refused), the repeated page still found.
+            imp(OPEN311_XML, summary(duplicates=[(3, 1)], errors=[(1, "open311.refused", "service_request_id"),
+                                                                  (2, "open311.refused", "service_request_id")]),
+                defaultUnit="hh"),
+        ], OPEN311_SETUP),
+        case("the specification's JSON: bare 006, numbers for ids, expected time as the reply deadline", [
+            imp('[{"service_request_id":638344,"status":"open","service_code":006,"address_id":545483,'
+                '"requested_datetime":"2010-04-14T06:37:38-08:00","expected_datetime":"2010-04-15T06:37:38-08:00",'
+                '"zipcode":94122,"lat":37.762221815,"long":-122.4651145}]',
+                summary(["638344"], unmapped=[(1, "address_id"), (1, "lat"), (1, "long"), (1, "zipcode")]),
+                defaultUnit="g1"),
+            op("t.deadline", ticket="638344", kind="reply", expect="2010-04-15T22:37:38+08:00"),
+            op("t.state", ticket="638344", expect="reported"),
+        ], OPEN311_SETUP),
+        case("one request as an object; a status by an added table entry; a time without a zone at the local offset", [
+            imp({"service_request_id": "A-1", "status": "Acknowledged", "service_code": "001",
+                 "requested_datetime": "2012-05-22 23:57:23.97", "address_id": "g2"},
+                summary(["A-1"], assumed=[(1, "requested_datetime")]),
+                statuses={"acknowledged": "filed"}, localOffset="-07:00"),
+            op("t.state", ticket="A-1", expect="filed"),
+            op("t.get", ticket="A-1", subset={"reportedAt": "2012-05-23T14:57:23+08:00", "unit": "g2"}),
+        ], OPEN311_SETUP),
+        case("bad requests are refused one by one, naming the field at fault; the others go in", [
+            imp([{"service_request_id": "B1", "service_code": "099", "address_id": "g1",
+                  "requested_datetime": "2025-03-04T10:00:00+08:00"},
+                 {"service_request_id": "B2", "service_code": "001", "address_id": "g1",
+                  "requested_datetime": "2025-03-04 10:00:00"},
+                 {"service_request_id": "B3", "address_id": "g1", "requested_datetime": "2025-03-04T10:00:00+08:00"},
+                 "B4",
+                 {"service_request_id": "B5", "service_code": "001", "address": "somewhere",
+                  "requested_datetime": "2025-03-04T10:00:00+08:00"},
+                 {"service_request_id": "B6", "service_code": "001", "address_id": "g1"},
+                 {"service_request_id": "B7", "service_code": "001", "address_id": "g1", "status": "on hold",
+                  "requested_datetime": "2025-03-04T10:00:00+08:00"}],
+                summary(["B7"], errors=[(1, "open311.refused", "service_code"),
+                                        (2, "open311.invalid_field", "requested_datetime"),
+                                        (3, "open311.missing_field", "service_code"),
+                                        (4, "open311.invalid_field", ""),
+                                        (5, "open311.invalid_field", "address"),
+                                        (6, "open311.missing_field", "requested_datetime")],
+                        unmapped=[(7, "status")])),
+            # A status the table does not know: reported, and the status kept in `unmapped`.
+            op("t.state", ticket="B7", expect="reported"),
+        ], OPEN311_SETUP),
+        case("documents that are not service requests are refused as a whole", [
+            imp("<errors><error><code>403</code><description>Invalid api_key</description></error></errors>",
+                error="open311.server_error", details={"errors": [{"code": "403", "description": "Invalid api_key"}]}),
+            imp('[{"code":400,"description":"Invalid service request: base is a duplicate."}]',
+                error="open311.server_error"),
+            imp('[{"service_code":"001","service_name":"Cans","metadata":false,"type":"realtime"}]',
+                error="open311.wrong_document", details={"expected": "service requests", "found": "a list of services"}),
+            imp("HTTP/1.1 403 Forbidden \n\n<error>Invalid API key</error>", error="open311.malformed"),
+            imp("<service_requests><request></service_requests>", error="open311.malformed"),
+            imp("[]", error="open311.invalid_option", details={"option": "localOffset", "value": "PST"},
+                localOffset="PST"),
+            op("t.events", ticket="638344", error="ticket.unknown_ticket"),
+        ], OPEN311_SETUP),
+        case("what a document is", [
+            op("o.read", document=OPEN311_XML, expect={"kind": "requests", "items": 3}),
+            op("o.read", document='<?xml version="1.0"?><services><service><service_code>001</service_code>'
+               '<service_name>Cans</service_name><metadata>false</metadata><type>realtime</type></service></services>',
+               expect={"kind": "services", "items": 1}),
+            op("o.read", document='<service_definition><service_code>001</service_code><attribute><code>A</code>'
+               '</attribute></service_definition>', expect={"kind": "definition", "items": 1}),
+            op("o.read", document='<service_requests><request><token>12345</token></request></service_requests>',
+               expect={"kind": "receipts", "items": 1}),
+            op("o.read", document='[{"service_request_id":293944,"service_notice":"","account_id":null}]',
+               expect={"kind": "receipts", "items": 1}),
+            op("o.read", document='{"service_requests":[{"service_request_id":"1","status":"open"}]}',
+               expect={"kind": "requests", "items": 1}),
+            op("o.read", document="42", error="open311.malformed"),
+        ]),
+        case("a service list becomes a taxonomy; a repeated code is refused", [
+            op("o.services", document='<services><service><service_code>001</service_code><service_name>Cans</service_name>'
+               '<metadata>false</metadata><type>realtime</type><group>sanitation</group></service>'
+               '<service><service_code>001</service_code><service_name>Again</service_name><type>realtime</type></service>'
+               '<service><service_code>CSROWR-12</service_code><service_name>Road</service_name><type>realtime</type></service>'
+               '</services>',
+               expect={"codes": ["001", "CSROWR-12"], "errors": [[2, "open311.invalid_field", "service_code"]],
+                       "unmapped": [[1, "group"]]}),
+        ]),
+        case("an import is the host system's, and only right after the report", [
+            op("t.report", ticket=report("T1"), actor="zone", at=t(0)),
+            op("t.apply", ticket="T1", actor="hh", at=t(1), action={"type": "import", "state": "closed", "status": "closed"},
+               error="ticket.unauthorized"),
+            op("t.apply", ticket="T1", actor="@system", at=t(1), action={"type": "import", "state": "merged", "status": "x"},
+               error="ticket.illegal_transition"),
+            op("t.apply", ticket="T1", actor="@system", at=t(1),
+               action={"type": "import", "state": "in_progress", "status": "In progress", "note": "scheduled"},
+               expect="in_progress"),
+            op("t.apply", ticket="T1", actor="@system", at=t(2), action={"type": "import", "state": "closed", "status": "closed"},
+               error="ticket.illegal_transition"),
+        ], LEAK_SETUP),
+    ]
+    return cases
 
 
 FILES = {
@@ -2029,6 +2172,10 @@ FILES = {
                  "the published formulas and against published points; refusals. Grid boundaries and locating a point "
                  "(against a point-in-polygon model), hierarchy documents of version 2.",
                  lambda: geo_cases() + locate_cases()),
+    "open311.json": ("Open311 GeoReport v2 documents as servers write them: XML and JSON, lists and single objects, "
+                     "numbers and bare leading-zero codes, statuses through the table, times without a zone, repeated "
+                     "pages, error documents, service lists, the import action's guard; every refusal names its field.",
+                     open311_cases),
     "bad-input.json": ("Bad input from a partner system: wrong shapes, types and values in actions, reports, documents, "
                        "logs, rows and arithmetic; every case refused with its typed error, the ledger unchanged.",
                        bad_input_cases),

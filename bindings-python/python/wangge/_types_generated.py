@@ -289,10 +289,17 @@ ActionRecheck = TypedDict("ActionRecheck", {
     "at": NotRequired[Instant],
 })
 
-Action = Union["ActionReport", "ActionConfirmOnSite", "ActionFile", "ActionReject", "ActionReopen", "ActionDispatch", "ActionAcknowledge", "ActionReturn", "ActionHandle", "ActionVerify", "ActionVisit", "ActionClose", "ActionSuspend", "ActionResume", "ActionRequestExtension", "ActionDecideExtension", "ActionPark", "ActionUnpark", "ActionMerge", "ActionEscalate", "ActionWhistle", "ActionSignWhistle", "ActionReportWhistle", "ActionReleaseWhistle", "ActionRecordRefusal", "ActionSupervise", "ActionRemind", "ActionSetDeadline", "ActionRuleFired", "ActionRecheck"]
+ActionImport = TypedDict("ActionImport", {
+    "type": Literal["import"],
+    "state": "TicketState",
+    "status": str,
+    "note": NotRequired[str],
+})
+
+Action = Union["ActionReport", "ActionConfirmOnSite", "ActionFile", "ActionReject", "ActionReopen", "ActionDispatch", "ActionAcknowledge", "ActionReturn", "ActionHandle", "ActionVerify", "ActionVisit", "ActionClose", "ActionSuspend", "ActionResume", "ActionRequestExtension", "ActionDecideExtension", "ActionPark", "ActionUnpark", "ActionMerge", "ActionEscalate", "ActionWhistle", "ActionSignWhistle", "ActionReportWhistle", "ActionReleaseWhistle", "ActionRecordRefusal", "ActionSupervise", "ActionRemind", "ActionSetDeadline", "ActionRuleFired", "ActionRecheck", "ActionImport"]
 """An action on a ticket. Serialized with a `type` tag, e.g. `{"type": "dispatch", "to": "340404001001"}`."""
 
-ActionKind = Literal["report", "confirm_on_site", "file", "reject", "reopen", "dispatch", "acknowledge", "return", "handle", "verify", "visit", "close", "suspend", "resume", "request_extension", "decide_extension", "park", "unpark", "merge", "escalate", "whistle", "sign_whistle", "report_whistle", "release_whistle", "record_refusal", "supervise", "remind", "set_deadline", "rule_fired", "recheck"]
+ActionKind = Literal["report", "confirm_on_site", "file", "reject", "reopen", "dispatch", "acknowledge", "return", "handle", "verify", "visit", "close", "suspend", "resume", "request_extension", "decide_extension", "park", "unpark", "merge", "escalate", "whistle", "sign_whistle", "report_whistle", "release_whistle", "record_refusal", "supervise", "remind", "set_deadline", "rule_fired", "recheck", "import"]
 """The kind of an [`Action`], without its data."""
 
 TicketEvent = TypedDict("TicketEvent", {
@@ -1334,6 +1341,7 @@ ServiceRequest = TypedDict("ServiceRequest", {
     "lat": NotRequired[float],
     "long": NotRequired[float],
     "media_url": NotRequired[str],
+    "extended_attributes": NotRequired[Dict[str, Any]],
 })
 """A GeoReport v2 service request."""
 
@@ -1348,13 +1356,6 @@ Open311Service = TypedDict("Open311Service", {
 })
 """A GeoReport v2 service (a category)."""
 
-Open311Import = TypedDict("Open311Import", {
-    "tickets": List[str],
-    "unmapped": List["Open311Unmapped"],
-    "errors": List[Tuple[int, "TicketError"]],
-})
-"""The outcome of an import."""
-
 Open311Unmapped = TypedDict("Open311Unmapped", {
     "row": int,
     "request": Optional[str],
@@ -1363,10 +1364,28 @@ Open311Unmapped = TypedDict("Open311Unmapped", {
 })
 """A field of an imported request that the ticket does not carry."""
 
+Open311Assumed = TypedDict("Open311Assumed", {
+    "row": int,
+    "request": str,
+    "field": str,
+    "value": Any,
+    "assumption": str,
+})
+"""Something an import assumed to read a request, and why."""
+
+Open311Duplicate = TypedDict("Open311Duplicate", {
+    "row": int,
+    "of": int,
+    "request": str,
+})
+"""A request identical to an earlier one of the same import (pages that overlap)."""
+
 Open311ImportOptions = TypedDict("Open311ImportOptions", {
     "defaultUnit": NotRequired[str],
+    "statuses": NotRequired[Dict[str, "TicketState"]],
+    "localOffset": NotRequired[str],
 })
-"""How [`import_with`] places requests that do not name one of our units."""
+"""How an import reads what the specification leaves to the server."""
 
 MapPoint = TypedDict("MapPoint", {
     "system": "CoordSystem",
@@ -1387,6 +1406,7 @@ __all__ = [
     "ActionEscalate",
     "ActionFile",
     "ActionHandle",
+    "ActionImport",
     "ActionKind",
     "ActionMerge",
     "ActionPark",
@@ -1503,7 +1523,8 @@ __all__ = [
     "NonVoterAllocation",
     "NonVoterPolicy",
     "Numerator",
-    "Open311Import",
+    "Open311Assumed",
+    "Open311Duplicate",
     "Open311ImportOptions",
     "Open311Service",
     "Open311Unmapped",

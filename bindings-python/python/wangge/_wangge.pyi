@@ -68,7 +68,7 @@ from .types import (
 __all__ = [
     "Authority", "Calendar", "Decisions", "Electorate", "EscalationPolicy", "ForumRecords", "Hierarchy",
     "Ledger", "Metrics", "OwnerRoll", "ResidentRoll", "Rule", "TICKET_STATES", "Vote", "__version__", "compute_metrics", "convert_coords", "instant",
-    "open311_import", "open311_requests", "open311_services", "public_key", "rule_document",
+    "open311_import", "open311_import_services", "open311_read", "open311_services_named", "open311_requests", "open311_services", "public_key", "rule_document",
     "scale_service_policy", "service_policy_beijing", "service_policy_document",
     "service_policy_guangdong_12345",
 ]
@@ -456,6 +456,18 @@ def open311_requests(ledger: Ledger) -> List[ServiceRequest]: ...
 def open311_services(ledger: Ledger) -> List[Open311Service]: ...
 def open311_import(
     ledger: Ledger,
-    requests: Union[Sequence[Mapping[str, Any]], Mapping[str, Any]],
+    requests: Union[str, bytes, Sequence[Mapping[str, Any]], Mapping[str, Any]],
     default_unit: Optional[str] = None,
+    *,
+    statuses: Optional[Mapping[str, str]] = None,
+    local_offset: Optional[str] = None,
 ) -> Dict[str, Any]: ...
+def open311_read(
+    document: Union[str, bytes, Sequence[Mapping[str, Any]], Mapping[str, Any]],
+) -> Dict[str, Any]: ...
+def open311_import_services(
+    services: Union[str, bytes, Sequence[Mapping[str, Any]], Mapping[str, Any]],
+) -> Dict[str, Any]: ...
+def open311_services_named(
+    requests: Union[str, bytes, Sequence[Mapping[str, Any]], Mapping[str, Any]],
+) -> List[Dict[str, Any]]: ...

@@ -116,6 +116,11 @@ class GeoError(WanggeError):
     """A coordinate or coordinate system was refused (``geo.*``)."""
 
 
+class Open311Error(WanggeError):
+    """An Open311 document, or a request in it, was refused (``open311.*``): malformed, an
+    error document from the server, another kind of document, or a field at fault."""
+
+
 class MalformedInput(WanggeError):
     """A document or row could not be read at all (``input.malformed``)."""
 
@@ -142,6 +147,7 @@ __all__ = [
     "PolicyError",
     "QuorumError",
     "GeoError",
+    "Open311Error",
     "MalformedInput",
     "InternalError",
 ]

@@ -2,7 +2,9 @@
 //!
 //! The input is a JSON array of service requests (or one request). They are imported into
 //! the eight-state fixture ledger, and:
-//! - every request is imported or refused, once; the ledger grows by the tickets imported;
+//! - any text reads (`open311::read`, JSON or XML) to a document or a typed error;
+//! - every request is imported, refused or found a duplicate of an earlier one, once; the
+//!   ledger grows by the tickets imported;
 //! - imported one at a time, a refused request changes nothing, and the outcome is that of
 //!   importing them all at once;
 //! - every imported ticket exports (`open311::request`) a service request that reads back as
@@ -31,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(text) = wangge_fuzz::text(data) else {
         return;
     };
+    let _ = open311::read(text);
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return;
     };
@@ -45,18 +48,22 @@ fuzz_target!(|data: &[u8]| {
     let before = all.len();
     let imported = open311::import(&mut all, &requests);
     assert_eq!(
-        imported.tickets.len() + imported.errors.len(),
+        imported.tickets.len() + imported.errors.len() + imported.duplicates.len(),
         requests.len(),
         "{imported:?}"
     );
     assert_eq!(all.len(), before + imported.tickets.len());
+    if !imported.duplicates.is_empty() {
+        // One at a time, a repeated request is refused as a used id instead.
+        return;
+    }
 
     let mut one_by_one = states_ledger();
     let mut errors = Vec::new();
     for (i, request) in requests.iter().enumerate() {
         let print = fingerprint(&one_by_one);
         let r = open311::import(&mut one_by_one, std::slice::from_ref(request));
-        if let Some((_, e)) = r.errors.first() {
+        if let Some(e) = r.errors.first().map(|e| &e.error) {
             assert_eq!(
                 fingerprint(&one_by_one),
                 print,
@@ -69,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
     let batch: Vec<_> = imported
         .errors
         .iter()
-        .map(|(i, e)| (*i, e.code()))
+        .map(|e| (e.row, e.error.code()))
         .collect();
     assert_eq!(batch, errors);
     assert_eq!(fingerprint(&one_by_one), fingerprint(&all));

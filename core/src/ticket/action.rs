@@ -182,6 +182,21 @@ pub enum Action {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at: Option<Timestamp>,
     },
+    /// 导入: the ticket's state as another system (e.g. an Open311 server) reported it, for a
+    /// ticket whose history before the import is not in this ledger. Written by `@system`
+    /// only, and only right after the report (and the deadlines the service levels set with
+    /// it), so an import never moves a ticket this ledger has handled.
+    Import {
+        /// The state taken over: `reported`, `filed`, `dispatched`, `in_progress`, `handled`,
+        /// `verified`, `closed` or `rejected` (a suspended, parked or merged ticket needs data
+        /// an import does not have).
+        state: TicketState,
+        /// The other system's status, as it gave it (e.g. Open311 `closed`).
+        status: String,
+        /// The other system's note on the status (e.g. Open311 `status_notes`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 /// The kind of an [`Action`], without its data.
@@ -221,11 +236,12 @@ pub enum ActionKind {
     SetDeadline,
     RuleFired,
     Recheck,
+    Import,
 }
 
 impl ActionKind {
     /// Every action kind.
-    pub const ALL: [ActionKind; 30] = [
+    pub const ALL: [ActionKind; 31] = [
         ActionKind::Report,
         ActionKind::ConfirmOnSite,
         ActionKind::File,
@@ -256,6 +272,7 @@ impl ActionKind {
         ActionKind::SetDeadline,
         ActionKind::RuleFired,
         ActionKind::Recheck,
+        ActionKind::Import,
     ];
 
     /// The snake_case name (the `type` tag of the serialized action).
@@ -291,6 +308,7 @@ impl ActionKind {
             ActionKind::SetDeadline => "set_deadline",
             ActionKind::RuleFired => "rule_fired",
             ActionKind::Recheck => "recheck",
+            ActionKind::Import => "import",
         }
     }
 
@@ -306,6 +324,7 @@ impl ActionKind {
                 | ActionKind::SetDeadline
                 | ActionKind::RuleFired
                 | ActionKind::Recheck
+                | ActionKind::Import
         )
     }
 }
@@ -373,6 +392,7 @@ impl Action {
             Action::SetDeadline { .. } => ActionKind::SetDeadline,
             Action::RuleFired { .. } => ActionKind::RuleFired,
             Action::Recheck { .. } => ActionKind::Recheck,
+            Action::Import { .. } => ActionKind::Import,
         }
     }
 }
@@ -411,6 +431,7 @@ impl ActionKind {
             ActionKind::SetDeadline => "设定时限",
             ActionKind::RuleFired => "规则触发记录",
             ActionKind::Recheck => "复查时点",
+            ActionKind::Import => "导入",
         }
     }
 }

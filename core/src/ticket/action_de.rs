@@ -14,13 +14,13 @@ use std::fmt;
 
 use super::{
     Action, ActionKind, Channel, DeadlineKind, NewTicket, Priority, RejectReason, RequestType,
-    Satisfaction, TicketId,
+    Satisfaction, TicketId, TicketState,
 };
 use crate::hierarchy::NodeId;
 use crate::time::Timestamp;
 
 /// Every field an action may carry, as its bit in [`Flat::present`].
-const FIELDS: [&str; 31] = [
+const FIELDS: [&str; 33] = [
     "id",
     "category",
     "channel",
@@ -52,6 +52,8 @@ const FIELDS: [&str; 31] = [
     "breach",
     "subject",
     "at",
+    "state",
+    "status",
 ];
 
 #[allow(clippy::indexing_slicing)] // const evaluation: out of bounds fails to compile
@@ -131,6 +133,7 @@ const fn shape(kind: ActionKind) -> Shape {
         K::SetDeadline => (fields!("deadline", "due"), 0),
         K::RuleFired => (fields!("rule", "breach"), fields!("subject")),
         K::Recheck => (fields!("deadline"), fields!("at")),
+        K::Import => (fields!("state", "status"), fields!("note")),
         K::ConfirmOnSite
         | K::File
         | K::Acknowledge
@@ -208,6 +211,8 @@ struct Flat {
     breach: Option<Timestamp>,
     subject: Option<NodeId>,
     at: Option<Timestamp>,
+    state: Option<TicketState>,
+    status: Option<String>,
 }
 
 impl Flat {
@@ -245,6 +250,8 @@ impl Flat {
             self.breach.is_some(),
             self.subject.is_some(),
             self.at.is_some(),
+            self.state.is_some(),
+            self.status.is_some(),
         ];
         flags
             .iter()
@@ -394,6 +401,11 @@ impl Flat {
                 deadline: need(self.deadline, "deadline")?,
                 at: self.at,
             },
+            K::Import => Action::Import {
+                state: need(self.state, "state")?,
+                status: need(self.status, "status")?,
+                note: self.note,
+            },
         })
     }
 }
@@ -516,6 +528,8 @@ pub(crate) fn action_from_pairs<'a>(
         breach: None,
         subject: None,
         at: None,
+        state: None,
+        status: None,
     };
     for &(key, value) in pairs {
         match key {
@@ -546,6 +560,8 @@ pub(crate) fn action_from_pairs<'a>(
             "deadline" => fill(&mut f.deadline, value),
             "due" => fill(&mut f.due, value),
             "rule" => fill(&mut f.rule, value),
+            "state" => fill(&mut f.state, value),
+            "status" => fill(&mut f.status, value),
             "breach" => fill(&mut f.breach, value),
             "subject" => fill(&mut f.subject, value),
             "at" => fill(&mut f.at, value),

@@ -34,6 +34,15 @@ pub enum Refusal {
     WhistleOutstanding,
 }
 
+/// Whether [`Action::Import`] may set a ticket to `state`: every state but those that need
+/// data an import does not carry (the state to resume to, the granted extension, the original).
+pub const fn importable(state: TicketState) -> bool {
+    !matches!(
+        state,
+        TicketState::Suspended | TicketState::Parked | TicketState::Merged
+    )
+}
+
 /// The next state after `action`, or why the action is refused.
 ///
 /// ```
@@ -57,6 +66,13 @@ pub fn next_state(
     let open = state.is_open();
     match (state, action) {
         (_, A::Report(_)) => Err(Illegal("the ticket already exists")),
+        (S::Reported, A::Import { state, .. }) if importable(*state) => Ok(*state),
+        (_, A::Import { .. }) if state == S::Reported => Err(Illegal(
+            "a suspended, parked or merged state cannot be imported (it needs data an import does not carry)",
+        )),
+        (_, A::Import { .. }) => Err(Illegal(
+            "a state is imported only into a ticket just reported",
+        )),
         (S::Reported, A::ConfirmOnSite) if !facts.verification_required => {
             Err(Illegal("the report does not require verification on site"))
         }

@@ -230,6 +230,14 @@ impl TicketState {
         )
     }
 
+    /// The state stored as `self as u8` (the compact log), `Reported` for anything else.
+    pub(crate) fn from_u8(v: u8) -> TicketState {
+        TicketState::ALL
+            .get(usize::from(v))
+            .copied()
+            .unwrap_or(TicketState::Reported)
+    }
+
     /// The snake_case name used in every serialized format.
     pub const fn as_str(self) -> &'static str {
         match self {

@@ -91,7 +91,8 @@
 //! Unless `migration` is `true`, a document must keep the separation of duties this library
 //! promises; anything else is refused with [`AuthorityError::Unsafe`] or
 //! [`AuthorityError::MissingSeparation`]:
-//! - `rule_fired` and `recheck` are taken by `system` only;
+//! - `rule_fired`, `recheck` and `import` are taken by `system` only (`import`, the
+//!   newest kind, may be left out of a document: it then defaults to `["system"]`);
 //! - `set_deadline` by `system` and `commander` only, and never by the holder (a `holder`
 //!   separation);
 //! - `verify`, `close` and `visit` carry a `handler` separation;
@@ -256,6 +257,16 @@ impl Authority {
                 *s = true;
             }
         }
+        // Kinds added after documents of this version were first written take their default
+        // when absent: `import` is written by the host system only.
+        for (k, roles) in [(ActionKind::Import, RoleSet::EMPTY.with(Role::System))] {
+            if let (Some(slot), Some(s)) = (allow.get_mut(k as usize), seen.get_mut(k as usize)) {
+                if !*s {
+                    *slot = roles;
+                    *s = true;
+                }
+            }
+        }
         if let Some(missing) = ActionKind::ALL
             .iter()
             .find(|k| !seen.get(**k as usize).copied().unwrap_or(false))
@@ -306,6 +317,11 @@ impl Authority {
             ActionKind::Recheck,
             &[Role::System],
             "recheck is written by @system only",
+        )?;
+        only(
+            ActionKind::Import,
+            &[Role::System],
+            "import is written by @system only",
         )?;
         only(
             ActionKind::SetDeadline,

@@ -386,6 +386,31 @@ impl Ledger {
             }
             Action::Supervise { note } => op(0, NO_TEXT, opt_text(&mut text, note)?),
             Action::Remind { deadline } => op(*deadline as u8, NO_TEXT, NONE),
+            Action::Import {
+                state,
+                status,
+                note,
+            } => {
+                // Right after the report: nothing but the deadlines set with it since.
+                let fresh = rec
+                    .log
+                    .iter()
+                    .skip(1)
+                    .all(|e| e.op.kind == ActionKind::SetDeadline && e.actor == SYSTEM);
+                if !fresh {
+                    return Err(illegal(
+                        "a state is imported only right after the report, before anything else happens to the ticket",
+                    ));
+                }
+                if status.is_empty() {
+                    return Err(invalid("", "an import names the other system's status"));
+                }
+                let note = match note {
+                    Some(n) => short(text(n)?),
+                    None => NO_TEXT,
+                };
+                op(*state as u8, note, text(status)?)
+            }
             Action::SetDeadline { deadline, due } => op(*deadline as u8, NO_TEXT, to_dt(*due)?),
             Action::Recheck { deadline, at } => op(
                 *deadline as u8,
@@ -573,6 +598,11 @@ impl Ledger {
             ActionKind::SetDeadline => Action::SetDeadline {
                 deadline: DeadlineKind::from_u8(op.small),
                 due: at(op.arg),
+            },
+            ActionKind::Import => Action::Import {
+                state: TicketState::from_u8(op.small),
+                status: text(op.arg),
+                note: opt(u32::from(op.aux)),
             },
         };
         Event {

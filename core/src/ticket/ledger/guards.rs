@@ -129,6 +129,46 @@ impl Ledger {
         Ok(out)
     }
 
+    /// Reports a ticket by `@system` and applies `then` (by `@system`, in order) as one step:
+    /// either all of it goes in or nothing changes. The error carries the position of the
+    /// refused step (0: the report, `i`: `then[i - 1]`). Used by importers, whose tickets
+    /// arrive with a history.
+    pub(crate) fn report_with_history(
+        &mut self,
+        new: &NewTicket,
+        at: Timestamp,
+        then: &[(Timestamp, Action)],
+    ) -> Result<TicketKey, (usize, TicketError)> {
+        let system = ActorKey::SYSTEM;
+        self.prepare_report(new, system, at, Mode::LIVE)
+            .map_err(|e| (0, e))?;
+        if !then.is_empty() {
+            // A dry run on an empty copy (the steps concern this ticket alone).
+            let mut scratch = Ledger::with_authority(
+                self.hierarchy.clone(),
+                self.taxonomy.clone(),
+                self.authority.clone(),
+            );
+            scratch.levels = self.levels.clone();
+            let key = scratch
+                .report_key(new, system, at, Mode::LIVE)
+                .map_err(|e| (0, e))?;
+            for (i, (t, action)) in then.iter().enumerate() {
+                scratch
+                    .apply_key(key, system, *t, action)
+                    .map_err(|e| (i + 1, e))?;
+            }
+        }
+        let key = self
+            .report_key(new, system, at, Mode::LIVE)
+            .map_err(|e| (0, e))?;
+        for (i, (t, action)) in then.iter().enumerate() {
+            self.apply_key(key, system, *t, action)
+                .map_err(|e| (i + 1, e))?;
+        }
+        Ok(key)
+    }
+
     /// A one-ticket copy of this ledger (the ticket is at key 0), for dry runs.
     pub fn scratch(&self, key: TicketKey) -> Option<Ledger> {
         let rec = self.tickets.get(key.index())?;

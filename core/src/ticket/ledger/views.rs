@@ -320,10 +320,14 @@ impl<'a> TicketView<'a> {
                     f.acknowledge_due = rec.opt_time(ack_due);
                 }
                 ActionKind::Visit => f.last_visit = Some(Satisfaction::from_u8(e.op.small)),
-                ActionKind::Close => {}
+                ActionKind::Import => {
+                    let state = TicketState::from_u8(e.op.small);
+                    f.filed |= !matches!(state, TicketState::Reported | TicketState::Rejected);
+                }
                 _ => {}
             }
             let closes = matches!(e.op.kind, ActionKind::Close)
+                || (e.op.kind == ActionKind::Import && e.op.small == TicketState::Closed as u8)
                 || (e.op.kind == ActionKind::Visit
                     && e.op.small != Satisfaction::Unsatisfied as u8);
             if closes {

@@ -482,7 +482,7 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
                 *due = op.arg;
             }
         }
-        ActionKind::RuleFired | ActionKind::Recheck => {}
+        ActionKind::RuleFired | ActionKind::Recheck | ActionKind::Import => {}
     }
     if !pending.texts.is_empty() || !summons.is_empty() {
         let extra = rec.extra.get_or_insert_with(Box::default);
