@@ -1,10 +1,12 @@
 //! 新建社区 (Xinjian community, 毕家岗街道, 八公山区, 淮南市): the article's first case.
 //!
 //! Builds the community's grid system — 社区党委 → 网格党支部 → 网格长 → 网格员 — and prints
-//! each grid's escalation chain (升级链), the Party organisation that leads it and its staff.
-//! Then plays the article's parking story as a ticket under GB/T 30428's separation of
-//! duties: a grid worker of the grid holding 矿工新村小区 reports the residents' wish for
-//! longer free parking (上报); the street's grid management centre files it and dispatches
+//! each grid's escalation chain (升级链), the Party organisation that leads it and its staff,
+//! and where it lies on the map (the grids are drawn on a GCJ-02 map, as AMap shows them).
+//! A resident's phone gives a GPS fix (WGS-84): wangge converts it and finds the unit it
+//! falls in (定位), 矿工新村小区 in grid 3. Then plays the article's parking story there as
+//! a ticket under GB/T 30428's separation of duties: a grid worker of that grid reports the
+//! residents' wish for longer free parking (上报); the street's grid management centre files it and dispatches
 //! it to the property manager (立案, 派遣) while the community Party committee follows it up
 //! (督办); the property manager extends free parking from 2 to 4 hours (处置) but may not
 //! verify or close its own work; the grid worker verifies on site (核查) and the centre's
@@ -18,6 +20,7 @@ mod article;
 
 use std::sync::Arc;
 
+use wangge::geo::{CoordSystem, MapPoint};
 use wangge::hierarchy::NodeKind;
 use wangge::ticket::{Action, Ledger, NewTicket, RequestType, Satisfaction, Taxonomy};
 
@@ -48,6 +51,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "  党组织 led by: {branch}; 人员 staff: {}",
             staff.join(", ")
         );
+        if let Some(b) = &grid.boundary {
+            let [west, south, east, north] = b.bbox();
+            println!(
+                "  地图 on the map ({}): {south:.3}–{north:.3}°N, {west:.3}–{east:.3}°E",
+                h.coordinate_system()
+            );
+        }
     }
     let compound = h.node("xj-kgxq").ok_or("compound missing")?;
     let grid = h.grid_of("xj-kgxq-1")?.ok_or("grid missing")?;
@@ -59,11 +69,42 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|n| n.name.as_str())
             .unwrap_or("—")
     );
-    parking(h)
+    // A resident's phone reports from where she stands: GPS gives WGS-84 numbers, which a
+    // Chinese map (GCJ-02) shows some 500 m away. A point names its system, so the numbers
+    // cannot be taken for map coordinates by mistake.
+    let fix = MapPoint::new(CoordSystem::Wgs84, 32.633628, 116.819763)?;
+    let on_map = fix.to(CoordSystem::Gcj02);
+    let unit = h
+        .locate(fix)
+        .and_then(|k| h.id(k))
+        .ok_or("the fix is in no unit")?
+        .to_string();
+    println!(
+        "\n定位 a resident's GPS fix ({:.6}°N, {:.6}°E, WGS-84) is at ({:.6}, {:.6}) on the GCJ-02 map: \
+         in {} ({}), grid {}",
+        fix.lat,
+        fix.lng,
+        on_map.lat,
+        on_map.lng,
+        article::name(&h, &unit),
+        unit,
+        h.grid_of(&unit)?.map_or("—", |g| g.name.as_str()),
+    );
+    let misread = MapPoint::new(CoordSystem::Gcj02, fix.lat, fix.lng)?;
+    println!(
+        "  the same numbers read as map coordinates would land in: {}",
+        h.locate(misread)
+            .and_then(|k| h.id(k))
+            .map_or("no unit of 新建社区".to_owned(), |id| article::name(
+                &h,
+                id.as_str()
+            ))
+    );
+    parking(h, &unit)
 }
 
 /// The parking story (停车): closed at community level.
-fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Error>> {
+fn parking(h: wangge::hierarchy::Hierarchy, unit: &str) -> Result<(), Box<dyn std::error::Error>> {
     let (grid, worker, party, property, centre, staff) = (
         "340404001001003",
         "340404001001003-wgy1",
@@ -76,7 +117,8 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
     let id = "XJ-2025-0412";
     let base = article::at("2025-04-12T09:00:00+08:00")?;
     let t = |minutes: i64| base.plus_seconds(minutes * 60);
-    let mut ticket = NewTicket::new(id, "livelihood.parking", "xj-kgxq")?;
+    // The ticket arises where the resident stood (located above).
+    let mut ticket = NewTicket::new(id, "livelihood.parking", unit)?;
     ticket.request_type = RequestType::Suggestion;
     ticket.description = Some("节假日子女回家探亲，小区免费停车2小时太短，希望延长".into());
     ledger.report(ticket, worker, t(0))?;
@@ -85,7 +127,7 @@ fn parking(h: wangge::hierarchy::Hierarchy) -> Result<(), Box<dyn std::error::Er
     println!(
         "  上报 reported [{}] at {} in {}: {} reported, 持有 held by {}",
         article::name(&h, worker),
-        article::name(&h, "xj-kgxq"),
+        article::name(&h, unit),
         article::name(&h, grid),
         wangge::ticket::TicketState::Reported.chinese(),
         article::holder_name(&ledger, id)

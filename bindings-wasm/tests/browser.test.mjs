@@ -20,6 +20,15 @@ test("the demo page drives the leak case and the elevator vote", { skip: noBrows
     assert.equal(await page.locator("#xinjian tr").count(), 11, "10 grids and a header");
     assert.match(await page.locator("#xinjian").innerText(), /第1网格党支部/);
 
+    // The grids on the map, and where the resident's GPS fix lands (converted from WGS-84).
+    assert.equal(await page.locator("#map polygon").count(), 12, "10 grids, the compound, the community");
+    assert.match(await page.locator("#located").innerText(), /矿工新村小区 · 新建社区第3网格/);
+    assert.equal(await page.locator('#map polygon.hit').getAttribute("data-id"), "340404001001003");
+    // A click in the north-east corner lands in grid 10.
+    const box = await page.locator("#map").boundingBox();
+    await page.mouse.click(box.x + box.width - 30, box.y + 30);
+    assert.match(await page.locator("#located").innerText(), /新建社区第10网格/);
+
     // Only the next legal step is enabled; a disabled one says why.
     assert.equal(await page.locator('button[data-step="3"]').isDisabled(), true, "filing before the on-site check");
     for (let i = 1; i <= 3; i++) await page.click(`button[data-step="${i}"]`);

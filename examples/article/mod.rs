@@ -2,15 +2,47 @@
 //! (`#[path = "article/mod.rs"] mod article;`).
 #![allow(dead_code)]
 
-use wangge::hierarchy::{Hierarchy, HierarchyError, NodeKind};
+use wangge::geo::CoordSystem;
+use wangge::hierarchy::{Boundary, Hierarchy, HierarchyError, NodeKind};
+
+/// A rectangle of a map (west, south, east, north, in degrees) as a boundary.
+pub fn rect(west: f64, south: f64, east: f64, north: f64) -> Boundary {
+    Boundary::polygon(vec![vec![
+        [west, south],
+        [east, south],
+        [east, north],
+        [west, north],
+        [west, south],
+    ]])
+}
+
+/// Where 新建社区 and its grids are drawn, on a GCJ-02 map (as AMap and Tencent show it):
+/// an illustrative layout, not a survey — the community a rectangle of about 940 m by 670 m
+/// in 八公山区, its ten grids five abreast in two rows (grid 1 in the south-west corner, grid 6
+/// above it), 矿工新村小区 inside grid 3.
+pub const XINJIAN_MAP: [f64; 4] = [116.820, 32.630, 116.830, 32.636];
+
+/// The boundary of grid `g` (1 to 10) of 新建社区, on [`XINJIAN_MAP`]'s layout.
+pub fn xinjian_grid(g: u32) -> Boundary {
+    let [west, south, _, _] = XINJIAN_MAP;
+    let (row, col) = (f64::from((g - 1) / 5), f64::from((g - 1) % 5));
+    rect(
+        west + 0.002 * col,
+        south + 0.003 * row,
+        west + 0.002 * (col + 1.0),
+        south + 0.003 * (row + 1.0),
+    )
+}
 
 /// 安徽省 → 淮南市 → 八公山区 → 毕家岗街道 → 新建社区 with its 10 grids. Each grid has a Party
 /// branch (led by the community Party committee), a grid leader and two grid workers. The
 /// street's grid management centre (网格化服务管理中心) supervises and commands the street
 /// (GB/T 30428: it files, dispatches, verifies and makes the return visit), with one member
 /// of staff. Ids are statistical division codes; grids use Beijing-style 15-digit grid codes.
+/// The community, its grids and 矿工新村小区 carry boundaries on a GCJ-02 map
+/// ([`XINJIAN_MAP`]).
 pub fn xinjian() -> Result<Hierarchy, HierarchyError> {
-    let mut h = Hierarchy::new();
+    let mut h = Hierarchy::with_coordinate_system(CoordSystem::Gcj02);
     let territory = [
         ("340000000000", NodeKind::Province, "安徽省", None),
         (
@@ -82,6 +114,13 @@ pub fn xinjian() -> Result<Hierarchy, HierarchyError> {
     h.contain("xj-kgxq", "xj-kgxq-1")?;
     h.add("xj-kgxq-wy", NodeKind::PropertyManager, "矿工新村物业")?;
     h.serve("xj-kgxq-wy", "xj-kgxq")?;
+    // On the map: the community, each grid, and the compound inside grid 3.
+    let [west, south, east, north] = XINJIAN_MAP;
+    h.set_boundary("340404001001", Some(rect(west, south, east, north)))?;
+    for g in 1..=10 {
+        h.set_boundary(&format!("340404001001{g:03}"), Some(xinjian_grid(g)))?;
+    }
+    h.set_boundary("xj-kgxq", Some(rect(116.8245, 32.6310, 116.8255, 32.6320)))?;
     centre(
         &mut h,
         "340404001000-zx",

@@ -1,5 +1,5 @@
 // The demo page: a plain ES module on the `web` build of wangge, no framework.
-import init, { Hierarchy, Ledger, Calendar, OwnerRoll, Vote } from "../../bindings-wasm/pkg/wangge.js";
+import init, { Hierarchy, Ledger, Calendar, OwnerRoll, Vote, convertCoords } from "../../bindings-wasm/pkg/wangge.js";
 
 const $ = (id) => document.getElementById(id);
 const load = async (name) => (await fetch(`../data/${name}`)).text();
@@ -17,6 +17,70 @@ const calendar = new Calendar(await load("cn-2025.calendar.json"));
     return `<tr><td>${g.name}</td><td>${branch ? branch.name : "—"}</td><td>${staff}</td><td class="muted">${chain}</td></tr>`;
   });
   $("xinjian").innerHTML = `<table><tr><th>网格 grid</th><th>党支部 Party branch</th><th>人员 staff</th><th>升级链 escalation chain</th></tr>${rows.join("")}</table>`;
+}
+
+// --- 新建社区 on the map: the grids' boundaries (GCJ-02) drawn as SVG, and where a report
+// lands: a phone's GPS fix (WGS-84) converted and located, or a click on the map -------------
+{
+  const h = Hierarchy.fromJson(await load("xinjian.hierarchy.json"));
+  const svg = $("map");
+  const NS = "http://www.w3.org/2000/svg";
+  const community = h.node("340404001001");
+  const outline = (node) => node.boundary.coordinates[0];
+  const lngs = outline(community).map((p) => p[0]), lats = outline(community).map((p) => p[1]);
+  const [west, east, south, north] = [Math.min(...lngs), Math.max(...lngs), Math.min(...lats), Math.max(...lats)];
+  const pad = 12, W = 640 - 2 * pad, H = 384 - 2 * pad;
+  const x = (lng) => pad + ((lng - west) / (east - west)) * W;
+  const y = (lat) => pad + ((north - lat) / (north - south)) * H;
+  const lngOf = (px) => west + ((px - pad) / W) * (east - west);
+  const latOf = (py) => north - ((py - pad) / H) * (north - south);
+  const shapes = new Map();
+  const draw = (node, cls, label) => {
+    const poly = document.createElementNS(NS, "polygon");
+    poly.setAttribute("points", outline(node).map(([lng, lat]) => `${x(lng)},${y(lat)}`).join(" "));
+    poly.setAttribute("class", cls);
+    poly.dataset.id = node.id;
+    const title = document.createElementNS(NS, "title");
+    title.textContent = node.name;
+    poly.append(title);
+    svg.append(poly);
+    shapes.set(node.id, poly);
+    if (label) {
+      const lng = outline(node).reduce((a, p) => a + p[0], 0) / outline(node).length;
+      const lat = outline(node).reduce((a, p) => a + p[1], 0) / outline(node).length;
+      const t = document.createElementNS(NS, "text");
+      t.setAttribute("x", x(lng) - 20); t.setAttribute("y", y(lat));
+      t.textContent = label;
+      svg.append(t);
+    }
+  };
+  for (const g of h.descendantsOfKind("340404001001", "grid")) {
+    if (g.boundary) draw(g, "grid", g.name.replace("新建社区", ""));
+  }
+  draw(h.node("xj-kgxq"), "compound", "");
+  draw(community, "community", "");
+  const marker = document.createElementNS(NS, "circle");
+  marker.setAttribute("r", 6); marker.setAttribute("fill", "#d32f2f");
+  svg.append(marker);
+  // Where a report lands: the unit, and the grid holding it, highlighted.
+  const place = (lat, lng, system) => {
+    const [mlat, mlng] = system === "gcj02" ? [lat, lng] : convertCoords(lat, lng, system, "gcj02");
+    marker.setAttribute("cx", x(mlng)); marker.setAttribute("cy", y(mlat));
+    const unit = h.locate(lat, lng, system);
+    const grid = unit ? h.gridOf(unit) : undefined;
+    for (const poly of shapes.values()) poly.classList.remove("hit");
+    if (grid) shapes.get(grid.id)?.classList.add("hit");
+    $("point").textContent = `${lat.toFixed(6)}°N ${lng.toFixed(6)}°E (${system})`;
+    $("located").textContent = unit
+      ? `${h.node(unit).name}${grid && grid.id !== unit ? ` · ${grid.name}` : ""}`
+      : "outside 新建社区";
+  };
+  // A resident's phone: GPS (WGS-84) numbers, the same fix as the Rust example's.
+  place(32.633628, 116.819763, "wgs84");
+  svg.addEventListener("click", (e) => {
+    const r = svg.getBoundingClientRect();
+    place(latOf(((e.clientY - r.top) / r.height) * 384), lngOf(((e.clientX - r.left) / r.width) * 640), "gcj02");
+  });
 }
 
 // --- the leak: one button per step; each button is enabled only when its actor may act now
