@@ -686,6 +686,13 @@ impl<W: io::Write> LogWriter<W> {
         self.out.write_all(b"\n")
     }
 
+    /// The sink, e.g. to take the lines written so far out of a `Vec<u8>` (a service that
+    /// appends each action's lines to its store as they are written; the writer keeps the
+    /// chains, so later lines continue them).
+    pub fn get_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     /// Writes the end record and returns the sink.
     pub fn finish(mut self) -> io::Result<W> {
         self.end_segment()?;
