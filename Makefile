@@ -63,7 +63,8 @@ wasm:
 wasm-test: wasm
 	cd bindings-wasm && node_modules/.bin/tsc -p tests/tsconfig.json
 	python3 scripts/api_names.py --check
-	cd bindings-wasm && node --test tests/*.test.mjs
+	$(CARGO) build -q -p wangge-service
+	cd bindings-wasm && WANGGE_SERVICE_BIN=$(abspath $(TARGET_DIR))/debug/wangge-service node --test tests/*.test.mjs
 	node examples/js/leak.mjs > /dev/null
 	node examples/js/elevator.mjs > /dev/null
 

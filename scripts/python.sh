@@ -54,6 +54,10 @@ case "${1:-setup}" in
     setup
     say "pytest bindings-python/tests"
     "$PY" -m pytest -q bindings-python/tests
+    say "examples/service: a third-party Open311 client (georeport) against the service"
+    cargo build -q -p wangge-service
+    WANGGE_SERVICE_BIN="$CARGO_TARGET_DIR/debug/wangge-service" \
+      "$PY" -m pytest -q examples/service/tests/client
     say "stubtest wangge"
     "$PY" -m mypy.stubtest wangge --allowlist bindings-python/stubtest-allowlist.txt
     say "mypy on the example and the bench (typed use of the stubs)"

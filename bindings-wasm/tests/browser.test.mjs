@@ -3,7 +3,10 @@
 // screenshot to test-artifacts/demo.png.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { noBrowser, withBrowser } from "./chromium.mjs";
@@ -61,4 +64,39 @@ test("the demo page drives the leak case and the elevator vote", { skip: noBrows
     await page.screenshot({ path: join(root, "test-artifacts", "demo.png"), fullPage: true });
     assert.deepEqual(errors, []);
   });
+});
+
+// The demo talking to a running wangge service (examples/service): a click on the map is
+// posted as an Open311 report, which the service locates, stores and answers.
+const serviceBin = process.env.WANGGE_SERVICE_BIN ??
+  join(process.env.CARGO_TARGET_DIR ?? join(root, "target"), "debug", "wangge-service");
+const noService = noBrowser || (!existsSync(serviceBin) && `no service binary at ${serviceBin} (cargo build -p wangge-service)`);
+
+test("the demo reports a click on the map to a running wangge service", { skip: noService }, async () => {
+  const store = join(await mkdtemp(join(tmpdir(), "wangge-demo-")), "xinjian.sqlite");
+  const child = spawn(serviceBin, ["serve", store, "127.0.0.1:0"], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const line = await new Promise((ok, fail) => {
+      child.stdout.once("data", (d) => ok(String(d)));
+      child.once("exit", (code) => fail(new Error(`the service exited (${code})`)));
+    });
+    const service = line.match(/http:\/\/([0-9.:]+)\//)[0].replace(/\/$/, "");
+    await withBrowser(root, async (base, browser) => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } });
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      await page.goto(`${base}/examples/web/index.html?service=${encodeURIComponent(service)}`);
+      await page.waitForSelector("body[data-ready=true]", { timeout: 30000 });
+      const box = await page.locator("#map").boundingBox();
+      await page.mouse.click(box.x + box.width - 30, box.y + 30); // grid 10
+      await page.waitForSelector("#service[data-ticket]", { timeout: 15000 });
+      assert.match(await page.locator("#service").innerText(), /xinjian-000001 reported in 新建社区第10网格 \(open/);
+      // The service has it, located from the WGS-84 point the page sent.
+      const [request] = await (await fetch(`${service}/open311/v2/requests/xinjian-000001.json`)).json();
+      assert.equal(request.address_id, "340404001001010");
+      assert.deepEqual(errors, []);
+    });
+  } finally {
+    child.kill("SIGKILL");
+  }
 });

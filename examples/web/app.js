@@ -77,9 +77,34 @@ const calendar = new Calendar(await load("cn-2025.calendar.json"));
   };
   // A resident's phone: GPS (WGS-84) numbers, the same fix as the Rust example's.
   place(32.633628, 116.819763, "wgs84");
+  // With ?service=…, a click is also reported to a running wangge service (Open311 GeoReport
+  // v2): posted as a phone would, in WGS-84, then read back from the service.
+  const service = new URLSearchParams(location.search).get("service");
+  const report = async (lat, lng) => {
+    const [wlat, wlng] = convertCoords(lat, lng, "gcj02", "wgs84");
+    const form = new URLSearchParams({ api_key: "demo-key", service_code: "livelihood.parking",
+      lat: wlat.toFixed(7), long: wlng.toFixed(7), description: "网页地图上报 reported from the demo map" });
+    try {
+      const posted = await fetch(`${service}/open311/v2/requests.json`, { method: "POST", body: form });
+      const body = await posted.json();
+      if (!posted.ok) {
+        $("service").textContent = `service: ${body[0].code} ${body[0].description}`;
+        return;
+      }
+      const id = body[0].service_request_id;
+      const [request] = await (await fetch(`${service}/open311/v2/requests/${id}.json`)).json();
+      $("service").textContent = `service: ${id} reported in ${h.node(request.address_id)?.name ?? request.address_id} ` +
+        `(${request.status}, ${request.requested_datetime})`;
+      $("service").dataset.ticket = id;
+    } catch (e) {
+      $("service").textContent = `service: ${e}`;
+    }
+  };
   svg.addEventListener("click", (e) => {
     const r = svg.getBoundingClientRect();
-    place(latOf(((e.clientY - r.top) / r.height) * 384), lngOf(((e.clientX - r.left) / r.width) * 640), "gcj02");
+    const [lat, lng] = [latOf(((e.clientY - r.top) / r.height) * 384), lngOf(((e.clientX - r.left) / r.width) * 640)];
+    place(lat, lng, "gcj02");
+    if (service) report(lat, lng);
   });
 }
 

@@ -14,6 +14,8 @@
 //! | `GET requests.{xml,json}` | requests, newest first: `service_request_id` (comma-separated; the other filters are then ignored), `service_code` (comma-separated), `start_date`, `end_date` (W3C times), `status` (`open`, `closed`, comma-separated); without dates the last 90 days; at most 1,000, or `page_size` (at most 1,000) from `page` (from 1) |
 //! | `GET requests/{id}.{xml,json}` | one request, as a list of one; 404 if unknown |
 //!
+//! Every GeoReport answer carries `Access-Control-Allow-Origin: *`, so a web page (the
+//! browser demo) can read it and post reports as forms (a simple request: no preflight).
 //! `jurisdiction_id`, when given, must be the service's (else 404). Errors are the
 //! specification's error documents, `[{code, description}]` or `<errors><error>…`, with status
 //! 400 (a bad or missing field, a body that is not a form), 403 (no or a wrong `api_key`), 404
@@ -92,15 +94,27 @@ pub fn router(service: Service<SqliteStore>, config: Config) -> Router {
         service: Mutex::new(service),
         config,
     });
-    Router::new()
+    let open311 = Router::new()
         .route("/open311/v2/{file}", get(list_get).post(requests_post))
         .route("/open311/v2/services/{file}", get(service_get))
         .route("/open311/v2/requests/{file}", get(request_get))
+        .layer(axum::middleware::map_response(cors));
+    Router::new()
+        .merge(open311)
         .route("/staff/tickets/{id}", get(staff_ticket))
         .route("/staff/tickets/{id}/actions", post(staff_act))
         .route("/staff/tickets/{id}/why_not", post(staff_why_not))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(app)
+}
+
+/// Lets any page read the public GeoReport answers.
+async fn cors(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::HeaderValue::from_static("*"),
+    );
+    response
 }
 
 #[derive(Clone, Copy, PartialEq)]
