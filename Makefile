@@ -3,11 +3,19 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 CARGO ?= cargo
 
-.PHONY: demo test setup lint rust-test fuzz-smoke fuzz-long doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python bench-city-year
+.PHONY: serve bench-service demo test setup lint rust-test fuzz-smoke fuzz-long doc package wasm wasm-test python-test differential examples bench bench-wasm bench-python bench-city-year
 
 ## Sets everything up, then runs the main example (新建社区).
 demo: setup
 	$(CARGO) run -q -p wangge --example xinjian
+
+## Runs the service example (examples/service) on xinjian.sqlite, http://127.0.0.1:3311.
+serve:
+	$(CARGO) run --release -q -p wangge-service -- serve xinjian.sqlite 127.0.0.1:3311
+
+## The service's load figures (oha, installed with cargo when missing): examples/service/load.sh.
+bench-service:
+	bash examples/service/load.sh
 
 ## Runs every test suite: Rust (unit, integration, property, doc), Python, WebAssembly
 ## (Node, TypeScript, headless Chromium), the examples, and the docs build.
