@@ -295,6 +295,28 @@ fn check_jurisdiction(
     }
 }
 
+/// Query or form parameters, in order.
+type Params = Vec<(String, String)>;
+
+/// What every GET reads first: the resource's name and format (`requests.json`), its query
+/// parameters, and the jurisdiction; or the error document to answer.
+fn resource<'a>(
+    app: &App,
+    file: &'a str,
+    query: Option<&str>,
+) -> Result<(&'a str, Format, Params), Response> {
+    let Some((name, format)) = split(file) else {
+        return Err(error(
+            Format::Xml,
+            StatusCode::NOT_FOUND,
+            format!("no resource {file:?}"),
+        ));
+    };
+    let params = params(query).map_err(|e| error(format, StatusCode::BAD_REQUEST, e))?;
+    check_jurisdiction(app, &params, format)?;
+    Ok((name, format, params))
+}
+
 fn lock(app: &App) -> std::sync::MutexGuard<'_, Service<SqliteStore>> {
     // A panic while holding the lock leaves the ledger as the store has it (every change is
     // stored before it is acknowledged), so the guard is taken back.
@@ -319,20 +341,10 @@ async fn list_get(
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some((name, format)) = split(&file) else {
-        return error(
-            Format::Xml,
-            StatusCode::NOT_FOUND,
-            format!("no resource {file:?}"),
-        );
+    let (name, format, params) = match resource(&app, &file, q.as_deref()) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    let params = match params(q.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return error(format, StatusCode::BAD_REQUEST, e),
-    };
-    if let Err(r) = check_jurisdiction(&app, &params, format) {
-        return r;
-    }
     match name {
         "services" => {
             let svc = lock(&app);
@@ -448,20 +460,10 @@ async fn service_get(
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some((code, format)) = split(&file) else {
-        return error(
-            Format::Xml,
-            StatusCode::NOT_FOUND,
-            format!("no resource {file:?}"),
-        );
+    let (code, format, _) = match resource(&app, &file, q.as_deref()) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    let params = match params(q.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return error(format, StatusCode::BAD_REQUEST, e),
-    };
-    if let Err(r) = check_jurisdiction(&app, &params, format) {
-        return r;
-    }
     let svc = lock(&app);
     if svc.ledger().taxonomy().get(code).is_none() {
         return error(
@@ -489,20 +491,10 @@ async fn request_get(
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Response {
-    let Some((id, format)) = split(&file) else {
-        return error(
-            Format::Xml,
-            StatusCode::NOT_FOUND,
-            format!("no resource {file:?}"),
-        );
+    let (id, format, _) = match resource(&app, &file, q.as_deref()) {
+        Ok(x) => x,
+        Err(r) => return r,
     };
-    let params = match params(q.as_deref()) {
-        Ok(p) => p,
-        Err(e) => return error(format, StatusCode::BAD_REQUEST, e),
-    };
-    if let Err(r) = check_jurisdiction(&app, &params, format) {
-        return r;
-    }
     let svc = lock(&app);
     let ledger = svc.ledger();
     match ledger.get(id) {

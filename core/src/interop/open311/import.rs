@@ -791,9 +791,21 @@ pub fn import_services(services: &[Value]) -> ServicesImported {
             name,
             name_en: String::new(),
         });
-        let mut trial = categories.clone();
-        trial.extend(added.iter().cloned());
-        if let Err(e) = Taxonomy::new(trial) {
+        // The code's form and parents, checked on its chain alone (the parents already
+        // taken, then the new categories); a code already taken is a repeat.
+        let checked = if categories.iter().any(|c| c.code == code) {
+            Err(crate::ticket::TaxonomyError::DuplicateCode { code: code.clone() })
+        } else {
+            let mut chain: Vec<Category> = categories
+                .iter()
+                .filter(|c| code.starts_with(&format!("{}.", c.code)))
+                .cloned()
+                .collect();
+            chain.sort_by_key(|c| c.code.len());
+            chain.extend(added.iter().cloned());
+            Taxonomy::new(chain).map(|_| ())
+        };
+        if let Err(e) = checked {
             errors.push(RowError {
                 row,
                 request: Some(code.clone()),
