@@ -208,3 +208,28 @@ fn an_import_is_the_systems_and_only_right_after_the_report() {
     assert_eq!(e.code(), "ticket.illegal_transition");
     assert_eq!(l.get("I1").unwrap().state(), TicketState::Reported);
 }
+
+#[test]
+fn service_lists_keep_dotted_codes_with_their_parents() {
+    use wangge::interop::open311::import_services;
+    let services = json!([
+        {"service_code": "a", "service_name": "A", "type": "realtime"},
+        {"service_code": "a.b", "service_name": "A/B", "type": "realtime"},
+        {"service_code": "c.d", "service_name": "C/D", "group": "Roads", "type": "realtime"},
+        {"service_code": "a.b", "service_name": "again", "type": "realtime"},
+        {"service_code": "bad code", "service_name": "?", "type": "realtime"}
+    ]);
+    let out = import_services(services.as_array().unwrap());
+    let codes: Vec<(&str, &str)> = out
+        .taxonomy
+        .categories()
+        .iter()
+        .map(|c| (c.code.as_str(), c.name.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [("a", "A"), ("a.b", "A/B"), ("c", "Roads"), ("c.d", "C/D")]
+    );
+    let rows: Vec<usize> = out.errors.iter().map(|e| e.row).collect();
+    assert_eq!(rows, [4, 5]);
+}
