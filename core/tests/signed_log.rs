@@ -403,21 +403,34 @@ proptest! {
 #[test]
 fn every_byte_of_a_signed_log_is_covered() {
     let l = sample();
+    assert_every_byte_covered(&l, &l.to_jsonl_signed(&key()));
+}
+
+/// Flipping any bit of five in any byte of a signed log of `l` makes it refused.
+fn assert_every_byte_covered(l: &Ledger, text: &str) {
     let pk = key().public_key();
-    let text = l.to_jsonl_signed(&key());
     for i in 0..text.len() {
         for mask in [0x01u8, 0x02, 0x20, 0x40, 0x80] {
-            let mut bytes = text.clone().into_bytes();
+            let mut bytes = text.to_owned().into_bytes();
             bytes[i] ^= mask;
             if let Ok(flipped) = String::from_utf8(bytes) {
-                assert!(load(&l, &flipped, &pk).is_err(), "byte {i} ^ {mask:#04x}");
+                assert!(load(l, &flipped, &pk).is_err(), "byte {i} ^ {mask:#04x}");
             }
         }
     }
 }
 
-/// A log of a ledger's tickets in one or two segments, signed or not.
-fn log_of(l: &Ledger, two_segments: bool, key: Option<&SigningKey>) -> String {
+/// A log of a ledger's tickets in one or two segments, signed or not, with a checkpoint
+/// after every `every` events if asked.
+fn log_of(l: &Ledger, two_segments: bool, key: Option<&SigningKey>, every: usize) -> String {
+    if every > 0 {
+        return checkpointed(
+            &l.all_events().collect::<Vec<_>>(),
+            key,
+            every,
+            two_segments,
+        );
+    }
     let events: Vec<Event> = l.all_events().collect();
     let first = events.first().map(|e| e.ticket.clone());
     let cut = if two_segments {
@@ -468,12 +481,13 @@ proptest! {
         l in arb_ledger(),
         two_segments in any::<bool>(),
         signed in any::<bool>(),
+        every in 0usize..4,
         edits in prop::collection::vec((0u8..5, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
         threads in 1usize..6,
     ) {
         let k = key();
         let pk = k.public_key();
-        let mut text = log_of(&l, two_segments, signed.then_some(&k));
+        let mut text = log_of(&l, two_segments, signed.then_some(&k), every);
         for (kind, a, b) in edits {
             if !text.is_empty() {
                 text = edit(&text, kind, a, b);
@@ -496,4 +510,181 @@ proptest! {
             prop_assert_eq!(many.to_jsonl(), one.to_jsonl());
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkpoints: seals that do not close the segment (a log kept by appending).
+
+/// Events written with a checkpoint after every `every` events (and after the last), the
+/// chains going on across them; with `end`, an end record last.
+fn checkpointed(events: &[Event], key: Option<&SigningKey>, every: usize, end: bool) -> String {
+    let mut w = match key {
+        Some(k) => LogWriter::signed(Vec::new(), k),
+        None => LogWriter::new(Vec::new()),
+    };
+    for (i, e) in events.iter().enumerate() {
+        w.write(e).unwrap();
+        if (i + 1) % every == 0 || i + 1 == events.len() {
+            w.checkpoint().unwrap();
+        }
+    }
+    if end {
+        w.end_segment().unwrap();
+    }
+    String::from_utf8(std::mem::take(w.get_mut())).unwrap()
+}
+
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n').collect()
+}
+
+#[test]
+fn a_log_sealed_by_checkpoints_verifies_and_replays() {
+    let l = sample();
+    let events: Vec<Event> = l.all_events().collect();
+    let pk = key().public_key();
+    for every in 1..=events.len() {
+        for end in [false, true] {
+            let text = checkpointed(&events, Some(&key()), every, end);
+            assert_eq!(
+                read_events_verified(&text, &pk).unwrap(),
+                events,
+                "{every} {end}"
+            );
+            assert_eq!(read_events(&text).unwrap(), events);
+            let back = load(&l, &text, &pk).unwrap();
+            assert_eq!(back.to_jsonl(), l.to_jsonl());
+            // The chains go on: one segment, seq counting on across checkpoints.
+            assert!(text.contains(r#""seq":2"#));
+        }
+    }
+    // The records read as checkpoints, and the log may end with one.
+    let text = checkpointed(&events, Some(&key()), 2, false);
+    let mut r = LogReader::with_key(&pk);
+    let kinds: Vec<Record> = lines(&text)
+        .iter()
+        .map(|line| r.read_line(line).unwrap())
+        .filter(|r| !matches!(r, Record::Event(_)))
+        .collect();
+    assert_eq!(kinds, vec![Record::Checkpoint; 3]);
+    r.finish().unwrap();
+}
+
+#[test]
+fn checkpoints_seal_what_came_since_the_previous_seal() {
+    let l = sample();
+    let events: Vec<Event> = l.all_events().collect();
+    let (k, pk) = (key(), key().public_key());
+    let text = checkpointed(&events, Some(&k), 2, false);
+    let ls = lines(&text);
+    // events 0 1 | cp | 2 3 | cp | 4 | cp   (lines 1 2 3 4 5 6 7 8)
+    assert_eq!(ls.len(), 8);
+    assert!(ls[2].contains(r#""checkpoint":{"events":2,"#));
+    assert!(ls[7].contains(r#""checkpoint":{"events":1,"#));
+
+    // Cut just after a checkpoint: a genuine log of fewer events (documented).
+    let cut: String = ls[..6].concat();
+    assert_eq!(read_events_verified(&cut, &pk).unwrap(), events[..4]);
+    // Cut elsewhere: the events after the last checkpoint are not sealed.
+    let cut: String = ls[..7].concat();
+    let e = read_events_verified(&cut, &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.truncated", 8));
+    // A checkpoint dropped: the next one counts fewer events than it seals.
+    let dropped: String = [&ls[..2], &ls[3..]].concat().concat();
+    let e = read_events(&dropped).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.truncated", 5));
+    // A checkpoint and its events dropped: the chains no longer link.
+    let dropped: String = [&ls[..3], &ls[6..]].concat().concat();
+    assert_eq!(read_events(&dropped).unwrap_err().code(), "log.tampered");
+    // Checkpoints moved: the signatures are numbered and chained.
+    let swapped: String = [&ls[..2], &ls[5..6], &ls[3..5], &ls[2..3], &ls[6..]]
+        .concat()
+        .concat();
+    assert!(read_events_verified(&swapped, &pk).is_err());
+    // A checkpoint's signature does not pass for an end record's (the last seal turned into
+    // an end record keeps its count and digest, and its signature fails).
+    let as_end: String = [&ls[..7], &[ls[7].replace("checkpoint", "end").as_str()][..]]
+        .concat()
+        .concat();
+    assert_eq!(read_events(&as_end).unwrap(), events);
+    let e = read_events_verified(&as_end, &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 8));
+    // Unsigned checkpoints are refused where a key is required, read without one.
+    let unsigned = checkpointed(&events, None, 2, false);
+    assert_eq!(read_events(&unsigned).unwrap(), events);
+    let e = read_events_verified(&unsigned, &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.unsigned_segment", 3));
+    // Another key.
+    let other_text = checkpointed(&events, Some(&other()), 2, false);
+    let e = read_events_verified(&other_text, &pk).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.bad_signature", 3));
+    // A line that is both is malformed.
+    let both = text.replacen(
+        r#"{"v":1,"checkpoint":"#,
+        r#"{"v":1,"end":{"events":0,"digest":"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},"checkpoint":"#,
+        1,
+    );
+    let e = read_events(&both).unwrap_err();
+    assert_eq!((e.code(), e.line()), ("log.malformed", 3));
+}
+
+#[test]
+fn every_byte_of_a_checkpointed_log_is_covered() {
+    let l = sample();
+    let text = checkpointed(&l.all_events().collect::<Vec<_>>(), Some(&key()), 2, false);
+    assert_every_byte_covered(&l, &text);
+}
+
+/// The writer writes checkpoints as the conformance generator's own Ed25519 and hashing do
+/// (tests/conformance/signed_logs.py, written from the documented contract): each log of
+/// the checkpoint cases, rewritten from its events with seals at the same lines, is the
+/// same text byte for byte.
+#[test]
+fn checkpoints_are_written_as_documented() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/tickets-signed.json"
+    );
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut checked = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        if !case["name"].as_str().unwrap().starts_with("checkpoints: ") {
+            continue;
+        }
+        for op in case["ops"].as_array().unwrap() {
+            let Some(text) = op["text"].as_str() else {
+                continue;
+            };
+            // Only the logs the generator wrote as they are (not the edited ones).
+            if read_events_verified(text, &key().public_key()).is_err() {
+                continue;
+            }
+            let mut w = LogWriter::signed(Vec::new(), &key());
+            let mut r = LogReader::new();
+            for line in lines(text) {
+                match r.read_line(line).unwrap() {
+                    Record::Event(e) => w.write(&e).unwrap(),
+                    Record::Checkpoint => w.checkpoint().unwrap(),
+                    Record::End => w.end_segment().unwrap(),
+                    other => panic!("{other:?}"),
+                }
+            }
+            let written = String::from_utf8(std::mem::take(w.get_mut())).unwrap();
+            // Logs whose events the generator wrote with every member, as the writer does
+            // (the others abbreviate reports; their seals are checked by reading them).
+            let events = |t: &str| -> Vec<String> {
+                lines(t)
+                    .into_iter()
+                    .filter(|l| l.contains(r#""ticket""#))
+                    .map(str::to_owned)
+                    .collect()
+            };
+            if events(&written) == events(text) {
+                assert_eq!(written, text, "{}", case["name"]);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 3, "{checked} logs compared");
 }

@@ -2159,7 +2159,7 @@ FILES = {
     "hierarchy.json": ("Hierarchy mutations, queries, import and the division-code importer.", hierarchy_cases),
     "tickets-lifecycle.json": ("Every lifecycle action from every state: allowed or refused, and a refusal changes nothing.", ticket_machine_cases),
     "tickets.json": ("The leak case, authorization, targets, times, logs (replay, tamper, truncation) and taxonomies.", ticket_cases),
-    "tickets-signed.json": ("Signed event logs (Ed25519 on segment end records): verified with the right key, refused with "
+    "tickets-signed.json": ("Signed event logs (Ed25519 on segment end records and checkpoints): verified with the right key, refused with "
                             "another, unsigned, re-sealed without the key, segments dropped or moved; keys.", lambda: signed_log_cases()),
     "tickets-authority.json": ("Who may take each action (gbt30428 and hotline12345, from a model of the roles), the red team's "
                                "self-serving and out-of-territory attempts, loaders and replay under the authority, "

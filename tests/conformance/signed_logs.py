@@ -124,39 +124,58 @@ def event_line(ticket, seq, at, actor, action, prev):
     return body[:-1] + ',"digest":"' + digest.hex() + '"}', digest
 
 
-def write_signed(segments, secret=None, signatures=None):
-    """A log of segments (lists of (ticket, actor, at, action)); each ticket's seq counts
-    from 0 in its segment. With `secret`, end records are signed; `signatures` (a list, one
-    per segment) replaces them with given ones (a forger who re-seals without the key)."""
-    lines, previous = [], bytes(64)
-    for index, events in enumerate(segments):
-        heads, order, seqs, sequence = {}, [], {}, hashlib.sha256()
-        for ticket, actor, at, action in events:
+def write_sealed(records, secret=None, signatures=None):
+    """A log of records: events (ticket, actor, at, action) and the strings "checkpoint" and
+    "end". Every seal covers the events since the previous seal; an end record closes the
+    segment (each ticket's seq counts from 0 in its segment), a checkpoint does not. With
+    `secret`, seals are signed; `signatures` (one per seal) replaces them with given ones (a
+    forger who re-seals without the key)."""
+    lines, previous, index = [], bytes(64), 0
+    heads, seqs = {}, {}
+    order, count, sequence = [], 0, hashlib.sha256()
+    for record in records:
+        if isinstance(record, tuple):
+            ticket, actor, at, action = record
             seq = seqs.get(ticket, 0)
             seqs[ticket] = seq + 1
             line, digest = event_line(ticket, seq, at, actor, action, heads.get(ticket, bytes(32)))
-            if ticket not in heads:
+            if ticket not in order:
                 order.append(ticket)
             heads[ticket] = digest
             sequence.update(order.index(ticket).to_bytes(4, "big"))
+            count += 1
             lines.append(line)
+            continue
         digest = hashlib.sha256(b"".join(t.encode() + b"\n" + heads[t] for t in order)).digest()
-        end = {"events": len(events), "digest": digest.hex()}
+        seal = {"events": count, "digest": digest.hex()}
         if secret is not None:
-            message = (b"wangge.log.v1.segment\n" + index.to_bytes(8, "big") + len(events).to_bytes(8, "big")
+            tag = b"wangge.log.v1.segment\n" if record == "end" else b"wangge.log.v1.checkpoint\n"
+            message = (tag + index.to_bytes(8, "big") + count.to_bytes(8, "big")
                        + digest + sequence.digest() + previous)
             signature = sign(secret, message)
             if signatures is not None:
                 signature = signatures[index]
-            end["key"] = key_id(public_key(secret))
-            end["signature"] = signature.hex()
+            seal["key"] = key_id(public_key(secret))
+            seal["signature"] = signature.hex()
             previous = signature
-        lines.append(json.dumps({"v": 1, "end": end}, separators=(",", ":")))
+        index += 1
+        lines.append(json.dumps({"v": 1, record: seal}, separators=(",", ":")))
+        order, count, sequence = [], 0, hashlib.sha256()
+        if record == "end":
+            heads, seqs = {}, {}
     return "\n".join(lines) + "\n"
 
 
+def write_signed(segments, secret=None, signatures=None):
+    """A log of segments (lists of (ticket, actor, at, action)), each closed by an end record
+    (see `write_sealed`)."""
+    return write_sealed([r for events in segments for r in list(events) + ["end"]], secret, signatures)
+
+
 def signatures_of(text):
-    return [bytes.fromhex(json.loads(line)["end"]["signature"]) for line in text.splitlines() if '"end":' in line]
+    """The signatures of a log's seals (end records and checkpoints), in order."""
+    seals = [json.loads(line) for line in text.splitlines() if not line.startswith('{"v":1,"ticket"')]
+    return [bytes.fromhex((seal.get("end") or seal["checkpoint"])["signature"]) for seal in seals]
 
 
 def lines_of(text):
@@ -265,6 +284,42 @@ def cases(g):
         ("a whole public key as the key identifier", with_end(key=PK)),
     ]:
         c(f"signed logs: {name} is malformed", [op("t.load_jsonl", text=text, error="log.malformed", details={"line": 5})])
+
+    # Checkpoints: seals that do not close the segment (a log kept by appending, each append
+    # sealed as it is stored). The chains go on across them.
+    CP = "checkpoint"
+    appended = [history[0], CP, history[1], CP, history[2], history[3], CP]
+    live = write_sealed(appended, SECRET)
+    lv = lines_of(live)
+    c("checkpoints: a log sealed by a signed checkpoint after each append verifies and replays", [
+        op("t.load_jsonl", text=live, publicKey=PK, expect=1), op("t.state", ticket="T1", expect="in_progress"),
+        op("t.load_jsonl", text=live, expect=1)])
+    c("checkpoints: cut just after a checkpoint, a log is a genuine shorter log (documented)", [
+        op("t.load_jsonl", text="".join(lv[:4]), publicKey=PK, expect=1), op("t.state", ticket="T1", expect="filed")])
+    c("checkpoints: events after the last checkpoint are not sealed", [
+        op("t.load_jsonl", text="".join(lv[:5]), publicKey=PK, error="log.truncated", details={"line": 6}),
+        op("t.load_jsonl", text="".join(lv[:5]), error="log.truncated", details={"line": 6})])
+    c("checkpoints: a checkpoint dropped leaves the next one counting events it does not seal", [
+        op("t.load_jsonl", text="".join(lv[:1] + lv[2:]), error="log.truncated", details={"line": 3})])
+    c("checkpoints: a checkpoint's signature does not pass for an end record's", [
+        op("t.load_jsonl", text="".join(lv[:-1]) + lv[-1].replace('"checkpoint"', '"end"'), expect=1),
+        op("t.load_jsonl", text="".join(lv[:-1]) + lv[-1].replace('"checkpoint"', '"end"'), publicKey=PK,
+           error="log.bad_signature", details={"line": 7, "key": ID, "found": ID})])
+    c("checkpoints: unsigned checkpoints are refused when a key is required", [
+        op("t.load_jsonl", text=write_sealed(appended), expect=1),
+        op("t.load_jsonl", text=write_sealed(appended), publicKey=PK, error="log.unsigned_segment",
+           details={"line": 2, "key": ID})])
+    edited_live = write_sealed(appended[:5] + [("T1", "w1", t(9), A["acknowledge"]), CP], SECRET,
+                               signatures=signatures_of(live))
+    c("checkpoints: an edited append sealed again without the key is refused", [
+        op("t.load_jsonl", text=edited_live, expect=1),
+        op("t.load_jsonl", text=edited_live, publicKey=PK, error="log.bad_signature", details={"line": 7})])
+    mixed_seals = write_sealed(appended + ["end"] + t2[:1] + [CP] + t2[1:] + t3 + [CP, "end"], SECRET)
+    c("checkpoints: checkpoints and end records mix; each seal covers the events since the previous one", [
+        op("t.load_jsonl", text=mixed_seals, publicKey=PK, expect=3), op("t.state", ticket="T2", expect="filed")])
+    both = lv[-1].replace('{"v":1,', '{"v":1,"end":' + json.dumps(json.loads(lv[-1])["checkpoint"], separators=(",", ":")) + ",")
+    c("checkpoints: a line both an end record and a checkpoint is malformed", [
+        op("t.load_jsonl", text="".join(lv[:-1]) + both, error="log.malformed", details={"line": 7})])
 
     # Keys given by the caller.
     c("signed logs: a public key of 31 bytes is refused", base + [

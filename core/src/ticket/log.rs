@@ -109,6 +109,42 @@
 //! segments to bound that); in the same measurement it took up to a quarter longer than
 //! [`Ledger::load_jsonl`].
 //!
+//! # Checkpoints
+//!
+//! An end record closes its segment: the chains start again after it, so a segment holds
+//! whole chains, which suits a log exported at once. A log kept by appending — a service
+//! that stores each action's lines before acknowledging it — cannot close a segment after
+//! every append. It writes a checkpoint instead ([`LogWriter::checkpoint`]):
+//!
+//! ```json
+//! {"v":1,"checkpoint":{"events":2,"digest":"…","key":"d75a980182b10ab7","signature":"…"}}
+//! ```
+//!
+//! - A checkpoint has the members of an end record, with the same rules (`key` and
+//!   `signature` only when signed, both or neither), but the chains go on after it: the next
+//!   event of a ticket has the next `seq` and links to its last digest.
+//! - End records and checkpoints are both *seals*, and every seal covers the event lines
+//!   since the previous seal of the file (or its start): `events` counts them, `digest` is
+//!   taken over the tickets with events among them (in order of first appearance among
+//!   them, each ticket's id, a newline and its last digest), and the sequence digest of a
+//!   signature numbers those tickets in the same order. In a log without checkpoints this is
+//!   exactly the end record defined above.
+//! - A signed checkpoint's message is that of an end record (the numbered, chained list
+//!   above) with the 25 bytes `wangge.log.v1.checkpoint` and a newline in place of the
+//!   segment tag: seals are numbered together (index 0 for the first seal of the file,
+//!   whichever kind), each signature chains to the previous seal's, and a checkpoint's
+//!   signature never passes for an end record's.
+//! - A log may end with a checkpoint as well as with an end record. A reader with a key
+//!   requires every seal to be signed; [`Ledger::load_jsonl_verified`] replays events once
+//!   the seal after them verifies.
+//!
+//! What a signature protects against is as above, with checkpoints in place of segments:
+//! in particular, a log cut just after a checkpoint is a genuine signed log of fewer
+//! events, so a store that must not lose its tail keeps its own count (a database that
+//! commits each append with its checkpoint does). Checkpoints are an addition to version 1
+//! like the signatures: a log without them is the same text as before, and a reader of an
+//! earlier release refuses a log with them as malformed.
+//!
 //! # Reading on several threads
 //!
 //! Chains are per ticket and every line states its own digest, so most of the work of
@@ -284,6 +320,8 @@ struct LineIn {
     digest: Option<String>,
     #[serde(default)]
     end: Option<EndRecord>,
+    #[serde(default)]
+    checkpoint: Option<EndRecord>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -298,9 +336,12 @@ struct EndRecord {
 }
 
 #[derive(Serialize)]
-struct EndOut<'a> {
+struct SealOut<'a> {
     v: u32,
-    end: &'a EndRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<&'a EndRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checkpoint: Option<&'a EndRecord>,
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -315,7 +356,8 @@ fn hex_into(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend(bytes.iter().flat_map(|b| [nib(b >> 4), nib(b & 15)]));
 }
 
-/// Per-segment state shared by the writer and the reader: the heads of the chains.
+/// Per-segment state shared by the writer and the reader: the heads of the chains, and what
+/// the next seal (end record or checkpoint) covers.
 #[derive(Default)]
 struct Chains {
     order: Interner,
@@ -325,17 +367,71 @@ struct Chains {
     /// The index of the ticket of the last event: events of one ticket usually come
     /// together, and then the ticket is looked up once.
     last: Option<u32>,
+    /// The event lines since the previous seal.
     events: u64,
-    /// With a key: the hash of the ticket index (order of first appearance) of each event
-    /// in line order, which seals how the tickets' chains are interleaved.
+    /// With a key: the hash of the ticket index (order of first appearance since the
+    /// previous seal) of each event in line order, which seals how the tickets' chains are
+    /// interleaved.
     sequence: Option<Sha256>,
+    /// The tickets since the last checkpoint of the segment; `None` before its first
+    /// checkpoint, when what the next seal covers is the whole segment (and a ticket's index
+    /// in it is its index in `order`: no bookkeeping for logs without checkpoints).
+    span: Option<Span>,
 }
 
-/// What closes a segment: its event count and digest, and, when keyed, its sequence digest.
+/// The tickets with events since the last checkpoint, in order of first appearance since it.
+#[derive(Default)]
+struct Span {
+    /// The segment index (in [`Chains::order`]) of each ticket of the span, in order.
+    tickets: Vec<u32>,
+    /// For each segment index, its index in `tickets` ([`NOT_IN_SPAN`] if it has none).
+    index: Vec<u32>,
+}
+
+const NOT_IN_SPAN: u32 = u32::MAX;
+
+impl Span {
+    /// The span index of the ticket at segment index `i`, adding it if new.
+    fn enter(&mut self, i: u32) -> u32 {
+        let at = i as usize;
+        if self.index.len() <= at {
+            self.index.resize(at + 1, NOT_IN_SPAN);
+        }
+        match self.index.get_mut(at) {
+            Some(s) if *s != NOT_IN_SPAN => *s,
+            Some(s) => {
+                *s = self.tickets.len() as u32;
+                self.tickets.push(i);
+                *s
+            }
+            None => i,
+        }
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.tickets {
+            if let Some(s) = self.index.get_mut(i as usize) {
+                *s = NOT_IN_SPAN;
+            }
+        }
+        self.tickets.clear();
+    }
+}
+
+/// What a seal covers: its event count and digest, and, when keyed, its sequence digest.
 struct Sealed {
     events: u64,
     digest: [u8; 32],
     sequence: [u8; 32],
+}
+
+/// The two records that seal the events before them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SealKind {
+    /// An end record: closes the segment (the chains start again after it).
+    End,
+    /// A checkpoint: seals the events since the previous seal; the chains go on.
+    Checkpoint,
 }
 
 impl Chains {
@@ -370,22 +466,31 @@ impl Chains {
             None => self.heads.push((seq, digest)),
         }
         self.last = Some(i);
+        let s = match &mut self.span {
+            Some(span) => span.enter(i),
+            None => i,
+        };
         if let Some(sequence) = &mut self.sequence {
-            sequence.update(i.to_be_bytes());
+            sequence.update(s.to_be_bytes());
         }
         self.events += 1;
     }
 
-    fn end(&mut self) -> Sealed {
+    /// Seals the events since the previous seal; an end record also closes the segment.
+    fn seal(&mut self, kind: SealKind) -> Sealed {
         let mut hasher = Sha256::new();
-        let mut i = 0u32;
-        while let Some(ticket) = self.order.get(i) {
-            if let Some((_, digest)) = self.heads.get(i as usize) {
+        let mut add = |i: u32| {
+            if let (Some(ticket), Some((_, digest))) =
+                (self.order.get(i), self.heads.get(i as usize))
+            {
                 hasher.update(ticket.as_bytes());
                 hasher.update(b"\n");
                 hasher.update(digest);
             }
-            i += 1;
+        };
+        match &self.span {
+            Some(span) => span.tickets.iter().for_each(|&i| add(i)),
+            None => (0..self.heads.len() as u32).for_each(add),
         }
         let keyed = self.sequence.is_some();
         let sealed = Sealed {
@@ -397,22 +502,40 @@ impl Chains {
                 .map(|h| h.finalize().into())
                 .unwrap_or([0; 32]),
         };
-        *self = if keyed {
-            Chains::keyed()
-        } else {
-            Chains::default()
-        };
+        match kind {
+            SealKind::End => {
+                *self = if keyed {
+                    Chains::keyed()
+                } else {
+                    Chains::default()
+                };
+            }
+            SealKind::Checkpoint => {
+                self.events = 0;
+                self.sequence = keyed.then(Sha256::new);
+                self.span.get_or_insert_with(Span::default).clear();
+            }
+        }
         sealed
     }
 }
 
-/// The domain separation tag that starts every signed message (format and version).
+/// The domain separation tag that starts every signed end record's message (format and
+/// version).
 const SIGNING_CONTEXT: &[u8] = b"wangge.log.v1.segment\n";
 
-/// The bytes a segment's signature covers (see the [module docs](crate::ticket::log#signed-logs)).
-fn segment_message(index: u64, sealed: &Sealed, previous: &[u8; 64]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(SIGNING_CONTEXT.len() + 8 + 8 + 32 + 32 + 64);
-    m.extend_from_slice(SIGNING_CONTEXT);
+/// The tag that starts every signed checkpoint's message: another tag, so a checkpoint's
+/// signature never passes for an end record's, nor the other way round.
+const CHECKPOINT_CONTEXT: &[u8] = b"wangge.log.v1.checkpoint\n";
+
+/// The bytes a seal's signature covers (see the [module docs](crate::ticket::log#signed-logs)).
+fn segment_message(kind: SealKind, index: u64, sealed: &Sealed, previous: &[u8; 64]) -> Vec<u8> {
+    let context = match kind {
+        SealKind::End => SIGNING_CONTEXT,
+        SealKind::Checkpoint => CHECKPOINT_CONTEXT,
+    };
+    let mut m = Vec::with_capacity(context.len() + 8 + 8 + 32 + 32 + 64);
+    m.extend_from_slice(context);
     m.extend_from_slice(&index.to_be_bytes());
     m.extend_from_slice(&sealed.events.to_be_bytes());
     m.extend_from_slice(&sealed.digest);
@@ -657,11 +780,42 @@ impl<W: io::Write> LogWriter<W> {
 
     /// Writes the end record of the current segment (signed if the writer has a key).
     pub fn end_segment(&mut self) -> io::Result<()> {
+        self.seal(SealKind::End)
+    }
+
+    /// Writes a checkpoint (signed if the writer has a key): a record that seals the events
+    /// written since the previous end record or checkpoint without closing the segment, so
+    /// later events go on with their chains. A log kept by appending (a service's store)
+    /// writes one after each append; a reader accepts a log that ends with one (see
+    /// [Checkpoints](crate::ticket::log#checkpoints)).
+    ///
+    /// ```
+    /// use wangge::ticket::log::{read_events_verified, LogWriter, SigningKey};
+    /// # use wangge::ticket::{Action, Actor, Event};
+    /// # let ev = |seq: u32| -> Result<Event, Box<dyn std::error::Error>> { Ok(Event {
+    /// #     ticket: "T1".parse()?, seq, at: "2025-03-03T09:00:00+08:00".parse()?,
+    /// #     actor: Actor::parse("zx")?, action: Action::File }) };
+    ///
+    /// let key = SigningKey::from_bytes(&[7; 32]);
+    /// let mut log = LogWriter::signed(Vec::new(), &key);
+    /// log.write(&ev(0)?)?;
+    /// log.checkpoint()?; // e.g. the end of one append to a store
+    /// log.write(&ev(1)?)?; // the chain goes on: seq 1
+    /// log.checkpoint()?;
+    /// let text = String::from_utf8(std::mem::take(log.get_mut()))?;
+    /// assert_eq!(read_events_verified(&text, &key.public_key())?.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn checkpoint(&mut self) -> io::Result<()> {
+        self.seal(SealKind::Checkpoint)
+    }
+
+    fn seal(&mut self, kind: SealKind) -> io::Result<()> {
         use ed25519_dalek::Signer;
-        let sealed = self.chains.end();
+        let sealed = self.chains.seal(kind);
         let (key, signature) = match &mut self.signer {
             Some(s) => {
-                let message = segment_message(s.index, &sealed, &s.previous);
+                let message = segment_message(kind, s.index, &sealed, &s.previous);
                 let signature = s.key.0.sign(&message).to_bytes();
                 s.index += 1;
                 s.previous = signature;
@@ -669,17 +823,22 @@ impl<W: io::Write> LogWriter<W> {
             }
             None => (None, None),
         };
-        let end = EndRecord {
+        let record = EndRecord {
             events: sealed.events,
             digest: hex(&sealed.digest),
             key,
             signature,
         };
+        let (end, checkpoint) = match kind {
+            SealKind::End => (Some(&record), None),
+            SealKind::Checkpoint => (None, Some(&record)),
+        };
         serde_json::to_writer(
             &mut self.out,
-            &EndOut {
+            &SealOut {
                 v: LOG_VERSION,
-                end: &end,
+                end,
+                checkpoint,
             },
         )
         .map_err(io::Error::other)?;
@@ -718,6 +877,9 @@ pub enum Record {
     Event(Event),
     /// A verified end record closing a segment.
     End,
+    /// A verified checkpoint: the events before it are sealed (and, with a key, signed); the
+    /// segment goes on.
+    Checkpoint,
 }
 
 const DIGEST_MISMATCH: &str = "the digest does not match the event's content and chain";
@@ -726,7 +888,7 @@ const DIGEST_MISMATCH: &str = "the digest does not match the event's content and
 /// no state (see [`parse_line`]).
 enum Parsed<'a> {
     Event(ParsedEvent<'a>),
-    End(EndRecord),
+    Seal(SealKind, EndRecord),
 }
 
 /// An event line read but not yet checked against its chain.
@@ -789,8 +951,16 @@ fn parse_json(line: usize, text: &str) -> Result<Parsed<'_>, LogError> {
             version: parsed.v,
         });
     }
-    if let Some(end) = parsed.end {
-        return Ok(Parsed::End(end));
+    match (parsed.end, parsed.checkpoint) {
+        (Some(end), None) => return Ok(Parsed::Seal(SealKind::End, end)),
+        (None, Some(checkpoint)) => return Ok(Parsed::Seal(SealKind::Checkpoint, checkpoint)),
+        (Some(_), Some(_)) => {
+            return Err(LogError::Malformed {
+                line,
+                message: "a line is an end record or a checkpoint, not both".to_owned(),
+            })
+        }
+        (None, None) => {}
     }
     let malformed = |what: &str| LogError::Malformed {
         line,
@@ -843,7 +1013,7 @@ impl LogReader {
         self.line += 1;
         let line = self.line;
         match parse_line(line, text)? {
-            Parsed::End(end) => self.read_end(line, end),
+            Parsed::Seal(kind, end) => self.read_end(line, kind, end),
             Parsed::Event(parsed) => {
                 let prev = self.link(line, &parsed.event, parsed.canonical.is_some())?;
                 let computed = parsed
@@ -885,43 +1055,55 @@ impl LogReader {
         Ok(prev)
     }
 
-    /// Verifies an end record: its count and digest, and its signature if the reader has a key.
-    fn read_end(&mut self, line: usize, end: EndRecord) -> Result<Record, LogError> {
-        let sealed = self.chains.end();
+    /// Verifies an end record or a checkpoint: its count and digest, and its signature if the
+    /// reader has a key.
+    fn read_end(
+        &mut self,
+        line: usize,
+        kind: SealKind,
+        end: EndRecord,
+    ) -> Result<Record, LogError> {
+        let sealed = self.chains.seal(kind);
         self.open_segment = false;
+        let (what, record) = match kind {
+            SealKind::End => ("end record", Record::End),
+            SealKind::Checkpoint => ("checkpoint", Record::Checkpoint),
+        };
         // The signature's format is checked with or without a key.
         let signed = match (end.key, end.signature) {
             (None, None) => None,
             (Some(key), Some(signature)) => {
-                let malformed = |message: &str| LogError::Malformed {
-                    line,
-                    message: message.to_owned(),
-                };
+                let malformed = |message: String| LogError::Malformed { line, message };
                 if unhex::<KEY_ID_BYTES>(&key).is_none() {
-                    return Err(malformed(
-                        "the end record's `key` must be 16 lowercase hex digits",
-                    ));
+                    return Err(malformed(format!(
+                        "the {what}'s `key` must be 16 lowercase hex digits"
+                    )));
                 }
                 let signature = unhex::<64>(&signature).ok_or_else(|| {
-                    malformed("the end record's `signature` must be 128 lowercase hex digits")
+                    malformed(format!(
+                        "the {what}'s `signature` must be 128 lowercase hex digits"
+                    ))
                 })?;
                 Some((key, signature))
             }
             _ => {
                 return Err(LogError::Malformed {
                     line,
-                    message: "a signed end record needs both `key` and `signature`".to_owned(),
+                    message: format!("a signed {what} needs both `key` and `signature`"),
                 })
             }
         };
         if end.events != sealed.events || unhex::<32>(&end.digest) != Some(sealed.digest) {
             return Err(LogError::Truncated {
                 line,
-                reason: "the end record does not match the events before it (events dropped or the segment cut)",
+                reason: match kind {
+                    SealKind::End => "the end record does not match the events before it (events dropped or the segment cut)",
+                    SealKind::Checkpoint => "the checkpoint does not match the events since the previous seal (events dropped or the log cut)",
+                },
             });
         }
         let Some(v) = &mut self.verifier else {
-            return Ok(Record::End);
+            return Ok(record);
         };
         let Some((found, signature)) = signed else {
             return Err(LogError::UnsignedSegment {
@@ -938,22 +1120,22 @@ impl LogReader {
         if found != v.key_id {
             return Err(bad("the segment is signed by another key"));
         }
-        let message = segment_message(v.index, &sealed, &v.previous);
+        let message = segment_message(kind, v.index, &sealed, &v.previous);
         let sig = ed25519_dalek::Signature::from_bytes(&signature);
         if v.key.0.verify_strict(&message, &sig).is_err() {
-            return Err(bad("the signature does not match the segment: its events were edited and sealed again, or a segment before it was dropped or moved"));
+            return Err(bad("the signature does not match the segment: its events were edited and sealed again, or a segment or checkpoint before it was dropped or moved"));
         }
         v.index += 1;
         v.previous = signature;
-        Ok(Record::End)
+        Ok(record)
     }
 
-    /// Checks that the log ended with an end record.
+    /// Checks that the log ended with an end record or a checkpoint.
     pub fn finish(self) -> Result<(), LogError> {
         if self.open_segment || self.line == 0 {
             return Err(LogError::Truncated {
                 line: self.line + 1,
-                reason: "the log does not end with an end record",
+                reason: "the log does not end with an end record or a checkpoint",
             });
         }
         Ok(())
@@ -1193,7 +1375,7 @@ impl Ledger {
                     self.replay_line(reader.line, &event, trust)?;
                     n += 1;
                 }
-                Record::End => {
+                Record::End | Record::Checkpoint => {
                     for (line, event) in held.drain(..) {
                         self.replay_line(line, &event, trust)?;
                         n += 1;

@@ -61,3 +61,37 @@ pub fn demo_config(
         clock,
     }
 }
+
+/// The demo key that signs the 新建社区 service's checkpoints (for the example only, and no
+/// secret: it is printed here. A real deployment generates 32 random bytes once, keeps them
+/// with its secrets, and gives auditors the public key).
+pub fn demo_signing_key() -> wangge::ticket::log::SigningKey {
+    wangge::ticket::log::SigningKey::from_bytes(b"wangge demo key: not a secret!!!")
+}
+
+/// Reads a secret signing key: 64 hex digits (surrounding whitespace ignored).
+pub fn signing_key_from_hex(text: &str) -> Result<wangge::ticket::log::SigningKey, String> {
+    wangge::ticket::log::SigningKey::from_slice(&key_bytes(text)?).map_err(|e| e.to_string())
+}
+
+/// Reads a public key: 64 hex digits (surrounding whitespace ignored).
+pub fn public_key_from_hex(text: &str) -> Result<wangge::ticket::log::PublicKey, String> {
+    wangge::ticket::log::PublicKey::from_slice(&key_bytes(text)?).map_err(|e| e.to_string())
+}
+
+/// 32 bytes from 64 hex digits.
+fn key_bytes(text: &str) -> Result<Vec<u8>, String> {
+    let text = text.trim();
+    let bad = || format!("a key is 64 hex digits (found {:?})", text);
+    if text.len() != 64 {
+        return Err(bad());
+    }
+    (0..64)
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+                .ok_or_else(bad)
+        })
+        .collect()
+}

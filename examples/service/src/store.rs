@@ -47,8 +47,9 @@ pub trait EventStore {
     fn append(&mut self, lines: &[&str]) -> Result<(), StoreError>;
 }
 
-/// The version of the store's schema (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 1;
+/// The version of the store's schema (`PRAGMA user_version`). Version 2: every append ends
+/// with a checkpoint record (version 1 stores had none and are refused).
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// An event store in one SQLite file.
 ///
@@ -57,7 +58,8 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// acknowledged action survives a crash of the process (and of the machine), and a
 /// transaction cut short by a crash is rolled back when the file is next opened — a
 /// half-written event is never read. Table `events (seq INTEGER PRIMARY KEY, line TEXT NOT
-/// NULL)`, one row per log line.
+/// NULL)`, one row per log line: each append is the lines of an action's events and the
+/// checkpoint that seals them.
 pub struct SqliteStore {
     conn: Connection,
 }
@@ -81,12 +83,12 @@ impl SqliteStore {
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         match version {
             0 => {
-                conn.execute_batch(
+                conn.execute_batch(&format!(
                     "BEGIN;
                      CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, line TEXT NOT NULL);
-                     PRAGMA user_version = 1;
-                     COMMIT;",
-                )?;
+                     PRAGMA user_version = {SCHEMA_VERSION};
+                     COMMIT;"
+                ))?;
             }
             SCHEMA_VERSION => {}
             other => {

@@ -1,6 +1,7 @@
 //! The crash test (issue 19): a child process applying actions through the service is killed
 //! with SIGKILL at random moments, 100 times; after each kill the store is reopened and must
-//! hold every acknowledged event, no partial one, and a log whose chains verify and replay.
+//! hold every acknowledged event, no partial one, and a log whose chains verify and replay,
+//! each append sealed by a checkpoint whose signature verifies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use wangge::ticket::log::read_events_verified;
 use wangge_service::service::Service;
 use wangge_service::store::{EventStore, SqliteStore};
 
@@ -74,8 +76,15 @@ fn killed_at_random_moments_the_store_loses_no_acknowledged_event() {
         let (h, tx, authority) = wangge_service::xinjian();
         let store = SqliteStore::open(&path).unwrap();
         let lines = store.lines().unwrap().len();
-        let svc = Service::open(h, tx, authority, store)
+        let key = wangge_service::demo_signing_key();
+        let stored = store.lines().unwrap();
+        let svc = Service::open_signed(h, tx, authority, store, &key)
             .unwrap_or_else(|e| panic!("run {run}: the store does not reopen: {e}"));
+        // What an auditor checks with the public key alone: every append is sealed by a
+        // checkpoint that verifies (the log ends with one).
+        let text: String = stored.iter().map(|l| format!("{l}\n")).collect();
+        let verified = read_events_verified(&text, &key.public_key())
+            .unwrap_or_else(|e| panic!("run {run}: the signatures do not verify: {e}"));
         for (id, n) in &acked {
             let have = svc.ledger().get(id).map_or(0, |v| v.snapshot().events);
             assert!(
@@ -83,9 +92,15 @@ fn killed_at_random_moments_the_store_loses_no_acknowledged_event() {
                 "run {run}: {id} has {have} events, {n} were acknowledged"
             );
         }
-        // No partial event: every line is a whole event of the ledger.
+        // No partial event: every event line is a whole event of the ledger, and every other
+        // line a checkpoint.
         let total: u32 = svc.ledger().tickets().map(|v| v.snapshot().events).sum();
-        assert_eq!(total as usize, lines, "run {run}");
+        assert_eq!(total as usize, verified.len(), "run {run}");
+        let checkpoints = stored
+            .iter()
+            .filter(|l| l.starts_with(r#"{"v":1,"checkpoint":"#))
+            .count();
+        assert_eq!(verified.len() + checkpoints, lines, "run {run}");
     }
     let events: u32 = acked.values().sum();
     println!(

@@ -24,8 +24,8 @@
 use super::*;
 use crate::threads::on_threads;
 
-/// A log read by [`read_parallel`]: its lines as parsed, the lines of the end records that
-/// verified, and the first error.
+/// A log read by [`read_parallel`]: its lines as parsed, the lines of the end records and
+/// checkpoints that verified, and the first error.
 pub(super) struct Read<'a> {
     runs: Vec<Run<'a>>,
     pub(super) ends: Vec<usize>,
@@ -72,7 +72,7 @@ enum Line<'a> {
         canonical: Option<&'a [u8]>,
         claim: Option<[u8; 32]>,
     },
-    End(Box<EndRecord>),
+    Seal(SealKind, Box<EndRecord>),
 }
 
 /// A run of lines: what each parsed to (up to the first error in the run), the events of its
@@ -128,7 +128,7 @@ pub(super) fn read_parallel<'a>(
                     });
                     events.push(p.event);
                 }
-                Ok(Parsed::End(end)) => lines.push(Line::End(Box::new(end))),
+                Ok(Parsed::Seal(kind, end)) => lines.push(Line::Seal(kind, Box::new(end))),
                 Err(e) => {
                     error = Some(e);
                     break;
@@ -159,10 +159,12 @@ pub(super) fn read_parallel<'a>(
             let line = run.first_line + i;
             reader.line = line;
             let step = match l {
-                Line::End(end) => reader.read_end(line, std::mem::take(&mut **end)).map(|_| {
-                    ends.push(line);
-                    [0; 32]
-                }),
+                Line::Seal(kind, end) => reader
+                    .read_end(line, *kind, std::mem::take(&mut **end))
+                    .map(|_| {
+                        ends.push(line);
+                        [0; 32]
+                    }),
                 Line::Event { canonical, claim } => match events.next() {
                     Some(e) => reader.link(line, e, canonical.is_some()).and_then(|prev| {
                         let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
@@ -205,7 +207,7 @@ pub(super) fn read_parallel<'a>(
                     let digest = canonical.map(|c| chain_digest(prev, c));
                     (digest != *claim).then(|| tampered(e, run.first_line + i, DIGEST_MISMATCH))
                 }
-                Line::End(_) => None,
+                Line::Seal(..) => None,
             })
     })
     .into_iter()

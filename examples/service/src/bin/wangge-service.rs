@@ -1,9 +1,15 @@
 //! The wangge service.
 //!
-//! `wangge-service serve [file.sqlite] [address]`: Open311 GeoReport v2 and the staff
-//! endpoints (see `wangge_service::http`) over the 新建社区 example, its log in the SQLite
-//! file (default `xinjian.sqlite`), on the address (default `127.0.0.1:3311`), with the demo
-//! keys and tokens (`wangge_service::demo_config`).
+//! `wangge-service serve [file.sqlite] [address] [key-file]`: Open311 GeoReport v2 and the
+//! staff endpoints (see `wangge_service::http`) over the 新建社区 example, its log in the
+//! SQLite file (default `xinjian.sqlite`), on the address (default `127.0.0.1:3311`), with the
+//! demo API key and tokens (`wangge_service::demo_config`). Each append is sealed by a
+//! checkpoint signed with the secret key in `key-file` (64 hex digits), or with the demo key
+//! (`wangge_service::demo_signing_key`) when none is given.
+//!
+//! `wangge-service verify <file.sqlite> <public-key-hex>`: what an auditor runs with the
+//! public key alone: reads the store, verifies every chain and signed checkpoint, and prints
+//! the number of events.
 //!
 //! `wangge-service crash-writer <file.sqlite>`: opens (or creates) a store over the 新建社区
 //! example and plays the parking story's lifecycle on new tickets, one after another, for
@@ -12,9 +18,10 @@
 
 use std::io::Write;
 
+use wangge::ticket::log::read_events_verified;
 use wangge::ticket::{Action, NewTicket, Satisfaction};
 use wangge_service::service::Service;
-use wangge_service::store::SqliteStore;
+use wangge_service::store::{EventStore, SqliteStore};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -23,17 +30,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("serve") => serve(
             args.get(2).map_or("xinjian.sqlite", String::as_str),
             args.get(3).map_or("127.0.0.1:3311", String::as_str),
+            args.get(4).map(String::as_str),
         ),
-        _ => Err(
-            "usage: wangge-service serve [file.sqlite] [address] | crash-writer <file.sqlite>"
-                .into(),
-        ),
+        Some("verify") => verify(args.get(2).ok_or(USAGE)?, args.get(3).ok_or(USAGE)?),
+        _ => Err(USAGE.into()),
     }
 }
 
-fn serve(path: &str, address: &str) -> Result<(), Box<dyn std::error::Error>> {
+const USAGE: &str = "usage: wangge-service serve [file.sqlite] [address] [key-file] | verify <file.sqlite> <public-key-hex> | crash-writer <file.sqlite>";
+
+fn serve(
+    path: &str,
+    address: &str,
+    key_file: Option<&str>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let key = match key_file {
+        Some(file) => wangge_service::signing_key_from_hex(&std::fs::read_to_string(file)?)?,
+        None => wangge_service::demo_signing_key(),
+    };
     let (h, tx, authority) = wangge_service::xinjian();
-    let svc = Service::open(h, tx, authority, SqliteStore::open(path)?)?;
+    let opening = std::time::Instant::now();
+    let svc = Service::open_signed(h, tx, authority, SqliteStore::open(path)?, &key)?;
+    let opened = opening.elapsed().as_secs_f64();
     let events = svc.stored_lines();
     let config =
         wangge_service::demo_config(std::sync::Arc::new(wangge_service::http::system_clock));
@@ -42,7 +60,9 @@ fn serve(path: &str, address: &str) -> Result<(), Box<dyn std::error::Error>> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(address).await?;
         println!(
-            "wangge service: 新建社区, {events} events from {path}; Open311 at http://{}/open311/v2/services.json",
+            "wangge service: 新建社区, {events} lines from {path} verified in {opened:.2} s (checkpoints signed by key {}{}); Open311 at http://{}/open311/v2/services.json",
+            key.public_key().key_id(),
+            if key_file.is_none() { ", the demo key" } else { "" },
             listener.local_addr()?
         );
         axum::serve(listener, router).await
@@ -50,9 +70,23 @@ fn serve(path: &str, address: &str) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+fn verify(path: &str, public_key: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let key = wangge_service::public_key_from_hex(public_key)?;
+    let mut text = SqliteStore::open(path)?.lines()?.join("\n");
+    text.push('\n');
+    let events = read_events_verified(&text, &key)?;
+    println!(
+        "{path}: {} events, every chain and checkpoint verified with key {}",
+        events.len(),
+        key.key_id()
+    );
+    Ok(())
+}
+
 fn crash_writer(path: &str) -> Result<(), Box<dyn std::error::Error>> {
     let (h, tx, authority) = wangge_service::xinjian();
-    let mut svc = Service::open(h, tx, authority, SqliteStore::open(path)?)?;
+    let key = wangge_service::demo_signing_key();
+    let mut svc = Service::open_signed(h, tx, authority, SqliteStore::open(path)?, &key)?;
     let (worker, centre, property, staff) = (
         "340404001001003-wgy1",
         "340404001000-zx",
