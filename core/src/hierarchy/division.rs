@@ -234,7 +234,7 @@ impl Hierarchy {
                     None => Ok(()),
                 });
             match result {
-                Ok(()) => report.added.push(NodeId(code.clone())),
+                Ok(()) => report.added.push(NodeId::unchecked(code.clone())),
                 Err(source) => report.errors.push(RowError {
                     row: p.row + 1,
                     error: DivisionCodeError::Hierarchy {

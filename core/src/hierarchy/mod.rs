@@ -87,9 +87,17 @@ use index::Index;
 ///
 /// Ids are non-empty, at most 128 bytes, and contain no whitespace or control characters.
 /// Ids starting with `@` are reserved for actors that are not nodes (`@system`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
-pub struct NodeId(String);
+///
+/// Ids of up to 24 bytes (every statistical division code, and most grid and unit codes) are
+/// kept inline, without a heap allocation of their own.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(compact_str::CompactString);
+
+impl Serialize for NodeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 /// The longest id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 128;
@@ -98,20 +106,35 @@ impl NodeId {
     /// Checks and wraps an id.
     pub fn new(id: impl Into<String>) -> Result<NodeId, HierarchyError> {
         let id = id.into();
-        let reason = if id.is_empty() {
-            Some("an id must not be empty")
+        match NodeId::check(&id) {
+            Ok(()) => Ok(NodeId(compact_str::CompactString::from(id))),
+            Err(None) => Err(HierarchyError::ReservedId { id }),
+            Err(Some(reason)) => Err(HierarchyError::InvalidId { id, reason }),
+        }
+    }
+
+    /// Checks and wraps an id given as text (no copy to a `String` first).
+    fn from_text(id: &str) -> Result<NodeId, HierarchyError> {
+        match NodeId::check(id) {
+            Ok(()) => Ok(NodeId(compact_str::CompactString::from(id))),
+            Err(_) => NodeId::new(id),
+        }
+    }
+
+    /// Why an id is refused: `Err(None)` for a reserved id.
+    fn check(id: &str) -> Result<(), Option<&'static str>> {
+        if id.is_empty() {
+            Err(Some("an id must not be empty"))
         } else if id.len() > MAX_ID_LEN {
-            Some("an id must be at most 128 bytes")
+            Err(Some("an id must be at most 128 bytes"))
         } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            Some("an id must not contain whitespace or control characters")
+            Err(Some(
+                "an id must not contain whitespace or control characters",
+            ))
         } else if id.starts_with('@') {
-            return Err(HierarchyError::ReservedId { id });
+            Err(None)
         } else {
-            None
-        };
-        match reason {
-            Some(reason) => Err(HierarchyError::InvalidId { id, reason }),
-            None => Ok(NodeId(id)),
+            Ok(())
         }
     }
 
@@ -122,7 +145,7 @@ impl NodeId {
 
     /// An id that is known to be valid (used for placeholders such as `#12`).
     pub(crate) fn unchecked(id: String) -> NodeId {
-        NodeId(id)
+        NodeId(compact_str::CompactString::from(id))
     }
 }
 
@@ -135,7 +158,7 @@ impl fmt::Display for NodeId {
 impl FromStr for NodeId {
     type Err = HierarchyError;
     fn from_str(s: &str) -> Result<NodeId, HierarchyError> {
-        NodeId::new(s)
+        NodeId::from_text(s)
     }
 }
 
@@ -153,8 +176,8 @@ impl AsRef<str> for NodeId {
 
 impl<'de> Deserialize<'de> for NodeId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NodeId, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        NodeId::new(s).map_err(serde::de::Error::custom)
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        NodeId::from_text(&s).map_err(serde::de::Error::custom)
     }
 }
 

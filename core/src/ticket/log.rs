@@ -450,13 +450,10 @@ impl Chains {
         }
     }
 
-    fn head(&self, ticket: &str) -> Option<(u32, [u8; 32])> {
-        let i = self.index(ticket)?;
-        self.heads.get(i as usize).copied()
-    }
-
-    fn set(&mut self, ticket: &str, seq: u32, digest: [u8; 32]) {
-        let i = match self.index(ticket) {
+    /// Sets the head of a ticket's chain after an event (`i`: the ticket's index in the
+    /// segment, `None` if not seen in it).
+    fn set_at(&mut self, i: Option<u32>, ticket: &str, seq: u32, digest: [u8; 32]) {
+        let i = match i {
             Some(i) => i,
             None => self.order.intern(ticket),
         };
@@ -762,16 +759,16 @@ impl<W: io::Write> LogWriter<W> {
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
         self.buf.clear();
         fast::write_line(&mut self.buf, event)?;
-        let prev = self
-            .chains
-            .head(event.ticket.as_str())
-            .map(|(_, d)| d)
-            .unwrap_or([0; 32]);
+        let ticket = event.ticket.as_str();
+        let i = self.chains.index(ticket);
+        let prev = i
+            .and_then(|i| self.chains.heads.get(i as usize))
+            .map_or([0; 32], |(_, d)| *d);
         // Hash the line without its closing brace, then the brace (see `chain_digest`), and
         // replace the brace by the digest member.
         self.buf.pop();
         let digest = chain_digest(&prev, &self.buf);
-        self.chains.set(event.ticket.as_str(), event.seq, digest);
+        self.chains.set_at(i, ticket, event.seq, digest);
         self.buf.extend_from_slice(b",\"digest\":\"");
         hex_into(&mut self.buf, &digest);
         self.buf.extend_from_slice(b"\"}\n");
@@ -1015,7 +1012,7 @@ impl LogReader {
         match parse_line(line, text)? {
             Parsed::Seal(kind, end) => self.read_end(line, kind, end),
             Parsed::Event(parsed) => {
-                let prev = self.link(line, &parsed.event, parsed.canonical.is_some())?;
+                let (i, prev) = self.link(line, &parsed.event, parsed.canonical.is_some())?;
                 let computed = parsed
                     .canonical
                     .map(|c| chain_digest(&prev, c))
@@ -1024,7 +1021,7 @@ impl LogReader {
                     return Err(tampered(&parsed.event, line, DIGEST_MISMATCH));
                 }
                 self.chains
-                    .set(parsed.event.ticket.as_str(), parsed.event.seq, computed);
+                    .set_at(i, parsed.event.ticket.as_str(), parsed.event.seq, computed);
                 self.open_segment = true;
                 Ok(Record::Event(parsed.event))
             }
@@ -1033,9 +1030,16 @@ impl LogReader {
 
     /// Checks where an event goes in its chain (its `seq`, and that its digest member ends
     /// the line) and returns the digest it links to.
-    fn link(&self, line: usize, event: &Event, last_member: bool) -> Result<[u8; 32], LogError> {
-        let (expected_seq, prev) = match self.chains.head(event.ticket.as_str()) {
-            Some((last, digest)) => (last.checked_add(1), digest),
+    /// Also returns the ticket's index in the segment, for [`Chains::set_at`].
+    fn link(
+        &self,
+        line: usize,
+        event: &Event,
+        last_member: bool,
+    ) -> Result<(Option<u32>, [u8; 32]), LogError> {
+        let i = self.chains.index(event.ticket.as_str());
+        let (expected_seq, prev) = match i.and_then(|i| self.chains.heads.get(i as usize)) {
+            Some((last, digest)) => (last.checked_add(1), *digest),
             None => (Some(0), [0; 32]),
         };
         if Some(event.seq) != expected_seq {
@@ -1052,7 +1056,7 @@ impl LogReader {
                 "the digest member is not the last member of the line",
             ));
         }
-        Ok(prev)
+        Ok((i, prev))
     }
 
     /// Verifies an end record or a checkpoint: its count and digest, and its signature if the

@@ -166,12 +166,14 @@ pub(super) fn read_parallel<'a>(
                         [0; 32]
                     }),
                 Line::Event { canonical, claim } => match events.next() {
-                    Some(e) => reader.link(line, e, canonical.is_some()).and_then(|prev| {
-                        let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
-                        reader.chains.set(e.ticket.as_str(), e.seq, claim);
-                        reader.open_segment = true;
-                        Ok(prev)
-                    }),
+                    Some(e) => reader
+                        .link(line, e, canonical.is_some())
+                        .and_then(|(i, prev)| {
+                            let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
+                            reader.chains.set_at(i, e.ticket.as_str(), e.seq, claim);
+                            reader.open_segment = true;
+                            Ok(prev)
+                        }),
                     // One event per event line, by construction.
                     None => Ok([0; 32]),
                 },
