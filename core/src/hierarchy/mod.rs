@@ -114,7 +114,7 @@ impl NodeId {
     }
 
     /// Checks and wraps an id given as text (no copy to a `String` first).
-    fn from_text(id: &str) -> Result<NodeId, HierarchyError> {
+    pub(crate) fn from_text(id: &str) -> Result<NodeId, HierarchyError> {
         match NodeId::check(id) {
             Ok(()) => Ok(NodeId(compact_str::CompactString::from(id))),
             Err(_) => NodeId::new(id),

@@ -364,7 +364,7 @@ impl Actor {
         if s == SYSTEM_ACTOR {
             Ok(Actor::System)
         } else {
-            NodeId::new(s)
+            NodeId::from_text(s)
                 .map(Actor::Node)
                 .map_err(|_| TicketError::UnknownActor {
                     actor: s.to_owned(),
@@ -441,7 +441,7 @@ impl NewTicket {
             id: TicketId::new(id)?,
             category: category.to_owned(),
             channel: Channel::default(),
-            unit: NodeId::new(unit).map_err(|_| TicketError::UnknownUnit {
+            unit: NodeId::from_text(unit).map_err(|_| TicketError::UnknownUnit {
                 unit: unit.to_owned(),
             })?,
             holder: None,

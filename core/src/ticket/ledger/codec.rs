@@ -552,7 +552,7 @@ impl Ledger {
                 return_to: match (op.small, unpack_key(op.small, op.aux)) {
                     (RETURN_TO_TEXT, _) => rec
                         .text(u32::from(op.aux))
-                        .and_then(|s| NodeId::new(s).ok()),
+                        .and_then(|s| NodeId::from_text(s).ok()),
                     (_, key) => key.map(node),
                 },
             },
@@ -593,7 +593,7 @@ impl Ledger {
                 subject: (op.small != 0)
                     .then(|| rec.text(u32::from(op.aux) + 1))
                     .flatten()
-                    .and_then(|s| NodeId::new(s).ok()),
+                    .and_then(|s| NodeId::from_text(s).ok()),
             },
             ActionKind::SetDeadline => Action::SetDeadline {
                 deadline: DeadlineKind::from_u8(op.small),
