@@ -426,13 +426,26 @@ impl Ledger {
                     return Err(invalid("", "a rule has a name"));
                 }
                 let breach = to_dt(*breach)?;
-                let name = short(text(rule)?);
                 match subject {
                     Some(s) => {
+                        // The subject follows the rule's name: both are stored.
+                        let name = short(text(rule)?);
                         text(s.as_str())?;
                         op(1, name, breach)
                     }
-                    None => op(0, name, breach),
+                    None => {
+                        // A rule that fires again on the ticket (each escalation renews the
+                        // deadline it watches) names itself with the text already stored.
+                        let stored = rec
+                            .extra
+                            .as_ref()
+                            .and_then(|x| x.texts.iter().position(|t| **t == **rule));
+                        let name = match stored {
+                            Some(i) => short(u32::try_from(i).unwrap_or(NONE)),
+                            None => short(text(rule)?),
+                        };
+                        op(0, name, breach)
+                    }
                 }
             }
         };
