@@ -857,13 +857,41 @@ impl<W: io::Write> LogWriter<W> {
 }
 
 /// Reads and verifies hash-chained JSON lines, one line at a time; made by
-/// [`LogReader::with_key`], it also requires every segment to be signed by that key.
+/// [`LogReader::with_key`], it also requires every seal (end record or checkpoint) to be
+/// signed by that key.
 #[derive(Default)]
 pub struct LogReader {
     chains: Chains,
     line: usize,
     open_segment: bool,
     verifier: Option<Keyed<PublicKey>>,
+    /// When set, signatures are collected here instead of verified as they are read (the
+    /// parallel reader verifies them on its threads).
+    deferred: Option<Vec<SignatureCheck>>,
+}
+
+/// A seal's signature to verify: the seal's line, the key identifier it names, the message
+/// and the signature.
+struct SignatureCheck {
+    line: usize,
+    found: String,
+    message: Vec<u8>,
+    signature: [u8; 64],
+}
+
+impl SignatureCheck {
+    fn verify(&self, v: &Keyed<PublicKey>) -> Result<(), LogError> {
+        let sig = ed25519_dalek::Signature::from_bytes(&self.signature);
+        if v.key.0.verify_strict(&self.message, &sig).is_err() {
+            return Err(LogError::BadSignature {
+                line: self.line,
+                key: v.key_id.clone(),
+                found: self.found.clone(),
+                reason: "the signature does not match the segment: its events were edited and sealed again, or a segment or checkpoint before it was dropped or moved",
+            });
+        }
+        Ok(())
+    }
 }
 
 /// What one line of a log held.
@@ -987,11 +1015,12 @@ impl LogReader {
         LogReader::default()
     }
 
-    /// A reader at the start of a log whose every end record must carry a valid signature by
-    /// `key` (see [Signed logs](crate::ticket::log#signed-logs)): an end record without one is
-    /// [`LogError::UnsignedSegment`], one that does not verify [`LogError::BadSignature`].
-    /// Events are returned as they are read, before their segment's signature is checked:
-    /// hold them until [`Record::End`] before acting on them.
+    /// A reader at the start of a log whose every end record and checkpoint must carry a
+    /// valid signature by `key` (see [Signed logs](crate::ticket::log#signed-logs)): one
+    /// without is [`LogError::UnsignedSegment`], one that does not verify
+    /// [`LogError::BadSignature`]. Events are returned as they are read, before the signature
+    /// of the seal after them is checked: hold them until [`Record::End`] or
+    /// [`Record::Checkpoint`] before acting on them.
     pub fn with_key(key: &PublicKey) -> LogReader {
         LogReader {
             chains: Chains::keyed(),
@@ -1125,9 +1154,16 @@ impl LogReader {
             return Err(bad("the segment is signed by another key"));
         }
         let message = segment_message(kind, v.index, &sealed, &v.previous);
-        let sig = ed25519_dalek::Signature::from_bytes(&signature);
-        if v.key.0.verify_strict(&message, &sig).is_err() {
-            return Err(bad("the signature does not match the segment: its events were edited and sealed again, or a segment or checkpoint before it was dropped or moved"));
+        let check = SignatureCheck {
+            line,
+            found,
+            message,
+            signature,
+        };
+        match &mut self.deferred {
+            // The parallel reader checks the signatures on its threads (see `parallel.rs`).
+            Some(deferred) => deferred.push(check),
+            None => check.verify(v)?,
         }
         v.index += 1;
         v.previous = signature;

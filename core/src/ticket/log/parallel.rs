@@ -6,16 +6,21 @@
 //!
 //! 1. parses the lines, split into one run of whole lines per thread;
 //! 2. walks them in order, on one thread, checking what needs the order (each event's `seq`
-//!    in its chain, the end records and their signatures) and noting for each event the
-//!    digest the event before it in its chain *claims*;
-//! 3. hashes the events on all threads, each against that claimed digest.
+//!    in its chain, the seals and the key they name) and noting for each event the digest the
+//!    event before it in its chain *claims*, and for each signed seal the message its
+//!    signature must verify (made from the previous seal's signature as stored);
+//! 3. verifies the signatures and hashes the events on all threads, each event against that
+//!    claimed digest.
 //!
 //! If every event's digest is the hash of its predecessor's claimed digest and its own
 //! bytes, then by induction along each chain every claimed digest is the digest the one-
 //! thread reader computes, and the end records were checked against the same digests. If
 //! not, the first line (in line order) whose hash does not match is the line where the
-//! one-thread reader stops too: every event before it matched. Every error is therefore the
-//! one [`LogReader`] gives, at the same line, and the events are the same.
+//! one-thread reader stops too: every event before it matched. Likewise a signature: the
+//! one-thread reader verifies each against the previous seal's signature as stored, which is
+//! the message the walk made, so the first seal (in line order) whose signature fails is
+//! where it stops, unless a hash fails before it. Every error is therefore the one
+//! [`LogReader`] gives, at the same line, and the events are the same.
 //!
 //! Threads are the caller's choice (the library reads nothing of the machine), and on a
 //! target without threads (WebAssembly) or when a thread cannot be started the work is done
@@ -151,6 +156,8 @@ pub(super) fn read_parallel<'a>(
         Some(key) => LogReader::with_key(key),
         None => LogReader::new(),
     };
+    // Signatures are verified in step 3, on the threads.
+    reader.deferred = Some(Vec::new());
     let mut ends = Vec::new();
     let mut error = None;
     'runs: for run in &mut runs {
@@ -191,11 +198,28 @@ pub(super) fn read_parallel<'a>(
             break;
         }
     }
+    let checks = reader.deferred.take().unwrap_or_default();
+    let verifier = reader.verifier.take();
     if error.is_none() {
         error = reader.finish().err();
     }
 
-    // 3. Hash every event against its predecessor's claimed digest, a run per thread (`prev`
+    // 3. Verify the seals' signatures (each message was made by the walk from the stored
+    //    previous signature, so they do not depend on each other), split between the threads;
+    //    the first failure in line order.
+    let bad_signature = match &verifier {
+        Some(v) if !checks.is_empty() => {
+            let parts: Vec<&[SignatureCheck]> =
+                checks.chunks(checks.len().div_ceil(threads)).collect();
+            on_threads(&parts, |part| part.iter().find_map(|c| c.verify(v).err()))
+                .into_iter()
+                .flatten()
+                .next()
+        }
+        _ => None,
+    };
+
+    //    Hash every event against its predecessor's claimed digest, a run per thread (`prev`
     //    is as long as the walk went).
     let mismatch = on_threads(&runs, |run| {
         let mut events = run.events.iter();
@@ -215,8 +239,13 @@ pub(super) fn read_parallel<'a>(
     .into_iter()
     .flatten()
     .next();
-    // A mismatch comes before any error of step 2 (which stopped at its line).
-    let error = mismatch.or(error);
+    // A mismatch or a bad signature comes before any error of step 2 (which stopped at its
+    // line); of the two, the first in line order is the one the one-thread reader meets.
+    let first = match (mismatch, bad_signature) {
+        (Some(m), Some(b)) => Some(if b.line() < m.line() { b } else { m }),
+        (m, b) => m.or(b),
+    };
+    let error = first.or(error);
     let stop = error.as_ref().map_or(usize::MAX, LogError::line);
     ends.retain(|line| *line < stop);
     Read { runs, ends, error }
