@@ -657,14 +657,29 @@ fn create(app: &App, code: &str, params: &[(String, String)], format: Format) ->
     }
 }
 
-/// The staff member a bearer token stands for.
-fn actor(app: &App, headers: &HeaderMap) -> Option<String> {
-    let token = headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")?;
-    app.config.tokens.get(token.trim()).cloned()
+/// The staff member a bearer token stands for, or the 401 answer.
+fn actor(app: &App, headers: &HeaderMap) -> Result<String, Response> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .and_then(|token| app.config.tokens.get(token.trim()).cloned())
+        .ok_or_else(|| {
+            staff_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "a valid bearer token is required",
+            )
+        })
+}
+
+/// The 404 answer for a ticket the ledger does not hold.
+fn unknown_ticket(id: &str) -> Response {
+    staff_error(
+        StatusCode::NOT_FOUND,
+        "ticket.unknown_ticket",
+        format!("no ticket {id:?}"),
+    )
 }
 
 fn staff_error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
@@ -691,28 +706,31 @@ fn staff_body(body: &Bytes) -> Result<(Action, Option<Timestamp>), Response> {
     Ok((action, b.at))
 }
 
+/// Who asks (401 without a valid token), for which action, at what time (400 for a bad body).
+fn staff_request(
+    app: &App,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<(String, Action, Option<Timestamp>), Response> {
+    let actor = actor(app, headers)?;
+    let (action, at) = staff_body(body)?;
+    Ok((actor, action, at))
+}
+
 async fn staff_ticket(
     State(app): State<Shared>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if actor(&app, &headers).is_none() {
-        return staff_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        );
+    if let Err(r) = actor(&app, &headers) {
+        return r;
     }
     let svc = lock(&app);
     match svc.ledger().get(&id) {
         Some(v) => {
             axum::Json(serde_json::to_value(v.snapshot()).unwrap_or(Value::Null)).into_response()
         }
-        None => staff_error(
-            StatusCode::NOT_FOUND,
-            "ticket.unknown_ticket",
-            format!("no ticket {id:?}"),
-        ),
+        None => unknown_ticket(&id),
     }
 }
 
@@ -722,25 +740,14 @@ async fn staff_why_not(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(actor) = actor(&app, &headers) else {
-        return staff_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        );
-    };
-    let (action, at) = match staff_body(&body) {
+    let (actor, action, at) = match staff_request(&app, &headers, &body) {
         Ok(x) => x,
         Err(r) => return r,
     };
     let at = at.unwrap_or_else(|| (app.config.clock)());
     let svc = lock(&app);
     if svc.ledger().get(&id).is_none() {
-        return staff_error(
-            StatusCode::NOT_FOUND,
-            "ticket.unknown_ticket",
-            format!("no ticket {id:?}"),
-        );
+        return unknown_ticket(&id);
     }
     match svc.ledger().why_not(&id, &actor, at, &action) {
         None => axum::Json(json!({"allowed": true})).into_response(),
@@ -757,14 +764,7 @@ async fn staff_act(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(actor) = actor(&app, &headers) else {
-        return staff_error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "a valid bearer token is required",
-        );
-    };
-    let (action, at) = match staff_body(&body) {
+    let (actor, action, at) = match staff_request(&app, &headers, &body) {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -773,17 +773,15 @@ async fn staff_act(
         let at = at.unwrap_or_else(|| (app2.config.clock)());
         let mut svc = lock(&app2);
         if svc.ledger().get(&id).is_none() {
-            return staff_error(
-                StatusCode::NOT_FOUND,
-                "ticket.unknown_ticket",
-                format!("no ticket {id:?}"),
-            );
+            return unknown_ticket(&id);
         }
-        let why = svc.ledger().why_not(&id, &actor, at, &action);
-        match svc.apply(&id, &actor, at, action) {
+        // The action is kept for the explanation: a refused action changes nothing, so it is
+        // asked of the ledger only when refused.
+        match svc.apply(&id, &actor, at, action.clone()) {
             Ok(state) => axum::Json(json!({"state": state.as_str()})).into_response(),
             Err(ServiceError::Ticket(e)) => {
                 let mut body = json!({"code": e.code(), "message": e.to_string()});
+                let why = svc.ledger().why_not(&id, &actor, at, &action);
                 if let (Some(d), Value::Object(m)) = (why, &mut body) {
                     m.insert("rule".into(), d.rule.into());
                     m.insert("en".into(), d.en.into());
