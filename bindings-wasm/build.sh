@@ -24,7 +24,9 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.
 # coordinate systems (up to 351,532 bytes), then GeoReport v2 documents in XML (roxmltree:
 # 14.2 KB gzip measured by leaving it out), documents told apart, service lists, the status
 # table and import events: 351,532 → 381,299 bytes gzip; next 4 KiB up.
-BUDGET_GZIP=385024             # 376 KiB
+# 376 KiB until issue 16's decisions that share their texts (SharedStr), the ledger's table of
+# rule names and the packed deadline index keys: 384,740 → 386,514 bytes gzip; next 4 KiB up.
+BUDGET_GZIP=389120             # 380 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

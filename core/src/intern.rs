@@ -55,6 +55,10 @@ impl Interner {
             .copied()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.strings.len()
+    }
+
     pub(crate) fn get(&self, i: u32) -> Option<&str> {
         self.strings.get(i as usize).map(|s| &**s)
     }

@@ -12,7 +12,8 @@ use crate::ticket::{
 use crate::time::Timestamp;
 
 use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing};
-use super::policy::{rule_applies, EscalationPolicy, Response, Rule, Trigger};
+use super::policy::{rule_applies, EscalationPolicy, Response, Trigger};
+use super::text::SharedStr;
 
 /// What a decision does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -39,22 +40,27 @@ pub enum Effect {
 }
 
 /// One decision of the engine.
+///
+/// A sweep makes millions of these, so the texts a firing's decisions have in common are
+/// [`SharedStr`]s, shared rather than copied: the rule's name (one per rule and evaluation),
+/// the trigger's name (static) and the reason (written once per firing). They read and
+/// serialize as plain strings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Decision {
     /// The ticket.
     pub ticket: TicketId,
-    /// The rule that fired.
-    pub rule: String,
+    /// The rule that fired (empty for a `recheck`).
+    pub rule: SharedStr,
     /// Its trigger (snake_case name).
-    pub trigger: String,
+    pub trigger: SharedStr,
     /// What fired it: the deadline missed or approached, or the triggering event's time.
     pub breach: Timestamp,
     /// The department concerned, for a late summons.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<NodeId>,
     /// Why, in Chinese and English.
-    pub reason: String,
+    pub reason: SharedStr,
     /// What to do.
     pub effect: Effect,
 }
@@ -128,6 +134,44 @@ pub fn evaluate_parallel(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Vec<Decision>, CalendarError> {
+    evaluate_keyed(now, ledger, policy, calendar, threads).map(|e| e.decisions)
+}
+
+/// Decisions with the key of each ticket's run of them, so that a sweep applies them
+/// without looking the tickets up by id again.
+struct Evaluated {
+    decisions: Vec<Decision>,
+    /// (the index of a ticket's first decision, its key), in order.
+    runs: Vec<(usize, TicketKey)>,
+}
+
+impl Evaluated {
+    /// Applies the decisions as [`apply`] does; a sweep keeps no results (a refusal changes
+    /// nothing, and the decisions are what it returns).
+    fn apply(&self, ledger: &mut Ledger, now: Timestamp) {
+        let ends = self
+            .runs
+            .iter()
+            .skip(1)
+            .map(|(start, _)| *start)
+            .chain([self.decisions.len()]);
+        for (&(start, key), end) in self.runs.iter().zip(ends) {
+            for d in self.decisions.get(start..end).unwrap_or(&[]) {
+                if let Effect::Act { action } = &d.effect {
+                    let _ = ledger.apply_key(key, ActorKey::SYSTEM, now, action);
+                }
+            }
+        }
+    }
+}
+
+fn evaluate_keyed(
+    now: Timestamp,
+    ledger: &Ledger,
+    policy: &EscalationPolicy,
+    calendar: &Calendar,
+    threads: usize,
+) -> Result<Evaluated, CalendarError> {
     let rules = &policy.rules;
     let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
     let mut horizon = now;
@@ -188,12 +232,17 @@ pub fn evaluate_parallel(
         }
     });
     repeats.sort_by_key(|(k, _)| *k);
+    let shared = Shared::of(policy);
 
-    let decide = |run: &[(TicketKey, u8)]| -> Result<Vec<Decision>, CalendarError> {
+    let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
         let mut decisions = Vec::new();
+        let mut runs = Vec::new();
+        let mut buffers = Buffers::default();
         for &(key, kinds) in run {
             let Some(v) = ledger.view(key) else { continue };
-            let mut firings = detect(ledger, &v, &ctx)?;
+            let mut firings = std::mem::take(&mut buffers.firings);
+            firings.clear();
+            detect(ledger, &v, &ctx, &mut firings)?;
             // `repeats` is sorted by ticket: this ticket's are one slice of it.
             let from = repeats.partition_point(|(k, _)| *k < key);
             let to = repeats.partition_point(|(k, _)| *k <= key);
@@ -207,10 +256,20 @@ pub fn evaluate_parallel(
             settle(ledger, &v, &ctx, &mut firings);
             let rechecks = rechecks(&v, &ctx, kinds, &firings)?;
             if !firings.is_empty() || !rechecks.is_empty() {
-                decide_ticket(ledger, &ctx, key, firings, rechecks, &mut decisions)?;
+                let start = decisions.len();
+                let ticket = Ticket {
+                    key,
+                    firings: &mut firings,
+                    rechecks,
+                };
+                decide_ticket(ledger, &ctx, &shared, ticket, &mut buffers, &mut decisions)?;
+                if decisions.len() > start {
+                    runs.push((start, key));
+                }
             }
+            buffers.firings = firings;
         }
-        Ok(decisions)
+        Ok(Evaluated { decisions, runs })
     };
     let threads = threads.min(candidates.len() / PER_THREAD);
     if threads <= 1 {
@@ -219,11 +278,18 @@ pub fn evaluate_parallel(
     let runs: Vec<&[(TicketKey, u8)]> = candidates
         .chunks(candidates.len().div_ceil(threads))
         .collect();
-    let mut decisions = Vec::new();
-    for run in crate::threads::on_threads(&runs, |run| decide(run)) {
-        decisions.append(&mut run?);
+    let mut all = Evaluated {
+        decisions: Vec::new(),
+        runs: Vec::new(),
+    };
+    for part in crate::threads::on_threads(&runs, |run| decide(run)) {
+        let mut part = part?;
+        let offset = all.decisions.len();
+        all.runs
+            .extend(part.runs.iter().map(|(start, key)| (start + offset, *key)));
+        all.decisions.append(&mut part.decisions);
     }
-    Ok(decisions)
+    Ok(all)
 }
 
 /// Drops firings already recorded on the ticket, and orders and dedups the rest.
@@ -294,6 +360,55 @@ fn rechecks(
     Ok(out)
 }
 
+/// The texts decisions share, made once per evaluation: each rule's name, the empty name of
+/// a `recheck`, and the reason of a `recheck` that leaves the index, by deadline kind.
+struct Shared {
+    rules: Vec<SharedStr>,
+    none: SharedStr,
+    no_rule_left: [SharedStr; 4],
+}
+
+impl Shared {
+    fn of(policy: &EscalationPolicy) -> Shared {
+        Shared {
+            rules: policy
+                .rules
+                .iter()
+                .map(|r| SharedStr::from(&*r.name))
+                .collect(),
+            none: SharedStr::default(),
+            no_rule_left: [0, 1, 2, 3].map(|kind| {
+                SharedStr::from(format!(
+                    "{} 无待触发规则 / no rule left to fire",
+                    deadline_label(DeadlineKind::from_u8(kind))
+                ))
+            }),
+        }
+    }
+
+    fn rule(&self, index: usize) -> SharedStr {
+        self.rules
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| self.none.clone())
+    }
+}
+
+/// What a sweep decides about one ticket: its firings and its index bookkeeping.
+struct Ticket<'a> {
+    key: TicketKey,
+    firings: &'a mut Vec<Firing>,
+    rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
+}
+
+/// Buffers a sweep reuses from ticket to ticket instead of allocating them for each.
+#[derive(Default)]
+struct Buffers {
+    firings: Vec<Firing>,
+    effects: Vec<Effect>,
+    acts: Vec<Decision>,
+}
+
 /// The running state of one ticket's responses within a sweep.
 struct GroupState {
     home: NodeKey,
@@ -312,9 +427,13 @@ impl GroupState {
 fn decide_ticket(
     ledger: &Ledger,
     ctx: &Context<'_>,
-    key: TicketKey,
-    mut firings: Vec<Firing>,
-    rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
+    shared: &Shared,
+    Ticket {
+        key,
+        firings,
+        rechecks,
+    }: Ticket<'_>,
+    buffers: &mut Buffers,
     out: &mut Vec<Decision>,
 ) -> Result<(), CalendarError> {
     let h = &**ledger.hierarchy();
@@ -323,31 +442,34 @@ fn decide_ticket(
     };
     let ticket = v.id().clone();
     let decision =
-        |rule: &str, trigger: &str, f: Option<&Firing>, reason: String, effect| Decision {
-            ticket: ticket.clone(),
-            rule: rule.to_owned(),
-            trigger: trigger.to_owned(),
-            breach: f.map_or(ctx.now, |f| f.breach),
-            subject: f.and_then(|f| f.subject).and_then(|k| h.id(k)).cloned(),
-            reason,
-            effect,
+        |rule: SharedStr, trigger: &'static str, f: Option<&Firing>, reason: &SharedStr, effect| {
+            Decision {
+                ticket: ticket.clone(),
+                rule,
+                trigger: SharedStr::from_static(trigger),
+                breach: f.map_or(ctx.now, |f| f.breach),
+                subject: f.and_then(|f| f.subject).and_then(|k| h.id(k)).cloned(),
+                reason: reason.clone(),
+                effect,
+            }
         };
     let recheck = |deadline: DeadlineKind, at: Option<Timestamp>| {
         let reason = match at {
-            Some(t) => format!(
+            Some(t) => SharedStr::from(format!(
                 "{} 复查于 {t} / look again at {t}",
                 deadline_label(deadline)
-            ),
-            None => format!(
-                "{} 无待触发规则 / no rule left to fire",
-                deadline_label(deadline)
-            ),
+            )),
+            None => shared
+                .no_rule_left
+                .get(deadline as usize)
+                .cloned()
+                .unwrap_or_else(|| shared.none.clone()),
         };
         decision(
-            "",
+            shared.none.clone(),
             "recheck",
             None,
-            reason,
+            &reason,
             Effect::Act {
                 action: Action::Recheck { deadline, at },
             },
@@ -357,13 +479,15 @@ fn decide_ticket(
         // Check each action against the ticket as it stands (the engine's actions do not
         // depend on each other's state changes here).
         let mut state = GroupState::of(&v);
-        let mut acts = Vec::new();
-        for f in &firings {
+        let acts = &mut buffers.acts;
+        acts.clear();
+        for f in firings.iter() {
             let Some(rule) = ctx.policy.rules.get(f.rule) else {
                 continue;
             };
-            let reason = f.why.render(h);
-            for effect in responses(h, &v, ctx, rule, f, &reason, &mut state)? {
+            let reason = f.why.reason(h);
+            responses(h, &v, ctx, f, &reason, &mut state, &mut buffers.effects)?;
+            for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => {
                         ledger.check(key, ActorKey::SYSTEM, ctx.now, action).is_ok()
@@ -372,10 +496,10 @@ fn decide_ticket(
                 };
                 if keep {
                     acts.push(decision(
-                        &rule.name,
+                        shared.rule(f.rule),
                         rule.when.name(),
                         Some(f),
-                        reason.clone(),
+                        &reason,
                         effect,
                     ));
                 }
@@ -383,14 +507,14 @@ fn decide_ticket(
         }
         // Index bookkeeping first (it refers to the deadlines as they stand now), except
         // for the deadlines an escalation below renews: renewing moves their entries.
-        let renewed = renewed_by_escalation(ledger, &v, &acts);
+        let renewed = renewed_by_escalation(ledger, &v, acts);
         out.extend(
             rechecks
                 .iter()
                 .filter(|(deadline, _)| renewed & (1 << (*deadline as u8)) == 0)
                 .map(|(deadline, at)| recheck(*deadline, *at)),
         );
-        out.append(&mut acts);
+        out.append(acts);
         return Ok(());
     }
     // Index bookkeeping first: it refers to the deadlines as they stand now.
@@ -417,7 +541,7 @@ fn decide_ticket(
         if firings.is_empty() {
             break;
         }
-        for f in &firings {
+        for f in firings.iter() {
             let Some(rule) = ctx.policy.rules.get(f.rule) else {
                 continue;
             };
@@ -425,9 +549,9 @@ fn decide_ticket(
                 break;
             };
             let mut state = GroupState::of(&sv);
-            let reason = f.why.render(h);
-            let effects = responses(h, &sv, ctx, rule, f, &reason, &mut state)?;
-            for effect in effects {
+            let reason = f.why.reason(h);
+            responses(h, &sv, ctx, f, &reason, &mut state, &mut buffers.effects)?;
+            for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => scratch
                         .apply_key(scratch_key, ActorKey::SYSTEM, ctx.now, action)
@@ -436,10 +560,10 @@ fn decide_ticket(
                 };
                 if keep {
                     out.push(decision(
-                        &rule.name,
+                        shared.rule(f.rule),
                         rule.when.name(),
                         Some(f),
-                        reason.clone(),
+                        &reason,
                         effect,
                     ));
                 }
@@ -448,8 +572,9 @@ fn decide_ticket(
         let Some(sv) = scratch.view(scratch_key) else {
             break;
         };
-        firings = detect(&scratch, &sv, ctx)?;
-        settle(&scratch, &sv, ctx, &mut firings);
+        firings.clear();
+        detect(&scratch, &sv, ctx, firings)?;
+        settle(&scratch, &sv, ctx, firings);
     }
     Ok(())
 }
@@ -472,17 +597,19 @@ fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision])
     }
 }
 
-/// The effects of one firing, ending with its `rule_fired` marker.
+/// The effects of one firing, ending with its `rule_fired` marker, appended to `out`.
 fn responses(
     h: &Hierarchy,
     v: &TicketView<'_>,
     ctx: &Context<'_>,
-    rule: &Rule,
     f: &Firing,
     reason: &str,
     state: &mut GroupState,
-) -> Result<Vec<Effect>, CalendarError> {
-    let mut out = Vec::new();
+    out: &mut Vec<Effect>,
+) -> Result<(), CalendarError> {
+    let Some(rule) = ctx.policy.rules.get(f.rule) else {
+        return Ok(());
+    };
     for resp in &rule.then {
         let action = match resp {
             Response::Remind => Some(Action::Remind {
@@ -542,7 +669,7 @@ fn responses(
             subject: f.subject.and_then(|k| h.id(k)).cloned(),
         },
     });
-    Ok(out)
+    Ok(())
 }
 
 /// The outcome of applying one decision.
@@ -592,9 +719,7 @@ pub fn sweep(
     policy: &EscalationPolicy,
     calendar: &Calendar,
 ) -> Result<Vec<Decision>, CalendarError> {
-    let decisions = evaluate(now, ledger, policy, calendar)?;
-    apply(ledger, &decisions, now);
-    Ok(decisions)
+    sweep_parallel(ledger, now, policy, calendar, 1)
 }
 
 /// [`sweep`] with the evaluation on up to `threads` threads ([`evaluate_parallel`]; the
@@ -607,7 +732,7 @@ pub fn sweep_parallel(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Vec<Decision>, CalendarError> {
-    let decisions = evaluate_parallel(now, ledger, policy, calendar, threads)?;
-    apply(ledger, &decisions, now);
-    Ok(decisions)
+    let evaluated = evaluate_keyed(now, ledger, policy, calendar, threads)?;
+    evaluated.apply(ledger, now);
+    Ok(evaluated.decisions)
 }

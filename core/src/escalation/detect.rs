@@ -9,6 +9,7 @@ use crate::ticket::{ActionKind, DeadlineKind, Ledger, TicketKey, TicketView};
 use crate::time::Timestamp;
 
 use super::policy::{rule_applies, EscalationPolicy, Trigger};
+use super::text::SharedStr;
 
 /// Why a rule fires; rendered into a reason only for the firings that are kept.
 #[derive(Debug, Clone)]
@@ -35,7 +36,20 @@ pub(super) enum Why {
 }
 
 impl Why {
-    pub(super) fn render(&self, h: &Hierarchy) -> String {
+    /// The reason, in Chinese and English, as the decisions of one firing share it.
+    pub(super) fn reason(&self, h: &Hierarchy) -> SharedStr {
+        match self {
+            // The commonest reasons (one for each deadline firing), laid out without the
+            // formatting machinery or an intermediate `String`.
+            Why::Missed(kind, due) => deadline_reason(*kind, *due, " 已超时 / missed"),
+            Why::Approaching(kind, due) => {
+                deadline_reason(*kind, *due, " 即将到期 / falls due soon")
+            }
+            _ => SharedStr::from(self.render(h)),
+        }
+    }
+
+    fn render(&self, h: &Hierarchy) -> String {
         match self {
             Why::Missed(kind, due) => format!("{} {due} 已超时 / missed", deadline_label(*kind)),
             Why::Approaching(kind, due) => {
@@ -71,6 +85,17 @@ impl Why {
     }
 }
 
+/// `<deadline label> <due><tail>`, as `format!` would write it.
+fn deadline_reason(kind: DeadlineKind, due: Timestamp, tail: &str) -> SharedStr {
+    let due = due.rfc3339_at(crate::time::CHINA_OFFSET_SECONDS);
+    let parts = [deadline_label(kind), " ", due.as_str(), tail];
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    SharedStr::from(out)
+}
+
 /// One rule firing for one ticket.
 #[derive(Debug, Clone)]
 pub(super) struct Firing {
@@ -102,17 +127,18 @@ pub(super) struct Context<'a> {
     pub(super) reactive: bool,
 }
 
-/// Every per-ticket trigger that holds now (repeated complaints aside).
+/// Every per-ticket trigger that holds now (repeated complaints aside), appended to `out`
+/// (a buffer a sweep reuses from ticket to ticket).
 pub(super) fn detect(
     ledger: &Ledger,
     v: &TicketView<'_>,
     ctx: &Context<'_>,
-) -> Result<Vec<Firing>, CalendarError> {
+    out: &mut Vec<Firing>,
+) -> Result<(), CalendarError> {
     let h = &**ledger.hierarchy();
     let (now, cal) = (ctx.now, ctx.calendar);
-    let mut out = Vec::new();
     if !v.state().is_open() {
-        return Ok(out);
+        return Ok(());
     }
     let mut snapshot = None;
     for (ri, rule) in ctx.policy.rules.iter().enumerate() {
@@ -188,7 +214,7 @@ pub(super) fn detect(
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Firings of repeated-complaint rules among the tickets reported within their windows.

@@ -32,6 +32,7 @@ mod decide;
 mod detect;
 mod policy;
 mod tagged_de;
+mod text;
 mod whatif;
 
 pub use crate::repeats::RepeatScope;
@@ -40,4 +41,5 @@ pub use decide::{
     Decision, Effect,
 };
 pub use policy::{EscalationPolicy, Response, Rule, Trigger};
+pub use text::SharedStr;
 pub use whatif::{what_if, Course, TicketWhatIf, WhatIf, WhatIfTotals};

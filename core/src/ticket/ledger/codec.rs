@@ -9,6 +9,14 @@ use super::*;
 /// byte of the key plus one.
 pub(super) const RETURN_TO_TEXT: u8 = u8::MAX;
 
+/// How a `rule_fired` event stores its rule's name (in `small`; `aux` is the index): in the
+/// ledger's table of rule names...
+pub(super) const RULE_BY_NAME_TABLE: u8 = 0;
+/// ...in the ticket's texts, followed by the subject's id...
+pub(super) const RULE_WITH_SUBJECT: u8 = 1;
+/// ...or in the ticket's texts, without a subject (when the table is full).
+pub(super) const RULE_IN_TEXTS: u8 = 2;
+
 /// A node key in an op's spare bits (`small`, `aux`): the high byte plus one and the low 16
 /// bits, for keys below `(RETURN_TO_TEXT - 1) << 16`; `None` for larger keys.
 pub(super) fn pack_key(key: u32) -> Option<(u8, u16)> {
@@ -113,6 +121,7 @@ impl Ledger {
                 .map_err(|d| self.denied(rec, actor, kind, d))?;
         }
         let mut return_to = None;
+        let mut rule_name = None;
         // The action's own data.
         let mut texts: Vec<Box<str>> = Vec::new();
         let mut new_summons: Vec<SummonsRec> = Vec::new();
@@ -431,20 +440,26 @@ impl Ledger {
                         // The subject follows the rule's name: both are stored.
                         let name = short(text(rule)?);
                         text(s.as_str())?;
-                        op(1, name, breach)
+                        op(RULE_WITH_SUBJECT, name, breach)
                     }
                     None => {
-                        // A rule that fires again on the ticket (each escalation renews the
-                        // deadline it watches) names itself with the text already stored.
-                        let stored = rec
-                            .extra
-                            .as_ref()
-                            .and_then(|x| x.texts.iter().position(|t| **t == **rule));
-                        let name = match stored {
-                            Some(i) => short(u32::try_from(i).unwrap_or(NONE)),
-                            None => short(text(rule)?),
+                        // The name, from the ledger's table of rule names (added on commit
+                        // when new), or in the ticket's texts once the table is full.
+                        let index = match self.rule_names.find(rule) {
+                            Some(i) => Some(i),
+                            None => {
+                                check_text(rec.id.as_str(), rule)?;
+                                let next = self.rule_names.len();
+                                (next < usize::from(NO_TEXT)).then(|| {
+                                    rule_name = Some(Box::from(rule.as_str()));
+                                    u32::try_from(next).unwrap_or(NONE)
+                                })
+                            }
                         };
-                        op(0, name, breach)
+                        match index {
+                            Some(i) => op(RULE_BY_NAME_TABLE, short(i), breach),
+                            None => op(RULE_IN_TEXTS, short(text(rule)?), breach),
+                        }
                     }
                 }
             }
@@ -456,6 +471,7 @@ impl Ledger {
                 texts,
                 summons: new_summons,
                 return_to,
+                rule_name,
             },
         ))
     }
@@ -487,6 +503,14 @@ impl Ledger {
             Actor::System
         } else {
             Actor::Node(self.node_id(NodeKey::from_index(actor)))
+        }
+    }
+
+    /// The rule a `rule_fired` event names.
+    pub(super) fn rule_name<'a>(&'a self, rec: &'a Rec, op: Op) -> Option<&'a str> {
+        match op.small {
+            RULE_BY_NAME_TABLE => self.rule_names.get(u32::from(op.aux)),
+            _ => rec.text(u32::from(op.aux)),
         }
     }
 
@@ -601,9 +625,9 @@ impl Ledger {
                 at: rec.opt_time(op.arg),
             },
             ActionKind::RuleFired => Action::RuleFired {
-                rule: text(u32::from(op.aux)),
+                rule: self.rule_name(rec, op).unwrap_or_default().to_owned(),
                 breach: at(op.arg),
-                subject: (op.small != 0)
+                subject: (op.small == RULE_WITH_SUBJECT)
                     .then(|| rec.text(u32::from(op.aux) + 1))
                     .flatten()
                     .and_then(|s| NodeId::from_text(s).ok()),
@@ -644,6 +668,63 @@ mod tests {
         }
         assert_eq!(unpack_key(0, 0), None);
         assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
+    }
+
+    #[test]
+    fn rule_names_go_to_the_ticket_texts_when_the_ledgers_table_is_full() {
+        use crate::hierarchy::{Hierarchy, NodeKind};
+        use crate::ticket::{Action, ActorKey, Ledger, NewTicket, Taxonomy};
+        use crate::time::Timestamp;
+        use std::sync::Arc;
+
+        let mut h = Hierarchy::new();
+        h.add("g1", NodeKind::Grid, "第一网格").expect("grid");
+        h.add("w1", NodeKind::GridWorker, "网格员").expect("worker");
+        h.serve("w1", "g1").expect("serves");
+        let mut l = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+        let t: Timestamp = "2025-03-03T09:00:00+08:00".parse().expect("time");
+        let new = NewTicket::new("T1", "livelihood.parking", "g1").expect("ticket");
+        let key = l.report(new, "w1", t).expect("reported");
+        let fire = |l: &mut Ledger, rule: &str| {
+            let action = Action::RuleFired {
+                rule: rule.into(),
+                breach: t,
+                subject: None,
+            };
+            l.apply_key(key, ActorKey::SYSTEM, t, &action)
+                .expect("recorded");
+        };
+        fire(&mut l, "early");
+        for i in 1..usize::from(super::NO_TEXT) {
+            l.rule_names.intern(&format!("r{i}"));
+        }
+        assert_eq!(l.rule_names.len(), usize::from(super::NO_TEXT));
+        fire(&mut l, "late");
+        fire(&mut l, "r7");
+        let view = l.view(key).expect("ticket");
+        let names: Vec<String> = l
+            .events("T1")
+            .expect("events")
+            .into_iter()
+            .filter_map(|e| match e.action {
+                Action::RuleFired { rule, .. } => Some(rule),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names, ["early", "late", "r7"]);
+        for rule in ["early", "late", "r7"] {
+            assert!(view.has_fired(rule, t, None), "{rule}");
+            assert!(
+                !view.has_fired(rule, t, Some("g1")),
+                "{rule} has no subject"
+            );
+        }
+        assert!(!view.has_fired("r8", t, None));
+        assert_eq!(
+            l.rule_names.find("late"),
+            None,
+            "the full table took no more"
+        );
     }
 }
 

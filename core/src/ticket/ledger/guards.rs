@@ -179,6 +179,7 @@ impl Ledger {
         );
         scratch.levels = self.levels.clone();
         scratch.reporters = self.reporters.clone();
+        scratch.rule_names = self.rule_names.clone();
         scratch.tickets.push(rec.clone());
         Some(scratch)
     }
@@ -206,6 +207,7 @@ impl Ledger {
             self.authority.clone(),
         );
         scratch.levels = self.levels.clone();
+        scratch.rule_names = self.rule_names.clone();
         scratch.tickets.push(rec.clone());
         steps
             .iter()

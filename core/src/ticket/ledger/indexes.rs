@@ -9,6 +9,38 @@ pub(crate) const DUE_SUMMONS_SIGN: u8 = 4;
 /// The due-index kind of a summoned department's report deadline.
 pub(crate) const DUE_SUMMONS_REPORT: u8 = 5;
 
+/// An entry of the deadline index, (kind, due, ticket), packed into one integer that orders
+/// the same way: comparing one `u128` is several times cheaper than comparing the tuple, and
+/// a sweep's index updates are mostly comparisons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Due(u128);
+
+impl Due {
+    pub(crate) fn new(kind: u8, due: i64, ticket: u32) -> Due {
+        // Flipping the sign bit orders an i64's bits as unsigned.
+        let due = u64::from_ne_bytes(due.to_ne_bytes()) ^ (1 << 63);
+        Due(u128::from(kind) << 96 | u128::from(due) << 32 | u128::from(ticket))
+    }
+
+    pub(crate) fn kind(self) -> u8 {
+        u8::try_from(self.0 >> 96).unwrap_or(u8::MAX)
+    }
+
+    pub(crate) fn at(self) -> i64 {
+        let bits = u64::try_from((self.0 >> 32) & u128::from(u64::MAX)).unwrap_or(0) ^ (1 << 63);
+        i64::from_ne_bytes(bits.to_ne_bytes())
+    }
+
+    pub(crate) fn ticket(self) -> u32 {
+        u32::try_from(self.0 & u128::from(u32::MAX)).unwrap_or(0)
+    }
+
+    /// The entries of one kind due up to `until` (inclusive).
+    fn range(kind: u8, until: i64) -> std::ops::RangeInclusive<Due> {
+        Due::new(kind, i64::MIN, 0)..=Due::new(kind, until, u32::MAX)
+    }
+}
+
 pub(super) fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
     let mut out = Vec::new();
     if !rec.state.is_open() {
@@ -33,15 +65,16 @@ struct MergeDue<I: Iterator> {
     kinds: [std::iter::Peekable<I>; 4],
 }
 
-impl<'a, I: Iterator<Item = &'a (u8, i64, u32)>> Iterator for MergeDue<I> {
-    type Item = (u8, i64, u32);
+impl<'a, I: Iterator<Item = &'a Due>> Iterator for MergeDue<I> {
+    type Item = Due;
 
-    fn next(&mut self) -> Option<(u8, i64, u32)> {
+    fn next(&mut self) -> Option<Due> {
         let mut best: Option<(usize, (i64, u32, u8))> = None;
         for (i, it) in self.kinds.iter_mut().enumerate() {
-            if let Some(&&(kind, t, k)) = it.peek() {
-                if best.is_none_or(|(_, b)| (t, k, kind) < b) {
-                    best = Some((i, (t, k, kind)));
+            if let Some(&&d) = it.peek() {
+                let order = (d.at(), d.ticket(), d.kind());
+                if best.is_none_or(|(_, b)| order < b) {
+                    best = Some((i, order));
                 }
             }
         }
@@ -97,16 +130,12 @@ impl Ledger {
     ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
         let until = until.unix_seconds();
         // Index kinds 0–3 are the deadline kinds.
-        let kinds = [0u8, 1, 2, 3].map(|kind| {
-            self.due
-                .range((kind, i64::MIN, 0)..=(kind, until, u32::MAX))
-                .peekable()
-        });
-        MergeDue { kinds }.map(|(kind, t, k)| {
+        let kinds = [0u8, 1, 2, 3].map(|kind| self.due.range(Due::range(kind, until)).peekable());
+        MergeDue { kinds }.map(|d| {
             (
-                Timestamp::EPOCH.plus_seconds(t),
-                TicketKey(k),
-                DeadlineKind::from_u8(kind),
+                Timestamp::EPOCH.plus_seconds(d.at()),
+                TicketKey(d.ticket()),
+                DeadlineKind::from_u8(d.kind()),
             )
         })
     }
@@ -124,8 +153,8 @@ impl Ledger {
             .filter(move |kind| kinds & (1 << kind) != 0)
             .flat_map(move |kind| {
                 self.due
-                    .range((kind, i64::MIN, 0)..=(kind, until, u32::MAX))
-                    .map(|(d, t, k)| (*t, TicketKey(*k), *d))
+                    .range(Due::range(kind, until))
+                    .map(|d| (d.at(), TicketKey(d.ticket()), d.kind()))
             })
     }
 
@@ -201,7 +230,7 @@ impl Ledger {
                 self.unindex(key, kind, t0 + i64::from(*o));
             }
             if *n != NONE {
-                self.due.insert((kind, t0 + i64::from(*n), key.0));
+                self.due.insert(Due::new(kind, t0 + i64::from(*n), key.0));
             }
         }
     }
@@ -210,10 +239,10 @@ impl Ledger {
     pub(super) fn unindex(&mut self, key: TicketKey, kind: u8, due: i64) {
         match self.rechecks.remove(&(key.0, kind)) {
             Some(moved) => {
-                self.due.remove(&(kind, moved, key.0));
+                self.due.remove(&Due::new(kind, moved, key.0));
             }
             None => {
-                self.due.remove(&(kind, due, key.0));
+                self.due.remove(&Due::new(kind, due, key.0));
             }
         }
     }
@@ -225,7 +254,7 @@ impl Ledger {
         let moved = at.unwrap_or(i64::MAX);
         self.rechecks.insert((key.0, kind), moved);
         if at.is_some() {
-            self.due.insert((kind, moved, key.0));
+            self.due.insert(Due::new(kind, moved, key.0));
         }
     }
 }

@@ -90,6 +90,8 @@ pub(crate) struct Pending {
     texts: Vec<Box<str>>,
     summons: Vec<SummonsRec>,
     return_to: Option<NodeKey>,
+    /// A rule name to add to the ledger's table of rule names (at the index the event names).
+    rule_name: Option<Box<str>>,
 }
 
 /// How far a replayed history is trusted.
@@ -194,10 +196,14 @@ pub struct Ledger {
     by_id: HashTable<u32>,
     by_id_state: IdState,
     reporters: Interner,
+    /// The names of the escalation rules that fired, each stored once for the whole ledger:
+    /// a `rule_fired` event without a subject names its rule by index here, so a sweep's
+    /// firings store no text per ticket and compare rule names as integers.
+    rule_names: Interner,
     /// Deadlines of open tickets: (kind, due, ticket) with kinds 0–3 the [`DeadlineKind`]s
     /// and 4, 5 a summoned department's sign-for and report deadlines. Ordered by kind first,
     /// so that a sweep visits only the kinds its rules watch.
-    due: BTreeSet<(u8, i64, u32)>,
+    due: BTreeSet<Due>,
     /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
     /// an unsatisfied visit, a dispatch, a whistle, a reopening).
     attention: BTreeSet<u32>,
@@ -245,6 +251,7 @@ impl Ledger {
             by_id: HashTable::new(),
             by_id_state: IdState::default(),
             reporters: Interner::default(),
+            rule_names: Interner::default(),
             due: BTreeSet::new(),
             attention: BTreeSet::new(),
             by_unit: DenseMap::default(),

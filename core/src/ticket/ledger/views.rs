@@ -46,7 +46,7 @@ impl Ledger {
         tickets
             + self.tickets.capacity() * size_of::<Rec>()
             + self.by_id.capacity() * (size_of::<u32>() + 1)
-            + self.due.len() * (size_of::<(u8, i64, u32)>() + 8)
+            + self.due.len() * (size_of::<Due>() + 8)
             + self.by_report.capacity() * size_of::<u32>()
             + self
                 .by_unit
@@ -241,13 +241,22 @@ impl<'a> TicketView<'a> {
     /// Whether a `rule_fired` event records this rule, breach and subject.
     pub fn has_fired(&self, rule: &str, breach: Timestamp, subject: Option<&str>) -> bool {
         let rec = self.rec;
+        // Looked up once, on the first firing at this breach.
+        let mut in_table = None;
         rec.log.iter().any(|e| {
             e.op.kind == ActionKind::RuleFired
                 && rec.time(e.op.arg) == breach
-                && rec.text(u32::from(e.op.aux)) == Some(rule)
-                && match subject {
-                    Some(s) => e.op.small != 0 && rec.text(u32::from(e.op.aux) + 1) == Some(s),
-                    None => e.op.small == 0,
+                && match (subject, e.op.small) {
+                    (Some(s), RULE_WITH_SUBJECT) => {
+                        rec.text(u32::from(e.op.aux)) == Some(rule)
+                            && rec.text(u32::from(e.op.aux) + 1) == Some(s)
+                    }
+                    (None, RULE_BY_NAME_TABLE) => {
+                        *in_table.get_or_insert_with(|| self.ledger.rule_names.find(rule))
+                            == Some(u32::from(e.op.aux))
+                    }
+                    (None, RULE_IN_TEXTS) => rec.text(u32::from(e.op.aux)) == Some(rule),
+                    _ => false,
                 }
         })
     }

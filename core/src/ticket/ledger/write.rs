@@ -264,7 +264,11 @@ impl Ledger {
         action: &Action,
         mode: Mode,
     ) -> Result<TicketState, TicketError> {
-        let (op, next, pending) = self.validate(key, actor, at, action, mode)?;
+        let (op, next, mut pending) = self.validate(key, actor, at, action, mode)?;
+        if let Some(name) = pending.rule_name.take() {
+            // At the index the event names: the table's length when validated.
+            self.rule_names.intern(&name);
+        }
         let unknown = || TicketError::UnknownTicket {
             ticket: format!("#{}", key.0),
         };
@@ -322,10 +326,10 @@ impl Ledger {
         }
         if old_summons != new_summons {
             for (t, k) in &old_summons {
-                self.due.remove(&(*k, *t, key.0));
+                self.due.remove(&Due::new(*k, *t, key.0));
             }
             for (t, k) in &new_summons {
-                self.due.insert((*k, *t, key.0));
+                self.due.insert(Due::new(*k, *t, key.0));
             }
         }
         if !open {
