@@ -1032,6 +1032,8 @@ fn evaluating_on_several_threads_agrees_with_one() {
     ]);
     let c = cal();
     let mut many = one.clone();
+    // The public two steps, which look each ticket up by id (a sweep applies by key).
+    let mut two_steps = one.clone();
     let mut now = t(100);
     for step in [0, 60, 60 * 24] {
         now = now.plus_seconds(step * 60);
@@ -1041,7 +1043,19 @@ fn evaluating_on_several_threads_agrees_with_one() {
         let s1 = sweep(&mut one, now, &p, &c).unwrap();
         let s2 = sweep_parallel(&mut many, now, &p, &c, 2).unwrap();
         assert_eq!(s1, s2);
+        assert_eq!(s1, d1);
         assert_eq!(one.event_count(), many.event_count());
+        let d3 = evaluate(now, &two_steps, &p, &c).unwrap();
+        assert_eq!(d3, d1);
+        assert!(apply(&mut two_steps, &d3, now)
+            .iter()
+            .all(|a| a.result.is_ok()));
     }
     assert!(one.tickets().any(|v| v.escalations() > 0));
+    for v in one.tickets() {
+        let id = v.id().as_str();
+        let events = one.events(id).unwrap();
+        assert_eq!(many.events(id).unwrap(), events, "{id}");
+        assert_eq!(two_steps.events(id).unwrap(), events, "{id}");
+    }
 }

@@ -238,9 +238,9 @@ fn evaluate_keyed(
         let mut decisions = Vec::new();
         let mut runs = Vec::new();
         let mut buffers = Buffers::default();
+        let mut firings = Vec::new();
         for &(key, kinds) in run {
             let Some(v) = ledger.view(key) else { continue };
-            let mut firings = std::mem::take(&mut buffers.firings);
             firings.clear();
             detect(ledger, &v, &ctx, &mut firings)?;
             // `repeats` is sorted by ticket: this ticket's are one slice of it.
@@ -267,7 +267,6 @@ fn evaluate_keyed(
                     runs.push((start, key));
                 }
             }
-            buffers.firings = firings;
         }
         Ok(Evaluated { decisions, runs })
     };
@@ -401,10 +400,10 @@ struct Ticket<'a> {
     rechecks: Vec<(DeadlineKind, Option<Timestamp>)>,
 }
 
-/// Buffers a sweep reuses from ticket to ticket instead of allocating them for each.
+/// Buffers a sweep reuses from ticket to ticket instead of allocating them for each (and
+/// the firings' own, beside them).
 #[derive(Default)]
 struct Buffers {
-    firings: Vec<Firing>,
     effects: Vec<Effect>,
     acts: Vec<Decision>,
 }

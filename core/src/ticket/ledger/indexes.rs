@@ -258,3 +258,25 @@ impl Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Due;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A packed entry reads back as it was made and orders as the tuple (kind, due,
+        /// ticket), over every due instant an i64 holds.
+        #[test]
+        fn packed_entries_order_as_tuples(
+            a in (0u8..6, any::<i64>(), any::<u32>()),
+            b in (0u8..6, any::<i64>(), any::<u32>()),
+        ) {
+            let (x, y) = (Due::new(a.0, a.1, a.2), Due::new(b.0, b.1, b.2));
+            prop_assert_eq!((x.kind(), x.at(), x.ticket()), a);
+            prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+            let range = Due::range(a.0, b.1);
+            prop_assert_eq!(range.contains(&x), a.1 <= b.1);
+        }
+    }
+}
