@@ -232,7 +232,7 @@ fn evaluate_keyed(
         }
     });
     repeats.sort_by_key(|(k, _)| *k);
-    let shared = Shared::of(policy);
+    let shared = SharedTexts::of(policy);
 
     let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
         let mut decisions = Vec::new();
@@ -361,15 +361,15 @@ fn rechecks(
 
 /// The texts decisions share, made once per evaluation: each rule's name, the empty name of
 /// a `recheck`, and the reason of a `recheck` that leaves the index, by deadline kind.
-struct Shared {
+struct SharedTexts {
     rules: Vec<SharedStr>,
     none: SharedStr,
     no_rule_left: [SharedStr; 4],
 }
 
-impl Shared {
-    fn of(policy: &EscalationPolicy) -> Shared {
-        Shared {
+impl SharedTexts {
+    fn of(policy: &EscalationPolicy) -> SharedTexts {
+        SharedTexts {
             rules: policy
                 .rules
                 .iter()
@@ -426,7 +426,7 @@ impl GroupState {
 fn decide_ticket(
     ledger: &Ledger,
     ctx: &Context<'_>,
-    shared: &Shared,
+    shared: &SharedTexts,
     Ticket {
         key,
         firings,

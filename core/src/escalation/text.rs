@@ -164,6 +164,12 @@ impl PartialEq<SharedStr> for str {
     }
 }
 
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 impl PartialEq<SharedStr> for &str {
     fn eq(&self, other: &SharedStr) -> bool {
         *self == other.as_str()
@@ -204,6 +210,8 @@ mod tests {
         let back: SharedStr = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
         assert_eq!(back, a);
         assert!(SharedStr::default().is_empty());
+        let owned = String::from("recheck");
+        assert!(owned == b && "recheck" == b && *"recheck" == b);
         assert_eq!(String::from(b), "recheck");
     }
 }
