@@ -400,6 +400,10 @@ struct Table {
     secs: Vec<i64>,
     /// `days[i]`: the working days among `[first, first + i)`.
     days: Vec<u32>,
+    /// `spans[i]`: where the spans of day `first + i` come from, so that finding them is an
+    /// index rather than a search of the exceptions: the weekday (0–6, Monday first), or `7 +`
+    /// the exception's position ([`Table::SEARCH`] beyond what 16 bits hold).
+    spans: Vec<u16>,
 }
 
 impl Table {
@@ -410,20 +414,35 @@ impl Table {
         let (_, last) = *cal.covered.last()?;
         let n = usize::try_from(last - first + 1).ok()?;
         let (mut secs, mut days) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
+        let mut spans = Vec::with_capacity(n);
         let (mut s, mut d) = (0i64, 0u32);
         secs.push(s);
         days.push(d);
         let mut cursor = cal.days_from(first);
         for _ in 0..n {
-            let spans = cursor.spans();
-            s += spans.iter().map(|s| s.len()).sum::<i64>();
-            d += u32::from(!spans.is_empty());
+            let of_day = cursor.spans();
+            s += of_day.iter().map(|s| s.len()).sum::<i64>();
+            d += u32::from(!of_day.is_empty());
             secs.push(s);
             days.push(d);
+            let source = match cal.exception_index(cursor.day) {
+                Some(k) => u16::try_from(k + 7).unwrap_or(Table::SEARCH),
+                None => u16::try_from(Weekday::from_day_number(cursor.day).index())
+                    .unwrap_or(Table::SEARCH),
+            };
+            spans.push(source);
             cursor.advance();
         }
-        Some(Table { first, secs, days })
+        Some(Table {
+            first,
+            secs,
+            days,
+            spans,
+        })
     }
+
+    /// In [`Table::spans`]: search the exceptions.
+    const SEARCH: u16 = u16::MAX;
 
     /// The index of `day` in the table (0 for its first day), if it lies in the table.
     fn index(&self, day: i64) -> Option<usize> {
@@ -806,17 +825,35 @@ impl Calendar {
         self.week.get(day.index()).map(|v| &v[..]).unwrap_or(&[])
     }
 
-    fn exception(&self, day: i64) -> Option<&Exception> {
-        self.exceptions
-            .binary_search_by_key(&day, |(d, _)| *d)
-            .ok()
-            .and_then(|i| self.exceptions.get(i))
-            .map(|(_, e)| e)
+    fn exception_index(&self, day: i64) -> Option<usize> {
+        self.exceptions.binary_search_by_key(&day, |(d, _)| *d).ok()
     }
 
+    /// The working spans of a local day: from the table once it is built (an index), else
+    /// by searching the exceptions.
     fn spans_of(&self, day: i64) -> &[Span] {
-        match self.exception(day) {
-            Some(e) => &e.spans,
+        let indexed = self.table.0.get().and_then(Option::as_ref).and_then(|t| {
+            let source = *t.spans.get(t.index(day)?)?;
+            match source.checked_sub(7) {
+                None => self.week.get(usize::from(source)).map(|v| &v[..]),
+                Some(_) if source == Table::SEARCH => None,
+                Some(k) => self
+                    .exceptions
+                    .get(usize::from(k))
+                    .map(|(_, e)| &e.spans[..]),
+            }
+        });
+        indexed.unwrap_or_else(|| self.spans_searched(day))
+    }
+
+    /// The working spans of a local day, by searching the exceptions (the definition the
+    /// table's index follows).
+    fn spans_searched(&self, day: i64) -> &[Span] {
+        match self
+            .exception_index(day)
+            .and_then(|i| self.exceptions.get(i))
+        {
+            Some((_, e)) => &e.spans,
             None => self.weekly_spans(Weekday::from_day_number(day)),
         }
     }
@@ -1370,7 +1407,7 @@ mod table_tests {
         let (mut day, mut left) = (start, n);
         loop {
             day += 1;
-            if !cal.spans_of(day).is_empty() {
+            if !cal.spans_searched(day).is_empty() {
                 left -= 1;
                 if left == 0 {
                     return day;
@@ -1381,8 +1418,35 @@ mod table_tests {
 
     fn full_days_walk(cal: &Calendar, from: i64, to: i64) -> i64 {
         (from..to)
-            .map(|d| cal.spans_of(d).iter().map(|s| s.len()).sum::<i64>())
+            .map(|d| cal.spans_searched(d).iter().map(|s| s.len()).sum::<i64>())
             .sum()
+    }
+
+    /// The table's index of each day's spans gives what the search of the exceptions gives,
+    /// over the covered years and around them, and again after the calendar changes.
+    #[test]
+    fn the_spans_index_agrees_with_the_search() {
+        let mut cal = Calendar::china();
+        let days = JAN_1_2025 - 40..JAN_1_2025 + 800;
+        assert!(cal.table().is_some(), "built");
+        for day in days.clone() {
+            assert_eq!(cal.spans_of(day), cal.spans_searched(day), "day {day}");
+        }
+        cal.add_exception(super::Exception {
+            date: "2025-06-03".parse().unwrap(),
+            kind: super::DayKind::Holiday,
+            name: "test".into(),
+            spans: Vec::new(),
+        })
+        .unwrap();
+        assert!(cal.table().is_some(), "rebuilt");
+        assert!(
+            cal.spans_of(JAN_1_2025 + 153).is_empty(),
+            "2025-06-03 is off now"
+        );
+        for day in days {
+            assert_eq!(cal.spans_of(day), cal.spans_searched(day), "day {day}");
+        }
     }
 
     proptest! {
