@@ -265,10 +265,6 @@ impl Ledger {
         mode: Mode,
     ) -> Result<TicketState, TicketError> {
         let (op, next, mut pending) = self.validate(key, actor, at, action, mode)?;
-        if let Some(name) = pending.rule_name.take() {
-            // At the index the event names: the table's length when validated.
-            self.rule_names.intern(&name);
-        }
         let unknown = || TicketError::UnknownTicket {
             ticket: format!("#{}", key.0),
         };
@@ -285,6 +281,11 @@ impl Ledger {
         } else {
             None
         };
+        if let Some(name) = pending.rule_name.take() {
+            // Nothing can refuse the action from here on. The name goes at the index the
+            // event names: the table's length when the action was validated.
+            self.rule_names.intern(&name);
+        }
         let rec = self.tickets.get_mut(key.index()).ok_or_else(unknown)?;
         let old_dues = rec.dues;
         let kind = action.kind();
