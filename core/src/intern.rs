@@ -59,6 +59,13 @@ impl Interner {
         self.strings.len()
     }
 
+    /// An estimate of the heap memory held, in bytes: the strings and the table.
+    pub(crate) fn heap_size(&self) -> usize {
+        self.strings.capacity() * std::mem::size_of::<Box<str>>()
+            + self.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.table.capacity() * (std::mem::size_of::<u32>() + 1)
+    }
+
     pub(crate) fn get(&self, i: u32) -> Option<&str> {
         self.strings.get(i as usize).map(|s| &**s)
     }

@@ -695,9 +695,16 @@ mod tests {
                 .expect("recorded");
         };
         fire(&mut l, "early");
+        let heap = l.heap_size();
         for i in 1..usize::from(super::NO_TEXT) {
             l.rule_names.intern(&format!("r{i}"));
         }
+        // The estimate counts the table: 65,534 names of 2 to 6 bytes, and their boxes.
+        assert!(
+            l.heap_size() > heap + 65_534 * 18,
+            "{} vs {heap}",
+            l.heap_size()
+        );
         assert_eq!(l.rule_names.len(), usize::from(super::NO_TEXT));
         fire(&mut l, "late");
         fire(&mut l, "r7");

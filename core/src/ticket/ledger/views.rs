@@ -22,7 +22,8 @@ impl Ledger {
     }
 
     /// An estimate of the heap memory held by the tickets (logs, texts, summons, the id
-    /// index and the deadline index), in bytes, excluding the shared hierarchy and taxonomy.
+    /// index, the deadline index, and the tables of reporters and of rule names), in bytes,
+    /// excluding the shared hierarchy and taxonomy.
     pub fn heap_size(&self) -> usize {
         use std::mem::size_of;
         let tickets: usize = self
@@ -54,6 +55,8 @@ impl Ledger {
                 .map(|v| v.capacity() * 4 + 32)
                 .sum::<usize>()
             + self.attention.len() * 8
+            + self.reporters.heap_size()
+            + self.rule_names.heap_size()
     }
 
     /// Every event of every ticket, ticket by ticket in insertion order.
