@@ -23,6 +23,7 @@ pub mod metrics;
 mod names;
 mod repeats;
 pub mod sla;
+mod sorted;
 mod strict_json;
 mod threads;
 pub mod ticket;

@@ -2101,3 +2101,47 @@ fn every_action_kind_survives_the_stored_encoding() {
         }
     }
 }
+
+proptest! {
+    /// The deadline index answers `due_until` exactly as a scan of the open tickets'
+    /// deadlines does, ordered by (due, ticket, kind), after any sequence of deadlines set,
+    /// moved and tickets rejected (closed), with several kinds due at once and many
+    /// deadlines at one instant.
+    #[test]
+    fn due_until_matches_a_scan(
+        ops in prop::collection::vec((0usize..40, 0usize..4, 1i64..60, any::<bool>()), 0..300),
+        until in 0i64..70,
+    ) {
+        use DeadlineKind::{Acknowledge, Handle, Reply, Verify};
+        let kinds = [Acknowledge, Handle, Verify, Reply];
+        let mut l = ledger();
+        let ids: Vec<String> = (0..40).map(|i| format!("T{i:02}")).collect();
+        for id in &ids {
+            l.report(new(id), WORKER, t(0)).unwrap();
+        }
+        for (step, (i, kind, due, reject)) in ops.into_iter().enumerate() {
+            let at = t(0).plus_seconds(i64::try_from(step).unwrap());
+            if reject && step % 7 == 0 {
+                let refuse = Action::Reject { reason: RejectReason::OutOfScope, note: None };
+                let _ = l.apply(&ids[i], CENTRE, at, refuse);
+                continue;
+            }
+            let set = Action::SetDeadline {
+                deadline: kinds[kind],
+                due: t(due),
+            };
+            let _ = l.apply(&ids[i], "@system", at, set);
+        }
+        let mut scan = Vec::new();
+        for v in l.tickets().filter(|v| v.state().is_open()) {
+            for kind in kinds {
+                if let Some(due) = v.deadline(kind).filter(|d| *d <= t(until)) {
+                    scan.push((due, v.key(), kind as u8));
+                }
+            }
+        }
+        scan.sort();
+        let index: Vec<_> = l.due_until(t(until)).map(|(d, k, kind)| (d, k, kind as u8)).collect();
+        prop_assert_eq!(index, scan);
+    }
+}

@@ -2,6 +2,7 @@
 //! and report time, and the deadline index the escalation engine sweeps.
 
 use super::*;
+use crate::sorted::Range;
 
 /// The due-index kind of a summoned department's sign-for deadline.
 pub(crate) const DUE_SUMMONS_SIGN: u8 = 4;
@@ -36,8 +37,8 @@ impl Due {
     }
 
     /// The entries of one kind due up to `until` (inclusive).
-    fn range(kind: u8, until: i64) -> std::ops::RangeInclusive<Due> {
-        Due::new(kind, i64::MIN, 0)..=Due::new(kind, until, u32::MAX)
+    fn range(kind: u8, until: i64) -> (Due, Due) {
+        (Due::new(kind, i64::MIN, 0), Due::new(kind, until, u32::MAX))
     }
 }
 
@@ -60,26 +61,60 @@ pub(super) fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
 }
 
 /// The entries of several kinds' ranges of the deadline index, merged into one sequence
-/// ordered by (due, ticket, kind), without collecting them.
-struct MergeDue<I: Iterator> {
-    kinds: [std::iter::Peekable<I>; 4],
+/// ordered by (due, ticket, kind), without collecting them: a single kind with entries
+/// (the usual case) reads straight through.
+enum MergeDue<'a> {
+    One(Range<'a, Due>),
+    Many(Box<[std::iter::Peekable<Range<'a, Due>>; 4]>),
 }
 
-impl<'a, I: Iterator<Item = &'a Due>> Iterator for MergeDue<I> {
+impl<'a> MergeDue<'a> {
+    fn new(kinds: [Range<'a, Due>; 4]) -> Self {
+        if kinds.iter().filter(|k| !k.is_empty()).count() > 1 {
+            return MergeDue::Many(Box::new(kinds.map(Iterator::peekable)));
+        }
+        let one = kinds.into_iter().find(|k| !k.is_empty());
+        MergeDue::One(one.unwrap_or_default())
+    }
+}
+
+impl Iterator for MergeDue<'_> {
     type Item = Due;
 
+    #[inline]
     fn next(&mut self) -> Option<Due> {
-        let mut best: Option<(usize, (i64, u32, u8))> = None;
-        for (i, it) in self.kinds.iter_mut().enumerate() {
-            if let Some(&&d) = it.peek() {
-                let order = (d.at(), d.ticket(), d.kind());
-                if best.is_none_or(|(_, b)| order < b) {
-                    best = Some((i, order));
+        match self {
+            MergeDue::One(kind) => kind.next(),
+            MergeDue::Many(kinds) => {
+                // (due, ticket, kind) in one integer: the entry rotated so that its kind
+                // comes last.
+                let order = |d: Due| d.0.rotate_left(32);
+                let mut best: Option<(usize, u128)> = None;
+                for (i, it) in kinds.iter_mut().enumerate() {
+                    if let Some(&d) = it.peek() {
+                        if best.is_none_or(|(_, b)| order(d) < b) {
+                            best = Some((i, order(d)));
+                        }
+                    }
                 }
+                let (i, _) = best?;
+                kinds.get_mut(i).and_then(Iterator::next)
             }
         }
-        let (i, _) = best?;
-        self.kinds.get_mut(i).and_then(Iterator::next).copied()
+    }
+
+    fn fold<B, F: FnMut(B, Due) -> B>(self, init: B, f: F) -> B {
+        match self {
+            MergeDue::One(kind) => kind.fold(init, f),
+            many => {
+                let mut f = f;
+                let mut acc = init;
+                for d in many {
+                    acc = f(acc, d);
+                }
+                acc
+            }
+        }
     }
 }
 
@@ -130,8 +165,11 @@ impl Ledger {
     ) -> impl Iterator<Item = (Timestamp, TicketKey, DeadlineKind)> + '_ {
         let until = until.unix_seconds();
         // Index kinds 0–3 are the deadline kinds.
-        let kinds = [0u8, 1, 2, 3].map(|kind| self.due.range(Due::range(kind, until)).peekable());
-        MergeDue { kinds }.map(|d| {
+        let kinds = [0u8, 1, 2, 3].map(|kind| {
+            let (low, high) = Due::range(kind, until);
+            self.due.range(low, high)
+        });
+        MergeDue::new(kinds).map(|d| {
             (
                 Timestamp::EPOCH.plus_seconds(d.at()),
                 TicketKey(d.ticket()),
@@ -152,8 +190,9 @@ impl Ledger {
         (0..=DUE_SUMMONS_REPORT)
             .filter(move |kind| kinds & (1 << kind) != 0)
             .flat_map(move |kind| {
+                let (low, high) = Due::range(kind, until);
                 self.due
-                    .range(Due::range(kind, until))
+                    .range(low, high)
                     .map(|d| (d.at(), TicketKey(d.ticket()), d.kind()))
             })
     }
@@ -275,8 +314,8 @@ mod tests {
             let (x, y) = (Due::new(a.0, a.1, a.2), Due::new(b.0, b.1, b.2));
             prop_assert_eq!((x.kind(), x.at(), x.ticket()), a);
             prop_assert_eq!(x.cmp(&y), a.cmp(&b));
-            let range = Due::range(a.0, b.1);
-            prop_assert_eq!(range.contains(&x), a.1 <= b.1);
+            let (low, high) = Due::range(a.0, b.1);
+            prop_assert_eq!((low..=high).contains(&x), a.1 <= b.1);
         }
     }
 }

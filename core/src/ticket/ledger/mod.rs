@@ -203,7 +203,7 @@ pub struct Ledger {
     /// Deadlines of open tickets: (kind, due, ticket) with kinds 0–3 the [`DeadlineKind`]s
     /// and 4, 5 a summoned department's sign-for and report deadlines. Ordered by kind first,
     /// so that a sweep visits only the kinds its rules watch.
-    due: BTreeSet<Due>,
+    due: crate::sorted::SortedChunks<Due>,
     /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
     /// an unsatisfied visit, a dispatch, a whistle, a reopening).
     attention: BTreeSet<u32>,
@@ -252,7 +252,7 @@ impl Ledger {
             by_id_state: IdState::default(),
             reporters: Interner::default(),
             rule_names: Interner::default(),
-            due: BTreeSet::new(),
+            due: Default::default(),
             attention: BTreeSet::new(),
             by_unit: DenseMap::default(),
             by_report: Vec::new(),

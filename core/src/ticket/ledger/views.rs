@@ -47,7 +47,7 @@ impl Ledger {
         tickets
             + self.tickets.capacity() * size_of::<Rec>()
             + self.by_id.capacity() * (size_of::<u32>() + 1)
-            + self.due.len() * (size_of::<Due>() + 8)
+            + self.due.heap_size()
             + self.by_report.capacity() * size_of::<u32>()
             + self
                 .by_unit
