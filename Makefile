@@ -32,7 +32,7 @@ rust-test:
 	python3 tests/conformance/generate.py --check
 	python3 tests/open311/expect.py --check
 	$(CARGO) test --workspace -- --skip conformance_corpus
-	$(CARGO) test -q -p wangge --test conformance -- --nocapture conformance_corpus
+	$(CARGO) test -q -p wangge --features arrow --test conformance -- --nocapture conformance_corpus
 
 ## The fuzz targets (core/fuzz, docs/FUZZING.md): built, seeded from the conformance cases and
 ## run a few seconds each. `make fuzz-long FUZZ_SECONDS=600` runs each for longer.
@@ -52,7 +52,7 @@ MSRV := $(shell sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 package:
 	$(CARGO) package -q -p wangge --allow-dirty
-	CARGO_TARGET_DIR=$(TARGET_DIR)/msrv $(CARGO) +$(MSRV) check -q -p wangge
+	CARGO_TARGET_DIR=$(TARGET_DIR)/msrv $(CARGO) +$(MSRV) check -q -p wangge --all-features
 	python3 scripts/public_api.py
 	python3 scripts/gen_types.py --check
 

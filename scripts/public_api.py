@@ -38,7 +38,8 @@ def build_json():
     target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     env = dict(os.environ, RUSTC_BOOTSTRAP="1", RUSTDOCFLAGS="")
     subprocess.run(
-        ["cargo", "rustdoc", "-q", "-p", "wangge", "--lib", "--",
+        # Every feature: the optional `arrow` API is public API too.
+        ["cargo", "rustdoc", "-q", "-p", "wangge", "--lib", "--all-features", "--",
          "-Z", "unstable-options", "--output-format", "json"],
         cwd=ROOT, env=env, check=True)
     return json.loads((target / "doc" / "wangge.json").read_text())

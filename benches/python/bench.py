@@ -442,7 +442,27 @@ def bench_loading(n_tickets: int) -> None:
     print(f"  DataFrame (frames.load_frame, aware datetime64 'at'): {fmt(t_df)} = "
           f"{n / t_df / 1e6:.2f} M events/s")
     t_out, out = clock(lambda: frames.events_frame(back2))
-    print(f"  export: events_frame of {len(out):,} rows in {fmt(t_out)}")
+    print(f"  export: events_frame of {len(out):,} rows in {fmt(t_out)} = "
+          f"{len(out) / t_out / 1e6:.2f} M rows/s")
+    try:
+        import pyarrow as pa
+    except ImportError:
+        print("  Arrow: pyarrow not installed")
+        return
+    t_arrow, table = clock(lambda: pa.table(back2.events_arrow()))
+    print(f"  Arrow out: pa.table(ledger.events_arrow()) of {table.num_rows:,} rows in {fmt(t_arrow)} = "
+          f"{table.num_rows / t_arrow / 1e6:.2f} M rows/s")
+    into = wangge.Ledger(h)
+    t_in, bad = clock(lambda: into.load_arrow(table))
+    assert not bad and into.event_count == n
+    print(f"  Arrow in: ledger.load_arrow(table): {fmt(t_in)} = {n / t_in / 1e6:.2f} M events/s")
+    t_fast, fast = clock(lambda: frames.events_frame(back2, dtype_backend="pyarrow"))
+    print(f"  export: events_frame(dtype_backend='pyarrow') in {fmt(t_fast)} = "
+          f"{len(fast) / t_fast / 1e6:.2f} M rows/s")
+    t_pd, (back3, bad) = clock(lambda: frames.load_frame(h, out))
+    assert not bad and back3.event_count == n
+    print(f"  DataFrame from events_frame back in (frames.load_frame, through Arrow): {fmt(t_pd)} = "
+          f"{n / t_pd / 1e6:.2f} M events/s")
 
 
 def main() -> None:

@@ -1067,6 +1067,36 @@ impl Ledger {
         })
     }
 
+    /// Every event as Arrow record batches (schema `wangge.events` v1: ids, nodes and names
+    /// dictionary-encoded, instants as `timestamp[s, +08:00]`), of about `batch_rows` rows
+    /// each, built from the ledger's records with the GIL released. The result offers the
+    /// Arrow PyCapsule interface: `pyarrow.table(...)`, `polars.from_arrow(...)` or DuckDB
+    /// take it without a copy.
+    #[pyo3(signature = (*, batch_rows = 1 << 20))]
+    fn events_arrow(
+        &self,
+        py: Python<'_>,
+        batch_rows: usize,
+    ) -> PyResult<crate::arrow::ArrowStream> {
+        guard(|| crate::arrow::events(&self.inner, py, batch_rows))
+    }
+
+    /// Loads events from an Arrow table or stream (any object with `__arrow_c_stream__`: a
+    /// pyarrow Table or RecordBatchReader, a polars DataFrame, an `ArrowStream`), row by row
+    /// as [`Ledger.load_rows`] does, with the GIL released: returns `[(row, error)]` for every
+    /// bad row (1-based over the whole stream); good rows are kept. A table that cannot be read
+    /// at all (no `ticket`, `at`, `actor` or `type` column; a column of a type not read, such
+    /// as a naive timestamp) raises `MalformedInput`, and nothing of that batch is loaded.
+    #[pyo3(signature = (data, *, trusted = false))]
+    fn load_arrow<'py>(
+        &self,
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        trusted: bool,
+    ) -> PyResult<BadRows<'py>> {
+        guard(|| crate::arrow::load(&self.inner, py, data, trust(trusted)))
+    }
+
     /// [`Ledger.load_rows`] from columns (a dict of column name → list of cells, e.g. from a
     /// DataFrame); `None`/NaN cells are absent values. Columns named in `epoch_seconds` hold
     /// instants as Unix seconds.

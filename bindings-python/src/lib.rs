@@ -5,6 +5,7 @@
 //! given as arguments are aware `datetime`s or RFC 3339 strings, and times returned on their
 //! own are aware `datetime`s at UTC+08:00. Errors are exceptions of `wangge.errors`.
 
+mod arrow;
 mod authority;
 mod consultation;
 mod convert;
@@ -35,6 +36,7 @@ fn _wangge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TICKET_STATES", ledger::state_names())?;
     m.add_class::<hierarchy::Hierarchy>()?;
     m.add_class::<ledger::Ledger>()?;
+    m.add_class::<arrow::ArrowStream>()?;
     m.add_class::<authority::Authority>()?;
     m.add_class::<escalation::Calendar>()?;
     m.add_class::<escalation::EscalationPolicy>()?;

@@ -8,6 +8,8 @@
 #[doc = include_str!("../../README.md")]
 pub struct RepositoryReadme;
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod calendar;
 pub mod consultation;
 pub mod document;
@@ -80,6 +82,10 @@ pub enum Error {
     /// An Open311 document, or a request in it, was refused.
     #[error(transparent)]
     Open311(#[from] interop::open311::Open311Error),
+    /// A table of columns could not be read at all.
+    #[cfg(feature = "arrow")]
+    #[error(transparent)]
+    Columns(#[from] arrow::ColumnError),
     /// A document could not be read at all.
     #[error("malformed input: {message}")]
     Malformed {
@@ -111,6 +117,8 @@ impl Error {
             Error::Consultation(e) => e.code(),
             Error::Geo(e) => e.code(),
             Error::Open311(e) => e.code(),
+            #[cfg(feature = "arrow")]
+            Error::Columns(e) => e.code(),
             Error::Malformed { .. } => "input.malformed",
         }
     }
@@ -134,6 +142,8 @@ impl Error {
             Error::Consultation(e) => serde_json::to_string(e),
             Error::Geo(e) => serde_json::to_string(e),
             Error::Open311(e) => serde_json::to_string(e),
+            #[cfg(feature = "arrow")]
+            Error::Columns(e) => serde_json::to_string(e),
             Error::Malformed { message } => serde_json::to_string(&Malformed { message }),
         };
         let value = text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t));

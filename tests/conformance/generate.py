@@ -1761,6 +1761,12 @@ def metrics_cases():
 
 # Codes the corpus cannot reach, and why. Every other code of the core appears in a case.
 UNREACHABLE = {
+    "input.missing_column": "Arrow tables are read by the core's `arrow` feature and the Python binding, "
+                            "not by a conformance operation; tested in core/tests/arrow.rs and "
+                            "bindings-python/tests/test_arrow.py",
+    "input.column_type": "Arrow tables are read by the core's `arrow` feature and the Python binding, "
+                         "not by a conformance operation; tested in core/tests/arrow.rs and "
+                         "bindings-python/tests/test_arrow.py",
     "hierarchy.capacity_exceeded": "needs more than 4,294,967,294 nodes in one hierarchy",
     "consultation.capacity_exceeded": "needs more than 4,294,967,294 voters in one electorate",
     "taxonomy.too_many": "needs more than 65,535 categories (a 3 MB case file); tested in the Rust unit tests",

@@ -26,6 +26,7 @@ from typing import Any, Optional, Tuple, Union
 from . import errors, types
 from ._wangge import (
     TICKET_STATES,
+    ArrowStream,
     Authority,
     Calendar,
     Decisions,
@@ -136,6 +137,7 @@ __all__ = [
     "__version__",
     "TICKET_STATES",
     "BadRows",
+    "ArrowStream",
     "Authority",
     "Calendar",
     "Decisions",

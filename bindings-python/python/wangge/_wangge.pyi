@@ -7,13 +7,16 @@ datetimes or RFC 3339 strings; instants returned on their own are aware datetime
 
 from array import array
 from datetime import date, datetime
-from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final, overload
+from typing import (
+    Any, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union, final, overload,
+)
 
 
 __version__: str
 TICKET_STATES: List[str]
 
 from .types import (
+    ArrowStreamLike,
     Boundary,
     CoordSystem,
     ActionKind,
@@ -66,7 +69,7 @@ from .types import (
 )
 
 __all__ = [
-    "Authority", "Calendar", "Decisions", "Electorate", "EscalationPolicy", "ForumRecords", "Hierarchy",
+    "ArrowStream", "Authority", "Calendar", "Decisions", "Electorate", "EscalationPolicy", "ForumRecords", "Hierarchy",
     "Ledger", "Metrics", "OwnerRoll", "ResidentRoll", "Rule", "TICKET_STATES", "Vote", "__version__", "compute_metrics", "convert_coords", "instant",
     "open311_import", "open311_import_services", "open311_read", "open311_services_named", "open311_requests", "open311_services", "public_key", "rule_document",
     "scale_service_policy", "service_policy_beijing", "service_policy_document",
@@ -246,6 +249,8 @@ class Ledger:
         self, columns: Mapping[str, Sequence[Any]], *, epoch_seconds: Sequence[str] = ...,
         trusted: bool = False,
     ) -> BadRows: ...
+    def events_arrow(self, *, batch_rows: int = ...) -> ArrowStream: ...
+    def load_arrow(self, data: ArrowStreamLike, *, trusted: bool = False) -> BadRows: ...
     def load_csv(self, path: PathArg, *, trusted: bool = False) -> BadRows: ...
     def load_jsonl_rows(self, path: PathArg, *, trusted: bool = False) -> BadRows: ...
     def ticket_rows(self) -> List[Row]: ...
@@ -253,6 +258,16 @@ class Ledger:
     def ticket_columns(self) -> Dict[str, List[Any]]: ...
     def event_columns(self) -> Dict[str, List[Any]]: ...
     def write_csv(self, path: PathArg, *, what: Literal["events", "tickets"] = "events") -> None: ...
+
+@final
+class ArrowStream:
+    """Record batches offered through the Arrow PyCapsule interface (``__arrow_c_stream__``)."""
+
+    def __arrow_c_stream__(self, requested_schema: Optional[Any] = None) -> Any: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def num_batches(self) -> int: ...
 
 @final
 class Calendar:

@@ -92,13 +92,55 @@ def load_frame(
     row is checked against the ledger's authority unless ``trusted``. Returns
     ``(ledger, bad_rows)`` with 1-based row positions."""
     ledger = target if isinstance(target, Ledger) else Ledger(target, taxonomy, authority=authority)
+    table = _arrow_of(df)
+    if table is not None:
+        try:
+            return ledger, ledger.load_arrow(table, trusted=trusted)
+        except WanggeError as e:
+            if getattr(e, "code", "") != "input.column_type":
+                raise
     cols, epoch = _columns(df)
     return ledger, ledger.load_columns(cols, epoch_seconds=epoch, trusted=trusted)
 
 
-def events_frame(ledger: Ledger) -> "pd.DataFrame":
-    """Every event as a flat row."""
-    return _times(_pd().DataFrame(ledger.event_columns()))
+def _arrow_of(df: "pd.DataFrame") -> Any:
+    """The frame as a pyarrow Table for :meth:`Ledger.load_arrow`, or ``None`` (no pyarrow, a
+    column pyarrow cannot convert, or a naive datetime column: the columns path then reads
+    the frame and gives its verdict)."""
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:  # pragma: no cover
+        return None
+    pd = _pd()
+    for name in df.columns:
+        s = df[name]
+        if pd.api.types.is_datetime64_any_dtype(s.dtype) and getattr(s.dt, "tz", None) is None:
+            return None
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+
+
+def events_frame(ledger: Ledger, *, dtype_backend: str = "numpy") -> "pd.DataFrame":
+    """Every event as a flat row. With pyarrow installed, built through Arrow: with
+    ``dtype_backend="numpy"`` ids, nodes and names are categoricals and instants
+    ``datetime64[s, UTC+08:00]``; with ``dtype_backend="pyarrow"`` (as pandas' own readers
+    say it) the columns stay Arrow arrays (``pd.ArrowDtype``), without a copy. Without
+    pyarrow, from :meth:`Ledger.event_columns`."""
+    if dtype_backend not in ("numpy", "pyarrow"):
+        raise ValueError(f"dtype_backend must be 'numpy' or 'pyarrow', not {dtype_backend!r}")
+    try:
+        from .arrow import events_table
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        return _times(_pd().DataFrame(ledger.event_columns()))
+    try:
+        table = events_table(ledger)
+    except ImportError:  # pragma: no cover
+        return _times(_pd().DataFrame(ledger.event_columns()))
+    if dtype_backend == "pyarrow":
+        return table.to_pandas(types_mapper=_pd().ArrowDtype)
+    return table.to_pandas()
 
 
 def tickets_frame(ledger: Ledger) -> "pd.DataFrame":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from array import array
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Literal, Mapping, Protocol, Tuple, Union
 
 from .errors import WanggeError
 
@@ -36,6 +36,13 @@ AuthorityLike = Union["Authority", Mapping[str, Any], str]
 
 Row = Dict[str, Any]
 """A flat row (one level of columns)."""
+
+
+class ArrowStreamLike(Protocol):
+    """Anything offering the Arrow PyCapsule interface: a pyarrow Table or RecordBatchReader,
+    a polars DataFrame, a :class:`wangge.ArrowStream`."""
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
 
 BadRows = List[Tuple[int, WanggeError]]
 """Refused rows: ``(1-based row number, exception)``."""

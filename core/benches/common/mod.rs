@@ -7,7 +7,14 @@
     missing_docs
 )]
 
+use std::sync::Arc;
+
 use wangge::hierarchy::{Hierarchy, NodeKey, NodeKind};
+use wangge::ticket::authority::Authority;
+use wangge::ticket::{
+    Action, ActorKey, BulkItem, Ledger, NewTicket, RejectReason, Satisfaction, Taxonomy,
+};
+use wangge::time::Timestamp;
 
 /// 1 city → 10 districts → 100 streets → 1,000 communities → 10,000 grids.
 pub fn build_city() -> Hierarchy {
@@ -98,4 +105,108 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+}
+
+/// Reports `n` tickets at random grids under the default authority.
+pub fn reported(h: &Arc<Hierarchy>, n: usize) -> Ledger {
+    reported_under(h, n, Authority::gbt30428())
+}
+
+/// Reports `n` tickets at random grids under an authority.
+pub fn reported_under(h: &Arc<Hierarchy>, n: usize, authority: Authority) -> Ledger {
+    let mut ledger = Ledger::with_authority(
+        h.clone(),
+        Arc::new(Taxonomy::default()),
+        Arc::new(authority),
+    );
+    ledger.reserve(n);
+    let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
+    for (i, grid) in random_grids(h, n).into_iter().enumerate() {
+        let id = h.id(grid).unwrap().to_string();
+        let ticket = NewTicket::new(&format!("T{i:07}"), "livelihood.repair", &id).unwrap();
+        ledger.report(ticket, &id, t0).unwrap();
+    }
+    ledger
+}
+
+/// The transitions of every ticket, ticket after ticket, by the actors of the ledger's
+/// authority: under a migration authority, the community does what the centre does.
+pub fn workload(ledger: &Ledger, seed: u64) -> Vec<BulkItem> {
+    let legacy = ledger.authority().is_migration();
+    let h = ledger.hierarchy();
+    let t0: Timestamp = "2025-03-03T09:00:00+08:00".parse().unwrap();
+    let mut rng = Rng(seed);
+    let mut items = Vec::with_capacity(ledger.len() * 7);
+    for v in ledger.tickets() {
+        let ticket = v.key();
+        let grid = v.holder();
+        let community = h.parent_key(grid).unwrap();
+        let (g, c) = (ActorKey::node(grid), ActorKey::node(community));
+        // Who supervises and commands: the district's centre (or, before, the community).
+        let z = if legacy {
+            c
+        } else {
+            ActorKey::node(centre_of(h, grid))
+        };
+        let grid_id = h.id(grid).unwrap().clone();
+        let mut minute = 0;
+        let mut push = |actor: ActorKey, action: Action| {
+            minute += 10;
+            items.push(BulkItem {
+                ticket,
+                actor,
+                at: t0.plus_seconds(minute * 60),
+                action,
+            });
+        };
+        let roll = rng.below(100);
+        if roll < 5 {
+            push(
+                z,
+                Action::Reject {
+                    reason: RejectReason::InsufficientInformation,
+                    note: None,
+                },
+            );
+            push(z, Action::Reopen { reason: None });
+        }
+        push(z, Action::File);
+        push(z, Action::Dispatch { to: grid_id });
+        push(g, Action::Acknowledge);
+        let mut holder = g;
+        if (5..15).contains(&roll) {
+            push(
+                ActorKey::SYSTEM,
+                Action::Escalate {
+                    to: None,
+                    return_to: None,
+                },
+            );
+            push(c, Action::Acknowledge);
+            holder = c;
+        }
+        push(
+            holder,
+            Action::Handle {
+                outcome: String::new(),
+            },
+        );
+        // The community verifies the grid's work; its own work (after an escalation) is
+        // verified by the centre (separation of duties).
+        let verifier = if holder == c { z } else { c };
+        push(
+            verifier,
+            Action::Verify {
+                passed: true,
+                note: None,
+            },
+        );
+        push(
+            z,
+            Action::Visit {
+                satisfaction: Satisfaction::Satisfied,
+            },
+        );
+    }
+    items
 }

@@ -471,6 +471,12 @@ impl Hierarchy {
         edges.into_iter().map(|(_, _, _, e)| e).collect()
     }
 
+    /// The number of keys ever assigned (removed nodes keep theirs): keys are `0..` this.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    pub(crate) fn key_count(&self) -> usize {
+        self.slots.len()
+    }
+
     fn slot(&self, key: NodeKey) -> Option<&Slot> {
         self.slots.get(key.index())
     }

@@ -460,6 +460,9 @@ impl<'de> Deserialize<'de> for RejectReason {
 pub(crate) enum Simple<'a> {
     Str(&'a str),
     Bool(bool),
+    /// An instant already read (an Arrow timestamp): only the instant fields take it.
+    #[cfg_attr(not(feature = "arrow"), allow(dead_code))]
+    Time(Timestamp),
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -471,6 +474,19 @@ fn simple<'a, T: Deserialize<'a>>(value: Simple<'a>) -> Option<T> {
     match value {
         Simple::Str(s) => T::deserialize(BorrowedStrDeserializer::<Error>::new(s)).ok(),
         Simple::Bool(b) => T::deserialize(BoolDeserializer::<Error>::new(b)).ok(),
+        Simple::Time(_) => None,
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+/// [`fill`] for an instant field, which also takes an instant already read.
+fn fill_time<'a>(slot: &mut Option<Timestamp>, value: Simple<'a>) -> Option<()> {
+    match value {
+        Simple::Time(t) if slot.is_none() => {
+            *slot = Some(t);
+            Some(())
+        }
+        _ => fill(slot, value),
     }
 }
 
@@ -549,22 +565,22 @@ pub(crate) fn action_from_pairs<'a>(
             "outcome" => fill(&mut f.outcome, value),
             "passed" => fill(&mut f.passed, value),
             "satisfaction" => fill(&mut f.satisfaction, value),
-            "until" => fill(&mut f.until, value),
+            "until" => fill_time(&mut f.until, value),
             "granted" => fill(&mut f.granted, value),
             "into" => fill(&mut f.into, value),
             "returnTo" => fill(&mut f.return_to, value),
-            "signBy" => fill(&mut f.sign_by, value),
-            "reportBy" => fill(&mut f.report_by, value),
+            "signBy" => fill_time(&mut f.sign_by, value),
+            "reportBy" => fill_time(&mut f.report_by, value),
             "department" => fill(&mut f.department, value),
             "party" => fill(&mut f.party, value),
             "deadline" => fill(&mut f.deadline, value),
-            "due" => fill(&mut f.due, value),
+            "due" => fill_time(&mut f.due, value),
             "rule" => fill(&mut f.rule, value),
             "state" => fill(&mut f.state, value),
             "status" => fill(&mut f.status, value),
-            "breach" => fill(&mut f.breach, value),
+            "breach" => fill_time(&mut f.breach, value),
             "subject" => fill(&mut f.subject, value),
-            "at" => fill(&mut f.at, value),
+            "at" => fill_time(&mut f.at, value),
             // `departments` is an array, `type` twice a duplicate, anything else unknown.
             _ => None,
         }?;

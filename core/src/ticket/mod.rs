@@ -72,7 +72,7 @@
 //! backwards within a ticket. Logs serialize to JSON lines with a hash chain (see [`log`]).
 
 mod action;
-mod action_de;
+pub(crate) mod action_de;
 pub mod authority;
 mod coded;
 mod error;

@@ -86,6 +86,20 @@ fn cell_to_value(kind: &str, key: &str, v: &Value) -> Option<Value> {
     }
 }
 
+/// Whether an action's field is a text it requires: an empty cell there is the empty text,
+/// elsewhere an absent value.
+pub(crate) fn required_text(kind: &str, key: &str) -> bool {
+    matches!(
+        (kind, key),
+        ("handle", "outcome")
+            | (
+                "return" | "suspend" | "park" | "request_extension",
+                "reason"
+            )
+            | ("record_refusal", "party")
+    )
+}
+
 /// An event from a flat row. `seq` is used when the row has none.
 pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error> {
     let mut action = Map::new();
@@ -99,15 +113,7 @@ pub fn event_from_row(row: &Map<String, Value>, seq: u32) -> Result<Event, Error
         }
         // An empty cell is an absent value, except for a text the action requires (an
         // empty outcome or reason written out must read back as itself).
-        let required_text = matches!(
-            (kind.as_str().unwrap_or(""), k.as_str()),
-            ("handle", "outcome")
-                | (
-                    "return" | "suspend" | "park" | "request_extension",
-                    "reason"
-                )
-                | ("record_refusal", "party")
-        );
+        let required_text = required_text(kind_name, k);
         let cell = match v {
             Value::String(s) if s.is_empty() && required_text => Some(Value::String(String::new())),
             _ => cell_to_value(kind_name, k, v),

@@ -36,6 +36,8 @@ use super::service::moves_clocks;
 
 mod bulk;
 mod codec;
+#[cfg(feature = "arrow")]
+mod columns;
 mod guards;
 mod indexes;
 mod replay;

@@ -1,0 +1,409 @@
+//! A ledger loaded from Arrow record batches of events (see the module's documentation for
+//! what is read).
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Int16Type, Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, BooleanArray, RecordBatch};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::ticket::action_de::{action_from_pairs, Simple};
+use crate::ticket::table::{event_from_row, required_text};
+use crate::ticket::{Actor, Event, Ledger, TicketId, Trust};
+use crate::time::{Timestamp, CHINA_OFFSET_SECONDS};
+use crate::Error;
+
+/// Why a table of events could not be read at all (a bad row is reported with its row
+/// instead, and the other rows are loaded).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[non_exhaustive]
+pub enum ColumnError {
+    /// A column every event needs (`ticket`, `at`, `actor`, `type`) is not in the table.
+    #[error("the column `{column}` is missing: every event needs it")]
+    MissingColumn {
+        /// The column's name.
+        column: String,
+    },
+    /// A column of a type that is not read (e.g. a float, a naive timestamp, a list).
+    #[error("the column `{column}` has the type {data_type}; expected {expected}")]
+    UnsupportedType {
+        /// The column's name.
+        column: String,
+        /// Its Arrow type, as Arrow writes it.
+        data_type: String,
+        /// What would be read.
+        expected: &'static str,
+    },
+}
+
+impl ColumnError {
+    /// The stable error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ColumnError::MissingColumn { .. } => "input.missing_column",
+            ColumnError::UnsupportedType { .. } => "input.column_type",
+        }
+    }
+}
+
+/// A column of text: UTF-8 of any offset size, string views, or a dictionary of them.
+enum Text<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    Large(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    Dict {
+        index: Vec<usize>,
+        values: Box<Text<'a>>,
+    },
+}
+
+impl<'a> Text<'a> {
+    fn of(array: &'a dyn Array) -> Option<Text<'a>> {
+        Some(match array.data_type() {
+            DataType::Utf8 => Text::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Text::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Text::View(array.as_string_view()),
+            DataType::Dictionary(_, _) => {
+                let d = array.as_any_dictionary_opt()?;
+                Text::Dict {
+                    index: d.normalized_keys(),
+                    values: Box::new(Text::of(d.values().as_ref())?),
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    /// The text of a row that is not null (see [`Column::get`]), or of a dictionary's value.
+    fn get(&self, i: usize) -> Option<&'a str> {
+        match self {
+            Text::Utf8(a) => (i < a.len()).then(|| a.value(i)),
+            Text::Large(a) => (i < a.len()).then(|| a.value(i)),
+            Text::View(a) => (i < a.len()).then(|| a.value(i)),
+            Text::Dict { index, values } => {
+                let v = *index.get(i)?;
+                if values.is_null(v) {
+                    return None;
+                }
+                values.get(v)
+            }
+        }
+    }
+
+    fn is_null(&self, i: usize) -> bool {
+        match self {
+            Text::Utf8(a) => a.is_null(i),
+            Text::Large(a) => a.is_null(i),
+            Text::View(a) => a.is_null(i),
+            Text::Dict { .. } => false,
+        }
+    }
+}
+
+/// A cell as read.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    Text(&'a str),
+    Bool(bool),
+    /// An instant: whole seconds, and nanoseconds beyond them.
+    Time(i64, i64),
+    Int(i128),
+}
+
+/// A column of a type this reads, with its nulls (a dictionary's: its keys').
+struct Column<'a> {
+    nulls: Option<NullBuffer>,
+    values: Values<'a>,
+}
+
+enum Values<'a> {
+    Text(Text<'a>),
+    Bool(&'a BooleanArray),
+    Time {
+        raw: Vec<i64>,
+        per_second: i64,
+    },
+    Int(Vec<i128>),
+    /// A column of Arrow's null type (pandas writes an all-empty object column so).
+    Null,
+}
+
+macro_rules! ints {
+    ($array:expr, $($t:ty),*) => {
+        match $array.data_type() {
+            $(dt if dt == &<$t as arrow_array::types::ArrowPrimitiveType>::DATA_TYPE => Some(
+                $array.as_primitive::<$t>().values().iter().map(|v| i128::from(*v)).collect::<Vec<_>>(),
+            ),)*
+            _ => None,
+        }
+    };
+}
+
+impl<'a> Column<'a> {
+    fn of(name: &str, array: &'a dyn Array) -> Result<Column<'a>, ColumnError> {
+        Ok(Column {
+            nulls: array.nulls().cloned(),
+            values: Values::of(name, array)?,
+        })
+    }
+
+    /// The cell of a row, `None` where it is null.
+    #[inline]
+    fn get(&self, i: usize) -> Option<Cell<'a>> {
+        if self.nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        self.values.get(i)
+    }
+}
+
+impl<'a> Values<'a> {
+    fn of(name: &str, array: &'a dyn Array) -> Result<Values<'a>, ColumnError> {
+        let unsupported = |expected| ColumnError::UnsupportedType {
+            column: name.to_owned(),
+            data_type: array.data_type().to_string(),
+            expected,
+        };
+        if let Some(t) = Text::of(array) {
+            return Ok(Values::Text(t));
+        }
+        match array.data_type() {
+            DataType::Boolean => Ok(Values::Bool(array.as_boolean())),
+            DataType::Null => Ok(Values::Null),
+            DataType::Timestamp(unit, Some(_)) => {
+                let (raw, per_second): (Vec<i64>, i64) = match unit {
+                    TimeUnit::Second => (
+                        array
+                            .as_primitive::<TimestampSecondType>()
+                            .values()
+                            .to_vec(),
+                        1,
+                    ),
+                    TimeUnit::Millisecond => (
+                        array
+                            .as_primitive::<TimestampMillisecondType>()
+                            .values()
+                            .to_vec(),
+                        1_000,
+                    ),
+                    TimeUnit::Microsecond => (
+                        array
+                            .as_primitive::<TimestampMicrosecondType>()
+                            .values()
+                            .to_vec(),
+                        1_000_000,
+                    ),
+                    TimeUnit::Nanosecond => (
+                        array
+                            .as_primitive::<TimestampNanosecondType>()
+                            .values()
+                            .to_vec(),
+                        1_000_000_000,
+                    ),
+                };
+                Ok(Values::Time { raw, per_second })
+            }
+            DataType::Timestamp(_, None) => Err(unsupported(
+                "a timestamp with a time zone (a naive time does not say which instant it is)",
+            )),
+            _ => match ints!(
+                array, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
+                UInt32Type, UInt64Type
+            ) {
+                Some(v) => Ok(Values::Int(v)),
+                None => Err(unsupported(
+                    "text, a boolean, an integer or a timestamp with a time zone",
+                )),
+            },
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<Cell<'a>> {
+        match self {
+            Values::Text(t) => t.get(i).map(Cell::Text),
+            Values::Bool(a) => (i < a.len()).then(|| Cell::Bool(a.value(i))),
+            Values::Time { raw, per_second } => {
+                let v = *raw.get(i)?;
+                let nanos = v.rem_euclid(*per_second) * (1_000_000_000 / per_second);
+                Some(Cell::Time(v.div_euclid(*per_second), nanos))
+            }
+            Values::Int(v) => v.get(i).map(|x| Cell::Int(*x)),
+            Values::Null => None,
+        }
+    }
+}
+
+/// An instant as the library takes it, or the error naming it.
+fn instant(column: &str, seconds: i64, nanos: i64) -> Result<Timestamp, Error> {
+    if nanos != 0 {
+        return Err(Error::Malformed {
+            message: format!(
+                "`{column}`: {seconds}.{nanos:09} seconds since the epoch has a fraction of a second; instants are whole seconds"
+            ),
+        });
+    }
+    Timestamp::from_unix_seconds(seconds).map_err(Error::from)
+}
+
+/// A cell as a flat row holds it.
+fn value(column: &str, cell: Cell<'_>) -> Result<Value, Error> {
+    Ok(match cell {
+        Cell::Text(s) => Value::String(s.to_owned()),
+        Cell::Bool(b) => Value::Bool(b),
+        Cell::Int(v) => i64::try_from(v)
+            .map(Value::from)
+            .or_else(|_| u64::try_from(v).map(Value::from))
+            .unwrap_or(Value::Null),
+        Cell::Time(s, n) => {
+            Value::String(instant(column, s, n)?.to_rfc3339_at(CHINA_OFFSET_SECONDS))
+        }
+    })
+}
+
+/// The columns of a batch, the envelope's by name and the rest in order.
+struct Columns<'a> {
+    ticket: Column<'a>,
+    at: Column<'a>,
+    actor: Column<'a>,
+    kind: Column<'a>,
+    seq: Option<Column<'a>>,
+    rest: Vec<(&'a str, Column<'a>)>,
+}
+
+impl<'a> Columns<'a> {
+    fn of(batch: &'a RecordBatch) -> Result<Columns<'a>, ColumnError> {
+        let schema = batch.schema_ref();
+        let mut rest = Vec::new();
+        let (mut ticket, mut at, mut actor, mut kind, mut seq) = (None, None, None, None, None);
+        for (field, array) in schema.fields().iter().zip(batch.columns()) {
+            let name = field.name().as_str();
+            let column = Column::of(name, array.as_ref())?;
+            match name {
+                "ticket" => ticket = Some(column),
+                "at" => at = Some(column),
+                "actor" => actor = Some(column),
+                "type" => kind = Some(column),
+                "seq" => seq = Some(column),
+                _ => rest.push((name, column)),
+            }
+        }
+        let need = |c: Option<Column<'a>>, name: &str| {
+            c.ok_or_else(|| ColumnError::MissingColumn {
+                column: name.to_owned(),
+            })
+        };
+        Ok(Columns {
+            ticket: need(ticket, "ticket")?,
+            at: need(at, "at")?,
+            actor: need(actor, "actor")?,
+            kind: need(kind, "type")?,
+            seq,
+            rest,
+        })
+    }
+
+    /// The row as a flat row (every cell that is there), for the flat-row reader.
+    fn row(&self, i: usize) -> Result<Map<String, Value>, Error> {
+        let mut row = Map::new();
+        let envelope = [
+            ("ticket", Some(&self.ticket)),
+            ("at", Some(&self.at)),
+            ("actor", Some(&self.actor)),
+            ("type", Some(&self.kind)),
+            ("seq", self.seq.as_ref()),
+        ];
+        let cells = envelope
+            .into_iter()
+            .filter_map(|(n, c)| c.map(|c| (n, c)))
+            .chain(self.rest.iter().map(|(n, c)| (*n, c)));
+        for (name, column) in cells {
+            if let Some(cell) = column.get(i) {
+                row.insert(name.to_owned(), value(name, cell)?);
+            }
+        }
+        Ok(row)
+    }
+
+    /// The row read without a flat row, when every cell is simple; `None` sends it to the
+    /// flat-row reader, which gives the verdict (the event, or the error) either way.
+    fn fast(&self, i: usize, next: u32, pairs: &mut Vec<(&'a str, Simple<'a>)>) -> Option<Event> {
+        let text = |c: &Column<'a>| match c.get(i) {
+            Some(Cell::Text(s)) => Some(s),
+            _ => None,
+        };
+        let (ticket, actor, kind) = (text(&self.ticket)?, text(&self.actor)?, text(&self.kind)?);
+        let at = match self.at.get(i)? {
+            Cell::Time(s, 0) => Timestamp::from_unix_seconds(s).ok()?,
+            _ => return None,
+        };
+        let seq = match self.seq.as_ref().and_then(|c| c.get(i)) {
+            None => next,
+            Some(Cell::Int(v)) => u32::try_from(v).ok()?,
+            Some(_) => return None,
+        };
+        pairs.clear();
+        if kind == "report" {
+            pairs.push(("id", Simple::Str(ticket)));
+        }
+        for (name, column) in &self.rest {
+            let key = if *name == "recheckAt" { "at" } else { name };
+            match column.get(i) {
+                None => {}
+                Some(Cell::Text("")) if !required_text(kind, name) => {}
+                Some(Cell::Text(s)) => pairs.push((key, Simple::Str(s))),
+                Some(Cell::Bool(b)) => pairs.push((key, Simple::Bool(b))),
+                Some(Cell::Time(s, 0)) => {
+                    pairs.push((key, Simple::Time(Timestamp::from_unix_seconds(s).ok()?)))
+                }
+                Some(_) => return None,
+            }
+        }
+        let action = action_from_pairs(kind, pairs)?;
+        Some(Event {
+            ticket: TicketId::new(ticket).ok()?,
+            seq,
+            at,
+            actor: Actor::parse(actor).ok()?,
+            action,
+        })
+    }
+}
+
+/// Loads a record batch of events into a ledger, row by row as [`crate::ticket::table`]
+/// loads flat rows: the lifecycle is checked, and the authority unless `trust` is
+/// [`Trust::History`]. Returns every bad row with its number (1-based, counted from
+/// `first_row`, so that the rows of several batches number on) and error; the good rows
+/// are kept. A table the reader cannot read at all (a missing or unreadable column) is a
+/// [`ColumnError`], and nothing is loaded.
+pub fn load_events(
+    ledger: &mut Ledger,
+    batch: &RecordBatch,
+    trust: Trust,
+    first_row: usize,
+) -> Result<Vec<(usize, Error)>, ColumnError> {
+    let columns = Columns::of(batch)?;
+    let mut bad = Vec::new();
+    let mut pairs = Vec::new();
+    for i in 0..batch.num_rows() {
+        let next = match columns.ticket.get(i) {
+            Some(Cell::Text(t)) => ledger
+                .get(t)
+                .map_or(0, |v| u32::try_from(v.event_count()).unwrap_or(u32::MAX)),
+            _ => 0,
+        };
+        let event = match columns.fast(i, next, &mut pairs) {
+            Some(e) => Ok(e),
+            None => columns.row(i).and_then(|row| event_from_row(&row, next)),
+        };
+        if let Err(e) = event.and_then(|e| ledger.replay_event(&e, trust).map_err(Error::from)) {
+            bad.push((first_row + i + 1, e));
+        }
+    }
+    Ok(bad)
+}
