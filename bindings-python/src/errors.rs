@@ -34,6 +34,7 @@ pub fn class_for(code: &str) -> &'static str {
             Some("consultation") => "QuorumError",
             Some("geo") => "GeoError",
             Some("open311") => "Open311Error",
+            Some("metrics") => "MetricsError",
             Some("input") => "MalformedInput",
             _ => "WanggeError",
         },

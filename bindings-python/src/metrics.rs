@@ -336,3 +336,62 @@ pub fn compute_metrics<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     Metrics::new(py, ledger, calendar, options, None)?.report(py)
 }
+
+/// The metrics of one part of a split ledger as a `wangge.metrics_partial` document (JSON
+/// text): what a worker (Dask, Spark, Ray) returns, to be merged exactly by
+/// [`merge_metrics`]. Computed with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (ledger, calendar, options = None))]
+pub fn metrics_partial(
+    py: Python<'_>,
+    ledger: &Ledger,
+    calendar: &Calendar,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<String> {
+    guard(|| {
+        let options: MetricsOptions = match options {
+            Some(o) if !o.is_none() => plain(o)?,
+            _ => MetricsOptions::default(),
+        };
+        let cal = calendar.inner.clone();
+        let partial = ledger.inner.read_detached(py, move |l| {
+            let mut acc = metrics::MetricsAccumulator::batch(options, cal);
+            acc.observe_all(l).map(|()| acc.partial(l.hierarchy()))
+        });
+        Ok(partial.py()?.to_json())
+    })
+}
+
+/// Merges the `wangge.metrics_partial` documents of the parts of a ledger (from
+/// [`metrics_partial`], over the same hierarchy's ids, calendar and options) into the report
+/// of the whole: counts add, handling times pool (percentiles of the whole). Raises
+/// `MetricsError` for a document of another format or naming a node the hierarchy lacks.
+#[pyfunction]
+#[pyo3(signature = (hierarchy, calendar, partials, options = None))]
+pub fn merge_metrics(
+    py: Python<'_>,
+    hierarchy: &crate::hierarchy::Hierarchy,
+    calendar: &Calendar,
+    partials: Vec<String>,
+    options: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Metrics> {
+    guard(|| {
+        let options: MetricsOptions = match options {
+            Some(o) if !o.is_none() => plain(o)?,
+            _ => MetricsOptions::default(),
+        };
+        let h = hierarchy.arc(py);
+        let cal = calendar.inner.clone();
+        let report = py.detach(move || -> Result<MetricsReport, wangge::Error> {
+            let mut acc = metrics::MetricsAccumulator::batch(options, cal);
+            for text in &partials {
+                let partial = metrics::MetricsPartial::from_json(text)?;
+                acc.merge_partial(&partial, &h)?;
+            }
+            Ok(acc.report_in(&h, None))
+        });
+        Ok(Metrics {
+            inner: report.py()?,
+        })
+    })
+}

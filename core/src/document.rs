@@ -119,6 +119,11 @@ document!(
     1
 );
 document!(
+    crate::metrics::MetricsPartial,
+    crate::metrics::METRICS_PARTIAL_FORMAT,
+    1
+);
+document!(
     crate::escalation::EscalationPolicy,
     "wangge.escalation_policy",
     1

@@ -82,6 +82,9 @@ pub enum Error {
     /// An Open311 document, or a request in it, was refused.
     #[error(transparent)]
     Open311(#[from] interop::open311::Open311Error),
+    /// Partial metrics could not be merged.
+    #[error(transparent)]
+    Metrics(#[from] metrics::PartialError),
     /// A table of columns could not be read at all.
     #[cfg(feature = "arrow")]
     #[error(transparent)]
@@ -117,6 +120,7 @@ impl Error {
             Error::Consultation(e) => e.code(),
             Error::Geo(e) => e.code(),
             Error::Open311(e) => e.code(),
+            Error::Metrics(e) => e.code(),
             #[cfg(feature = "arrow")]
             Error::Columns(e) => e.code(),
             Error::Malformed { .. } => "input.malformed",
@@ -142,6 +146,7 @@ impl Error {
             Error::Consultation(e) => serde_json::to_string(e),
             Error::Geo(e) => serde_json::to_string(e),
             Error::Open311(e) => serde_json::to_string(e),
+            Error::Metrics(e) => serde_json::to_string(e),
             #[cfg(feature = "arrow")]
             Error::Columns(e) => serde_json::to_string(e),
             Error::Malformed { message } => serde_json::to_string(&Malformed { message }),

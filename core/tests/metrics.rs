@@ -19,8 +19,8 @@ use wangge::consultation::{AgendaItem, Decision, Forum, ForumKind, ForumRecords,
 use wangge::hierarchy::NodeKind;
 use wangge::interop::open311;
 use wangge::metrics::{
-    check, compute, rank, GroupBy, Metric, MetricsAccumulator, MetricsOptions, PeriodBy, Threshold,
-    Weight,
+    check, compute, rank, GroupBy, Metric, MetricsAccumulator, MetricsOptions, MetricsPartial,
+    PeriodBy, Threshold, Weight,
 };
 use wangge::sla::{Amount, ServiceLevels, ServicePolicy, Targets};
 use wangge::ticket::{Action, Ledger, NewTicket, RejectReason, Satisfaction, TicketKey};
@@ -697,6 +697,38 @@ proptest! {
         prop_assert_eq!(total.report(&l, None), compute(&l, &cal, &options, None).unwrap());
     }
 
+    /// The same parts measured "elsewhere": each over its own copy of the hierarchy (other
+    /// keys would do: the document names nodes by id), written as a `wangge.metrics_partial`
+    /// document, read back and merged where the report is made, give the report of the whole.
+    #[test]
+    fn partial_documents_merge_exactly(steps in arb_steps(), month in any::<bool>()) {
+        let l = drive(&steps, |_, _| {});
+        let options = MetricsOptions {
+            group_by: GroupBy::Level(NodeKind::Grid),
+            period_by: if month { PeriodBy::Month } else { PeriodBy::Day },
+            ..MetricsOptions::default()
+        };
+        let cal = Calendar::standard();
+        let h = l.hierarchy().clone();
+        let mut total = MetricsAccumulator::batch(options.clone(), cal.clone());
+        for grid in [GRID, GRID2] {
+            let events: Vec<_> = l
+                .tickets()
+                .filter(|v| h.chain(v.snapshot().unit.as_str()).unwrap().any(|n| n.id.as_str() == grid))
+                .flat_map(|v| v.events().collect::<Vec<_>>())
+                .collect();
+            let copy = Arc::new((*h).clone());
+            let part = Ledger::replay(copy.clone(), l.taxonomy().clone(), events).unwrap();
+            let mut acc = MetricsAccumulator::batch(options.clone(), cal.clone());
+            acc.observe_all(&part).unwrap();
+            let text = acc.partial(&copy).to_json();
+            let back = MetricsPartial::from_json(&text).unwrap();
+            prop_assert_eq!(&back, &acc.partial(&copy));
+            total.merge_partial(&back, &h).unwrap();
+        }
+        prop_assert_eq!(total.report_in(&h, None), compute(&l, &cal, &options, None).unwrap());
+    }
+
     #[test]
     fn a_parent_is_the_sum_of_its_children(steps in arb_steps()) {
         let l = drive(&steps, |_, _| {});
@@ -753,4 +785,33 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn partial_documents_of_another_format_or_hierarchy_are_refused() {
+    let l = drive(&[], |_, _| {});
+    let cal = Calendar::standard();
+    let options = MetricsOptions::default();
+    let mut acc = MetricsAccumulator::batch(options.clone(), cal.clone());
+    let mut p = acc.partial(l.hierarchy());
+    p.version = 2;
+    let e = MetricsPartial::from_json(&p.to_json()).unwrap_err();
+    assert_eq!(e.code(), "metrics.unsupported_format");
+    assert_eq!(
+        acc.merge_partial(&p, l.hierarchy()).unwrap_err().code(),
+        "metrics.unsupported_format"
+    );
+    p.version = 1;
+    p.grids.push(wangge::metrics::PartialGrid {
+        grid: "nowhere".parse().unwrap(),
+        open: 1,
+    });
+    let e = acc.merge_partial(&p, l.hierarchy()).unwrap_err();
+    assert_eq!(e.code(), "metrics.unknown_node");
+    assert!(e.to_string().contains("nowhere"));
+    // Nothing of a refused document was merged.
+    assert_eq!(
+        acc.report_in(l.hierarchy(), None),
+        compute(&l, &cal, &options, None).unwrap()
+    );
 }

@@ -1761,6 +1761,10 @@ def metrics_cases():
 
 # Codes the corpus cannot reach, and why. Every other code of the core appears in a case.
 UNREACHABLE = {
+    "metrics.unknown_node": "partial metrics are merged by the Rust API and Python's wangge.dask, not by a "
+                            "conformance operation; tested in core/tests/metrics.rs and test_dask.py",
+    "metrics.unsupported_format": "partial metrics are merged by the Rust API and Python's wangge.dask, not by a "
+                                  "conformance operation; tested in core/tests/metrics.rs and test_dask.py",
     "input.missing_column": "Arrow tables are read by the core's `arrow` feature and the Python binding, "
                             "not by a conformance operation; tested in core/tests/arrow.rs and "
                             "bindings-python/tests/test_arrow.py",

@@ -116,6 +116,11 @@ class GeoError(WanggeError):
     """A coordinate or coordinate system was refused (``geo.*``)."""
 
 
+class MetricsError(WanggeError):
+    """Partial metrics could not be merged (``metrics.*``): another format, or a node the
+    hierarchy does not have."""
+
+
 class Open311Error(WanggeError):
     """An Open311 document, or a request in it, was refused (``open311.*``): malformed, an
     error document from the server, another kind of document, or a field at fault."""

@@ -19,6 +19,15 @@ type RowKey = (u32, i64);
 const NO_GROUP: u32 = u32::MAX;
 const OUT_OF_RANGE: i64 = i64::MIN;
 
+/// An accumulator's counts by key, for [`super::MetricsPartial`]: rows (group, period,
+/// counts, handling times), departments' six figures, grids' open tickets.
+#[derive(Default)]
+pub(super) struct State {
+    pub rows: Vec<(Option<NodeKey>, i64, Counts, Vec<i64>)>,
+    pub departments: Vec<(NodeKey, [u64; 6])>,
+    pub grids: Vec<(NodeKey, u64)>,
+}
+
 #[derive(Debug, Clone, Default)]
 struct RowAcc {
     counts: Counts,
@@ -261,6 +270,72 @@ impl MetricsAccumulator {
         }
         self.cache.clear();
         self.incremental = false;
+    }
+
+    /// The state a [`super::MetricsPartial`] writes: rows, departments and grids in key
+    /// order, groups and nodes by key.
+    pub(super) fn state(&self) -> State {
+        let mut rows: Vec<_> = self
+            .rows
+            .iter()
+            .map(|((group, period), r)| {
+                let group = (*group != NO_GROUP).then(|| NodeKey::from_index(*group));
+                (group, *period, r.counts, r.handling.clone())
+            })
+            .collect();
+        rows.sort_unstable_by_key(|(g, p, _, _)| (g.map(NodeKey::raw), *p));
+        let mut departments: Vec<_> = self
+            .departments
+            .iter()
+            .map(|(k, d)| {
+                let figures = [
+                    d.summoned,
+                    d.signed,
+                    d.signed_on_time,
+                    d.reported,
+                    d.reported_on_time,
+                    d.released,
+                ];
+                (*k, figures)
+            })
+            .collect();
+        departments.sort_unstable_by_key(|(k, _)| k.raw());
+        let mut grids: Vec<_> = self.grid_open.iter().map(|(k, n)| (*k, *n)).collect();
+        grids.sort_unstable_by_key(|(k, _)| k.raw());
+        State {
+            rows,
+            departments,
+            grids,
+        }
+    }
+
+    /// Merges a state read back from a [`super::MetricsPartial`], as [`Self::merge`] merges
+    /// an accumulator.
+    pub(super) fn merge_state(&mut self, state: State) {
+        let mut other = MetricsAccumulator::batch(self.options.clone(), self.calendar.clone());
+        for (group, period, counts, handling) in state.rows {
+            let key = (group.map_or(NO_GROUP, NodeKey::raw), period);
+            let row = other.rows.entry(key).or_default();
+            row.counts.add(&counts);
+            row.handling_sum = row
+                .handling_sum
+                .saturating_add(handling.iter().map(|h| i128::from(*h)).sum::<i128>());
+            row.handling.extend(handling);
+        }
+        for (k, f) in state.departments {
+            let d = other.departments.entry(k).or_default();
+            d.summoned = d.summoned.saturating_add(f[0]);
+            d.signed = d.signed.saturating_add(f[1]);
+            d.signed_on_time = d.signed_on_time.saturating_add(f[2]);
+            d.reported = d.reported.saturating_add(f[3]);
+            d.reported_on_time = d.reported_on_time.saturating_add(f[4]);
+            d.released = d.released.saturating_add(f[5]);
+        }
+        for (k, n) in state.grids {
+            let e = other.grid_open.entry(k).or_default();
+            *e = e.saturating_add(n);
+        }
+        self.merge(other);
     }
 
     /// Observes every ticket of a ledger; stops at the first ticket refused (see
@@ -560,7 +635,14 @@ impl MetricsAccumulator {
 
     /// The report as it stands.
     pub fn report(&self, ledger: &Ledger, forums: Option<&ForumRecords>) -> MetricsReport {
-        let h = &**ledger.hierarchy();
+        self.report_in(ledger.hierarchy(), forums)
+    }
+
+    /// [`MetricsAccumulator::report`] with only the hierarchy of the ledgers observed: for
+    /// an accumulator that merged parts measured elsewhere
+    /// ([`MetricsAccumulator::merge_partial`]), where no one ledger holds every ticket.
+    pub fn report_in(&self, hierarchy: &Hierarchy, forums: Option<&ForumRecords>) -> MetricsReport {
+        let h = hierarchy;
         let w = self.options.basically_satisfied;
         let mut keys: Vec<&RowKey> = self.rows.keys().collect();
         keys.sort_unstable();

@@ -68,10 +68,15 @@
 //! ```
 
 mod accumulator;
+mod partial;
 mod rankings;
 mod report;
 
 pub use accumulator::{compute, MetricsAccumulator};
+pub use partial::{
+    MetricsPartial, PartialDepartment, PartialError, PartialGrid, PartialRow,
+    METRICS_PARTIAL_FORMAT,
+};
 pub use rankings::{rank, Ranked};
 pub use report::{
     check, grid_load, Counts, DepartmentWhistles, Flag, ForumSummary, GridLoad, GroupBy,

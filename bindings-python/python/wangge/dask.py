@@ -1,0 +1,170 @@
+"""Ledgers that outgrow one machine, with Dask: events partitioned by territory as a Parquet
+dataset, a ledger built per partition on the workers, the metrics of each part merged exactly
+on the client.
+
+A city's tickets split cleanly by territory: a ticket arises in one street and stays in its
+district, so the ledger of one street holds all its tickets' events, and the metrics of the
+city are the exact merge of the streets' (counts add; handling times pool, so percentiles are
+those of the whole). :func:`wangge.metrics_partial` measures one part as a small JSON document
+(``wangge.metrics_partial``); :func:`wangge.merge_metrics` merges them. This module runs that
+on a Dask cluster::
+
+    from dask.distributed import Client, LocalCluster
+    from wangge import dask as wd
+
+    wd.write_partitioned(ledger, "events/", hierarchy, level="street")
+    with Client(LocalCluster(n_workers=4)) as client:
+        report = wd.metrics("events/", hierarchy, calendar, options, client=client)
+
+The hierarchy, the calendar and the policy travel to each worker once (``scatter`` with
+``broadcast=True``), not with every task. Without a ``client`` the same functions run here,
+one partition after another: the result is the same, which the tests check.
+
+The same two functions run in any engine that maps a function over partitions: in Spark,
+``df.groupBy("territory").applyInArrow(f, schema)`` with ``f`` building a ledger from the
+Arrow table (:meth:`Ledger.load_arrow`) and returning ``metrics_partial(...)``; in Ray,
+``ray.get([part.remote(p) for p in partitions])``; then :func:`wangge.merge_metrics` on the
+driver.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from ._wangge import Calendar, EscalationPolicy, Hierarchy, Ledger, Metrics, merge_metrics, metrics_partial
+
+__all__ = ["write_partitioned", "partitions", "part_metrics", "metrics", "Result"]
+
+PathArg = Union[str, "os.PathLike[str]"]
+
+#: The partition column :func:`write_partitioned` adds (a territory's node id).
+TERRITORY = "territory"
+
+#: The territory of tickets that arise outside any unit of the level (e.g. at the city).
+NO_TERRITORY = "_none"
+
+
+class Result(NamedTuple):
+    """What :func:`metrics` returns."""
+
+    #: The merged report: the same as measuring every partition's tickets in one ledger.
+    metrics: Metrics
+    #: Rows refused while building the partitions' ledgers.
+    refused: int
+    #: Decisions the sweeps made, over all partitions.
+    decisions: int
+
+
+def write_partitioned(ledger: Ledger, path: PathArg, hierarchy: Hierarchy, *, level: str = "street") -> List[str]:
+    """Writes a ledger's events as a Parquet dataset with one directory per territory
+    (``territory=<id>``: the unit of ``level`` — ``street``, ``town``, ``district`` — that a
+    ticket's unit lies in), every event of a ticket in its ticket's territory. Returns the
+    territories written."""
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
+
+    table = pa.table(ledger.events_arrow())
+    tickets = table["ticket"].cast(pa.string())
+    kinds = table["type"].cast(pa.string())
+    reports = pc.equal(kinds, "report")
+    report_tickets = pc.filter(tickets, reports)
+    report_units = pc.filter(table["unit"].cast(pa.string()), reports)
+    units = pc.unique(report_units).to_pylist()
+    territory_of_unit = {}
+    for unit in units:
+        node = hierarchy.ancestor_of_kind(unit, level)  # type: ignore[arg-type]
+        territory_of_unit[unit] = node["id"] if node else NO_TERRITORY
+    unit_territory = pa.array([territory_of_unit[u] for u in units], pa.string())
+    ticket_territory = pc.take(unit_territory, pc.index_in(report_units, value_set=pa.array(units, pa.string())))
+    territory = pc.take(ticket_territory, pc.index_in(tickets, value_set=report_tickets))
+    table = table.set_column(table.schema.get_field_index("ticket"), "ticket", tickets)
+    table = table.append_column(TERRITORY, territory)
+    pq.write_to_dataset(table, path, partition_cols=[TERRITORY])
+    return sorted(set(territory_of_unit.values()))
+
+
+def partitions(path: PathArg) -> List[str]:
+    """The partition directories of a dataset written by :func:`write_partitioned`, sorted."""
+    prefix = TERRITORY + "="
+    return sorted(
+        os.path.join(os.fspath(path), d) for d in os.listdir(path) if d.startswith(prefix)
+    )
+
+
+def _load(part: PathArg, hierarchy: Hierarchy, verify: bool) -> Tuple[Ledger, int]:
+    import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
+
+    table = pq.read_table(part)
+    if TERRITORY in table.column_names:
+        table = table.drop_columns([TERRITORY])
+    # A dataset's files keep no order between them: each ticket's events in sequence.
+    table = table.sort_by([("ticket", "ascending"), ("seq", "ascending")])
+    ledger = Ledger(hierarchy)
+    bad = ledger.load_arrow(table, trusted=not verify)
+    return ledger, len(bad)
+
+
+def part_metrics(
+    part: PathArg,
+    hierarchy: Hierarchy,
+    calendar: Calendar,
+    options: Optional[Any] = None,
+    *,
+    verify: bool = False,
+    policy: Optional[EscalationPolicy] = None,
+    sweeps: Sequence[Any] = (),
+) -> Tuple[str, int, int]:
+    """One partition's metrics, as a worker computes them: the ledger built from the
+    partition (every event checked against the lifecycle and the authority if ``verify``,
+    else trusted as history), swept by ``policy`` at each instant of ``sweeps`` if given (a
+    what-if of that policy), then measured. Returns the ``wangge.metrics_partial`` document,
+    the number of rows refused and the number of decisions the sweeps made."""
+    ledger, bad = _load(part, hierarchy, verify)
+    decisions = 0
+    if policy is not None:
+        for now in sweeps:
+            decisions += len(policy.sweep(ledger, now=now, calendar=calendar))
+    return metrics_partial(ledger, calendar, options), bad, decisions
+
+
+def metrics(
+    path: PathArg,
+    hierarchy: Hierarchy,
+    calendar: Calendar,
+    options: Optional[Any] = None,
+    *,
+    client: Optional[Any] = None,
+    verify: bool = False,
+    policy: Optional[EscalationPolicy] = None,
+    sweeps: Sequence[Any] = (),
+    progress: bool = False,
+) -> Result:
+    """The metrics of a dataset written by :func:`write_partitioned`: each partition measured
+    by :func:`part_metrics` (on the Dask ``client``'s workers, or here without one), merged
+    exactly here. With ``progress``, shows a progress bar (Dask's, or tqdm's without a
+    client)."""
+    parts = partitions(path)
+    if client is None:
+        iterator: Iterable[str] = parts
+        if progress:
+            from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+            iterator = tqdm(parts, desc="partitions")
+        results = [part_metrics(p, hierarchy, calendar, options, verify=verify, policy=policy, sweeps=sweeps)
+                   for p in iterator]
+    else:
+        # Unique keys (hash=False): a second call scattering the same values must not reuse
+        # keys the scheduler may still be releasing from the first.
+        shared = client.scatter([hierarchy, calendar, policy], broadcast=True, hash=False)
+        h, cal, pol = shared
+        futures = client.map(part_metrics, parts, hierarchy=h, calendar=cal, options=options,
+                             verify=verify, policy=pol, sweeps=list(sweeps), pure=False)
+        if progress:
+            from distributed import progress as dask_progress  # type: ignore[import-untyped, unused-ignore]
+
+            dask_progress(futures)
+        results = client.gather(futures)
+    report = merge_metrics(hierarchy, calendar, [doc for doc, _, _ in results], options)
+    return Result(report, sum(r[1] for r in results), sum(r[2] for r in results))
