@@ -63,11 +63,18 @@ case "${1:-setup}" in
     say "mypy on the example and the bench (typed use of the stubs)"
     "$PY" -m mypy --no-error-summary --ignore-missing-imports examples/python/analyst.py \
       examples/python/leak.py examples/python/elevator.py benches/python/bench.py \
-      benches/python/city_year.py
+      benches/python/city_year.py examples/python/city_year_analyst.py
     for example in analyst leak elevator; do
       say "examples/python/$example.py"
       "$PY" "examples/python/$example.py" > /dev/null
     done
+    say "examples/python/city_year_analyst.py (small: 20,000 tickets, 2 Dask workers)"
+    out="$(mktemp -d)"
+    if ! "$PY" examples/python/city_year_analyst.py --tickets 20000 --workers 2 --out "$out" > "$out/log" 2>&1; then
+      cat "$out/log"; exit 1
+    fi
+    test -s "$out/rates_by_month.png" && test -s "$out/loaded_grids.png"
+    rm -rf "$out"
     ;;
   bench)
     setup

@@ -83,18 +83,17 @@ def minutes(m: np.ndarray) -> np.ndarray:
     return (m * np.uint64(60)).astype(np.int64)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", type=int, default=21_400_000, help="tickets in the year")
-    n = ap.parse_args().n
+def simulate(n: int, progress: bool = False) -> dict:
+    """Runs the city-year of ``n`` tickets: the ledger, the hierarchy, the calendar, the
+    service levels and policy used, and the figures (see the module's documentation). With
+    ``progress``, a tqdm bar over the days (examples/python/city_year_analyst.py uses it)."""
     wall = time.perf_counter()
     h, grid_key, community_key, centre_key = city()
     cal = wangge.Calendar.china()
     ledger = wangge.Ledger(h)
-    ledger.set_service_levels(
-        {"name": "city-year", "rules": [{"name": "all", "targets": {
-            "acknowledge": {"workingHours": 2}, "handle": {"workingDays": 5}}}]},
-        cal, now="2025-01-01T00:00:00+08:00")
+    levels = {"name": "city-year", "rules": [{"name": "all", "targets": {
+        "acknowledge": {"workingHours": 2}, "handle": {"workingDays": 5}}}]}
+    ledger.set_service_levels(levels, cal, now="2025-01-01T00:00:00+08:00")
     policy = wangge.EscalationPolicy({"name": "city-year", "top": "street", "rules": [
         {"name": "handle-overdue", "when": {"type": "deadline_missed", "deadline": "handle"},
          "then": [{"type": "escalate"}]}]})
@@ -118,7 +117,14 @@ def main() -> None:
     steps_applied = decisions = escalations = 0
     day = 0
     first = lambda d: -(-(n * d) // DAYS)  # noqa: E731 (ceil, as in Rust)
+    bar = None
+    if progress:
+        from tqdm import tqdm  # type: ignore[import-untyped, unused-ignore]
+
+        bar = tqdm(total=DAYS, desc="city-year days", unit="day")
     while True:
+        if bar is not None and day < DAYS:
+            bar.update(1)
         s = time.perf_counter()
         if day < DAYS:
             a, b = first(day), first(day + 1)
@@ -220,6 +226,22 @@ def main() -> None:
         day += 1
         if day >= DAYS and not any(buckets[day:]):
             break
+    if bar is not None:
+        bar.close()
+    return {"n": n, "ledger": ledger, "hierarchy": h, "calendar": cal, "levels": levels, "policy": policy,
+            "wall": wall, "t_report": t_report, "t_steps": t_steps, "t_apply": t_apply, "t_sweeps": t_sweeps,
+            "steps_applied": steps_applied, "decisions": decisions, "escalations": escalations, "days": day}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-n", type=int, default=21_400_000, help="tickets in the year")
+    n = ap.parse_args().n
+    year = simulate(n)
+    ledger, cal, wall = year["ledger"], year["calendar"], year["wall"]
+    t_report, t_steps, t_apply, t_sweeps = year["t_report"], year["t_steps"], year["t_apply"], year["t_sweeps"]
+    steps_applied, decisions, escalations, day = (
+        year["steps_applied"], year["decisions"], year["escalations"], year["days"])
     s = time.perf_counter()
     report = wangge.Metrics(ledger, cal, {"groupBy": {"level": "street"}, "periodBy": "month"}).report()
     t_metrics = time.perf_counter() - s

@@ -72,6 +72,8 @@ def dataset(tmp_path_factory):
 def test_partials_merge_to_the_whole(dataset, calendar):
     h, ledger, path = dataset
     assert [p.rsplit("=", 1)[1] for p in wd.partitions(path)] == STREETS
+    with pytest.raises(FileExistsError):
+        wd.write_partitioned(ledger, path, h, level="street")
     whole = wangge.Metrics(ledger, calendar, OPTIONS).report()
     merged, bad, decisions = wd.metrics(path, h, calendar, OPTIONS, verify=True)
     assert bad == 0 and decisions == 0
@@ -112,6 +114,18 @@ def test_on_a_local_cluster_with_two_worker_processes(dataset, calendar):
         what_if = wd.metrics(path, h, calendar, OPTIONS, client=client, policy=policy, sweeps=sweeps)
     here = wd.metrics(path, h, calendar, OPTIONS, policy=policy, sweeps=sweeps)
     assert what_if.metrics.report() == here.metrics.report()
+    # The what-if of stricter service levels, partition by partition, adds up to the what-if
+    # over the whole ledger.
+    levels = {"name": "now", "rules": [{"name": "all", "targets": {"handle": {"workingHours": 4}}}]}
+    stricter = {"name": "stricter", "rules": [{"name": "all", "targets": {"handle": {"workingHours": 1}}}]}
+    args = dict(current=policy, levels=levels, alternative=policy, alternative_levels=stricter, horizon=T(60 * 24 * 9))
+    whole_what_if = policy.what_if(ledger, policy=levels, calendar=calendar, alternative=policy,
+                                   alternative_policy=stricter, horizon=T(60 * 24 * 9))["totals"]
+    assert whole_what_if["breachesAlternative"] > whole_what_if["breachesBaseline"]
+    assert wd.what_if(path, h, calendar, **args) == dict(whole_what_if)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        assert wd.what_if(path, h, calendar, client=client, **args) == dict(whole_what_if)
     fresh = city_ledger(h)  # the fixture's ledger stays as written
     decisions = sum(len(policy.sweep(fresh, now=t, calendar=calendar)) for t in sweeps)
     assert what_if.decisions == here.decisions == decisions > 0

@@ -34,7 +34,7 @@ from typing import Any, Iterable, List, NamedTuple, Optional, Sequence, Tuple, U
 
 from ._wangge import Calendar, EscalationPolicy, Hierarchy, Ledger, Metrics, merge_metrics, metrics_partial
 
-__all__ = ["write_partitioned", "partitions", "part_metrics", "metrics", "Result"]
+__all__ = ["write_partitioned", "partitions", "part_metrics", "metrics", "Result", "part_what_if", "what_if"]
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -56,11 +56,17 @@ class Result(NamedTuple):
     decisions: int
 
 
-def write_partitioned(ledger: Ledger, path: PathArg, hierarchy: Hierarchy, *, level: str = "street") -> List[str]:
+def write_partitioned(
+    ledger: Ledger, path: PathArg, hierarchy: Hierarchy, *, level: str = "street", **options: Any
+) -> List[str]:
     """Writes a ledger's events as a Parquet dataset with one directory per territory
     (``territory=<id>``: the unit of ``level`` — ``street``, ``town``, ``district`` — that a
     ticket's unit lies in), every event of a ticket in its ticket's territory. Returns the
-    territories written."""
+    territories written. ``options`` go to ``pyarrow.parquet.write_table`` (e.g.
+    ``compression="zstd"``). Raises ``FileExistsError`` if ``path`` is a directory that is not
+    empty (a dataset is not appended to: its partitions would hold every event twice)."""
+    if os.path.isdir(path) and os.listdir(path):
+        raise FileExistsError(f"{os.fspath(path)!r} is not empty: write a dataset into a new directory")
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
@@ -79,9 +85,24 @@ def write_partitioned(ledger: Ledger, path: PathArg, hierarchy: Hierarchy, *, le
     unit_territory = pa.array([territory_of_unit[u] for u in units], pa.string())
     ticket_territory = pc.take(unit_territory, pc.index_in(report_units, value_set=pa.array(units, pa.string())))
     territory = pc.take(ticket_territory, pc.index_in(tickets, value_set=report_tickets))
-    table = table.set_column(table.schema.get_field_index("ticket"), "ticket", tickets)
-    table = table.append_column(TERRITORY, territory)
-    pq.write_to_dataset(table, path, partition_cols=[TERRITORY])
+    # Plain strings: a dictionary column would write its whole dictionary (every node of the
+    # hierarchy) into every partition's file; Parquet encodes each file's values by
+    # dictionary anyway.
+    for i, field in enumerate(table.schema):
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+    # One file per territory, its rows in one piece (the dataset writer would cut them into a
+    # row group per input batch and partition: hundreds of tiny row groups, slow to read).
+    # The sort is stable: each ticket's events stay in sequence.
+    table = table.take(pc.sort_indices(territory))
+    counts = pc.value_counts(pc.take(territory, pc.sort_indices(territory)))
+    offset = 0
+    for item in counts:
+        name, n = item["values"].as_py(), item["counts"].as_py()
+        directory = os.path.join(os.fspath(path), f"{TERRITORY}={name}")
+        os.makedirs(directory, exist_ok=True)
+        pq.write_table(table.slice(offset, n), os.path.join(directory, "part-0.parquet"), **options)
+        offset += n
     return sorted(set(territory_of_unit.values()))
 
 
@@ -168,3 +189,57 @@ def metrics(
         results = client.gather(futures)
     report = merge_metrics(hierarchy, calendar, [doc for doc, _, _ in results], options)
     return Result(report, sum(r[1] for r in results), sum(r[2] for r in results))
+
+
+def part_what_if(
+    part: PathArg,
+    hierarchy: Hierarchy,
+    calendar: Calendar,
+    current: EscalationPolicy,
+    levels: Any,
+    alternative: EscalationPolicy,
+    alternative_levels: Any,
+    horizon: Any,
+    *,
+    verify: bool = False,
+) -> dict:
+    """One partition's what-if (:meth:`EscalationPolicy.what_if`: the current service levels
+    and policy against an alternative, over the partition's history): its totals."""
+    ledger, _ = _load(part, hierarchy, verify)
+    report = current.what_if(ledger, policy=levels, calendar=calendar, alternative=alternative,
+                             alternative_policy=alternative_levels, horizon=horizon)
+    return dict(report["totals"])
+
+
+def what_if(
+    path: PathArg,
+    hierarchy: Hierarchy,
+    calendar: Calendar,
+    *,
+    current: EscalationPolicy,
+    levels: Any,
+    alternative: EscalationPolicy,
+    alternative_levels: Any,
+    horizon: Any,
+    client: Optional[Any] = None,
+    verify: bool = False,
+) -> dict:
+    """The what-if of an alternative (service levels, policy) over a dataset written by
+    :func:`write_partitioned`, partition by partition (on the ``client``'s workers, or here):
+    the totals of every partition added, which are the totals over the whole ledger (each
+    ticket is analysed within its own partition)."""
+    parts = partitions(path)
+    if client is None:
+        totals = [part_what_if(p, hierarchy, calendar, current, levels, alternative, alternative_levels,
+                               horizon, verify=verify) for p in parts]
+    else:
+        h, cal, cur, alt = client.scatter([hierarchy, calendar, current, alternative], broadcast=True, hash=False)
+        futures = client.map(part_what_if, parts, hierarchy=h, calendar=cal, current=cur, levels=levels,
+                             alternative=alt, alternative_levels=alternative_levels, horizon=horizon,
+                             verify=verify, pure=False)
+        totals = client.gather(futures)
+    merged: dict = {}
+    for t in totals:
+        for key, value in t.items():
+            merged[key] = merged.get(key, 0) + value
+    return merged
