@@ -12,6 +12,14 @@ use crate::errors::{error_object, guard, IntoPyResult};
 use crate::escalation::Calendar;
 use crate::ledger::Ledger;
 
+/// Metrics options given from Python (a dict or JSON text; `None` for the defaults).
+fn options_of(options: Option<&Bound<'_, PyAny>>) -> PyResult<MetricsOptions> {
+    match options {
+        Some(o) if !o.is_none() => plain(o),
+        _ => Ok(MetricsOptions::default()),
+    }
+}
+
 /// A metrics report (三率, closing and on-time rates, returns, escalations, whistle
 /// punctuality, grid load, forum statistics), computed by the core. Immutable.
 #[pyclass(frozen, module = "wangge._wangge")]
@@ -349,10 +357,7 @@ pub fn metrics_partial(
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<String> {
     guard(|| {
-        let options: MetricsOptions = match options {
-            Some(o) if !o.is_none() => plain(o)?,
-            _ => MetricsOptions::default(),
-        };
+        let options = options_of(options)?;
         let cal = calendar.inner.clone();
         let partial = ledger.inner.read_detached(py, move |l| {
             let mut acc = metrics::MetricsAccumulator::batch(options, cal);
@@ -376,10 +381,7 @@ pub fn merge_metrics(
     options: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Metrics> {
     guard(|| {
-        let options: MetricsOptions = match options {
-            Some(o) if !o.is_none() => plain(o)?,
-            _ => MetricsOptions::default(),
-        };
+        let options = options_of(options)?;
         let h = hierarchy.arc(py);
         let cal = calendar.inner.clone();
         let report = py.detach(move || -> Result<MetricsReport, wangge::Error> {

@@ -20,11 +20,11 @@ const NO_GROUP: u32 = u32::MAX;
 const OUT_OF_RANGE: i64 = i64::MIN;
 
 /// An accumulator's counts by key, for [`super::MetricsPartial`]: rows (group, period,
-/// counts, handling times), departments' six figures, grids' open tickets.
+/// counts, handling times), departments' figures, grids' open tickets.
 #[derive(Default)]
 pub(super) struct State {
     pub rows: Vec<(Option<NodeKey>, i64, Counts, Vec<i64>)>,
-    pub departments: Vec<(NodeKey, [u64; 6])>,
+    pub departments: Vec<(NodeKey, DeptAcc)>,
     pub grids: Vec<(NodeKey, u64)>,
 }
 
@@ -36,14 +36,26 @@ struct RowAcc {
     handling_sum: i128,
 }
 
+/// A summoned department's whistle figures (also what [`super::MetricsPartial`] carries).
 #[derive(Debug, Clone, Copy, Default)]
-struct DeptAcc {
-    summoned: u64,
-    signed: u64,
-    signed_on_time: u64,
-    reported: u64,
-    reported_on_time: u64,
-    released: u64,
+pub(super) struct DeptAcc {
+    pub summoned: u64,
+    pub signed: u64,
+    pub signed_on_time: u64,
+    pub reported: u64,
+    pub reported_on_time: u64,
+    pub released: u64,
+}
+
+impl DeptAcc {
+    fn add(&mut self, d: &DeptAcc) {
+        self.summoned = self.summoned.saturating_add(d.summoned);
+        self.signed = self.signed.saturating_add(d.signed);
+        self.signed_on_time = self.signed_on_time.saturating_add(d.signed_on_time);
+        self.reported = self.reported.saturating_add(d.reported);
+        self.reported_on_time = self.reported_on_time.saturating_add(d.reported_on_time);
+        self.released = self.released.saturating_add(d.released);
+    }
 }
 
 /// The groups a ticket counts in (usually one, so no allocation).
@@ -256,13 +268,7 @@ impl MetricsAccumulator {
             row.handling_sum = row.handling_sum.saturating_add(r.handling_sum);
         }
         for (k, d) in other.departments {
-            let e = self.departments.entry(k).or_default();
-            e.summoned = e.summoned.saturating_add(d.summoned);
-            e.signed = e.signed.saturating_add(d.signed);
-            e.signed_on_time = e.signed_on_time.saturating_add(d.signed_on_time);
-            e.reported = e.reported.saturating_add(d.reported);
-            e.reported_on_time = e.reported_on_time.saturating_add(d.reported_on_time);
-            e.released = e.released.saturating_add(d.released);
+            self.departments.entry(k).or_default().add(&d);
         }
         for (k, n) in other.grid_open {
             let e = self.grid_open.entry(k).or_default();
@@ -284,21 +290,7 @@ impl MetricsAccumulator {
             })
             .collect();
         rows.sort_unstable_by_key(|(g, p, _, _)| (g.map(NodeKey::raw), *p));
-        let mut departments: Vec<_> = self
-            .departments
-            .iter()
-            .map(|(k, d)| {
-                let figures = [
-                    d.summoned,
-                    d.signed,
-                    d.signed_on_time,
-                    d.reported,
-                    d.reported_on_time,
-                    d.released,
-                ];
-                (*k, figures)
-            })
-            .collect();
+        let mut departments: Vec<_> = self.departments.iter().map(|(k, d)| (*k, *d)).collect();
         departments.sort_unstable_by_key(|(k, _)| k.raw());
         let mut grids: Vec<_> = self.grid_open.iter().map(|(k, n)| (*k, *n)).collect();
         grids.sort_unstable_by_key(|(k, _)| k.raw());
@@ -322,14 +314,8 @@ impl MetricsAccumulator {
                 .saturating_add(handling.iter().map(|h| i128::from(*h)).sum::<i128>());
             row.handling.extend(handling);
         }
-        for (k, f) in state.departments {
-            let d = other.departments.entry(k).or_default();
-            d.summoned = d.summoned.saturating_add(f[0]);
-            d.signed = d.signed.saturating_add(f[1]);
-            d.signed_on_time = d.signed_on_time.saturating_add(f[2]);
-            d.reported = d.reported.saturating_add(f[3]);
-            d.reported_on_time = d.reported_on_time.saturating_add(f[4]);
-            d.released = d.released.saturating_add(f[5]);
+        for (k, d) in state.departments {
+            other.departments.entry(k).or_default().add(&d);
         }
         for (k, n) in state.grids {
             let e = other.grid_open.entry(k).or_default();

@@ -151,22 +151,15 @@ impl MetricsAccumulator {
             departments: state
                 .departments
                 .into_iter()
-                .map(
-                    |(
-                        k,
-                        [summoned, signed, signed_on_time, reported, reported_on_time, released],
-                    )| {
-                        PartialDepartment {
-                            department: id(k),
-                            summoned,
-                            signed,
-                            signed_on_time,
-                            reported,
-                            reported_on_time,
-                            released,
-                        }
-                    },
-                )
+                .map(|(k, d)| PartialDepartment {
+                    department: id(k),
+                    summoned: d.summoned,
+                    signed: d.signed,
+                    signed_on_time: d.signed_on_time,
+                    reported: d.reported,
+                    reported_on_time: d.reported_on_time,
+                    released: d.released,
+                })
                 .collect(),
             grids: state
                 .grids
@@ -204,14 +197,14 @@ impl MetricsAccumulator {
                 .push((group, r.period, r.counts, r.handling.clone()));
         }
         for d in &partial.departments {
-            let figures = [
-                d.summoned,
-                d.signed,
-                d.signed_on_time,
-                d.reported,
-                d.reported_on_time,
-                d.released,
-            ];
+            let figures = super::accumulator::DeptAcc {
+                summoned: d.summoned,
+                signed: d.signed,
+                signed_on_time: d.signed_on_time,
+                reported: d.reported,
+                reported_on_time: d.reported_on_time,
+                released: d.released,
+            };
             state.departments.push((key(&d.department)?, figures));
         }
         for g in &partial.grids {
