@@ -102,6 +102,17 @@ pub fn events(inner: &Shared<Core>, py: Python<'_>, batch_rows: usize) -> PyResu
     })
 }
 
+/// `Ledger.tickets_arrow` (see its documentation in `ledger.rs`).
+pub fn tickets(inner: &Shared<Core>, py: Python<'_>) -> PyResult<ArrowStream> {
+    let batch = inner
+        .read_detached(py, wangge::arrow::tickets)
+        .map_err(|e| PyTypeError::new_err(e.to_string()))?;
+    Ok(ArrowStream {
+        schema: wangge::arrow::ticket_schema(),
+        batches: vec![batch],
+    })
+}
+
 /// `Ledger.load_arrow` (see its documentation in `ledger.rs`).
 pub fn load<'py>(
     inner: &Shared<Core>,

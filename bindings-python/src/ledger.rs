@@ -1081,6 +1081,13 @@ impl Ledger {
         guard(|| crate::arrow::events(&self.inner, py, batch_rows))
     }
 
+    /// Every ticket as an Arrow record batch (schema `wangge.tickets` v1: the columns of
+    /// `ticket_rows`, typed; node ids and names dictionary-encoded, instants as
+    /// `timestamp[s, +08:00]`), through the Arrow PyCapsule interface.
+    fn tickets_arrow(&self, py: Python<'_>) -> PyResult<crate::arrow::ArrowStream> {
+        guard(|| crate::arrow::tickets(&self.inner, py))
+    }
+
     /// Loads events from an Arrow table or stream (any object with `__arrow_c_stream__`: a
     /// pyarrow Table or RecordBatchReader, a polars DataFrame, an `ArrowStream`), row by row
     /// as [`Ledger.load_rows`] does, with the GIL released: returns `[(row, error)]` for every

@@ -130,3 +130,29 @@ def test_pandas_with_arrow_dtypes_and_empty_columns():
     assert bad2 == [] and back2 == ledger
     with pytest.raises(ValueError):
         frames.events_frame(ledger, dtype_backend="polars")
+
+
+def test_the_tickets_table_has_the_values_of_the_ticket_rows():
+    from test_dask import city, city_ledger
+
+    ledger = leak_ledger()
+    table = arrow.tickets_table(ledger)
+    assert table.schema.metadata[b"wangge.format"] == b"wangge.tickets"
+    assert table.schema.field("reportedAt").type == pa.timestamp("s", tz="+08:00")
+    assert pa.types.is_dictionary(table.schema.field("holder").type)
+    many = city_ledger(city())  # open and closed tickets, some unsatisfied
+    rows = ledger.ticket_rows() + many.ticket_rows()
+    got = table.to_pylist() + arrow.tickets_table(many).to_pylist()
+    assert len(got) == len(rows) == 121
+    for flat, typed in zip(rows, got):
+        assert set(typed) == set(flat)
+        for key, value in flat.items():
+            cell = typed[key]
+            if hasattr(cell, "isoformat"):
+                cell, value = wangge.instant(cell), wangge.instant(value)
+            assert cell == value, (key, value, cell)
+    pd = pytest.importorskip("pandas")
+    from wangge import frames
+
+    df = frames.tickets_frame(ledger, dtype_backend="pyarrow")
+    assert isinstance(df["reportedAt"].dtype, pd.ArrowDtype) and list(df["id"]) == ["XHCT-1"]

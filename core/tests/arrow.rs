@@ -312,3 +312,43 @@ fn batches_read_back_and_a_second_load_changes_nothing() {
     assert_eq!(bad.len(), batches[0].num_rows());
     assert_eq!(copy.to_jsonl(), l.to_jsonl());
 }
+
+/// One row per ticket, in insertion order, with the documented schema; a ticket's instants
+/// and counts are its snapshot's.
+#[test]
+fn the_tickets_batch_has_one_row_per_ticket() {
+    let mut l = ledger();
+    for i in 0..3 {
+        let id = format!("T{i}");
+        l.report(
+            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            t(i),
+        )
+        .unwrap();
+    }
+    l.apply("T1", CENTRE, t(5), Action::File).unwrap();
+    let b = wangge::arrow::tickets(&l).unwrap();
+    assert_eq!(b.schema(), wangge::arrow::ticket_schema());
+    assert_eq!(b.schema().metadata()["wangge.format"], "wangge.tickets");
+    assert_eq!(b.num_rows(), 3);
+    let ids = b.column_by_name("id").unwrap();
+    let ids = ids.as_any().downcast_ref::<StringArray>().unwrap();
+    assert_eq!(
+        ids.iter().collect::<Vec<_>>(),
+        [Some("T0"), Some("T1"), Some("T2")]
+    );
+    let updated = b.column_by_name("updatedAt").unwrap();
+    let updated = updated
+        .as_any()
+        .downcast_ref::<TimestampSecondArray>()
+        .unwrap();
+    assert_eq!(updated.value(1), t(5).unix_seconds());
+    let events = b.column_by_name("events").unwrap();
+    let events = events
+        .as_any()
+        .downcast_ref::<arrow_array::UInt32Array>()
+        .unwrap();
+    assert_eq!(events.values().to_vec(), [1, 2, 1]);
+    assert!(b.column_by_name("endedAt").unwrap().is_null(0));
+}

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
 
-__all__ = ["events_table", "load_table", "write_parquet", "read_parquet"]
+__all__ = ["events_table", "tickets_table", "load_table", "write_parquet", "read_parquet"]
 
 
 def _pa() -> Any:
@@ -32,6 +32,11 @@ def _pa() -> Any:
 def events_table(ledger: Ledger, *, batch_rows: int = 1 << 20) -> "pa.Table":
     """Every event of a ledger as a pyarrow Table (no copy of the columns)."""
     return _pa().table(ledger.events_arrow(batch_rows=batch_rows))
+
+
+def tickets_table(ledger: Ledger) -> "pa.Table":
+    """Every ticket of a ledger as a pyarrow Table (schema ``wangge.tickets`` v1)."""
+    return _pa().table(ledger.tickets_arrow())
 
 
 def _ledger(target: Union[Hierarchy, Ledger], taxonomy: Optional[Any], authority: Optional[Any]) -> Ledger:

@@ -143,9 +143,20 @@ def events_frame(ledger: Ledger, *, dtype_backend: str = "numpy") -> "pd.DataFra
     return table.to_pandas()
 
 
-def tickets_frame(ledger: Ledger) -> "pd.DataFrame":
-    """Every ticket as a flat row (deadlines as ``deadline<Kind>`` columns)."""
-    return _times(_pd().DataFrame(ledger.ticket_columns()))
+def tickets_frame(ledger: Ledger, *, dtype_backend: str = "numpy") -> "pd.DataFrame":
+    """Every ticket as a flat row (deadlines as ``deadline<Kind>`` columns). With pyarrow
+    installed, built through Arrow (``dtype_backend`` as for :func:`events_frame`); without
+    it, from :meth:`Ledger.ticket_columns`."""
+    if dtype_backend not in ("numpy", "pyarrow"):
+        raise ValueError(f"dtype_backend must be 'numpy' or 'pyarrow', not {dtype_backend!r}")
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        return _times(_pd().DataFrame(ledger.ticket_columns()))
+    table = pa.table(ledger.tickets_arrow())
+    if dtype_backend == "pyarrow":
+        return table.to_pandas(types_mapper=_pd().ArrowDtype)
+    return table.to_pandas()
 
 
 def decisions_frame(decisions: Decisions) -> "pd.DataFrame":

@@ -1,5 +1,5 @@
-//! Arrow columns in and out (feature `arrow`): a ledger's events as Arrow record batches,
-//! and a ledger loaded from them.
+//! Arrow columns in and out (feature `arrow`): a ledger's events and tickets as Arrow record
+//! batches, and a ledger loaded from events.
 //!
 //! Analysts hold hotline and grid data by the tens of millions of events; Arrow is how
 //! pandas, polars, DuckDB and Parquet exchange such tables without copying them. The core
@@ -65,8 +65,10 @@ use crate::ticket::{
 
 pub(crate) mod columns;
 mod load;
+mod tickets;
 
 pub use load::{load_events, ColumnError};
+pub use tickets::{ticket_schema, tickets, TICKETS_FORMAT};
 /// The Arrow crates this module's signatures use (their versions are part of this API): build
 /// and read batches with these to be sure of the same types.
 pub use {arrow_array, arrow_schema};
