@@ -122,41 +122,35 @@ def _arrow_of(df: "pd.DataFrame") -> Any:
         return None
 
 
+def _through_arrow(stream: Any, columns: Any, dtype_backend: str) -> "pd.DataFrame":
+    """A frame from an Arrow stream (``Ledger.events_arrow`` or ``tickets_arrow``, called
+    only with pyarrow installed) or, without pyarrow, from the flat columns."""
+    if dtype_backend not in ("numpy", "pyarrow"):
+        raise ValueError(f"dtype_backend must be 'numpy' or 'pyarrow', not {dtype_backend!r}")
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        return _times(_pd().DataFrame(columns()))
+    table = pa.table(stream())
+    if dtype_backend == "pyarrow":
+        return table.to_pandas(types_mapper=_pd().ArrowDtype)
+    return table.to_pandas()
+
+
 def events_frame(ledger: Ledger, *, dtype_backend: str = "numpy") -> "pd.DataFrame":
     """Every event as a flat row. With pyarrow installed, built through Arrow: with
     ``dtype_backend="numpy"`` ids, nodes and names are categoricals and instants
     ``datetime64[s, UTC+08:00]``; with ``dtype_backend="pyarrow"`` (as pandas' own readers
     say it) the columns stay Arrow arrays (``pd.ArrowDtype``), without a copy. Without
     pyarrow, from :meth:`Ledger.event_columns`."""
-    if dtype_backend not in ("numpy", "pyarrow"):
-        raise ValueError(f"dtype_backend must be 'numpy' or 'pyarrow', not {dtype_backend!r}")
-    try:
-        from .arrow import events_table
-    except ImportError:  # pragma: no cover - pyarrow is optional
-        return _times(_pd().DataFrame(ledger.event_columns()))
-    try:
-        table = events_table(ledger)
-    except ImportError:  # pragma: no cover
-        return _times(_pd().DataFrame(ledger.event_columns()))
-    if dtype_backend == "pyarrow":
-        return table.to_pandas(types_mapper=_pd().ArrowDtype)
-    return table.to_pandas()
+    return _through_arrow(ledger.events_arrow, ledger.event_columns, dtype_backend)
 
 
 def tickets_frame(ledger: Ledger, *, dtype_backend: str = "numpy") -> "pd.DataFrame":
     """Every ticket as a flat row (deadlines as ``deadline<Kind>`` columns). With pyarrow
     installed, built through Arrow (``dtype_backend`` as for :func:`events_frame`); without
     it, from :meth:`Ledger.ticket_columns`."""
-    if dtype_backend not in ("numpy", "pyarrow"):
-        raise ValueError(f"dtype_backend must be 'numpy' or 'pyarrow', not {dtype_backend!r}")
-    try:
-        import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:  # pragma: no cover - pyarrow is optional
-        return _times(_pd().DataFrame(ledger.ticket_columns()))
-    table = pa.table(ledger.tickets_arrow())
-    if dtype_backend == "pyarrow":
-        return table.to_pandas(types_mapper=_pd().ArrowDtype)
-    return table.to_pandas()
+    return _through_arrow(ledger.tickets_arrow, ledger.ticket_columns, dtype_backend)
 
 
 def decisions_frame(decisions: Decisions) -> "pd.DataFrame":

@@ -177,9 +177,14 @@ pub fn event_schema() -> SchemaRef {
         };
         fields.push(ArrowField::new(name, data_type, true));
     }
+    schema(fields, EVENTS_FORMAT)
+}
+
+/// A schema with its format's name and version in the metadata.
+pub(crate) fn schema(fields: Vec<ArrowField>, (format, version): (&str, &str)) -> SchemaRef {
     let metadata = [
-        ("wangge.format".to_owned(), EVENTS_FORMAT.0.to_owned()),
-        ("wangge.version".to_owned(), EVENTS_FORMAT.1.to_owned()),
+        ("wangge.format".to_owned(), format.to_owned()),
+        ("wangge.version".to_owned(), version.to_owned()),
     ];
     Arc::new(Schema::new_with_metadata(
         fields,

@@ -8,7 +8,7 @@ use arrow_array::builder::{
 };
 use arrow_array::types::{Int32Type, Int8Type};
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, SchemaRef};
 
 use super::{dictionary, time_type, ZONE};
 use crate::ticket::Ledger;
@@ -139,16 +139,7 @@ pub fn ticket_schema() -> SchemaRef {
         .iter()
         .map(|(name, col, nullable)| Field::new(*name, col.data_type(), *nullable))
         .collect();
-    let metadata = [
-        ("wangge.format".to_owned(), TICKETS_FORMAT.0.to_owned()),
-        ("wangge.version".to_owned(), TICKETS_FORMAT.1.to_owned()),
-    ];
-    Arc::new(Schema::new_with_metadata(
-        fields,
-        metadata
-            .into_iter()
-            .collect::<std::collections::HashMap<_, _>>(),
-    ))
+    super::schema(fields, TICKETS_FORMAT)
 }
 
 /// Every ticket of a ledger as one record batch of the [`ticket_schema`], in insertion
