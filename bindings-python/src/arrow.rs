@@ -135,3 +135,96 @@ pub fn load<'py>(
     });
     bad_rows(py, result.map_err(err)?)
 }
+
+/// Flat rows (one level of JSON values, e.g. a metrics report's rows or the decisions,
+/// flattened) as one Arrow record batch: the columns in order of first appearance, each typed
+/// by its values — booleans, whole numbers (`int64`), numbers (`float64`), instants (a text
+/// column whose every value is an RFC 3339 instant with its offset, as the library writes
+/// them) as `timestamp[s, tz=+08:00]`, other text as UTF-8, anything else (mixed, lists) as
+/// JSON text; a column of nulls is Arrow's null type. A cell a row lacks is null.
+pub fn rows_stream(rows: &[serde_json::Map<String, serde_json::Value>]) -> PyResult<ArrowStream> {
+    use arrow_array::{
+        ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray,
+        TimestampSecondArray,
+    };
+    use arrow_schema::{Field, Schema};
+    use serde_json::Value;
+    use std::sync::Arc;
+
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in rows {
+        for k in row.keys() {
+            if seen.insert(k.as_str()) {
+                names.push(k.as_str());
+            }
+        }
+    }
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    for name in names {
+        let cells: Vec<Option<&Value>> = rows
+            .iter()
+            .map(|r| r.get(name).filter(|v| !v.is_null()))
+            .collect();
+        let present = || cells.iter().flatten();
+        let array: ArrayRef = if present().next().is_none() {
+            Arc::new(NullArray::new(rows.len()))
+        } else if present().all(|v| v.is_boolean()) {
+            Arc::new(
+                cells
+                    .iter()
+                    .map(|c| c.and_then(Value::as_bool))
+                    .collect::<BooleanArray>(),
+            )
+        } else if present().all(|v| v.is_i64()) {
+            Arc::new(
+                cells
+                    .iter()
+                    .map(|c| c.and_then(Value::as_i64))
+                    .collect::<Int64Array>(),
+            )
+        } else if present().all(|v| v.is_number()) {
+            Arc::new(
+                cells
+                    .iter()
+                    .map(|c| c.and_then(Value::as_f64))
+                    .collect::<Float64Array>(),
+            )
+        } else if present().all(|v| {
+            v.as_str()
+                .is_some_and(|s| s.parse::<wangge::time::Timestamp>().is_ok())
+        }) {
+            let secs = cells.iter().map(|c| {
+                c.and_then(Value::as_str)
+                    .and_then(|s| s.parse::<wangge::time::Timestamp>().ok())
+                    .map(wangge::time::Timestamp::unix_seconds)
+            });
+            Arc::new(
+                secs.collect::<TimestampSecondArray>()
+                    .with_timezone("+08:00"),
+            )
+        } else {
+            let text = cells.iter().map(|c| {
+                c.map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+            });
+            Arc::new(text.collect::<StringArray>())
+        };
+        fields.push(Field::new(name, array.data_type().clone(), true));
+        arrays.push(array);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let batch = if arrays.is_empty() {
+        RecordBatch::new_empty(schema.clone())
+    } else {
+        RecordBatch::try_new(schema.clone(), arrays)
+            .map_err(|e| PyTypeError::new_err(e.to_string()))?
+    };
+    Ok(ArrowStream {
+        schema,
+        batches: vec![batch],
+    })
+}

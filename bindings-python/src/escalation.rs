@@ -313,6 +313,12 @@ impl Decisions {
         guard(|| to_py(py, &self.inner))
     }
 
+    /// The decisions as an Arrow record batch, one row each with nested values flattened
+    /// (`effect_action_type`, …), through the Arrow PyCapsule interface.
+    fn to_arrow(&self) -> PyResult<crate::arrow::ArrowStream> {
+        guard(|| crate::arrow::rows_stream(&crate::metrics::flat_rows(&self.inner)))
+    }
+
     /// The decisions at the given positions, in that order.
     fn select(&self, indices: Vec<usize>) -> Decisions {
         Decisions {

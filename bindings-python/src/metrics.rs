@@ -46,7 +46,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
     }
 }
 
-fn flat_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Value>> {
+pub(crate) fn flat_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Value>> {
     items
         .iter()
         .map(|item| {
@@ -104,6 +104,25 @@ impl Metrics {
     /// Load per grid, flattened.
     fn grids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| to_py(py, &flat_rows(&self.inner.grids)))
+    }
+
+    /// The flattened rows (`"rows"`), departments or grids as an Arrow record batch, through
+    /// the Arrow PyCapsule interface (`pyarrow.table(m.to_arrow())`).
+    #[pyo3(signature = (what = "rows"))]
+    fn to_arrow(&self, what: &str) -> PyResult<crate::arrow::ArrowStream> {
+        guard(|| {
+            let rows = match what {
+                "rows" => flat_rows(&self.inner.rows),
+                "departments" => flat_rows(&self.inner.departments),
+                "grids" => flat_rows(&self.inner.grids),
+                other => {
+                    return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                        "what must be 'rows', 'departments' or 'grids', not {other:?}"
+                    )))
+                }
+            };
+            crate::arrow::rows_stream(&rows)
+        })
     }
 
     /// Ranks the rows of one period by a metric (ties share a rank), best first.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import wangge
-from conftest import leak_hierarchy, leak_ledger
+from conftest import T, leak_hierarchy, leak_ledger
 from test_bulk import BAD, GOOD_AND_BAD, check
 
 pa = pytest.importorskip("pyarrow")
@@ -156,3 +156,23 @@ def test_the_tickets_table_has_the_values_of_the_ticket_rows():
 
     df = frames.tickets_frame(ledger, dtype_backend="pyarrow")
     assert isinstance(df["reportedAt"].dtype, pd.ArrowDtype) and list(df["id"]) == ["XHCT-1"]
+
+
+def test_metrics_and_decisions_as_arrow(calendar):
+    from test_dask import OPTIONS, city, city_ledger
+
+    ledger = city_ledger(city())
+    m = wangge.Metrics(ledger, calendar, OPTIONS)
+    for what, rows in [("rows", m.rows()), ("departments", m.departments()), ("grids", m.grids())]:
+        table = pa.table(m.to_arrow(what))
+        assert table.num_rows == len(rows)
+        assert table.to_pylist() == rows or table.num_rows == 0
+    rows_table = pa.table(m.to_arrow())
+    assert rows_table.schema.field("counts_received").type == pa.int64()
+    with pytest.raises(ValueError):
+        m.to_arrow("nope")
+    decisions = wangge.EscalationPolicy.standard().evaluate(ledger, now=T(60 * 24 * 9), calendar=calendar)
+    table = pa.table(decisions.to_arrow())
+    assert table.num_rows == len(decisions) > 0
+    assert table.column("ticket").to_pylist() == [d["ticket"] for d in decisions.to_list()]
+    assert table.schema.field("effect_action_breach").type == pa.timestamp("s", tz="+08:00")
