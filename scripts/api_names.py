@@ -59,6 +59,7 @@ EXCEPTIONS = {
     ("", "metrics_partial", None): "partial metrics for workers of a split ledger (Python's analysts' API, wangge.dask)",
     ("", "merge_metrics", None): "merging partial metrics (Python's analysts' API, wangge.dask)",
     ("Ledger", "events_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
+    ("", "open311_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
     ("Metrics", "to_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
     ("Decisions", "to_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
     ("Ledger", "tickets_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",

@@ -62,6 +62,7 @@ fn _wangge(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(metrics::compute_metrics, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::metrics_partial, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::merge_metrics, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::open311_arrow, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::open311_requests, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::open311_services, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::open311_import, m)?)?;

@@ -199,6 +199,17 @@ pub fn open311_requests<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound
     })
 }
 
+/// Every ticket as an Open311 GeoReport v2 service request, as one Arrow record batch (the
+/// request's fields as columns, typed by their values; instants as timestamps), through the
+/// Arrow PyCapsule interface.
+#[pyfunction]
+pub fn open311_arrow(py: Python<'_>, ledger: &Ledger) -> PyResult<crate::arrow::ArrowStream> {
+    guard(|| {
+        let requests = ledger.inner.read_detached(py, open311::requests);
+        crate::arrow::rows_stream(&flat_rows(&requests))
+    })
+}
+
 /// The ledger's taxonomy as Open311 services (dicts).
 #[pyfunction]
 pub fn open311_services<'py>(py: Python<'py>, ledger: &Ledger) -> PyResult<Bound<'py, PyAny>> {

@@ -176,3 +176,13 @@ def test_metrics_and_decisions_as_arrow(calendar):
     assert table.num_rows == len(decisions) > 0
     assert table.column("ticket").to_pylist() == [d["ticket"] for d in decisions.to_list()]
     assert table.schema.field("effect_action_breach").type == pa.timestamp("s", tz="+08:00")
+
+
+def test_open311_requests_as_arrow():
+    ledger = leak_ledger()
+    requests = wangge.open311_requests(ledger)
+    table = pa.table(wangge.open311_arrow(ledger))
+    assert table.num_rows == len(requests) == 1
+    assert table.column("service_request_id").to_pylist() == [r["service_request_id"] for r in requests]
+    assert table.schema.field("requested_datetime").type == pa.timestamp("s", tz="+08:00")
+    assert wangge.instant(table.column("requested_datetime")[0].as_py()) == wangge.instant(requests[0]["requested_datetime"])
