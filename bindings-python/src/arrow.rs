@@ -228,3 +228,118 @@ pub fn rows_stream(rows: &[serde_json::Map<String, serde_json::Value>]) -> PyRes
         batches: vec![batch],
     })
 }
+
+/// Columns of Python cells (see `Ledger.load_columns`) as one record batch, when every
+/// column is of one plain type: text, booleans, whole numbers (instants where named in
+/// `epoch`), with `None` or NaN for absent values; a column of nothing but absent values is
+/// Arrow's null type. `None` when a column holds anything else (or the envelope's columns
+/// are not all there), for the flat-row reader to give its verdict on each cell; the two
+/// readers give the same verdicts (`load_events`), this one without a map per row.
+pub fn batch_of_columns(
+    columns: &Bound<'_, pyo3::types::PyDict>,
+    epoch: &[String],
+) -> PyResult<Option<RecordBatch>> {
+    use arrow_array::builder::{BooleanBuilder, StringBuilder};
+    use arrow_array::{ArrayRef, Int64Array, NullArray, TimestampSecondArray};
+    use arrow_schema::{Field, Schema};
+    use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+    use std::sync::Arc;
+
+    /// An absent value: `None`, or NaN (pandas' missing value in an object column).
+    fn absent(cell: &Bound<'_, PyAny>) -> bool {
+        cell.is_none() || cell.cast::<PyFloat>().is_ok_and(|f| f.value().is_nan())
+    }
+    enum Builder {
+        Text(StringBuilder),
+        Bool(BooleanBuilder),
+        /// Whole numbers, and whether they are instants (Unix seconds).
+        Int(Vec<Option<i64>>, bool),
+    }
+    let mut fields = Vec::new();
+    let mut arrays: Vec<ArrayRef> = Vec::new();
+    let mut rows = None;
+    for (k, v) in columns.iter() {
+        let name = crate::convert::text(&k)?;
+        let cells: Vec<Bound<'_, PyAny>> = v.try_iter()?.collect::<PyResult<_>>()?;
+        if *rows.get_or_insert(cells.len()) != cells.len() {
+            return Ok(None);
+        }
+        let first = cells.iter().find(|c| !absent(c));
+        let mut builder = match first {
+            None => {
+                fields.push(Field::new(&name, arrow_schema::DataType::Null, true));
+                arrays.push(Arc::new(NullArray::new(cells.len())));
+                continue;
+            }
+            Some(c) if c.is_instance_of::<PyString>() => {
+                Builder::Text(StringBuilder::with_capacity(cells.len(), cells.len() * 8))
+            }
+            Some(_) if epoch.contains(&name) && first.and_then(int).is_none() => return Ok(None),
+            Some(c) if c.is_instance_of::<PyBool>() => {
+                Builder::Bool(BooleanBuilder::with_capacity(cells.len()))
+            }
+            Some(c) if c.is_instance_of::<PyInt>() => {
+                Builder::Int(Vec::with_capacity(cells.len()), epoch.contains(&name))
+            }
+            Some(_) => return Ok(None),
+        };
+        for cell in &cells {
+            let fits = match &mut builder {
+                Builder::Text(b) if absent(cell) => {
+                    b.append_null();
+                    true
+                }
+                Builder::Bool(b) if absent(cell) => {
+                    b.append_null();
+                    true
+                }
+                Builder::Int(v, _) if absent(cell) => {
+                    v.push(None);
+                    true
+                }
+                Builder::Text(b) => match cell.cast::<PyString>() {
+                    Ok(s) => {
+                        b.append_value(s.to_cow()?);
+                        true
+                    }
+                    Err(_) => false,
+                },
+                Builder::Bool(b) => match cell.cast::<PyBool>() {
+                    Ok(v) => {
+                        b.append_value(v.is_true());
+                        true
+                    }
+                    Err(_) => false,
+                },
+                Builder::Int(v, _) => int(cell).map(|x| v.push(Some(x))).is_some(),
+            };
+            if !fits {
+                return Ok(None);
+            }
+        }
+        let array: ArrayRef = match builder {
+            Builder::Text(mut b) => Arc::new(b.finish()),
+            Builder::Bool(mut b) => Arc::new(b.finish()),
+            Builder::Int(v, false) => Arc::new(Int64Array::from(v)),
+            Builder::Int(v, true) => {
+                Arc::new(TimestampSecondArray::from(v).with_timezone("+08:00"))
+            }
+        };
+        fields.push(Field::new(&name, array.data_type().clone(), true));
+        arrays.push(array);
+    }
+    let needed = ["ticket", "at", "actor", "type"];
+    if !needed.iter().all(|n| fields.iter().any(|f| f.name() == n)) {
+        return Ok(None);
+    }
+    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).ok())
+}
+
+/// A whole number that is a Python `int` (not a `bool`) and fits 64 bits.
+fn int(cell: &Bound<'_, PyAny>) -> Option<i64> {
+    if cell.is_instance_of::<pyo3::types::PyBool>() || !cell.is_instance_of::<pyo3::types::PyInt>()
+    {
+        return None;
+    }
+    cell.extract().ok()
+}

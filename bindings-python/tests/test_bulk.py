@@ -52,6 +52,41 @@ def test_columns():
     assert [r for r, _ in bad2] == [3, 4, 6, 7, 8]  # row 5 is aware now, so row 6 repeats it
 
 
+def test_typed_columns_give_the_flat_rows_verdicts():
+    """Columns of plain types are read as one Arrow batch, others as flat rows: the same
+    ledger and the same verdicts, message for message, either way."""
+    src = leak_ledger()
+    rows = src.event_rows() + GOOD_AND_BAD + [
+        {"ticket": "XHCT-1", "at": "2025-03-03T10:00:00+08:00", "actor": "zx", "type": "no_such"},
+        {"ticket": "XHCT-1", "at": "2025-03-03T10:01:00+08:00", "actor": "zx", "type": "verify"},
+        {"ticket": "T9", "at": "2025-03-03T10:02:00+08:00", "actor": "w1", "type": "report",
+         "category": "livelihood.repair", "unit": "b3", "verifyFirst": True, "seq": 0},
+    ]
+    rows = [{k: v for k, v in r.items() if k != "seq"} | ({"seq": r["seq"]} if "seq" in r else {})
+            for r in rows]
+    naive = {i for i, r in enumerate(rows) if not r["at"].endswith("+08:00")}
+    rows = [r for i, r in enumerate(rows) if i not in naive]
+    names = sorted({k for r in rows for k in r})
+    cols = {n: [r.get(n) for r in rows] for n in names}
+    cols["at"] = [int(wangge.instant(a).timestamp()) for a in cols["at"]]
+    assert all(type(c) in (str, bool, int) for col in cols.values() for c in col if c is not None)
+
+    def outcome(load):
+        ledger = wangge.Ledger(leak_hierarchy())
+        bad = load(ledger)
+        return ledger, [(r, e.code, str(e)) for r, e in bad]
+
+    flat = outcome(lambda led: led.load_rows(rows))
+    typed = outcome(lambda led: led.load_columns(cols, epoch_seconds=["at"]))
+    # a column of floats (whole numbers, as pandas writes an integer column with gaps) sends
+    # every row through the flat-row reader
+    floats = dict(cols, seq=[float("nan") if c is None else float(c) for c in cols["seq"]])
+    untyped = outcome(lambda led: led.load_columns(floats, epoch_seconds=["at"]))
+    assert len(flat[1]) >= 6 and flat[0].event_count == src.event_count + 4
+    assert typed == flat
+    assert untyped == flat
+
+
 def test_jsonl_rows(tmp_path):
     path = tmp_path / "rows.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in GOOD_AND_BAD]

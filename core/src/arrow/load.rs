@@ -52,15 +52,58 @@ impl ColumnError {
     }
 }
 
-/// A column of text: UTF-8 of any offset size, string views, or a dictionary of them.
+/// A column of text: UTF-8 of any offset size, string views, or a dictionary of them (its
+/// values read once, so that a row costs an index).
 enum Text<'a> {
     Utf8(&'a arrow_array::StringArray),
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
     Dict {
-        index: Vec<usize>,
-        values: Box<Text<'a>>,
+        index: Keys<'a>,
+        values: Vec<Option<&'a str>>,
     },
+}
+
+/// A dictionary's keys, read in place (any integer type Arrow allows for them).
+enum Keys<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+}
+
+impl<'a> Keys<'a> {
+    fn of(keys: &'a dyn Array) -> Option<Keys<'a>> {
+        macro_rules! of {
+            ($($t:ty => $v:ident),*) => {
+                $(if let Some(k) = keys.as_primitive_opt::<$t>() {
+                    return Some(Keys::$v(k.values()));
+                })*
+            };
+        }
+        of!(Int8Type => I8, Int16Type => I16, Int32Type => I32, Int64Type => I64,
+            UInt8Type => U8, UInt16Type => U16, UInt32Type => U32, UInt64Type => U64);
+        None
+    }
+
+    /// The key of a row (a negative or oversized key reads as no value).
+    #[inline]
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Keys::I8(k) => usize::try_from(*k.get(i)?).ok(),
+            Keys::I16(k) => usize::try_from(*k.get(i)?).ok(),
+            Keys::I32(k) => usize::try_from(*k.get(i)?).ok(),
+            Keys::I64(k) => usize::try_from(*k.get(i)?).ok(),
+            Keys::U8(k) => Some(usize::from(*k.get(i)?)),
+            Keys::U16(k) => Some(usize::from(*k.get(i)?)),
+            Keys::U32(k) => usize::try_from(*k.get(i)?).ok(),
+            Keys::U64(k) => usize::try_from(*k.get(i)?).ok(),
+        }
+    }
 }
 
 impl<'a> Text<'a> {
@@ -71,9 +114,19 @@ impl<'a> Text<'a> {
             DataType::Utf8View => Text::View(array.as_string_view()),
             DataType::Dictionary(_, _) => {
                 let d = array.as_any_dictionary_opt()?;
+                let values = Text::of(d.values().as_ref())?;
+                let values = (0..d.values().len())
+                    .map(|v| {
+                        if values.is_null(v) {
+                            None
+                        } else {
+                            values.get(v)
+                        }
+                    })
+                    .collect();
                 Text::Dict {
-                    index: d.normalized_keys(),
-                    values: Box::new(Text::of(d.values().as_ref())?),
+                    index: Keys::of(d.keys())?,
+                    values,
                 }
             }
             _ => return None,
@@ -81,18 +134,13 @@ impl<'a> Text<'a> {
     }
 
     /// The text of a row that is not null (see [`Column::get`]), or of a dictionary's value.
+    #[inline]
     fn get(&self, i: usize) -> Option<&'a str> {
         match self {
             Text::Utf8(a) => (i < a.len()).then(|| a.value(i)),
             Text::Large(a) => (i < a.len()).then(|| a.value(i)),
             Text::View(a) => (i < a.len()).then(|| a.value(i)),
-            Text::Dict { index, values } => {
-                let v = *index.get(i)?;
-                if values.is_null(v) {
-                    return None;
-                }
-                values.get(v)
-            }
+            Text::Dict { index, values } => *values.get(index.get(i)?)?,
         }
     }
 
@@ -101,7 +149,9 @@ impl<'a> Text<'a> {
             Text::Utf8(a) => a.is_null(i),
             Text::Large(a) => a.is_null(i),
             Text::View(a) => a.is_null(i),
-            Text::Dict { .. } => false,
+            Text::Dict { index, values } => index
+                .get(i)
+                .is_none_or(|v| values.get(v).is_none_or(Option::is_none)),
         }
     }
 }
@@ -224,6 +274,7 @@ impl<'a> Values<'a> {
         }
     }
 
+    #[inline]
     fn get(&self, i: usize) -> Option<Cell<'a>> {
         match self {
             Values::Text(t) => t.get(i).map(Cell::Text),
@@ -274,6 +325,11 @@ struct Columns<'a> {
     kind: Column<'a>,
     seq: Option<Column<'a>>,
     rest: Vec<(&'a str, Column<'a>)>,
+    /// Which of `rest` are not null in each row, in column order: row `i`'s are
+    /// `present[starts[i]..starts[i + 1]]`. Most of an event's columns are null, so a row
+    /// reads its few cells instead of testing every column.
+    starts: Vec<usize>,
+    present: Vec<u32>,
 }
 
 impl<'a> Columns<'a> {
@@ -298,6 +354,7 @@ impl<'a> Columns<'a> {
                 column: name.to_owned(),
             })
         };
+        let (starts, present) = present(batch.num_rows(), &rest);
         Ok(Columns {
             ticket: need(ticket, "ticket")?,
             at: need(at, "at")?,
@@ -305,6 +362,8 @@ impl<'a> Columns<'a> {
             kind: need(kind, "type")?,
             seq,
             rest,
+            starts,
+            present,
         })
     }
 
@@ -332,7 +391,12 @@ impl<'a> Columns<'a> {
 
     /// The row read without a flat row, when every cell is simple; `None` sends it to the
     /// flat-row reader, which gives the verdict (the event, or the error) either way.
-    fn fast(&self, i: usize, next: u32, pairs: &mut Vec<(&'a str, Simple<'a>)>) -> Option<Event> {
+    fn fast(
+        &self,
+        i: usize,
+        next: impl Fn() -> u32,
+        pairs: &mut Vec<(&'a str, Simple<'a>)>,
+    ) -> Option<Event> {
         let text = |c: &Column<'a>| match c.get(i) {
             Some(Cell::Text(s)) => Some(s),
             _ => None,
@@ -343,7 +407,7 @@ impl<'a> Columns<'a> {
             _ => return None,
         };
         let seq = match self.seq.as_ref().and_then(|c| c.get(i)) {
-            None => next,
+            None => next(),
             Some(Cell::Int(v)) => u32::try_from(v).ok()?,
             Some(_) => return None,
         };
@@ -351,7 +415,9 @@ impl<'a> Columns<'a> {
         if kind == "report" {
             pairs.push(("id", Simple::Str(ticket)));
         }
-        for (name, column) in &self.rest {
+        let (from, to) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+        for &c in self.present.get(from..to)? {
+            let (name, column) = self.rest.get(c as usize)?;
             let key = if *name == "recheckAt" { "at" } else { name };
             match column.get(i) {
                 None => {}
@@ -375,6 +441,44 @@ impl<'a> Columns<'a> {
     }
 }
 
+/// The columns that are not null in each row (see [`Columns::present`]), read column by
+/// column from the validity bitmaps.
+fn present(rows: usize, rest: &[(&str, Column<'_>)]) -> (Vec<usize>, Vec<u32>) {
+    let each = |column: &Column<'_>, f: &mut dyn FnMut(usize)| match (&column.values, &column.nulls)
+    {
+        (Values::Null, _) => {}
+        (_, Some(nulls)) => nulls.valid_indices().for_each(f),
+        (_, None) => (0..rows).for_each(f),
+    };
+    // Counted per row, then summed into where each row's cells start.
+    let mut starts = vec![0usize; rows + 1];
+    for (_, column) in rest {
+        each(column, &mut |i| {
+            if let Some(n) = starts.get_mut(i + 1) {
+                *n += 1;
+            }
+        });
+    }
+    let mut total = 0;
+    for s in &mut starts {
+        total += *s;
+        *s = total;
+    }
+    let mut next = starts.clone();
+    let mut present = vec![0u32; total];
+    for (c, (_, column)) in (0u32..).zip(rest) {
+        each(column, &mut |i| {
+            if let Some(at) = next.get_mut(i) {
+                if let Some(slot) = present.get_mut(*at) {
+                    *slot = c;
+                }
+                *at += 1;
+            }
+        });
+    }
+    (starts, present)
+}
+
 /// Loads a record batch of events into a ledger, row by row as [`crate::ticket::table`]
 /// loads flat rows: the lifecycle is checked, and the authority unless `trust` is
 /// [`Trust::History`]. Returns every bad row with its number (1-based, counted from
@@ -388,18 +492,24 @@ pub fn load_events(
     first_row: usize,
 ) -> Result<Vec<(usize, Error)>, ColumnError> {
     let columns = Columns::of(batch)?;
+    // Room for the batch's new tickets at once, rather than growing the tables by doubling.
+    let reports = (0..batch.num_rows())
+        .filter(|&i| matches!(columns.kind.get(i), Some(Cell::Text("report"))))
+        .count();
+    ledger.reserve(reports);
     let mut bad = Vec::new();
     let mut pairs = Vec::new();
     for i in 0..batch.num_rows() {
-        let next = match columns.ticket.get(i) {
-            Some(Cell::Text(t)) => ledger
+        // Without a `seq`, an event's number is the count of its ticket's events so far.
+        let next = || match columns.ticket.get(i) {
+            Some(Cell::Text(t)) if columns.seq.as_ref().and_then(|c| c.get(i)).is_none() => ledger
                 .get(t)
                 .map_or(0, |v| u32::try_from(v.event_count()).unwrap_or(u32::MAX)),
             _ => 0,
         };
         let event = match columns.fast(i, next, &mut pairs) {
             Some(e) => Ok(e),
-            None => columns.row(i).and_then(|row| event_from_row(&row, next)),
+            None => columns.row(i).and_then(|row| event_from_row(&row, next())),
         };
         if let Err(e) = event.and_then(|e| ledger.replay_event(&e, trust).map_err(Error::from)) {
             bad.push((first_row + i + 1, e));

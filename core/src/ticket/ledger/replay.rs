@@ -57,24 +57,25 @@ impl Ledger {
                 })?)
             }
         };
-        let expected = self
-            .key(event.ticket.as_str())
+        // One lookup of the ticket serves the sequence check and the step.
+        let key = self.key(event.ticket.as_str());
+        let expected = key
             .and_then(|k| self.tickets.get(k.index()))
             .map(|r| r.log.len())
             .unwrap_or(0);
         if usize::try_from(event.seq).ok() != Some(expected) {
             return Err(TicketError::IllegalTransition {
                 ticket: event.ticket.to_string(),
-                state: self
-                    .get(event.ticket.as_str())
-                    .map(|t| t.state())
+                state: key
+                    .and_then(|k| self.tickets.get(k.index()))
+                    .map(|r| r.state)
                     .unwrap_or(TicketState::Reported),
                 action: event.action.kind(),
                 reason: "events must come in sequence, starting with the report",
             });
         }
-        match &event.action {
-            Action::Report(new) => {
+        match (&event.action, key) {
+            (Action::Report(new), _) => {
                 if new.id != event.ticket {
                     return Err(TicketError::InvalidTicketId {
                         ticket: event.ticket.to_string(),
@@ -84,10 +85,10 @@ impl Ledger {
                 self.report_key(new, actor, event.at, mode)
                     .map(|_| TicketState::Reported)
             }
-            action => {
-                let key = self.require(event.ticket.as_str())?;
-                self.step(key, actor.0, event.at, action, mode)
-            }
+            (action, Some(key)) => self.step(key, actor.0, event.at, action, mode),
+            (_, None) => Err(TicketError::UnknownTicket {
+                ticket: event.ticket.to_string(),
+            }),
         }
     }
 }
