@@ -26,7 +26,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pin in Cargo.
 # table and import events: 351,532 → 381,299 bytes gzip; next 4 KiB up.
 # 376 KiB until issue 16's decisions that share their texts (SharedStr), the ledger's table of
 # rule names and the packed deadline index keys: 384,740 → 386,514 bytes gzip; next 4 KiB up.
-BUDGET_GZIP=389120             # 380 KiB
+BUDGET_GZIP=401408             # 392 KiB
 
 say() { printf '\033[1m[wasm]\033[0m %s\n' "$*"; }
 

@@ -56,8 +56,6 @@ EXCEPTIONS = {
     ("Ledger", "event_rows", None): "flat rows for DataFrames (Python's analysts' API)",
     ("Ledger", "ticket_rows", None): "flat rows for DataFrames (Python's analysts' API)",
     ("Ledger", "load_columns", None): "bulk load from columns (Python's analysts' API)",
-    ("", "metrics_partial", None): "partial metrics for workers of a split ledger (Python's analysts' API, wangge.dask)",
-    ("", "merge_metrics", None): "merging partial metrics (Python's analysts' API, wangge.dask)",
     ("Ledger", "events_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
     ("", "open311_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",
     ("Metrics", "to_arrow", None): "Arrow record batches through the PyCapsule interface (Python's analysts' API)",

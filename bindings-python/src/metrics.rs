@@ -389,10 +389,9 @@ pub fn metrics_partial(
     guard(|| {
         let options = options_of(options)?;
         let cal = calendar.inner.clone();
-        let partial = ledger.inner.read_detached(py, move |l| {
-            let mut acc = metrics::MetricsAccumulator::batch(options, cal);
-            acc.observe_all(l).map(|()| acc.partial(l.hierarchy()))
-        });
+        let partial = ledger
+            .inner
+            .read_detached(py, move |l| metrics::partial_of(l, &cal, &options));
         Ok(partial.py()?.to_json())
     })
 }
@@ -415,12 +414,11 @@ pub fn merge_metrics(
         let h = hierarchy.arc(py);
         let cal = calendar.inner.clone();
         let report = py.detach(move || -> Result<MetricsReport, wangge::Error> {
-            let mut acc = metrics::MetricsAccumulator::batch(options, cal);
-            for text in &partials {
-                let partial = metrics::MetricsPartial::from_json(text)?;
-                acc.merge_partial(&partial, &h)?;
-            }
-            Ok(acc.report_in(&h, None))
+            let parts = partials
+                .iter()
+                .map(|text| metrics::MetricsPartial::from_json(text))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(metrics::merge_partials(&h, &cal, &options, &parts)?)
         });
         Ok(Metrics {
             inner: report.py()?,

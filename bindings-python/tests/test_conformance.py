@@ -379,6 +379,11 @@ class Session:
         # metrics
         if op == "m.compute":
             return wangge.Metrics(self.ledger(), self.calendar, o.get("options")).report()
+        if op == "m.partial":
+            return json.loads(wangge.metrics_partial(self.ledger(), self.calendar, o["options"]))
+        if op == "m.merge":
+            docs = [json.dumps(d, ensure_ascii=False) for d in o["documents"]]
+            return wangge.merge_metrics(self.h, self.calendar, docs, o["options"]).report()
         raise AssertionError(f"unknown operation {op}")
 
 

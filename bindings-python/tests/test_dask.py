@@ -4,6 +4,7 @@ scripts/python.sh setup)."""
 
 from __future__ import annotations
 
+import os
 import random
 
 import pytest
@@ -82,6 +83,21 @@ def test_partials_merge_to_the_whole(dataset, calendar):
     doc, _, _ = wd.part_metrics(wd.partitions(path)[0], h, calendar, OPTIONS)
     alone = wangge.merge_metrics(h, calendar, [doc], OPTIONS).report()
     assert alone["rows"][0]["counts"]["received"] < whole["rows"][0]["counts"]["received"]
+
+
+def test_a_dataset_written_in_small_batches_is_the_same(dataset, calendar, tmp_path):
+    import pyarrow.parquet as pq
+
+    h, ledger, path = dataset
+    small = tmp_path / "small"
+    assert wd.write_partitioned(ledger, small, h, level="street", batch_rows=50) == STREETS
+    for a, b in zip(wd.partitions(path), wd.partitions(small)):
+        one, many = pq.ParquetFile(os.path.join(a, "part-0.parquet")), pq.ParquetFile(os.path.join(b, "part-0.parquet"))
+        assert many.metadata.num_row_groups > one.metadata.num_row_groups
+        key = [("ticket", "ascending"), ("seq", "ascending")]
+        assert one.read().sort_by(key).equals(many.read().sort_by(key))
+    merged, bad, _ = wd.metrics(small, h, calendar, OPTIONS, verify=True)
+    assert bad == 0 and merged.report() == wangge.Metrics(ledger, calendar, OPTIONS).report()
 
 
 def test_partial_documents_are_checked(dataset, calendar):

@@ -59,12 +59,7 @@ impl Metrics {
         options: Option<JsMetricsOptions>,
         forums: Option<&ForumRecords>,
     ) -> Result<Metrics, JsValue> {
-        let value: JsValue = crate::convert::opt(options);
-        let options: MetricsOptions = if value.is_undefined() || value.is_null() {
-            MetricsOptions::default()
-        } else {
-            from_js(value)?
-        };
+        let options = options_of(options)?;
         Ok(Metrics {
             inner: metrics::compute(
                 &ledger.inner,
@@ -110,6 +105,56 @@ pub fn compute_metrics(
     options: Option<JsMetricsOptions>,
 ) -> Result<JsMetricsReport, JsValue> {
     Metrics::build(ledger, calendar, options, None)?.report()
+}
+
+/// The partial metrics of one part of a ledger (a territory's tickets) as a
+/// `wangge.metrics_partial` document (JSON text), for [`merge_metrics`] to merge where the
+/// report is made.
+#[wasm_bindgen(js_name = metricsPartial)]
+pub fn metrics_partial(
+    ledger: &Ledger,
+    calendar: &Calendar,
+    options: Option<JsMetricsOptions>,
+) -> Result<String, JsValue> {
+    let options = options_of(options)?;
+    Ok(
+        metrics::partial_of(&ledger.inner, &calendar.inner, &options)
+            .map_err(err)?
+            .to_json(),
+    )
+}
+
+/// The report of the whole from its parts' `wangge.metrics_partial` documents (over copies
+/// of the same hierarchy, with the same calendar and options): counts add, handling times
+/// pool. Throws `metrics.unsupported_format` or `metrics.unknown_node` for a document it
+/// cannot merge.
+#[wasm_bindgen(js_name = mergeMetrics)]
+pub fn merge_metrics(
+    hierarchy: &crate::hierarchy::Hierarchy,
+    calendar: &Calendar,
+    partials: Vec<String>,
+    options: Option<JsMetricsOptions>,
+) -> Result<Metrics, JsValue> {
+    let options = options_of(options)?;
+    let parts = partials
+        .iter()
+        .map(|text| metrics::MetricsPartial::from_json(text))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(err)?;
+    Ok(Metrics {
+        inner: metrics::merge_partials(&hierarchy.inner, &calendar.inner, &options, &parts)
+            .map_err(err)?,
+    })
+}
+
+/// Options from JS, or the defaults.
+fn options_of(options: Option<JsMetricsOptions>) -> Result<MetricsOptions, JsValue> {
+    let value: JsValue = crate::convert::opt(options);
+    if value.is_undefined() || value.is_null() {
+        Ok(MetricsOptions::default())
+    } else {
+        from_js(value)
+    }
 }
 
 /// Every ticket as an Open311 GeoReport v2 service request.

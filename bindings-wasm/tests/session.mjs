@@ -219,6 +219,9 @@ export class Session {
       case "f.stats": return this.forums.stats(o.forum, o.period?.from, o.period?.to);
       // metrics
       case "m.compute": return w.computeMetrics(this.ledger(), this.calendar, o.options);
+      case "m.partial": return JSON.parse(w.metricsPartial(this.ledger(), this.calendar, o.options));
+      case "m.merge":
+        return w.mergeMetrics(this.h, this.calendar, o.documents.map((d) => JSON.stringify(d)), o.options).report();
       default: throw new Error(`unknown operation ${o.op}`);
     }
   }

@@ -743,6 +743,25 @@ impl Session {
                 let report = metrics::compute(ledger, &calendar, &options, None)?;
                 serde_json::to_value(report).map_err(|e| malformed(e.to_string()))?
             }
+            "m.partial" => {
+                let options: MetricsOptions = de(arg(op, "options")?)?;
+                let calendar = self.calendar();
+                let doc = metrics::partial_of(self.ledger()?, &calendar, &options)?.to_json();
+                serde_json::from_str(&doc).map_err(|e| malformed(e.to_string()))?
+            }
+            "m.merge" => {
+                let options: MetricsOptions = de(arg(op, "options")?)?;
+                let docs = arg(op, "documents")?
+                    .as_array()
+                    .ok_or_else(|| malformed("documents is not a list"))?;
+                let parts = docs
+                    .iter()
+                    .map(|d| metrics::MetricsPartial::from_json(&d.to_string()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let report =
+                    metrics::merge_partials(&self.hierarchy, &self.calendar(), &options, &parts)?;
+                serde_json::to_value(report).map_err(|e| malformed(e.to_string()))?
+            }
             other => return Err(malformed(format!("unknown operation {other:?}"))),
         })
     }

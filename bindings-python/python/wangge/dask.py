@@ -57,12 +57,22 @@ class Result(NamedTuple):
 
 
 def write_partitioned(
-    ledger: Ledger, path: PathArg, hierarchy: Hierarchy, *, level: str = "street", **options: Any
+    ledger: Ledger,
+    path: PathArg,
+    hierarchy: Hierarchy,
+    *,
+    level: str = "street",
+    batch_rows: int = 1 << 22,
+    **options: Any,
 ) -> List[str]:
     """Writes a ledger's events as a Parquet dataset with one directory per territory
     (``territory=<id>``: the unit of ``level`` — ``street``, ``town``, ``district`` — that a
     ticket's unit lies in), every event of a ticket in its ticket's territory. Returns the
-    territories written. ``options`` go to ``pyarrow.parquet.write_table`` (e.g.
+    territories written.
+
+    The events go out ``batch_rows`` at a time (a ticket's events stay in one batch), each
+    batch adding one row group to each territory's file, so memory follows the batch, not
+    the ledger. ``options`` go to ``pyarrow.parquet.ParquetWriter`` (e.g.
     ``compression="zstd"``). Raises ``FileExistsError`` if ``path`` is a directory that is not
     empty (a dataset is not appended to: its partitions would hold every event twice)."""
     if os.path.isdir(path) and os.listdir(path):
@@ -71,38 +81,48 @@ def write_partitioned(
     import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
-    table = pa.table(ledger.events_arrow())
-    tickets = table["ticket"].cast(pa.string())
-    kinds = table["type"].cast(pa.string())
-    reports = pc.equal(kinds, "report")
-    report_tickets = pc.filter(tickets, reports)
-    report_units = pc.filter(table["unit"].cast(pa.string()), reports)
-    units = pc.unique(report_units).to_pylist()
-    territory_of_unit = {}
-    for unit in units:
-        node = hierarchy.ancestor_of_kind(unit, level)  # type: ignore[arg-type]
-        territory_of_unit[unit] = node["id"] if node else NO_TERRITORY
-    unit_territory = pa.array([territory_of_unit[u] for u in units], pa.string())
-    ticket_territory = pc.take(unit_territory, pc.index_in(report_units, value_set=pa.array(units, pa.string())))
-    territory = pc.take(ticket_territory, pc.index_in(tickets, value_set=report_tickets))
-    # Plain strings: a dictionary column would write its whole dictionary (every node of the
-    # hierarchy) into every partition's file; Parquet encodes each file's values by
-    # dictionary anyway.
-    for i, field in enumerate(table.schema):
-        if pa.types.is_dictionary(field.type):
-            table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
-    # One file per territory, its rows in one piece (the dataset writer would cut them into a
-    # row group per input batch and partition: hundreds of tiny row groups, slow to read).
-    # The sort is stable: each ticket's events stay in sequence.
-    table = table.take(pc.sort_indices(territory))
-    counts = pc.value_counts(pc.take(territory, pc.sort_indices(territory)))
-    offset = 0
-    for item in counts:
-        name, n = item["values"].as_py(), item["counts"].as_py()
-        directory = os.path.join(os.fspath(path), f"{TERRITORY}={name}")
-        os.makedirs(directory, exist_ok=True)
-        pq.write_table(table.slice(offset, n), os.path.join(directory, "part-0.parquet"), **options)
-        offset += n
+    territory_of_unit: dict = {}
+    writers: dict = {}
+    reader = pa.RecordBatchReader.from_stream(ledger.events_arrow(batch_rows=batch_rows))
+    try:
+        for batch in reader:
+            table = pa.Table.from_batches([batch])
+            tickets = table["ticket"].cast(pa.string())
+            reports = pc.equal(table["type"].cast(pa.string()), "report")
+            report_tickets = pc.filter(tickets, reports)
+            report_units = pc.filter(table["unit"].cast(pa.string()), reports)
+            units = pc.unique(report_units).to_pylist()
+            for unit in units:
+                if unit not in territory_of_unit:
+                    node = hierarchy.ancestor_of_kind(unit, level)  # type: ignore[arg-type]
+                    territory_of_unit[unit] = node["id"] if node else NO_TERRITORY
+            unit_territory = pa.array([territory_of_unit[u] for u in units], pa.string())
+            ticket_territory = pc.take(unit_territory, pc.index_in(report_units, value_set=pa.array(units, pa.string())))
+            territory = pc.take(ticket_territory, pc.index_in(tickets, value_set=report_tickets))
+            # Plain strings: a dictionary column would write its whole dictionary (every node
+            # of the hierarchy) into every partition's file; Parquet encodes each file's
+            # values by dictionary anyway.
+            for i, field in enumerate(table.schema):
+                if pa.types.is_dictionary(field.type):
+                    table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
+            # Each territory's rows in one piece per batch. The sort is stable: each ticket's
+            # events stay in sequence.
+            order = pc.sort_indices(territory)
+            table = table.take(order)
+            offset = 0
+            for item in pc.value_counts(pc.take(territory, order)):
+                name, n = item["values"].as_py(), item["counts"].as_py()
+                writer = writers.get(name)
+                if writer is None:
+                    directory = os.path.join(os.fspath(path), f"{TERRITORY}={name}")
+                    os.makedirs(directory, exist_ok=True)
+                    writer = pq.ParquetWriter(os.path.join(directory, "part-0.parquet"), table.schema, **options)
+                    writers[name] = writer
+                writer.write_table(table.slice(offset, n), row_group_size=n)
+                offset += n
+    finally:
+        for writer in writers.values():
+            writer.close()
     return sorted(set(territory_of_unit.values()))
 
 

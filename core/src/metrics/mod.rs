@@ -74,8 +74,8 @@ mod report;
 
 pub use accumulator::{compute, MetricsAccumulator};
 pub use partial::{
-    MetricsPartial, PartialDepartment, PartialError, PartialGrid, PartialRow,
-    METRICS_PARTIAL_FORMAT,
+    merge_partials, partial_of, MetricsPartial, PartialDepartment, PartialError, PartialGrid,
+    PartialRow, METRICS_PARTIAL_FORMAT,
 };
 pub use rankings::{rank, Ranked};
 pub use report::{

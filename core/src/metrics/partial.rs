@@ -11,8 +11,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::accumulator::MetricsAccumulator;
-use super::report::Counts;
+use super::report::{Counts, MetricsOptions, MetricsReport};
+use crate::calendar::{Calendar, CalendarError};
 use crate::hierarchy::{Hierarchy, NodeId};
+use crate::ticket::Ledger;
 
 /// The name of the format, in [`MetricsPartial::format`].
 pub const METRICS_PARTIAL_FORMAT: &str = "wangge.metrics_partial";
@@ -101,6 +103,53 @@ impl PartialError {
             PartialError::UnknownNode { .. } => "metrics.unknown_node",
         }
     }
+}
+
+/// The partial document of one part of a ledger (部分指标): what a worker computes over the
+/// tickets of its territory, for [`merge_partials`] to merge. Refused, as
+/// [`compute`](super::compute) is, when the calendar does not cover a ticket's handling time.
+///
+/// ```
+/// use std::sync::Arc;
+/// use wangge::calendar::Calendar;
+/// use wangge::hierarchy::Hierarchy;
+/// use wangge::metrics::{self, MetricsOptions};
+/// use wangge::ticket::{Ledger, Taxonomy};
+///
+/// let h = Arc::new(Hierarchy::new());
+/// let (cal, options) = (Calendar::standard(), MetricsOptions::default());
+/// let part = Ledger::new(h.clone(), Arc::new(Taxonomy::default()));
+/// let doc = metrics::partial_of(&part, &cal, &options).unwrap().to_json();
+/// // ... sent from the worker as text, read back where the report is made:
+/// let parts = [metrics::MetricsPartial::from_json(&doc).unwrap()];
+/// let report = metrics::merge_partials(&h, &cal, &options, &parts).unwrap();
+/// assert_eq!(report, metrics::compute(&part, &cal, &options, None).unwrap());
+/// ```
+pub fn partial_of(
+    ledger: &Ledger,
+    calendar: &Calendar,
+    options: &MetricsOptions,
+) -> Result<MetricsPartial, CalendarError> {
+    let mut acc = MetricsAccumulator::batch(options.clone(), calendar.clone());
+    acc.observe_all(ledger)?;
+    Ok(acc.partial(ledger.hierarchy()))
+}
+
+/// The report of the whole from its parts' documents ([`partial_of`], over copies of the
+/// same hierarchy, with the same calendar and options): counts add, handling times pool, so
+/// the percentiles are those of the whole. Refused, with the first offending document's
+/// error, for another format or a node `hierarchy` lacks.
+pub fn merge_partials<'a>(
+    hierarchy: &Hierarchy,
+    calendar: &Calendar,
+    options: &MetricsOptions,
+    partials: impl IntoIterator<Item = &'a MetricsPartial>,
+) -> Result<MetricsReport, PartialError> {
+    let mut acc = MetricsAccumulator::batch(options.clone(), calendar.clone());
+    for partial in partials {
+        acc.merge_partial(partial, hierarchy)?;
+    }
+    Ok(acc.report_in(hierarchy, None))
 }
 
 impl MetricsPartial {
