@@ -192,6 +192,96 @@ fn the_reader_takes_other_types_and_reports_every_bad_row() {
     );
 }
 
+/// Dictionary-encoded ids (as `events` writes them), with bad actors and tickets among good
+/// rows: the loader resolves each dictionary value once, and must still give each row the
+/// flat-row reader's verdict, message for message.
+#[test]
+fn dictionary_ids_give_the_flat_rows_verdicts() {
+    type R = (
+        &'static str,
+        &'static str,
+        &'static str,
+        Option<&'static str>,
+    );
+    let rows: [R; 12] = [
+        ("T1", WORKER, "report", Some(BUILDING)),
+        ("T9", CENTRE, "file", None), // a ticket the ledger does not have
+        ("T1", "nobody", "file", None), // an actor the hierarchy lacks
+        ("T1", CENTRE, "file", None),
+        ("bad id!", CENTRE, "file", None), // not a ticket id at all
+        ("T2", WORKER, "report", Some(BUILDING)),
+        ("T1", "nobody", "acknowledge", None),
+        ("T2", "no such!", "file", None), // not an actor id at all
+        ("T2", CENTRE, "file", None),
+        ("T1", CENTRE, "dispatch", None), // no target
+        ("T9", WORKER, "report", Some("nowhere")),
+        ("T2", CENTRE, "file", None), // filed twice
+    ];
+    let n = rows.len();
+    let at: Vec<i64> = (0..n).map(|i| t(i as i64).unix_seconds()).collect();
+    let dict = |f: fn(&R) -> &'static str| -> ArrayRef {
+        Arc::new(rows.iter().map(f).collect::<DictionaryArray<Int32Type>>())
+    };
+    let unit: Vec<Option<&str>> = rows.iter().map(|r| r.3).collect();
+    let category: Vec<Option<&str>> = rows
+        .iter()
+        .map(|r| (r.2 == "report").then_some("livelihood.repair"))
+        .collect();
+    let b = batch(vec![
+        ("ticket", dict(|r| r.0)),
+        (
+            "at",
+            Arc::new(TimestampSecondArray::from(at.clone()).with_timezone("+08:00")),
+        ),
+        ("actor", dict(|r| r.1)),
+        ("type", dict(|r| r.2)),
+        (
+            "unit",
+            Arc::new(unit.iter().copied().collect::<DictionaryArray<Int32Type>>()),
+        ),
+        ("category", texts(&category)),
+    ]);
+    let mut l = ledger();
+    let bad = load_events(&mut l, &b, Trust::Checked, 0).unwrap();
+    let rows: Vec<Map<String, Value>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut m = Map::new();
+            m.insert("ticket".into(), r.0.into());
+            m.insert(
+                "at".into(),
+                wangge::time::Timestamp::from_unix_seconds(at[i])
+                    .unwrap()
+                    .to_string()
+                    .into(),
+            );
+            m.insert("actor".into(), r.1.into());
+            m.insert("type".into(), r.2.into());
+            if let Some(u) = r.3 {
+                m.insert("unit".into(), u.into());
+            }
+            if let Some(c) = category[i] {
+                m.insert("category".into(), c.into());
+            }
+            m
+        })
+        .collect();
+    let mut flat = ledger();
+    let flat_bad = table::load(&mut flat, &rows);
+    let show = |bad: &[(usize, wangge::Error)]| -> Vec<(usize, String)> {
+        bad.iter()
+            .map(|(r, e)| (*r, format!("{}: {e}", e.code())))
+            .collect()
+    };
+    assert_eq!(show(&bad), show(&flat_bad));
+    assert_eq!(bad.len(), 8, "{:?}", show(&bad));
+    assert_eq!(
+        flat.all_events().collect::<Vec<_>>(),
+        l.all_events().collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn a_fraction_of_a_second_is_refused_by_row() {
     let cols: Vec<(&str, ArrayRef)> = vec![

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::ticket::action_de::{action_from_pairs, Simple};
 use crate::ticket::table::{event_from_row, required_text};
-use crate::ticket::{Actor, Event, Ledger, TicketId, Trust};
+use crate::ticket::{Action, Actor, ActorKey, Ledger, TicketId, TicketKey, Trust};
 use crate::time::{Timestamp, CHINA_OFFSET_SECONDS};
 use crate::Error;
 
@@ -396,7 +396,7 @@ impl<'a> Columns<'a> {
         i: usize,
         next: impl Fn() -> u32,
         pairs: &mut Vec<(&'a str, Simple<'a>)>,
-    ) -> Option<Event> {
+    ) -> Option<Row<'a>> {
         let text = |c: &Column<'a>| match c.get(i) {
             Some(Cell::Text(s)) => Some(s),
             _ => None,
@@ -431,13 +431,98 @@ impl<'a> Columns<'a> {
             }
         }
         let action = action_from_pairs(kind, pairs)?;
-        Some(Event {
-            ticket: TicketId::new(ticket).ok()?,
+        Some(Row {
+            ticket,
             seq,
             at,
-            actor: Actor::parse(actor).ok()?,
+            actor,
             action,
         })
+    }
+
+    /// A row's dictionary key in a column, when the column is a dictionary and the cell
+    /// is not null.
+    fn dictionary_key(column: &Column<'_>, i: usize) -> Option<usize> {
+        if column.nulls.as_ref().is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        match &column.values {
+            Values::Text(Text::Dict { index, .. }) => index.get(i),
+            _ => None,
+        }
+    }
+
+    /// The number of values of a column's dictionary (0 for a column of another type).
+    fn dictionary_len(column: &Column<'_>) -> usize {
+        match &column.values {
+            Values::Text(Text::Dict { values, .. }) => values.len(),
+            _ => 0,
+        }
+    }
+}
+
+/// A row read by [`Columns::fast`]: the event's parts, its ids as text.
+struct Row<'a> {
+    ticket: &'a str,
+    seq: u32,
+    at: Timestamp,
+    actor: &'a str,
+    action: Action,
+}
+
+/// Keys resolved once per value of a dictionary column (a batch names each ticket about as
+/// many times as it has events, and its few actors thousands of times).
+struct ResolvedKeys {
+    tickets: Vec<Option<TicketKey>>,
+    actors: Vec<Option<ActorKey>>,
+}
+
+impl ResolvedKeys {
+    /// The event of a fast row, replayed with its keys from the cache where it can be;
+    /// `None` when the row must go to the flat-row reader for its verdict (an actor or a
+    /// ticket id that does not parse).
+    fn replay(
+        &mut self,
+        columns: &Columns<'_>,
+        i: usize,
+        row: &Row<'_>,
+        ledger: &mut Ledger,
+        trust: Trust,
+    ) -> Option<Result<(), Error>> {
+        let slot = Columns::dictionary_key(&columns.actor, i);
+        let actor = match slot.and_then(|k| self.actors.get(k).copied().flatten()) {
+            Some(a) => a,
+            None => match ledger.replay_actor(&Actor::parse(row.actor).ok()?) {
+                Ok(a) => {
+                    if let Some(c) = slot.and_then(|k| self.actors.get_mut(k)) {
+                        *c = Some(a);
+                    }
+                    a
+                }
+                Err(e) => return Some(Err(e.into())),
+            },
+        };
+        let slot = Columns::dictionary_key(&columns.ticket, i);
+        let key = match slot.and_then(|k| self.tickets.get(k).copied().flatten()) {
+            Some(k) => Some(k),
+            None => {
+                let k = ledger.key(row.ticket);
+                if k.is_none() && !matches!(row.action, Action::Report(_)) {
+                    // Not a ticket of the ledger: the verdict depends on whether the id
+                    // is a ticket id at all, which the flat-row reader decides.
+                    TicketId::new(row.ticket).ok()?;
+                }
+                k
+            }
+        };
+        let result =
+            ledger.replay_resolved(row.ticket, key, row.seq, row.at, actor, &row.action, trust);
+        if let (Ok(_), Some(c)) = (&result, slot.and_then(|k| self.tickets.get_mut(k))) {
+            if c.is_none() {
+                *c = ledger.key(row.ticket);
+            }
+        }
+        Some(result.map(|_| ()).map_err(Error::from))
     }
 }
 
@@ -499,19 +584,34 @@ pub fn load_events(
     ledger.reserve(reports);
     let mut bad = Vec::new();
     let mut pairs = Vec::new();
+    let mut keys = ResolvedKeys {
+        tickets: vec![None; Columns::dictionary_len(&columns.ticket)],
+        actors: vec![None; Columns::dictionary_len(&columns.actor)],
+    };
     for i in 0..batch.num_rows() {
         // Without a `seq`, an event's number is the count of its ticket's events so far.
-        let next = || match columns.ticket.get(i) {
+        let next = |ledger: &Ledger| match columns.ticket.get(i) {
             Some(Cell::Text(t)) if columns.seq.as_ref().and_then(|c| c.get(i)).is_none() => ledger
                 .get(t)
                 .map_or(0, |v| u32::try_from(v.event_count()).unwrap_or(u32::MAX)),
             _ => 0,
         };
-        let event = match columns.fast(i, next, &mut pairs) {
-            Some(e) => Ok(e),
-            None => columns.row(i).and_then(|row| event_from_row(&row, next())),
+        let result = match columns.fast(i, || next(ledger), &mut pairs) {
+            Some(row) => keys.replay(&columns, i, &row, ledger, trust),
+            None => None,
         };
-        if let Err(e) = event.and_then(|e| ledger.replay_event(&e, trust).map_err(Error::from)) {
+        let result = result.unwrap_or_else(|| {
+            columns
+                .row(i)
+                .and_then(|row| event_from_row(&row, next(ledger)))
+                .and_then(|e| {
+                    ledger
+                        .replay_event(&e, trust)
+                        .map(|_| ())
+                        .map_err(Error::from)
+                })
+        });
+        if let Err(e) = result {
             bad.push((first_row + i + 1, e));
         }
     }

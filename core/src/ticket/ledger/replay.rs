@@ -46,48 +46,71 @@ impl Ledger {
         event: &Event,
         trust: Trust,
     ) -> Result<TicketState, TicketError> {
-        let mode = Mode::replay(trust);
-        let actor = match &event.actor {
-            Actor::System => ActorKey::SYSTEM,
-            Actor::Node(id) => {
-                ActorKey::node(self.hierarchy.key_ever(id.as_str()).ok_or_else(|| {
-                    TicketError::UnknownActor {
-                        actor: id.to_string(),
-                    }
-                })?)
-            }
-        };
-        // One lookup of the ticket serves the sequence check and the step.
+        let actor = self.replay_actor(&event.actor)?;
         let key = self.key(event.ticket.as_str());
-        let expected = key
-            .and_then(|k| self.tickets.get(k.index()))
-            .map(|r| r.log.len())
-            .unwrap_or(0);
-        if usize::try_from(event.seq).ok() != Some(expected) {
+        self.replay_resolved(
+            event.ticket.as_str(),
+            key,
+            event.seq,
+            event.at,
+            actor,
+            &event.action,
+            trust,
+        )
+    }
+
+    /// The key of an event's actor: a node the hierarchy has or had, or the system.
+    pub(crate) fn replay_actor(&self, actor: &Actor) -> Result<ActorKey, TicketError> {
+        match actor {
+            Actor::System => Ok(ActorKey::SYSTEM),
+            Actor::Node(id) => self
+                .hierarchy
+                .key_ever(id.as_str())
+                .map(ActorKey::node)
+                .ok_or_else(|| TicketError::UnknownActor {
+                    actor: id.to_string(),
+                }),
+        }
+    }
+
+    /// [`Ledger::replay_event`] with the actor resolved and the ticket looked up (`key`,
+    /// `None` for a ticket the ledger does not have): what a loader that caches keys calls.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn replay_resolved(
+        &mut self,
+        ticket: &str,
+        key: Option<TicketKey>,
+        seq: u32,
+        at: Timestamp,
+        actor: ActorKey,
+        action: &Action,
+        trust: Trust,
+    ) -> Result<TicketState, TicketError> {
+        let mode = Mode::replay(trust);
+        let rec = key.and_then(|k| self.tickets.get(k.index()));
+        let expected = rec.map(|r| r.log.len()).unwrap_or(0);
+        if usize::try_from(seq).ok() != Some(expected) {
             return Err(TicketError::IllegalTransition {
-                ticket: event.ticket.to_string(),
-                state: key
-                    .and_then(|k| self.tickets.get(k.index()))
-                    .map(|r| r.state)
-                    .unwrap_or(TicketState::Reported),
-                action: event.action.kind(),
+                ticket: ticket.to_owned(),
+                state: rec.map(|r| r.state).unwrap_or(TicketState::Reported),
+                action: action.kind(),
                 reason: "events must come in sequence, starting with the report",
             });
         }
-        match (&event.action, key) {
+        match (action, key) {
             (Action::Report(new), _) => {
-                if new.id != event.ticket {
+                if new.id.as_str() != ticket {
                     return Err(TicketError::InvalidTicketId {
-                        ticket: event.ticket.to_string(),
+                        ticket: ticket.to_owned(),
                         reason: "a report must carry the ticket's own id",
                     });
                 }
-                self.report_key(new, actor, event.at, mode)
+                self.report_key(new, actor, at, mode)
                     .map(|_| TicketState::Reported)
             }
-            (action, Some(key)) => self.step(key, actor.0, event.at, action, mode),
+            (action, Some(key)) => self.step(key, actor.0, at, action, mode),
             (_, None) => Err(TicketError::UnknownTicket {
-                ticket: event.ticket.to_string(),
+                ticket: ticket.to_owned(),
             }),
         }
     }
