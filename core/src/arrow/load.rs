@@ -59,51 +59,9 @@ enum Text<'a> {
     Large(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
     Dict {
-        index: Keys<'a>,
+        index: Ints<'a>,
         values: Vec<Option<&'a str>>,
     },
-}
-
-/// A dictionary's keys, read in place (any integer type Arrow allows for them).
-enum Keys<'a> {
-    I8(&'a [i8]),
-    I16(&'a [i16]),
-    I32(&'a [i32]),
-    I64(&'a [i64]),
-    U8(&'a [u8]),
-    U16(&'a [u16]),
-    U32(&'a [u32]),
-    U64(&'a [u64]),
-}
-
-impl<'a> Keys<'a> {
-    fn of(keys: &'a dyn Array) -> Option<Keys<'a>> {
-        macro_rules! of {
-            ($($t:ty => $v:ident),*) => {
-                $(if let Some(k) = keys.as_primitive_opt::<$t>() {
-                    return Some(Keys::$v(k.values()));
-                })*
-            };
-        }
-        of!(Int8Type => I8, Int16Type => I16, Int32Type => I32, Int64Type => I64,
-            UInt8Type => U8, UInt16Type => U16, UInt32Type => U32, UInt64Type => U64);
-        None
-    }
-
-    /// The key of a row (a negative or oversized key reads as no value).
-    #[inline]
-    fn get(&self, i: usize) -> Option<usize> {
-        match self {
-            Keys::I8(k) => usize::try_from(*k.get(i)?).ok(),
-            Keys::I16(k) => usize::try_from(*k.get(i)?).ok(),
-            Keys::I32(k) => usize::try_from(*k.get(i)?).ok(),
-            Keys::I64(k) => usize::try_from(*k.get(i)?).ok(),
-            Keys::U8(k) => Some(usize::from(*k.get(i)?)),
-            Keys::U16(k) => Some(usize::from(*k.get(i)?)),
-            Keys::U32(k) => usize::try_from(*k.get(i)?).ok(),
-            Keys::U64(k) => usize::try_from(*k.get(i)?).ok(),
-        }
-    }
 }
 
 impl<'a> Text<'a> {
@@ -125,7 +83,7 @@ impl<'a> Text<'a> {
                     })
                     .collect();
                 Text::Dict {
-                    index: Keys::of(d.keys())?,
+                    index: Ints::of(d.keys())?,
                     values,
                 }
             }
@@ -140,7 +98,7 @@ impl<'a> Text<'a> {
             Text::Utf8(a) => (i < a.len()).then(|| a.value(i)),
             Text::Large(a) => (i < a.len()).then(|| a.value(i)),
             Text::View(a) => (i < a.len()).then(|| a.value(i)),
-            Text::Dict { index, values } => *values.get(index.get(i)?)?,
+            Text::Dict { index, values } => *values.get(index.key(i)?)?,
         }
     }
 
@@ -150,7 +108,7 @@ impl<'a> Text<'a> {
             Text::Large(a) => a.is_null(i),
             Text::View(a) => a.is_null(i),
             Text::Dict { index, values } => index
-                .get(i)
+                .key(i)
                 .is_none_or(|v| values.get(v).is_none_or(Option::is_none)),
         }
     }
@@ -176,23 +134,59 @@ enum Values<'a> {
     Text(Text<'a>),
     Bool(&'a BooleanArray),
     Time {
-        raw: Vec<i64>,
+        raw: &'a [i64],
         per_second: i64,
     },
-    Int(Vec<i128>),
+    Int(Ints<'a>),
     /// A column of Arrow's null type (pandas writes an all-empty object column so).
     Null,
 }
 
-macro_rules! ints {
-    ($array:expr, $($t:ty),*) => {
-        match $array.data_type() {
-            $(dt if dt == &<$t as arrow_array::types::ArrowPrimitiveType>::DATA_TYPE => Some(
-                $array.as_primitive::<$t>().values().iter().map(|v| i128::from(*v)).collect::<Vec<_>>(),
-            ),)*
-            _ => None,
+/// A column of integers of any width, read in place.
+enum Ints<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+}
+
+impl<'a> Ints<'a> {
+    fn of(array: &'a dyn Array) -> Option<Ints<'a>> {
+        macro_rules! of {
+            ($($t:ty => $v:ident),*) => {
+                $(if let Some(k) = array.as_primitive_opt::<$t>() {
+                    return Some(Ints::$v(k.values()));
+                })*
+            };
         }
-    };
+        of!(Int8Type => I8, Int16Type => I16, Int32Type => I32, Int64Type => I64,
+            UInt8Type => U8, UInt16Type => U16, UInt32Type => U32, UInt64Type => U64);
+        None
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<i128> {
+        Some(match self {
+            Ints::I8(v) => i128::from(*v.get(i)?),
+            Ints::I16(v) => i128::from(*v.get(i)?),
+            Ints::I32(v) => i128::from(*v.get(i)?),
+            Ints::I64(v) => i128::from(*v.get(i)?),
+            Ints::U8(v) => i128::from(*v.get(i)?),
+            Ints::U16(v) => i128::from(*v.get(i)?),
+            Ints::U32(v) => i128::from(*v.get(i)?),
+            Ints::U64(v) => i128::from(*v.get(i)?),
+        })
+    }
+
+    /// A dictionary's key: a non-negative integer that fits.
+    #[inline]
+    fn key(&self, i: usize) -> Option<usize> {
+        usize::try_from(self.get(i)?).ok()
+    }
 }
 
 impl<'a> Column<'a> {
@@ -227,33 +221,18 @@ impl<'a> Values<'a> {
             DataType::Boolean => Ok(Values::Bool(array.as_boolean())),
             DataType::Null => Ok(Values::Null),
             DataType::Timestamp(unit, Some(_)) => {
-                let (raw, per_second): (Vec<i64>, i64) = match unit {
-                    TimeUnit::Second => (
-                        array
-                            .as_primitive::<TimestampSecondType>()
-                            .values()
-                            .to_vec(),
-                        1,
-                    ),
+                let (raw, per_second): (&[i64], i64) = match unit {
+                    TimeUnit::Second => (array.as_primitive::<TimestampSecondType>().values(), 1),
                     TimeUnit::Millisecond => (
-                        array
-                            .as_primitive::<TimestampMillisecondType>()
-                            .values()
-                            .to_vec(),
+                        array.as_primitive::<TimestampMillisecondType>().values(),
                         1_000,
                     ),
                     TimeUnit::Microsecond => (
-                        array
-                            .as_primitive::<TimestampMicrosecondType>()
-                            .values()
-                            .to_vec(),
+                        array.as_primitive::<TimestampMicrosecondType>().values(),
                         1_000_000,
                     ),
                     TimeUnit::Nanosecond => (
-                        array
-                            .as_primitive::<TimestampNanosecondType>()
-                            .values()
-                            .to_vec(),
+                        array.as_primitive::<TimestampNanosecondType>().values(),
                         1_000_000_000,
                     ),
                 };
@@ -262,10 +241,7 @@ impl<'a> Values<'a> {
             DataType::Timestamp(_, None) => Err(unsupported(
                 "a timestamp with a time zone (a naive time does not say which instant it is)",
             )),
-            _ => match ints!(
-                array, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type,
-                UInt32Type, UInt64Type
-            ) {
+            _ => match Ints::of(array) {
                 Some(v) => Ok(Values::Int(v)),
                 None => Err(unsupported(
                     "text, a boolean, an integer or a timestamp with a time zone",
@@ -284,7 +260,7 @@ impl<'a> Values<'a> {
                 let nanos = v.rem_euclid(*per_second) * (1_000_000_000 / per_second);
                 Some(Cell::Time(v.div_euclid(*per_second), nanos))
             }
-            Values::Int(v) => v.get(i).map(|x| Cell::Int(*x)),
+            Values::Int(v) => v.get(i).map(Cell::Int),
             Values::Null => None,
         }
     }
@@ -447,7 +423,7 @@ impl<'a> Columns<'a> {
             return None;
         }
         match &column.values {
-            Values::Text(Text::Dict { index, .. }) => index.get(i),
+            Values::Text(Text::Dict { index, .. }) => index.key(i),
             _ => None,
         }
     }

@@ -243,10 +243,14 @@ impl Ledger {
         // reported at or before `at`.
         let t = at.unix_seconds();
         let tickets = &self.tickets;
-        let pos = self
-            .by_report
-            .partition_point(|&k| tickets.get(k as usize).is_some_and(|r| r.t0 <= t));
-        self.by_report.insert(pos, index);
+        let reported_by = |k: &u32| tickets.get(*k as usize).is_some_and(|r| r.t0 <= t);
+        if self.by_report.last().is_none_or(reported_by) {
+            // In time order: a push, without a search that touches a ticket per step.
+            self.by_report.push(index);
+        } else {
+            let pos = self.by_report.partition_point(reported_by);
+            self.by_report.insert(pos, index);
+        }
         self.tickets.push(rec);
         if let Some(wanted) = wanted {
             self.record_deadlines(TicketKey(index), at, wanted);
