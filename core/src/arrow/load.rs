@@ -372,6 +372,7 @@ impl<'a> Columns<'a> {
         i: usize,
         next: impl Fn() -> u32,
         pairs: &mut Vec<(&'a str, Simple<'a>)>,
+        bare: &mut [Option<Action>],
     ) -> Option<Row<'a>> {
         let text = |c: &Column<'a>| match c.get(i) {
             Some(Cell::Text(s)) => Some(s),
@@ -395,7 +396,8 @@ impl<'a> Columns<'a> {
         for &c in self.present.get(from..to)? {
             let (name, column) = self.rest.get(c as usize)?;
             let key = if *name == "recheckAt" { "at" } else { name };
-            match column.get(i) {
+            // Not null (that is what `present` lists): the value alone.
+            match column.values.get(i) {
                 None => {}
                 Some(Cell::Text("")) if !required_text(kind, name) => {}
                 Some(Cell::Text(s)) => pairs.push((key, Simple::Str(s))),
@@ -406,7 +408,18 @@ impl<'a> Columns<'a> {
                 Some(_) => return None,
             }
         }
-        let action = action_from_pairs(kind, pairs)?;
+        // An action without data (`file`, `acknowledge`, ...) is the same every time its kind
+        // comes: read once per kind.
+        let slot = if pairs.is_empty() {
+            Columns::dictionary_key(&self.kind, i).and_then(|k| bare.get_mut(k))
+        } else {
+            None
+        };
+        let action = match slot {
+            Some(Some(action)) => action.clone(),
+            Some(slot) => slot.insert(action_from_pairs(kind, pairs)?).clone(),
+            None => action_from_pairs(kind, pairs)?,
+        };
         Some(Row {
             ticket,
             seq,
@@ -560,6 +573,7 @@ pub fn load_events(
     ledger.reserve(reports);
     let mut bad = Vec::new();
     let mut pairs = Vec::new();
+    let mut bare = vec![None; Columns::dictionary_len(&columns.kind)];
     let mut keys = ResolvedKeys {
         tickets: vec![None; Columns::dictionary_len(&columns.ticket)],
         actors: vec![None; Columns::dictionary_len(&columns.actor)],
@@ -572,7 +586,7 @@ pub fn load_events(
                 .map_or(0, |v| u32::try_from(v.event_count()).unwrap_or(u32::MAX)),
             _ => 0,
         };
-        let result = match columns.fast(i, || next(ledger), &mut pairs) {
+        let result = match columns.fast(i, || next(ledger), &mut pairs, &mut bare) {
             Some(row) => keys.replay(&columns, i, &row, ledger, trust),
             None => None,
         };
