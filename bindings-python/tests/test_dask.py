@@ -100,6 +100,30 @@ def test_a_dataset_written_in_small_batches_is_the_same(dataset, calendar, tmp_p
     assert bad == 0 and merged.report() == wangge.Metrics(ledger, calendar, OPTIONS).report()
 
 
+def test_partitions_in_another_order_are_sorted_first(dataset, calendar, tmp_path):
+    """A partition rewritten in another order (its rows shuffled, the file's metadata kept,
+    or written without it) loads the same: sorted first, or again when a row is refused."""
+    import pyarrow.parquet as pq
+
+    h, ledger, path = dataset
+    rnd = random.Random(5)
+    for keep_metadata in (True, False):
+        out = tmp_path / f"shuffled-{keep_metadata}"
+        for part in wd.partitions(path):
+            table = pq.read_table(os.path.join(part, "part-0.parquet"))
+            assert table.schema.metadata[wd.ORDER[0]] == wd.ORDER[1]
+            order = list(range(table.num_rows))
+            rnd.shuffle(order)
+            table = table.take(order)
+            if not keep_metadata:
+                table = table.replace_schema_metadata({})
+            target = out / os.path.basename(part)
+            target.mkdir(parents=True)
+            pq.write_table(table, target / "part-0.parquet")
+        merged, bad, _ = wd.metrics(out, h, calendar, OPTIONS, verify=True)
+        assert bad == 0 and merged.report() == wangge.Metrics(ledger, calendar, OPTIONS).report()
+
+
 def test_partial_documents_are_checked(dataset, calendar):
     h, ledger, _ = dataset
     doc = wangge.metrics_partial(ledger, calendar, OPTIONS)
@@ -128,6 +152,12 @@ def test_on_a_local_cluster_with_two_worker_processes(dataset, calendar):
         # A what-if on the workers: the same decisions and report as the same sweeps here,
         # and as over the whole ledger in one piece.
         what_if = wd.metrics(path, h, calendar, OPTIONS, client=client, policy=policy, sweeps=sweeps)
+        # Partitions grouped into tasks: the same.
+        grouped = wd.metrics(path, h, calendar, OPTIONS, client=client, policy=policy, sweeps=sweeps,
+                             parts_per_task=2)
+        assert grouped == what_if
+        with pytest.raises(ValueError):
+            wd.metrics(path, h, calendar, OPTIONS, client=client, parts_per_task=0)
     here = wd.metrics(path, h, calendar, OPTIONS, policy=policy, sweeps=sweeps)
     assert what_if.metrics.report() == here.metrics.report()
     # The what-if of stricter service levels, partition by partition, adds up to the what-if
@@ -142,6 +172,7 @@ def test_on_a_local_cluster_with_two_worker_processes(dataset, calendar):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         assert wd.what_if(path, h, calendar, client=client, **args) == dict(whole_what_if)
+        assert wd.what_if(path, h, calendar, client=client, parts_per_task=3, **args) == dict(whole_what_if)
     fresh = city_ledger(h)  # the fixture's ledger stays as written
     decisions = sum(len(policy.sweep(fresh, now=t, calendar=calendar)) for t in sweeps)
     assert what_if.decisions == here.decisions == decisions > 0

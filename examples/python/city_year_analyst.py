@@ -73,6 +73,7 @@ def main() -> None:
         cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, silence_logs=40)
         client = Client(cluster)
+        client.run(warm_up)
     try:
         t = time.perf_counter()
         streets_report = wd.metrics(dataset, h, cal, by_street, client=client, progress=not quiet)
@@ -85,6 +86,7 @@ def main() -> None:
 
             with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                               silence_logs=40) as one, Client(one) as single:
+                single.run(warm_up)
                 t = time.perf_counter()
                 again = wd.metrics(dataset, h, cal, by_street, client=single)
                 t_one = time.perf_counter() - t
@@ -173,6 +175,13 @@ def main() -> None:
     plt.close(fig)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"plots: {rates_png}, {grids_png}; peak RSS of this process {peak:,.0f} MiB")
+
+
+def warm_up() -> None:
+    """Run on each worker before the timings: the imports a worker makes on its first task
+    (pyarrow's Parquet reader, about half a second), which a long-lived cluster has made."""
+    import pyarrow.compute  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
 
 
 def peak_rss_mib() -> float:

@@ -44,6 +44,17 @@ TERRITORY = "territory"
 #: The territory of tickets that arise outside any unit of the level (e.g. at the city).
 NO_TERRITORY = "_none"
 
+#: Schema metadata :func:`write_partitioned` puts in each file: every ticket's events come in
+#: sequence in it, so a worker loads the file without sorting it first.
+ORDER = (b"wangge.order", b"each ticket's events in sequence")
+
+#: The columns of the events schema (docs/ARROW.md) that hold ids, node ids and names of
+#: enumerations: read from Parquet as dictionaries, so each distinct value is decoded once
+#: (and the loader resolves it once).
+DICTIONARY_COLUMNS = ("ticket", "actor", "type", "category", "channel", "unit", "holder", "priority",
+                      "requestType", "to", "satisfaction", "returnTo", "department", "deadline",
+                      "subject", "state")
+
 
 class Result(NamedTuple):
     """What :func:`metrics` returns."""
@@ -106,9 +117,10 @@ def write_partitioned(
                 if pa.types.is_dictionary(field.type):
                     table = table.set_column(i, field.name, table.column(i).cast(pa.string()))
             # Each territory's rows in one piece per batch. The sort is stable: each ticket's
-            # events stay in sequence.
+            # events stay in sequence, which the files say (ORDER).
             order = pc.sort_indices(territory)
             table = table.take(order)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), ORDER[0]: ORDER[1]})
             offset = 0
             for item in pc.value_counts(pc.take(territory, order)):
                 name, n = item["values"].as_py(), item["counts"].as_py()
@@ -135,13 +147,30 @@ def partitions(path: PathArg) -> List[str]:
 
 
 def _load(part: PathArg, hierarchy: Hierarchy, verify: bool) -> Tuple[Ledger, int]:
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped, unused-ignore]
     import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 
-    table = pq.read_table(part)
+    files = sorted(f for f in os.listdir(part) if f.endswith(".parquet")) if os.path.isdir(part) else []
+    schema = pq.read_schema(os.path.join(os.fspath(part), files[0])) if files else None
+    dictionaries = [c for c in DICTIONARY_COLUMNS if schema is None or c in schema.names]
+    table = pq.read_table(part, read_dictionary=dictionaries)
     if TERRITORY in table.column_names:
         table = table.drop_columns([TERRITORY])
-    # A dataset's files keep no order between them: each ticket's events in sequence.
-    table = table.sort_by([("ticket", "ascending"), ("seq", "ascending")])
+    # Each ticket's events must come in sequence. A file written by write_partitioned says
+    # they do, and is loaded as it is; should a row be refused all the same (the file was
+    # rewritten in another order, keeping the metadata), it is loaded again, sorted, and that
+    # load's verdicts stand. Anything else (several files, another writer) is sorted first.
+    in_order = len(files) == 1 and schema is not None and (schema.metadata or {}).get(ORDER[0]) == ORDER[1]
+    if in_order:
+        ledger = Ledger(hierarchy)
+        bad = ledger.load_arrow(table, trusted=not verify)
+        if not bad:
+            return ledger, 0
+    if "seq" in table.column_names:
+        # Sorted by the ticket's text (a dictionary column does not sort itself), then seq.
+        keys = pa.table({"ticket": table["ticket"].cast(pa.string()), "seq": table["seq"]})
+        table = table.take(pc.sort_indices(keys, sort_keys=[("ticket", "ascending"), ("seq", "ascending")]))
     ledger = Ledger(hierarchy)
     bad = ledger.load_arrow(table, trusted=not verify)
     return ledger, len(bad)
@@ -181,11 +210,14 @@ def metrics(
     policy: Optional[EscalationPolicy] = None,
     sweeps: Sequence[Any] = (),
     progress: bool = False,
+    parts_per_task: Optional[int] = None,
 ) -> Result:
     """The metrics of a dataset written by :func:`write_partitioned`: each partition measured
     by :func:`part_metrics` (on the Dask ``client``'s workers, or here without one), merged
     exactly here. With ``progress``, shows a progress bar (Dask's, or tqdm's without a
-    client)."""
+    client). A task measures ``parts_per_task`` partitions one after another (by default
+    enough for about four tasks per worker: a street's partition takes milliseconds, less
+    than Dask's own cost of a task)."""
     parts = partitions(path)
     if client is None:
         iterator: Iterable[str] = parts
@@ -200,13 +232,13 @@ def metrics(
         # keys the scheduler may still be releasing from the first.
         shared = client.scatter([hierarchy, calendar, policy], broadcast=True, hash=False)
         h, cal, pol = shared
-        futures = client.map(part_metrics, parts, hierarchy=h, calendar=cal, options=options,
-                             verify=verify, policy=pol, sweeps=list(sweeps), pure=False)
+        futures = client.map(_parts_metrics, _tasks(client, parts, parts_per_task), hierarchy=h, calendar=cal,
+                             options=options, verify=verify, policy=pol, sweeps=list(sweeps), pure=False)
         if progress:
             from distributed import progress as dask_progress  # type: ignore[import-untyped, unused-ignore]
 
             dask_progress(futures)
-        results = client.gather(futures)
+        results = [r for task in client.gather(futures) for r in task]
     report = merge_metrics(hierarchy, calendar, [doc for doc, _, _ in results], options)
     return Result(report, sum(r[1] for r in results), sum(r[2] for r in results))
 
@@ -243,23 +275,45 @@ def what_if(
     horizon: Any,
     client: Optional[Any] = None,
     verify: bool = False,
+    parts_per_task: Optional[int] = None,
 ) -> dict:
     """The what-if of an alternative (service levels, policy) over a dataset written by
-    :func:`write_partitioned`, partition by partition (on the ``client``'s workers, or here):
-    the totals of every partition added, which are the totals over the whole ledger (each
-    ticket is analysed within its own partition)."""
+    :func:`write_partitioned`, partition by partition (on the ``client``'s workers, or here;
+    ``parts_per_task`` as for :func:`metrics`): the totals of every partition added, which
+    are the totals over the whole ledger (each ticket is analysed within its own
+    partition)."""
     parts = partitions(path)
     if client is None:
         totals = [part_what_if(p, hierarchy, calendar, current, levels, alternative, alternative_levels,
                                horizon, verify=verify) for p in parts]
     else:
         h, cal, cur, alt = client.scatter([hierarchy, calendar, current, alternative], broadcast=True, hash=False)
-        futures = client.map(part_what_if, parts, hierarchy=h, calendar=cal, current=cur, levels=levels,
-                             alternative=alt, alternative_levels=alternative_levels, horizon=horizon,
-                             verify=verify, pure=False)
-        totals = client.gather(futures)
+        futures = client.map(_parts_what_if, _tasks(client, parts, parts_per_task), hierarchy=h, calendar=cal,
+                             current=cur, levels=levels, alternative=alt, alternative_levels=alternative_levels,
+                             horizon=horizon, verify=verify, pure=False)
+        totals = [t for task in client.gather(futures) for t in task]
     merged: dict = {}
     for t in totals:
         for key, value in t.items():
             merged[key] = merged.get(key, 0) + value
     return merged
+
+
+def _tasks(client: Any, parts: List[str], parts_per_task: Optional[int]) -> List[List[str]]:
+    """The partitions in groups, one group a task: ``parts_per_task`` each, or by default
+    about four tasks per worker (fewer, longer tasks than partitions: Dask's cost per task
+    is about that of measuring a street)."""
+    if parts_per_task is None:
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        parts_per_task = max(1, -(-len(parts) // (4 * workers)))
+    if parts_per_task < 1:
+        raise ValueError(f"parts_per_task must be at least 1, not {parts_per_task}")
+    return [parts[i:i + parts_per_task] for i in range(0, len(parts), parts_per_task)]
+
+
+def _parts_metrics(parts: Sequence[str], **kwargs: Any) -> List[Tuple[str, int, int]]:
+    return [part_metrics(p, **kwargs) for p in parts]
+
+
+def _parts_what_if(parts: Sequence[str], **kwargs: Any) -> List[dict]:
+    return [part_what_if(p, **kwargs) for p in parts]
