@@ -506,10 +506,8 @@ impl ResolvedKeys {
         };
         let result =
             ledger.replay_resolved(row.ticket, key, row.seq, row.at, actor, &row.action, trust);
-        if let (Ok(_), Some(c)) = (&result, slot.and_then(|k| self.tickets.get_mut(k))) {
-            if c.is_none() {
-                *c = ledger.key(row.ticket);
-            }
+        if let (Ok((_, k)), Some(c)) = (&result, slot.and_then(|k| self.tickets.get_mut(k))) {
+            *c = Some(*k);
         }
         Some(result.map(|_| ()).map_err(Error::from))
     }

@@ -57,6 +57,7 @@ impl Ledger {
             &event.action,
             trust,
         )
+        .map(|(state, _)| state)
     }
 
     /// The key of an event's actor: a node the hierarchy has or had, or the system.
@@ -75,6 +76,7 @@ impl Ledger {
 
     /// [`Ledger::replay_event`] with the actor resolved and the ticket looked up (`key`,
     /// `None` for a ticket the ledger does not have): what a loader that caches keys calls.
+    /// Returns the ticket's state and key (a report's new key).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn replay_resolved(
         &mut self,
@@ -85,7 +87,7 @@ impl Ledger {
         actor: ActorKey,
         action: &Action,
         trust: Trust,
-    ) -> Result<TicketState, TicketError> {
+    ) -> Result<(TicketState, TicketKey), TicketError> {
         let mode = Mode::replay(trust);
         let rec = key.and_then(|k| self.tickets.get(k.index()));
         let expected = rec.map(|r| r.log.len()).unwrap_or(0);
@@ -106,9 +108,11 @@ impl Ledger {
                     });
                 }
                 self.report_key(new, actor, at, mode)
-                    .map(|_| TicketState::Reported)
+                    .map(|k| (TicketState::Reported, k))
             }
-            (action, Some(key)) => self.step(key, actor.0, at, action, mode),
+            (action, Some(key)) => self
+                .step(key, actor.0, at, action, mode)
+                .map(|state| (state, key)),
             (_, None) => Err(TicketError::UnknownTicket {
                 ticket: ticket.to_owned(),
             }),
