@@ -264,6 +264,16 @@ pub fn batch_of_columns(
         if *rows.get_or_insert(cells.len()) != cells.len() {
             return Ok(None);
         }
+        // In a column of instants only `None` is absent, as the flat-row reader has it (a NaN
+        // there is an error, which that reader raises).
+        let is_epoch = epoch.contains(&name);
+        let absent = |cell: &Bound<'_, PyAny>| {
+            if is_epoch {
+                cell.is_none()
+            } else {
+                absent(cell)
+            }
+        };
         let first = cells.iter().find(|c| !absent(c));
         let mut builder = match first {
             None => {
@@ -274,12 +284,12 @@ pub fn batch_of_columns(
             Some(c) if c.is_instance_of::<PyString>() => {
                 Builder::Text(StringBuilder::with_capacity(cells.len(), cells.len() * 8))
             }
-            Some(_) if epoch.contains(&name) && first.and_then(int).is_none() => return Ok(None),
+            Some(_) if is_epoch && first.and_then(int).is_none() => return Ok(None),
             Some(c) if c.is_instance_of::<PyBool>() => {
                 Builder::Bool(BooleanBuilder::with_capacity(cells.len()))
             }
             Some(c) if c.is_instance_of::<PyInt>() => {
-                Builder::Int(Vec::with_capacity(cells.len()), epoch.contains(&name))
+                Builder::Int(Vec::with_capacity(cells.len()), is_epoch)
             }
             Some(_) => return Ok(None),
         };
@@ -311,7 +321,11 @@ pub fn batch_of_columns(
                     }
                     Err(_) => false,
                 },
-                Builder::Int(v, _) => int(cell).map(|x| v.push(Some(x))).is_some(),
+                // An instant out of range is an error the flat-row reader raises.
+                Builder::Int(v, time) => int(cell)
+                    .filter(|x| !*time || wangge::time::Timestamp::from_unix_seconds(*x).is_ok())
+                    .map(|x| v.push(Some(x)))
+                    .is_some(),
             };
             if !fits {
                 return Ok(None);

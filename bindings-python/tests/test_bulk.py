@@ -87,6 +87,23 @@ def test_typed_columns_give_the_flat_rows_verdicts():
     assert untyped == flat
 
 
+def test_a_column_of_instants_is_read_alike_either_way():
+    """Instants in `epoch_seconds` columns: NaN and out-of-range values raise, as they did
+    before plain columns were read as Arrow; a boolean is read as the flat-row reader reads
+    it."""
+    def load(at):
+        cols = {"ticket": ["T1"], "at": [at], "actor": ["w1"], "type": ["report"],
+                "category": ["livelihood.repair"], "unit": ["b3"]}
+        return wangge.Ledger(leak_hierarchy()).load_columns(cols, epoch_seconds=["at"])
+
+    with pytest.raises(TypeError):
+        load(float("nan"))
+    with pytest.raises(wangge.TimeError):
+        load(10**15)
+    assert [(r, e.code) for r, e in load(True)] == [(1, "ticket.time_out_of_range")]
+    assert load(int(wangge.instant("2025-03-03T09:00:00+08:00").timestamp())) == []
+
+
 def test_jsonl_rows(tmp_path):
     path = tmp_path / "rows.jsonl"
     lines = [json.dumps(r, ensure_ascii=False) for r in GOOD_AND_BAD]
