@@ -117,12 +117,15 @@ def main() -> None:
     rows = streets_report.metrics.rows()
     months: Dict[str, Dict[str, int]] = {}
     for r in rows:
-        m = months.setdefault(r["period"], {"signed": 0, "signedOnTime": 0, "visited": 0, "resolved": 0,
-                                            "satisfied": 0, "basicallySatisfied": 0, "due": 0,
+        m = months.setdefault(r["period"], {"received": 0, "signed": 0, "signedOnTime": 0, "visited": 0,
+                                            "resolved": 0, "satisfied": 0, "basicallySatisfied": 0, "due": 0,
                                             "closedOnTime": 0})
         for k in m:
             m[k] += r[f"counts_{k}"]
-    labels = sorted(months)
+    # The months of the year: a month after it holds only the tail of the last tickets (a
+    # handful, whose rates say nothing), so it is left out of the plot.
+    busiest = max(m["received"] for m in months.values())
+    labels = sorted(p for p, m in months.items() if m["received"] >= busiest / 100)
     response = [rate(months[p]["signedOnTime"], months[p]["signed"]) for p in labels]
     resolution = [rate(months[p]["resolved"], months[p]["visited"]) for p in labels]
     satisfaction = [rate(months[p]["satisfied"] + months[p]["basicallySatisfied"], months[p]["visited"]) for p in labels]
@@ -146,7 +149,7 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 4.5))
+    fig, ax = plt.subplots(figsize=(9, 5.2))
     ax.plot(labels, response, marker="o", label="response rate (signed on time)")
     ax.plot(labels, resolution, marker="s", label="resolution rate")
     ax.plot(labels, satisfaction, marker="^", label="satisfaction rate")
@@ -158,7 +161,7 @@ def main() -> None:
     ax.set_title(f"The three rates by month, city-wide ({args.tickets:,} cases)")
     ax.set_xlabel("month")
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=2, frameon=False)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     rates_png = out / "rates_by_month.png"
