@@ -72,7 +72,7 @@ pub(crate) struct Extra {
 }
 
 /// A ticket in the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Rec {
     pub id: TicketId,
     pub log: Vec<RawEvent>,
@@ -101,6 +101,27 @@ pub(crate) struct Rec {
     pub escalations: u16,
     pub reminders: u16,
     pub refusals: u16,
+}
+
+/// A clone keeps an open ticket's room for events (a report makes room for a lifecycle), so
+/// that a cloned ledger, say for a what-if, grows as the original would and takes the same
+/// memory; a closed ticket's log was already trimmed to its events.
+impl Clone for Rec {
+    fn clone(&self) -> Self {
+        let room = if self.state.is_open() {
+            self.log.capacity()
+        } else {
+            self.log.len()
+        };
+        let mut log = Vec::with_capacity(room);
+        log.extend_from_slice(&self.log);
+        Rec {
+            id: self.id.clone(),
+            log,
+            extra: self.extra.clone(),
+            ..*self
+        }
+    }
 }
 
 impl Rec {

@@ -191,7 +191,11 @@ impl Ledger {
                 opt_text(&mut text, reason)?,
             ),
             Action::Dispatch { to } => {
-                let target = node(to)?;
+                let target = h.key_hinted(to.as_str(), rec.unit).ok_or_else(|| {
+                    TicketError::UnknownUnit {
+                        unit: to.to_string(),
+                    }
+                })?;
                 check_assignee(h, target).map_err(|reason| invalid(to.as_str(), reason))?;
                 if mode.authorize {
                     let category = || {
@@ -668,6 +672,27 @@ mod tests {
         }
         assert_eq!(unpack_key(0, 0), None);
         assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
+    }
+
+    #[test]
+    fn a_cloned_ledger_keeps_an_open_tickets_room_for_events() {
+        use crate::hierarchy::{Hierarchy, NodeKind};
+        use crate::ticket::{Ledger, NewTicket, Taxonomy};
+        use std::sync::Arc;
+
+        let mut h = Hierarchy::new();
+        h.add("g1", NodeKind::Grid, "第一网格").expect("grid");
+        h.add("w1", NodeKind::GridWorker, "网格员").expect("worker");
+        h.serve("w1", "g1").expect("serves");
+        let mut l = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
+        let t = "2025-03-03T09:00:00+08:00".parse().expect("time");
+        let new = NewTicket::new("T1", "livelihood.parking", "g1").expect("ticket");
+        l.report(new, "w1", t).expect("reported");
+        let room = |l: &Ledger| l.tickets.first().map(|r| r.log.capacity());
+        assert!(room(&l) > Some(1), "a report makes room for a lifecycle");
+        let copy = l.clone();
+        assert_eq!(room(&copy), room(&l));
+        assert_eq!(copy.tickets, l.tickets);
     }
 
     #[test]

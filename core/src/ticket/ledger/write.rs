@@ -500,14 +500,17 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
     }
     rec.state = next;
     // Logs grow by half (a lifecycle is 7 to 12 events: doubling would leave a closed
-    // ticket's log half empty), and a ticket leaving the open states gives back room for
+    // ticket's log half empty), and a ticket that is closed or merged gives back room for
     // two events or more (32 bytes, the least the allocator can split off): most tickets
-    // are closed, and they are most of a year's memory.
+    // are closed, and they are most of a year's memory. A rejected ticket keeps its room:
+    // a rejection is often reopened, and growing the log again costs more than the room.
     if rec.log.len() == rec.log.capacity() {
         rec.log.reserve_exact((rec.log.len() / 2).max(4));
     }
     rec.log.push(ev);
-    if !next.is_open() && rec.log.capacity() - rec.log.len() >= 2 {
+    if matches!(next, TicketState::Closed | TicketState::Merged)
+        && rec.log.capacity() - rec.log.len() >= 2
+    {
         rec.log.shrink_to_fit();
     }
 }
