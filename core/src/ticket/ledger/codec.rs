@@ -35,6 +35,7 @@ pub(super) fn unpack_key(small: u8, aux: u16) -> Option<u32> {
 }
 
 impl Ledger {
+    #[inline(always)]
     pub(super) fn validate(
         &self,
         key: TicketKey,
