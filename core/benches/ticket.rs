@@ -162,6 +162,36 @@ fn bench(c: &mut Criterion) {
         events,
         text.len() as f64 / events as f64
     );
+    // Verification on two threads against one, alternating runs in one process (the
+    // machine's noise moves both alike).
+    {
+        let time = |threads: usize| {
+            let start = Instant::now();
+            let n = if threads == 1 {
+                read_events(&text).unwrap().len()
+            } else {
+                read_events_parallel(&text, threads).unwrap().len()
+            };
+            let elapsed = start.elapsed().as_secs_f64();
+            assert_eq!(n as u64, events);
+            elapsed
+        };
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        for _ in 0..7 {
+            one.push(time(1));
+            two.push(time(2));
+        }
+        one.sort_by(f64::total_cmp);
+        two.sort_by(f64::total_cmp);
+        println!(
+            "ticket/log threads: read and verify, median of 7 alternating runs: 1 thread {:.1} ms ({:.2} M events/s), 2 threads {:.1} ms ({:.2} M events/s): {:.2}x",
+            one[3] * 1e3,
+            events as f64 / one[3] / 1e6,
+            two[3] * 1e3,
+            events as f64 / two[3] / 1e6,
+            one[3] / two[3]
+        );
+    }
     g.throughput(Throughput::Elements(events));
     g.bench_function("write 100k tickets' logs with digests", |b| {
         b.iter(|| {
