@@ -72,10 +72,10 @@ pub(crate) struct Extra {
 }
 
 /// A ticket in the ledger.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rec {
     pub id: TicketId,
-    pub log: Vec<RawEvent>,
+    pub log: Events,
     pub extra: Option<Box<Extra>>,
     /// The report time (seconds since the Unix epoch); every other time is an offset.
     pub t0: i64,
@@ -103,24 +103,93 @@ pub(crate) struct Rec {
     pub refusals: u16,
 }
 
-/// A clone keeps an open ticket's room for events (a report makes room for a lifecycle), so
-/// that a cloned ledger, say for a what-if, grows as the original would and takes the same
-/// memory; a closed ticket's log was already trimmed to its events.
-impl Clone for Rec {
-    fn clone(&self) -> Self {
-        let room = if self.state.is_open() {
-            self.log.capacity()
-        } else {
-            self.log.len()
-        };
-        let mut log = Vec::with_capacity(room);
-        log.extend_from_slice(&self.log);
-        Rec {
-            id: self.id.clone(),
-            log,
-            extra: self.extra.clone(),
-            ..*self
+/// A ticket's log: its events, then room for more.
+///
+/// One boxed slice (16 bytes in the record, where a `Vec` takes 24: the record of a closed
+/// ticket, with its log and indexes, fits in 256 bytes). The room is filled with
+/// [`PAD`](Events::PAD) events, which no real event can equal (only a report has the report's
+/// kind, and a report is at offset 0), so the events end where the padding begins; the
+/// padding is a handful of slots at most, scanned from the end. A clone keeps the room, so a
+/// cloned ledger (say, for a what-if) grows as the original would.
+#[derive(Clone, Default)]
+pub(crate) struct Events(Box<[RawEvent]>);
+
+impl Events {
+    /// An empty slot of the room.
+    const PAD: RawEvent = RawEvent {
+        dt: NONE,
+        actor: NONE,
+        op: Op {
+            kind: ActionKind::Report,
+            small: 0,
+            aux: NO_TEXT,
+            arg: NONE,
+        },
+    };
+
+    fn is_pad(e: &RawEvent) -> bool {
+        e.dt == NONE && e.op.kind == ActionKind::Report
+    }
+
+    /// No events, room for `n`.
+    pub(crate) fn with_capacity(n: usize) -> Events {
+        Events(vec![Self::PAD; n].into_boxed_slice())
+    }
+
+    /// The number of events it can hold without growing.
+    pub(crate) fn capacity(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Appends an event, growing the room by half (at least 4 slots) when it is full: a
+    /// lifecycle is 7 to 12 events, and doubling would leave a closed ticket's log half
+    /// empty.
+    pub(crate) fn push(&mut self, event: RawEvent) {
+        debug_assert!(!Self::is_pad(&event), "a report is at offset 0");
+        let len = self.len();
+        if len == self.0.len() {
+            let mut grown = std::mem::take(&mut self.0).into_vec();
+            let more = (len / 2).max(4);
+            grown.reserve_exact(more);
+            grown.resize(len + more, Self::PAD);
+            self.0 = grown.into_boxed_slice();
         }
+        if let Some(slot) = self.0.get_mut(len) {
+            *slot = event;
+        }
+    }
+
+    /// Gives back the room (the allocator splits it off in place).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        let len = self.len();
+        if len < self.0.len() {
+            let mut events = std::mem::take(&mut self.0).into_vec();
+            events.truncate(len);
+            self.0 = events.into_boxed_slice();
+        }
+    }
+}
+
+impl std::ops::Deref for Events {
+    type Target = [RawEvent];
+
+    fn deref(&self) -> &[RawEvent] {
+        let room = self.0.iter().rev().take_while(|e| Self::is_pad(e)).count();
+        self.0.get(..self.0.len() - room).unwrap_or(&[])
+    }
+}
+
+impl PartialEq for Events {
+    fn eq(&self, other: &Events) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Events {}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -302,7 +371,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<Op>(), 8);
         assert_eq!(std::mem::size_of::<RawEvent>(), 16);
         assert!(
-            std::mem::size_of::<Rec>() <= 120,
+            std::mem::size_of::<Rec>() <= 112,
             "{}",
             std::mem::size_of::<Rec>()
         );

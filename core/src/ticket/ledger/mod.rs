@@ -19,8 +19,8 @@ use super::authority::Authority;
 use super::guard::{self, Denied};
 use super::machine::{next_state, Facts, Refusal};
 use super::record::{
-    Extra, Op, RawEvent, Rec, SummonsRec, FLAG_EXTENDED, FLAG_EXTENSION_PENDING, FLAG_SUPERVISED,
-    FLAG_VERIFIED_ON_SITE, FLAG_VERIFY_FIRST, NONE, NO_TEXT, SYSTEM,
+    Events, Extra, Op, RawEvent, Rec, SummonsRec, FLAG_EXTENDED, FLAG_EXTENSION_PENDING,
+    FLAG_SUPERVISED, FLAG_VERIFIED_ON_SITE, FLAG_VERIFY_FIRST, NONE, NO_TEXT, SYSTEM,
 };
 use super::{
     Action, ActionKind, Actor, DeadlineKind, Deadlines, Event, NewTicket, RejectReason,

@@ -315,7 +315,7 @@ impl<'a> TicketView<'a> {
             summons: u32::try_from(rec.summons().len()).unwrap_or(u32::MAX),
         };
         let mut ack_due = NONE;
-        for e in &rec.log {
+        for e in rec.log.iter() {
             match e.op.kind {
                 ActionKind::File => f.filed = true,
                 ActionKind::Dispatch if f.first_dispatch.is_none() => {

@@ -129,7 +129,7 @@ impl Ledger {
             id: new.id.clone(),
             // Room for the main loop (report, file, dispatch, acknowledge, handle, verify,
             // visit) and the deadlines service levels set on the way.
-            log: Vec::with_capacity(10),
+            log: Events::with_capacity(10),
             extra: None,
             t0,
             dues: [NONE; 4],
@@ -499,14 +499,10 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
         extra.summons.append(&mut summons);
     }
     rec.state = next;
-    // Logs grow by half (a lifecycle is 7 to 12 events: doubling would leave a closed
-    // ticket's log half empty), and a ticket that is closed or merged gives back room for
-    // two events or more (32 bytes, the least the allocator can split off): most tickets
-    // are closed, and they are most of a year's memory. A rejected ticket keeps its room:
-    // a rejection is often reopened, and growing the log again costs more than the room.
-    if rec.log.len() == rec.log.capacity() {
-        rec.log.reserve_exact((rec.log.len() / 2).max(4));
-    }
+    // A ticket that is closed or merged gives back room for two events or more (32 bytes,
+    // the least the allocator can split off): most tickets are closed, and they are most of
+    // a year's memory. A rejected ticket keeps its room: a rejection is often reopened, and
+    // growing the log again costs more than the room.
     rec.log.push(ev);
     if matches!(next, TicketState::Closed | TicketState::Merged)
         && rec.log.capacity() - rec.log.len() >= 2
