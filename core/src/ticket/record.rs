@@ -365,6 +365,60 @@ pub struct TicketSnapshot {
 mod tests {
     use super::*;
 
+    fn event(dt: u32, kind: ActionKind) -> RawEvent {
+        RawEvent {
+            dt,
+            actor: SYSTEM,
+            op: Op {
+                kind,
+                small: 0,
+                aux: NO_TEXT,
+                arg: NONE,
+            },
+        }
+    }
+
+    /// The events are what was pushed, whatever the room; the room grows by half and is
+    /// given back; a clone keeps it; equality looks at the events only.
+    #[test]
+    fn a_log_holds_its_events_and_room() {
+        let mut log = Events::with_capacity(2);
+        assert!(log.is_empty());
+        let mut pushed = vec![event(0, ActionKind::Report)];
+        log.push(event(0, ActionKind::Report));
+        // Events by the host at the last offset a log holds, of every kind but a report.
+        for (i, kind) in ActionKind::ALL
+            .iter()
+            .filter(|k| **k != ActionKind::Report)
+            .enumerate()
+        {
+            let e = event(if i % 2 == 0 { NONE - 1 } else { 7 }, *kind);
+            log.push(e);
+            pushed.push(e);
+            assert_eq!(&log[..], &pushed[..]);
+            assert!(log.capacity() >= log.len());
+        }
+        let copy = log.clone();
+        assert_eq!(copy.capacity(), log.capacity());
+        let mut trimmed = log.clone();
+        trimmed.shrink_to_fit();
+        assert_eq!(trimmed.capacity(), pushed.len());
+        assert_eq!(trimmed, log);
+        assert_eq!(&trimmed[..], &pushed[..]);
+        // Growing from no room at all, and by half a long log.
+        let mut grown = Events::default();
+        grown.push(event(0, ActionKind::Report));
+        let mut rooms = vec![grown.capacity()];
+        for _ in 0..20 {
+            grown.push(event(1, ActionKind::Remind));
+            if rooms.last() != Some(&grown.capacity()) {
+                rooms.push(grown.capacity());
+            }
+        }
+        assert_eq!(grown.len(), 21);
+        assert_eq!(rooms, [4, 8, 12, 18, 27]);
+    }
+
     /// The memory budget of a ticket depends on these sizes; see `Ledger::heap_size`.
     #[test]
     fn compact_sizes() {
