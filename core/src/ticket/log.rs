@@ -1235,13 +1235,18 @@ pub fn read_events_verified_parallel(
 }
 
 fn read_events_with(mut reader: LogReader, text: &str) -> Result<Vec<Event>, LogError> {
-    let mut events = Vec::new();
+    // Room for every line as short as an event line gets (a hundred and fifty bytes or so):
+    // growing a large vector step by step copied it over and over. Room beyond the events is
+    // address space, never touched.
+    let mut events = Vec::with_capacity(text.len() / 128 + 1);
     for line in text.split_terminator('\n') {
         if let Record::Event(e) = reader.read_line(line)? {
             events.push(e);
         }
     }
     reader.finish()?;
+    // Giving back the room moves no event (the allocator trims in place).
+    events.shrink_to_fit();
     Ok(events)
 }
 

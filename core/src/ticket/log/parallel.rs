@@ -71,6 +71,7 @@ impl<'a> Read<'a> {
         for mut run in runs {
             out.append(&mut run.events);
         }
+        out.shrink_to_fit();
         Ok(out)
     }
 }
@@ -141,7 +142,8 @@ pub(super) fn read_parallel<'a>(
     let threads = threads.max(1);
     // 1. Parse, one run of lines per thread.
     let mut runs: Vec<Run<'a>> = on_threads(&runs(text, threads), |&(first_line, run)| {
-        let n = run.len() / 200 + 1;
+        // Room for every line as short as an event line gets (see `read_events_with`).
+        let n = run.len() / 128 + 1;
         let (mut lines, mut events) = (Vec::with_capacity(n), Vec::with_capacity(n));
         let mut error = None;
         for (i, line) in run.split_terminator('\n').enumerate() {
