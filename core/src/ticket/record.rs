@@ -106,26 +106,28 @@ pub(crate) struct Rec {
 /// A ticket's log: its events, then room for more.
 ///
 /// One boxed slice (16 bytes in the record, where a `Vec` takes 24: the record of a closed
-/// ticket, with its log and indexes, fits in 256 bytes). The room is filled with
-/// [`PAD`](Events::PAD) events, which no real event can equal (only a report has the report's
-/// kind, and a report is at offset 0), so the events end where the padding begins; the
-/// padding is a handful of slots at most, scanned from the end. A clone keeps the room, so a
+/// ticket, with its log and indexes, fits in 256 bytes). The room is filled with padding
+/// events, which no real event can equal (only a report has the report's kind, and a report
+/// is at offset 0); the last slot, while it is padding, holds the number of events. So the
+/// length is one read, of the slot next to the last events. A clone keeps the room, so a
 /// cloned ledger (say, for a what-if) grows as the original would.
 #[derive(Clone, Default)]
 pub(crate) struct Events(Box<[RawEvent]>);
 
 impl Events {
-    /// An empty slot of the room.
-    const PAD: RawEvent = RawEvent {
-        dt: NONE,
-        actor: NONE,
-        op: Op {
-            kind: ActionKind::Report,
-            small: 0,
-            aux: NO_TEXT,
-            arg: NONE,
-        },
-    };
+    /// An empty slot of the room; the last one says how many events come before the room.
+    const fn pad(len: u32) -> RawEvent {
+        RawEvent {
+            dt: NONE,
+            actor: NONE,
+            op: Op {
+                kind: ActionKind::Report,
+                small: 0,
+                aux: NO_TEXT,
+                arg: len,
+            },
+        }
+    }
 
     fn is_pad(e: &RawEvent) -> bool {
         e.dt == NONE && e.op.kind == ActionKind::Report
@@ -133,7 +135,7 @@ impl Events {
 
     /// No events, room for `n`.
     pub(crate) fn with_capacity(n: usize) -> Events {
-        Events(vec![Self::PAD; n].into_boxed_slice())
+        Events(vec![Self::pad(0); n].into_boxed_slice())
     }
 
     /// The number of events it can hold without growing.
@@ -151,11 +153,14 @@ impl Events {
             let mut grown = std::mem::take(&mut self.0).into_vec();
             let more = (len / 2).max(4);
             grown.reserve_exact(more);
-            grown.resize(len + more, Self::PAD);
+            grown.resize(len + more, Self::pad(0));
             self.0 = grown.into_boxed_slice();
         }
         if let Some(slot) = self.0.get_mut(len) {
             *slot = event;
+        }
+        if let Some(last) = self.0.last_mut().filter(|e| Self::is_pad(e)) {
+            *last = Self::pad(u32::try_from(len + 1).unwrap_or(NONE));
         }
     }
 
@@ -174,8 +179,11 @@ impl std::ops::Deref for Events {
     type Target = [RawEvent];
 
     fn deref(&self) -> &[RawEvent] {
-        let room = self.0.iter().rev().take_while(|e| Self::is_pad(e)).count();
-        self.0.get(..self.0.len() - room).unwrap_or(&[])
+        let len = match self.0.last() {
+            Some(last) if Self::is_pad(last) => last.op.arg as usize,
+            _ => self.0.len(),
+        };
+        self.0.get(..len).unwrap_or(&[])
     }
 }
 
