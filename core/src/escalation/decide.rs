@@ -235,7 +235,10 @@ fn evaluate_keyed(
     let shared = SharedTexts::of(policy);
 
     let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
-        let mut decisions = Vec::new();
+        // Room for a decision per candidate, which most sweeps take (an overdue ticket gets
+        // its firing recorded and acted on); growing step by step copied the decisions over
+        // and over, a quarter of the evaluation. What is left is given back at the end.
+        let mut decisions = Vec::with_capacity(run.len());
         let mut runs = Vec::new();
         let mut buffers = Buffers::default();
         let mut firings = Vec::new();
@@ -268,6 +271,7 @@ fn evaluate_keyed(
                 }
             }
         }
+        decisions.shrink_to_fit();
         Ok(Evaluated { decisions, runs })
     };
     let threads = threads.min(candidates.len() / PER_THREAD);
@@ -685,7 +689,7 @@ pub struct Applied {
 /// Notifications change nothing (the host delivers them); their `rule_fired` marker is what
 /// records them. Returns one result per decision that acts.
 pub fn apply(ledger: &mut Ledger, decisions: &[Decision], now: Timestamp) -> Vec<Applied> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(decisions.len());
     // Decisions come grouped by ticket: look each ticket up once.
     let mut last: Option<(&TicketId, Option<TicketKey>)> = None;
     for (index, d) in decisions.iter().enumerate() {
