@@ -108,21 +108,21 @@ fn in_conflict_in(ix: &Index, rec: &Rec, actor: u32, conflict: Conflict) -> bool
         Conflict::Handler => {
             holder_side()
                 || rec
-                    .log
+                    .events()
                     .iter()
                     .any(|e| e.actor == actor && e.op.kind == ActionKind::Handle)
         }
         Conflict::Requester => {
             holder_side()
                 || rec
-                    .log
+                    .events()
                     .iter()
                     .rev()
                     .find(|e| e.op.kind == ActionKind::RequestExtension)
                     .is_some_and(|e| e.actor == actor)
         }
         Conflict::Returner => {
-            let mut events = rec.log.iter().rev().filter(|e| {
+            let mut events = rec.events().iter().rev().filter(|e| {
                 matches!(
                     e.op.kind,
                     ActionKind::Return | ActionKind::Dispatch | ActionKind::Escalate

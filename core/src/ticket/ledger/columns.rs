@@ -22,7 +22,7 @@ impl Ledger {
         let first = tickets.start;
         for (i, rec) in self.tickets.get(tickets).unwrap_or(&[]).iter().enumerate() {
             let key = i32::try_from(i + first).unwrap_or(i32::MAX);
-            for (seq, ev) in rec.log.iter().enumerate() {
+            for (seq, ev) in rec.events().iter().enumerate() {
                 let row = out.push_envelope(
                     key,
                     u32::try_from(seq).unwrap_or(u32::MAX),

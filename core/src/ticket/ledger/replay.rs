@@ -90,7 +90,7 @@ impl Ledger {
     ) -> Result<(TicketState, TicketKey), TicketError> {
         let mode = Mode::replay(trust);
         let rec = key.and_then(|k| self.tickets.get(k.index()));
-        let expected = rec.map(|r| r.log.len()).unwrap_or(0);
+        let expected = rec.map(|r| r.events().len()).unwrap_or(0);
         if usize::try_from(seq).ok() != Some(expected) {
             return Err(TicketError::IllegalTransition {
                 ticket: ticket.to_owned(),

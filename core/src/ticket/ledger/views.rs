@@ -14,7 +14,7 @@ impl Ledger {
     pub fn events_of(&self, key: TicketKey) -> impl Iterator<Item = Event> + '_ {
         let rec = self.tickets.get(key.index());
         rec.into_iter().flat_map(move |rec| {
-            rec.log
+            rec.events()
                 .iter()
                 .enumerate()
                 .map(move |(seq, ev)| self.decode(rec, seq, ev))
@@ -67,7 +67,7 @@ impl Ledger {
 
     /// The number of events of all tickets.
     pub fn event_count(&self) -> usize {
-        self.tickets.iter().map(|r| r.log.len()).sum()
+        self.tickets.iter().map(|r| r.events().len()).sum()
     }
 }
 
@@ -175,13 +175,13 @@ impl<'a> TicketView<'a> {
 
     /// The number of events in its log.
     pub fn event_count(&self) -> usize {
-        self.rec.log.len()
+        self.rec.events().len()
     }
 
     /// Its events, in order.
     pub fn events(&self) -> impl Iterator<Item = Event> + 'a {
         let (ledger, rec) = (self.ledger, self.rec);
-        rec.log
+        rec.events()
             .iter()
             .enumerate()
             .map(move |(seq, ev)| ledger.decode(rec, seq, ev))
@@ -190,7 +190,7 @@ impl<'a> TicketView<'a> {
     /// The times of its events of one kind, in order.
     pub fn times_of(&self, kind: ActionKind) -> impl Iterator<Item = Timestamp> + 'a {
         let rec = self.rec;
-        rec.log
+        rec.events()
             .iter()
             .filter(move |e| e.op.kind == kind)
             .map(move |e| rec.time(e.dt))
@@ -199,7 +199,7 @@ impl<'a> TicketView<'a> {
     /// The time of its last event of one kind.
     pub fn last_time_of(&self, kind: ActionKind) -> Option<Timestamp> {
         let rec = self.rec;
-        rec.log
+        rec.events()
             .iter()
             .rev()
             .find(|e| e.op.kind == kind)
@@ -209,7 +209,7 @@ impl<'a> TicketView<'a> {
     /// The time of its last unsatisfied return visit.
     pub fn last_unsatisfied_visit(&self) -> Option<Timestamp> {
         let rec = self.rec;
-        rec.log
+        rec.events()
             .iter()
             .rev()
             .find(|e| {
@@ -221,7 +221,7 @@ impl<'a> TicketView<'a> {
     /// Everyone it was dispatched or escalated to, in order.
     pub fn assignees(&self) -> impl Iterator<Item = NodeKey> + 'a {
         self.rec
-            .log
+            .events()
             .iter()
             .filter(|e| matches!(e.op.kind, ActionKind::Dispatch | ActionKind::Escalate))
             .map(|e| NodeKey::from_index(e.op.arg))
@@ -246,7 +246,7 @@ impl<'a> TicketView<'a> {
         let rec = self.rec;
         // Looked up once, on the first firing at this breach.
         let mut in_table = None;
-        rec.log.iter().any(|e| {
+        rec.events().iter().any(|e| {
             e.op.kind == ActionKind::RuleFired
                 && rec.time(e.op.arg) == breach
                 && match (subject, e.op.small) {
@@ -315,7 +315,7 @@ impl<'a> TicketView<'a> {
             summons: u32::try_from(rec.summons().len()).unwrap_or(u32::MAX),
         };
         let mut ack_due = NONE;
-        for e in rec.log.iter() {
+        for e in rec.events().iter() {
             match e.op.kind {
                 ActionKind::File => f.filed = true,
                 ActionKind::Dispatch if f.first_dispatch.is_none() => {
@@ -371,7 +371,7 @@ impl<'a> TicketView<'a> {
             reply: rec.opt_time(rec.due(DeadlineKind::Reply)),
         };
         let merged_into = rec
-            .log
+            .events()
             .iter()
             .rev()
             .find(|e| e.op.kind == ActionKind::Merge)
@@ -392,7 +392,7 @@ impl<'a> TicketView<'a> {
                 .then(|| l.node_id(NodeKey::from_index(rec.dispatcher))),
             reporter: l.reporters.get(rec.reporter).map(str::to_owned),
             description: rec
-                .log
+                .events()
                 .first()
                 .and_then(|e| rec.text(u32::from(e.op.aux)))
                 .map(str::to_owned),
@@ -427,7 +427,7 @@ impl<'a> TicketView<'a> {
                 })
                 .collect(),
             merged_into,
-            events: u32::try_from(rec.log.len()).unwrap_or(u32::MAX),
+            events: u32::try_from(rec.events().len()).unwrap_or(u32::MAX),
         }
     }
 }

@@ -155,6 +155,7 @@ impl Ledger {
             escalations: 0,
             reminders: 0,
             refusals: 0,
+            log_len: 0,
         };
         if mode.authorize {
             guard::authorize(h, &self.authority, &rec, actor.0, ActionKind::Report)
@@ -214,7 +215,7 @@ impl Ledger {
         if let Some(r) = new.reporter.as_deref().filter(|r| !r.is_empty()) {
             rec.reporter = self.reporters.intern(r);
         }
-        rec.log.push(RawEvent {
+        rec.push_event(RawEvent {
             dt: 0,
             actor: actor.0,
             op: Op {
@@ -418,7 +419,7 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
         ActionKind::Resume => {
             // The clock was paused: move every deadline by the time spent suspended.
             let since = rec
-                .log
+                .events()
                 .iter()
                 .rev()
                 .find(|e| e.op.kind == ActionKind::Suspend)
@@ -435,7 +436,7 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
             if op.small != 0 {
                 rec.flags |= FLAG_EXTENDED;
                 let until = rec
-                    .log
+                    .events()
                     .iter()
                     .rev()
                     .find(|e| e.op.kind == ActionKind::RequestExtension)
@@ -503,10 +504,10 @@ pub(super) fn commit(rec: &mut Rec, ev: RawEvent, next: TicketState, pending: Pe
     // the least the allocator can split off): most tickets are closed, and they are most of
     // a year's memory. A rejected ticket keeps its room: a rejection is often reopened, and
     // growing the log again costs more than the room.
-    rec.log.push(ev);
+    rec.push_event(ev);
     if matches!(next, TicketState::Closed | TicketState::Merged)
-        && rec.log.capacity() - rec.log.len() >= 2
+        && rec.log.capacity() - rec.events().len() >= 2
     {
-        rec.log.shrink_to_fit();
+        rec.trim_log();
     }
 }
