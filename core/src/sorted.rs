@@ -268,16 +268,12 @@ impl<T: Copy> Iterator for Range<'_, T> {
         self.tail.iter().copied().fold(acc, f)
     }
 
+    /// Exact (the whole chunks' lengths are summed), so that collecting a range makes room
+    /// for it at once: a sweep collects every entry due.
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.head.len() + self.tail.len();
-        (
-            n,
-            if self.middle.len() == 0 {
-                Some(n)
-            } else {
-                None
-            },
-        )
+        let n = self.head.len() + self.middle.as_slice().iter().map(Vec::len).sum::<usize>();
+        let n = n + self.tail.len();
+        (n, Some(n))
     }
 }
 
@@ -311,6 +307,12 @@ mod tests {
             prop_assert_eq!(set.len(), model.len());
             let got: Vec<u32> = set.range(low, high).collect();
             let want: Vec<u32> = if low <= high { model.range(low..=high).copied().collect() } else { Vec::new() };
+            // The size hint is exact, before reading and after each value read.
+            let mut range = set.range(low, high);
+            for left in (0..=want.len()).rev() {
+                prop_assert_eq!(range.size_hint(), (left, Some(left)));
+                range.next();
+            }
             prop_assert_eq!(got, want);
         }
     }
