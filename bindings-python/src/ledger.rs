@@ -15,7 +15,8 @@ use wangge::time::Timestamp;
 
 use crate::authority::{authority_of, Authority};
 use crate::convert::{
-    self, datetime, enum_of, i64s, json, opt_datetime, plain, timestamp, to_py, u32s, u8_array, u8s,
+    self, datetime, enum_of, i64_column, json, opt_datetime, plain, timestamp, to_py, u32_column,
+    u8_array, u8s,
 };
 use crate::errors::{err, error_object, guard, malformed, IntoPyResult, RowError};
 use crate::escalation::{service_policy, Calendar};
@@ -774,10 +775,11 @@ impl Ledger {
         at: &Bound<'py, PyAny>,
     ) -> PyResult<BadRows<'py>> {
         guard(|| {
-            let (units, actors, at) = (u32s(units)?, u32s(actors)?, i64s(at)?);
+            let (units, actors, at) = (u32_column(units)?, u32_column(actors)?, i64_column(at)?);
+            let (units, actors, at) = (units.as_slice(), actors.as_slice(), at.as_slice());
             let bad = self
                 .inner
-                .write_detached(py, |l| l.report_coded(&ids, category, &units, &actors, &at))
+                .write_detached(py, |l| l.report_coded(&ids, category, units, actors, at))
                 .py()?;
             bad_rows(py, bad)
         })
@@ -803,11 +805,13 @@ impl Ledger {
         args: &Bound<'py, PyAny>,
     ) -> PyResult<(Bound<'py, PyAny>, Vec<usize>)> {
         guard(|| {
-            let (tickets, actors, at) = (u32s(tickets)?, u32s(actors)?, i64s(at)?);
-            let (codes, args) = (u8s(codes)?, u32s(args)?);
+            let (tickets, actors) = (u32_column(tickets)?, u32_column(actors)?);
+            let (at, codes, args) = (i64_column(at)?, u8s(codes)?, u32_column(args)?);
+            let (tickets, actors, at) = (tickets.as_slice(), actors.as_slice(), at.as_slice());
+            let args = args.as_slice();
             let report = self
                 .inner
-                .write_detached(py, |l| l.apply_coded(&tickets, &actors, &at, &codes, &args))
+                .write_detached(py, |l| l.apply_coded(tickets, actors, at, &codes, args))
                 .py()?;
             let states: Vec<u8> = report
                 .states

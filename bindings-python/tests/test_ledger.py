@@ -134,6 +134,24 @@ def test_coded_bulk(h):
     # An unknown code refuses its item, not the batch (as in JS).
     _, refused = ledger.apply_coded([keys[0]], [hh], [t0 + 3600], [99], [0])
     assert refused == [1]
+    # Packed columns are read in place: bytes in native order, arrays, and the same refusals
+    # for a partial item or items of the wrong size.
+    ledger2 = wangge.Ledger(h)
+    ids = ["P1", "P2"]
+    assert ledger2.report_coded(ids, "livelihood.repair", array.array("I", [g1, g1]).tobytes(),
+                                bytes(array.array("I", [g1, g1])), array.array("q", [t0, t0])) == []
+    k2 = [ledger2.ticket_key(i) for i in ids]
+    states2, refused2 = ledger2.apply_coded(bytes(array.array("I", k2)), array.array("I", [zx, zx]),
+                                            array.array("q", [t0 + 60] * 2).tobytes(), [0, 0],
+                                            bytes(array.array("I", [0, 0])))
+    assert refused2 == [] and [wangge.TICKET_STATES[s] for s in states2] == ["filed", "filed"]
+    with pytest.raises(wangge.MalformedInput, match="partial item"):
+        ledger2.apply_coded(bytes(array.array("I", k2))[:-1], [zx, zx], [t0, t0], [0, 0], [0, 0])
+    with pytest.raises(wangge.MalformedInput, match="4-byte items"):
+        ledger2.apply_coded(array.array("q", k2), [zx, zx], [t0, t0], [0, 0], [0, 0])
+    with pytest.raises(wangge.MalformedInput, match="8-byte items"):
+        ledger2.apply_coded(k2, [zx, zx], array.array("I", [t0, t0]), [0, 0], [0, 0])
+    assert [ledger2.get(i)["state"] for i in ids] == ["filed", "filed"]
     bad = ledger.report_coded(["A", "C"], "livelihood.repair", [g1, 999999], [g1, g1], [t0, t0])
     assert [(i, e.code) for i, e in bad] == [(1, "ticket.duplicate_ticket"), (2, "ticket.unknown_unit")]
     with pytest.raises(wangge.TicketError):
