@@ -345,11 +345,20 @@ fn arb_action() -> impl Strategy<Value = Action> {
 
 /// A ledger of up to four tickets after random actions (refused ones change nothing).
 fn arb_ledger() -> impl Strategy<Value = Ledger> {
+    arb_ledger_of(1..5, 0..40)
+}
+
+/// A ledger of `tickets` tickets and `steps` random actions on them (refused ones leave no
+/// event).
+fn arb_ledger_of(
+    tickets: std::ops::Range<usize>,
+    steps: std::ops::Range<usize>,
+) -> impl Strategy<Value = Ledger> {
     (
-        1usize..5,
+        tickets,
         prop::collection::vec(
-            (0usize..4, 0usize..ACTORS.len(), 0i64..3, arb_action()),
-            0..40,
+            (0usize..64, 0usize..ACTORS.len(), 0i64..3, arb_action()),
+            steps,
         ),
     )
         .prop_map(|(tickets, steps)| {
@@ -400,6 +409,33 @@ proptest! {
     }
 }
 
+/// A tab or a space after an end record (or before it), which JSON allows, is refused as
+/// any other edit: the end record's line is outside every digest.
+#[test]
+fn spaces_around_a_line_are_refused() {
+    let l = sample();
+    let pk = key().public_key();
+    let text = l.to_jsonl_signed(&key());
+    let lines = text.lines().count();
+    for (edited, line) in [
+        (format!("{}\t", text.trim_end_matches('\n')), lines),
+        (format!("{} \n", text.trim_end_matches('\n')), lines),
+        (
+            text.replacen("{\"v\":1,\"end\"", " {\"v\":1,\"end\"", 1),
+            lines,
+        ),
+        (format!(" {text}"), 1),
+    ] {
+        match load(&l, &edited, &pk) {
+            Err(LogError::Malformed { line: at, message }) => {
+                assert_eq!(at, line, "{message}");
+                assert!(message.contains("spaces"), "{message}");
+            }
+            other => panic!("{edited:?}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn every_byte_of_a_signed_log_is_covered() {
     let l = sample();
@@ -420,18 +456,17 @@ fn assert_every_byte_covered(l: &Ledger, text: &str) {
     }
 }
 
-/// A log of a ledger's tickets in one or two segments, signed or not, with a checkpoint
-/// after every `every` events if asked.
-fn log_of(l: &Ledger, two_segments: bool, key: Option<&SigningKey>, every: usize) -> String {
+/// A log of events (in the order given) in one or two segments, signed or not, with a
+/// checkpoint after every `every` events if asked.
+fn log_of_events(
+    events: Vec<Event>,
+    two_segments: bool,
+    key: Option<&SigningKey>,
+    every: usize,
+) -> String {
     if every > 0 {
-        return checkpointed(
-            &l.all_events().collect::<Vec<_>>(),
-            key,
-            every,
-            two_segments,
-        );
+        return checkpointed(&events, key, every, two_segments);
     }
-    let events: Vec<Event> = l.all_events().collect();
     let first = events.first().map(|e| e.ticket.clone());
     let cut = if two_segments {
         events
@@ -484,32 +519,72 @@ proptest! {
         every in 0usize..4,
         edits in prop::collection::vec((0u8..5, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
         threads in 1usize..6,
+        interleaved in any::<bool>(),
     ) {
-        let k = key();
-        let pk = k.public_key();
-        let mut text = log_of(&l, two_segments, signed.then_some(&k), every);
-        for (kind, a, b) in edits {
-            if !text.is_empty() {
-                text = edit(&text, kind, a, b);
-            }
-        }
-        prop_assert_eq!(read_events_parallel(&text, threads), read_events(&text));
-        prop_assert_eq!(
-            read_events_verified_parallel(&text, &pk, threads),
-            read_events_verified(&text, &pk)
-        );
-        for key in [None, Some(&pk)] {
-            let mut one = Ledger::new(l.hierarchy().clone(), l.taxonomy().clone());
-            let mut many = one.clone();
-            let r1 = match key {
-                Some(key) => one.load_jsonl_verified(&text, Trust::Checked, key),
-                None => one.load_jsonl(&text, Trust::Checked),
-            };
-            let r2 = many.load_jsonl_parallel(&text, Trust::Checked, key, threads);
-            prop_assert_eq!(r2, r1);
-            prop_assert_eq!(many.to_jsonl(), one.to_jsonl());
+        threads_agree(&l, two_segments, signed, every, edits, threads, interleaved)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The same on logs long enough that each thread parses runs of many lines, where the
+    /// threads hash an event whose chain goes on from the line before.
+    #[test]
+    fn reading_longer_logs_on_several_threads_agrees_with_one(
+        l in arb_ledger_of(2..24, 40..400),
+        two_segments in any::<bool>(),
+        every in prop_oneof![Just(0usize), 1usize..40],
+        edits in prop::collection::vec((0u8..5, any::<prop::sample::Index>(), any::<prop::sample::Index>()), 0..3),
+        threads in 2usize..5,
+        interleaved in any::<bool>(),
+    ) {
+        threads_agree(&l, two_segments, false, every, edits, threads, interleaved)?;
+    }
+}
+
+/// Reads a log of `l` (edited) on `threads` threads and on one, and loads it both ways: the
+/// same events or error, the same ledger. The events go ticket after ticket (as a ledger
+/// writes its log: the threads hash most of them while parsing), or interleaved (as a log
+/// kept by appending: most are hashed after the walk).
+fn threads_agree(
+    l: &Ledger,
+    two_segments: bool,
+    signed: bool,
+    every: usize,
+    edits: Vec<(u8, prop::sample::Index, prop::sample::Index)>,
+    threads: usize,
+    interleaved: bool,
+) -> Result<(), TestCaseError> {
+    let k = key();
+    let pk = k.public_key();
+    let mut events: Vec<Event> = l.all_events().collect();
+    if interleaved {
+        events.sort_by_key(|e| e.seq);
+    }
+    let mut text = log_of_events(events, two_segments, signed.then_some(&k), every);
+    for (kind, a, b) in edits {
+        if !text.is_empty() {
+            text = edit(&text, kind, a, b);
         }
     }
+    prop_assert_eq!(read_events_parallel(&text, threads), read_events(&text));
+    prop_assert_eq!(
+        read_events_verified_parallel(&text, &pk, threads),
+        read_events_verified(&text, &pk)
+    );
+    for key in [None, Some(&pk)] {
+        let mut one = Ledger::new(l.hierarchy().clone(), l.taxonomy().clone());
+        let mut many = one.clone();
+        let r1 = match key {
+            Some(key) => one.load_jsonl_verified(&text, Trust::Checked, key),
+            None => one.load_jsonl(&text, Trust::Checked),
+        };
+        let r2 = many.load_jsonl_parallel(&text, Trust::Checked, key, threads);
+        prop_assert_eq!(r2, r1);
+        prop_assert_eq!(many.to_jsonl(), one.to_jsonl());
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

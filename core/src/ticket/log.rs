@@ -954,6 +954,14 @@ fn parse_line(line: usize, text: &str) -> Result<Parsed<'_>, LogError> {
             message: "a blank line: a wangge log has none".to_owned(),
         });
     }
+    if text.trim_matches([' ', '\t', '\r']).len() != text.len() {
+        // Nor spaces around a line's JSON: an event's digest covers its bytes, but an end
+        // record's line is not hashed, and would take them unnoticed.
+        return Err(LogError::Malformed {
+            line,
+            message: "spaces before or after the line's JSON: a wangge log has none".to_owned(),
+        });
+    }
     // Lines as the writer lays them out are read without serde; any other is read by serde,
     // which gives the verdict (see `fast`).
     // (Not in the WebAssembly module, where size counts more: serde reads every line there.)

@@ -4,13 +4,19 @@
 //! needs anything from the lines before: a line's chain needs only the digest of the event
 //! before it in its ticket's chain, and every line states its own digest. So the reader
 //!
-//! 1. parses the lines, split into one run of whole lines per thread;
-//! 2. walks them in order, on one thread, checking what needs the order (each event's `seq`
-//!    in its chain, the seals and the key they name) and noting for each event the digest the
-//!    event before it in its chain *claims*, and for each signed seal the message its
-//!    signature must verify (made from the previous seal's signature as stored);
-//! 3. verifies the signatures and hashes the events on all threads, each event against that
-//!    claimed digest.
+//! 1. parses the lines, split into runs of whole lines (several per thread, taken by the
+//!    threads as they come free), and hashes there each event whose predecessor in its chain
+//!    is the line just before it (a log written ticket after ticket) or that starts a chain:
+//!    if the walk accepts the line, that predecessor's claimed digest is the one the walk
+//!    finds (below);
+//! 2. walks them in order, on the calling thread, each run as soon as it and the runs before
+//!    it are parsed (so the walk overlaps the parsing of the later runs), checking what needs
+//!    the order (each event's `seq` in its chain, the seals and the key they name) and noting
+//!    for each event the digest the event before it in its chain *claims*, and for each signed
+//!    seal the message its signature must verify (made from the previous seal's signature as
+//!    stored); the walked run's events join the result;
+//! 3. verifies the signatures and hashes the remaining events on all threads, each event
+//!    against that claimed digest.
 //!
 //! If every event's digest is the hash of its predecessor's claimed digest and its own
 //! bytes, then by induction along each chain every claimed digest is the digest the one-
@@ -29,10 +35,12 @@
 use super::*;
 use crate::threads::on_threads;
 
-/// A log read by [`read_parallel`]: its lines as parsed, the lines of the end records and
-/// checkpoints that verified, and the first error.
+/// A log read by [`read_parallel`]: its lines as parsed, the events of the runs the walk
+/// reached (in line order), the lines of the end records and checkpoints that verified, and
+/// the first error.
 pub(super) struct Read<'a> {
     runs: Vec<Run<'a>>,
+    events: Vec<Event>,
     pub(super) ends: Vec<usize>,
     pub(super) error: Option<LogError>,
 }
@@ -41,38 +49,30 @@ impl<'a> Read<'a> {
     /// The events before the first error, in line order, with their lines.
     pub(super) fn events(self) -> impl Iterator<Item = (usize, Event)> + 'a {
         let stop = self.error.as_ref().map_or(usize::MAX, LogError::line);
+        // The walk moved the events of every run it reached, in order (and the first error is
+        // in one of those runs).
         self.runs
             .into_iter()
+            .filter(|run| run.walked)
             .flat_map(|run| {
                 let first = run.first_line;
-                let lines = run
-                    .lines
+                run.lines
                     .into_iter()
                     .enumerate()
                     .filter(|(_, l)| matches!(l, Line::Event { .. }))
-                    .map(move |(i, _)| first + i);
-                lines.zip(run.events)
+                    .map(move |(i, _)| first + i)
             })
+            .zip(self.events)
             .take_while(move |(line, _)| *line < stop)
     }
 
-    /// The events of a log read without error, in line order: the first run's events stay
-    /// where they are (growing a large vector moves its pages, not its bytes) and the other
-    /// runs' are moved after them in one copy each. This is the one copy of events that is not
-    /// shared between threads.
+    /// The events of a log read without error, in line order: the walk moved them into one
+    /// vector as it went, while the threads parsed the runs after.
     pub(super) fn into_events(self) -> Result<Vec<Event>, LogError> {
-        if let Some(e) = self.error {
-            return Err(e);
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.events),
         }
-        let total: usize = self.runs.iter().map(|r| r.events.len()).sum();
-        let mut runs = self.runs.into_iter();
-        let mut out = runs.next().map(|r| r.events).unwrap_or_default();
-        out.reserve_exact(total.saturating_sub(out.len()));
-        for mut run in runs {
-            out.append(&mut run.events);
-        }
-        out.shrink_to_fit();
-        Ok(out)
     }
 }
 
@@ -82,6 +82,9 @@ enum Line<'a> {
     Event {
         canonical: Option<&'a [u8]>,
         claim: Option<[u8; 32]>,
+        /// Whether the line's digest matches, when that was decided while parsing (see
+        /// [`parse_run`]); `None` leaves it to the walk's predecessor.
+        matches: Option<bool>,
     },
     Seal(SealKind, Box<EndRecord>),
 }
@@ -90,6 +93,10 @@ enum Line<'a> {
 /// event lines, and for each line the digest its event links to (set by the walk in order).
 struct Run<'a> {
     first_line: usize,
+    /// Whether the walk reached the run, and then where its events are in [`Read::events`]
+    /// (they were moved there: `events` is left empty).
+    walked: bool,
+    offset: usize,
     lines: Vec<Line<'a>>,
     events: Vec<Event>,
     prev: Vec<[u8; 32]>,
@@ -133,6 +140,196 @@ fn newlines(bytes: &[u8]) -> usize {
         .sum()
 }
 
+/// Below this many events left to hash after the walk, they are hashed on the calling thread
+/// (starting threads would cost more).
+const PARALLEL_HASHES: usize = 4096;
+
+/// Runs per thread: the walk in order (step 2) takes each run as soon as it is parsed, so with
+/// several runs per thread it overlaps the parsing of the later ones, and only the last run's
+/// walk is left when the parsing ends.
+const RUNS_PER_THREAD: usize = 16;
+
+/// Parses a run of lines (step 1). An event line whose predecessor in its chain is the line
+/// just before it (a log written ticket after ticket), or that starts its chain, is hashed
+/// here: if the walk accepts the line, its predecessor's claimed digest is the one the walk
+/// finds (a ticket's chain head is its latest event line, and an end record, which starts the
+/// chains again, breaks the run of lines). The others are hashed after the walk (step 3).
+fn parse_run(first_line: usize, run: &str) -> Run<'_> {
+    // Room for every line as short as an event line gets (see `read_events_with`).
+    let n = run.len() / 128 + 1;
+    let (mut lines, mut events) = (Vec::with_capacity(n), Vec::<Event>::with_capacity(n));
+    let mut error = None;
+    // The claimed digest of the line before, when it was an event line.
+    let mut previous: Option<[u8; 32]> = None;
+    for (i, line) in run.split_terminator('\n').enumerate() {
+        match parse_line(first_line + i, line) {
+            Ok(Parsed::Event(p)) => {
+                // (The walk checks that the line goes on from its chain's head: when the line
+                // before is the same ticket's and the walk accepted both, it is that head.)
+                let before = match (p.event.seq, events.last(), previous) {
+                    (0, _, _) => Some([0; 32]),
+                    (_, Some(last), Some(claim)) if last.ticket == p.event.ticket => Some(claim),
+                    _ => None,
+                };
+                let matches =
+                    before.map(|prev| p.canonical.map(|c| chain_digest(&prev, c)) == p.claim);
+                lines.push(Line::Event {
+                    canonical: p.canonical,
+                    claim: p.claim,
+                    matches,
+                });
+                previous = p.claim;
+                events.push(p.event);
+            }
+            Ok(Parsed::Seal(kind, end)) => {
+                previous = None;
+                lines.push(Line::Seal(kind, Box::new(end)));
+            }
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
+    }
+    Run {
+        first_line,
+        walked: false,
+        offset: 0,
+        prev: Vec::with_capacity(lines.len()),
+        lines,
+        events,
+        error,
+    }
+}
+
+/// Parses the runs on up to `threads` threads and hands each to `walk` in order as soon as it
+/// and the runs before it are parsed; the calling thread parses too while the next run to walk
+/// is not ready. Returns the runs in order. A thread that cannot be had leaves its runs to the
+/// others (and at worst to the calling thread); on wasm32 everything is done here.
+fn parse_and_walk<'a>(
+    pieces: &[(usize, &'a str)],
+    threads: usize,
+    mut walk: impl FnMut(&mut Run<'a>),
+) -> Vec<Run<'a>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc::{channel, TryRecvError};
+
+    let n = pieces.len();
+    let mut done: Vec<Run<'a>> = Vec::with_capacity(n);
+    let parse = |k: usize| pieces.get(k).map(|&(first, text)| parse_run(first, text));
+    if threads <= 1 || cfg!(target_arch = "wasm32") {
+        for mut run in (0..n).map_while(parse) {
+            walk(&mut run);
+            done.push(run);
+        }
+        return done;
+    }
+    let next = AtomicUsize::new(0);
+    let mut parsed: Vec<Option<Run<'a>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let (tx, rx) = channel();
+        for _ in 1..threads {
+            let (tx, next, parse) = (tx.clone(), &next, &parse);
+            // A worker that cannot be started leaves its share to the others.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
+                while let Some(run) = parse(next.fetch_add(1, Ordering::Relaxed)) {
+                    let k = run.first_line;
+                    if tx.send((k, run)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // Runs are told apart by their first line.
+        let slot_of = |first: usize| pieces.partition_point(|(f, _)| *f < first);
+        let mut open = true;
+        while done.len() < n {
+            if let Some(mut run) = parsed.get_mut(done.len()).and_then(Option::take) {
+                walk(&mut run);
+                done.push(run);
+                continue;
+            }
+            // The next run to walk is not parsed yet: take what the workers sent, else parse
+            // the next unclaimed run here, else wait for the workers.
+            let got = if open {
+                match rx.try_recv() {
+                    Ok(got) => Some(got),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => {
+                        open = false;
+                        None
+                    }
+                }
+            } else {
+                None
+            };
+            let got = got
+                .or_else(|| parse(next.fetch_add(1, Ordering::Relaxed)).map(|r| (r.first_line, r)))
+                .or_else(|| if open { rx.recv().ok() } else { None });
+            match got {
+                Some((first, run)) => {
+                    if let Some(slot) = parsed.get_mut(slot_of(first)) {
+                        *slot = Some(run);
+                    }
+                }
+                // Every run was claimed and the workers are gone without one of them: a
+                // worker panicked, and the scope raises its panic here.
+                None if !open => break,
+                None => open = false,
+            }
+        }
+    });
+    done
+}
+
+/// Walks one run in order (step 2): each event's place in its chain and the digest it links
+/// to, and the end records. Stops at the first error, which it leaves in `error`.
+fn walk_run(
+    reader: &mut LogReader,
+    ends: &mut Vec<usize>,
+    error: &mut Option<LogError>,
+    run: &mut Run<'_>,
+) {
+    let mut events = run.events.iter();
+    for (i, l) in run.lines.iter_mut().enumerate() {
+        let line = run.first_line + i;
+        reader.line = line;
+        let step = match l {
+            Line::Seal(kind, end) => reader
+                .read_end(line, *kind, std::mem::take(&mut **end))
+                .map(|_| {
+                    ends.push(line);
+                    [0; 32]
+                }),
+            Line::Event {
+                canonical, claim, ..
+            } => match events.next() {
+                Some(e) => reader
+                    .link(line, e, canonical.is_some())
+                    .and_then(|(i, prev)| {
+                        let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
+                        reader.chains.set_at(i, e.ticket.as_str(), e.seq, claim);
+                        reader.open_segment = true;
+                        Ok(prev)
+                    }),
+                // One event per event line, by construction.
+                None => Ok([0; 32]),
+            },
+        };
+        match step {
+            Ok(prev) => run.prev.push(prev),
+            Err(e) => {
+                *error = Some(e);
+                return;
+            }
+        }
+    }
+    if let Some(e) = run.error.take() {
+        *error = Some(e);
+    }
+}
+
 /// Reads and verifies a log on up to `threads` threads (see the [module docs](self)).
 pub(super) fn read_parallel<'a>(
     text: &'a str,
@@ -140,40 +337,16 @@ pub(super) fn read_parallel<'a>(
     threads: usize,
 ) -> Read<'a> {
     let threads = threads.max(1);
-    // 1. Parse, one run of lines per thread.
-    let mut runs: Vec<Run<'a>> = on_threads(&runs(text, threads), |&(first_line, run)| {
-        // Room for every line as short as an event line gets (see `read_events_with`).
-        let n = run.len() / 128 + 1;
-        let (mut lines, mut events) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut error = None;
-        for (i, line) in run.split_terminator('\n').enumerate() {
-            match parse_line(first_line + i, line) {
-                Ok(Parsed::Event(p)) => {
-                    lines.push(Line::Event {
-                        canonical: p.canonical,
-                        claim: p.claim,
-                    });
-                    events.push(p.event);
-                }
-                Ok(Parsed::Seal(kind, end)) => lines.push(Line::Seal(kind, Box::new(end))),
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-        Run {
-            first_line,
-            prev: Vec::with_capacity(lines.len()),
-            lines,
-            events,
-            error,
-        }
-    });
+    let parts = if threads > 1 {
+        threads * RUNS_PER_THREAD
+    } else {
+        1
+    };
+    let pieces = runs(text, parts);
 
-    // 2. In order: the chains' order, the end records, and each event's predecessor (the
-    //    digest it claims). Stops at the first error, which is then the error unless a hash
-    //    before it does not match.
+    // 1 and 2: parse (on the threads) and, in order, check the chains' order, the end records,
+    //    and each event's predecessor (the digest it claims). The walk stops at the first
+    //    error, which is then the error unless a hash before it does not match.
     let mut reader = match key {
         Some(key) => LogReader::with_key(key),
         None => LogReader::new(),
@@ -182,44 +355,22 @@ pub(super) fn read_parallel<'a>(
     reader.deferred = Some(Vec::new());
     let mut ends = Vec::new();
     let mut error = None;
-    'runs: for run in &mut runs {
-        let mut events = run.events.iter();
-        for (i, l) in run.lines.iter_mut().enumerate() {
-            let line = run.first_line + i;
-            reader.line = line;
-            let step = match l {
-                Line::Seal(kind, end) => reader
-                    .read_end(line, *kind, std::mem::take(&mut **end))
-                    .map(|_| {
-                        ends.push(line);
-                        [0; 32]
-                    }),
-                Line::Event { canonical, claim } => match events.next() {
-                    Some(e) => reader
-                        .link(line, e, canonical.is_some())
-                        .and_then(|(i, prev)| {
-                            let claim = claim.ok_or_else(|| tampered(e, line, DIGEST_MISMATCH))?;
-                            reader.chains.set_at(i, e.ticket.as_str(), e.seq, claim);
-                            reader.open_segment = true;
-                            Ok(prev)
-                        }),
-                    // One event per event line, by construction.
-                    None => Ok([0; 32]),
-                },
-            };
-            match step {
-                Ok(prev) => run.prev.push(prev),
-                Err(e) => {
-                    error = Some(e);
-                    break 'runs;
-                }
-            }
+    // Room for an event per line (the runs' lines were counted when the text was split).
+    let lines = pieces
+        .last()
+        .map_or(0, |(first, run)| first + newlines(run.as_bytes()));
+    let mut all: Vec<Event> = Vec::with_capacity(lines);
+    let runs = parse_and_walk(&pieces, threads, |run| {
+        if error.is_some() {
+            return;
         }
-        if let Some(e) = run.error.take() {
-            error = Some(e);
-            break;
-        }
-    }
+        // The run's events join the others once walked (here, while the threads parse the
+        // runs after: the one copy of every event that cannot be shared out).
+        run.walked = true;
+        run.offset = all.len();
+        walk_run(&mut reader, &mut ends, &mut error, run);
+        all.append(&mut run.events);
+    });
     let checks = reader.deferred.take().unwrap_or_default();
     let verifier = reader.verifier.take();
     if error.is_none() {
@@ -241,26 +392,36 @@ pub(super) fn read_parallel<'a>(
         _ => None,
     };
 
-    //    Hash every event against its predecessor's claimed digest, a run per thread (`prev`
-    //    is as long as the walk went).
-    let mismatch = on_threads(&runs, |run| {
-        let mut events = run.events.iter();
+    //    Hash every event not hashed while parsing against its predecessor's claimed digest,
+    //    a run per thread when there are many (`prev` is as long as the walk went).
+    let mismatch_in = |run: &Run<'a>| {
+        let mut events = all.get(run.offset..).unwrap_or(&[]).iter();
         run.lines
             .iter()
             .zip(&run.prev)
             .enumerate()
             .find_map(|(i, (l, prev))| match l {
-                Line::Event { canonical, claim } => {
+                Line::Event {
+                    canonical,
+                    claim,
+                    matches,
+                } => {
                     let e = events.next()?;
-                    let digest = canonical.map(|c| chain_digest(prev, c));
-                    (digest != *claim).then(|| tampered(e, run.first_line + i, DIGEST_MISMATCH))
+                    let matches = matches
+                        .unwrap_or_else(|| canonical.map(|c| chain_digest(prev, c)) == *claim);
+                    (!matches).then(|| tampered(e, run.first_line + i, DIGEST_MISMATCH))
                 }
                 Line::Seal(..) => None,
             })
-    })
-    .into_iter()
-    .flatten()
-    .next();
+    };
+    let left: usize = (runs.iter().filter(|r| r.walked).flat_map(|r| &r.lines))
+        .filter(|l| matches!(l, Line::Event { matches: None, .. }))
+        .count();
+    let mismatch = if left >= PARALLEL_HASHES {
+        on_threads(&runs, mismatch_in).into_iter().flatten().next()
+    } else {
+        runs.iter().find_map(mismatch_in)
+    };
     // A mismatch or a bad signature comes before any error of step 2 (which stopped at its
     // line); of the two, the first in line order is the one the one-thread reader meets.
     let first = match (mismatch, bad_signature) {
@@ -270,7 +431,14 @@ pub(super) fn read_parallel<'a>(
     let error = first.or(error);
     let stop = error.as_ref().map_or(usize::MAX, LogError::line);
     ends.retain(|line| *line < stop);
-    Read { runs, ends, error }
+    // Giving back the room of the end records' lines moves no event.
+    all.shrink_to_fit();
+    Read {
+        runs,
+        events: all,
+        ends,
+        error,
+    }
 }
 
 #[cfg(test)]
