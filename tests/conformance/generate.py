@@ -566,6 +566,7 @@ def ticket_cases():
     c("a log of another version is refused", base + [op("t.load_jsonl", replace=[['"v":1', '"v":7']], error="log.unsupported_version")])
     c("a line that is not JSON is refused", [op("t.load_jsonl", text="not json\n", error="log.malformed")])
     c("a log converted to CRLF line ends is an edited log", base + [op("t.load_jsonl", replace=[["\n", "\r\n"]], error="log.malformed", details={"line": 1})])
+    c("a tab after the end record (outside every digest) is an edited log", base + [op("t.load_jsonl", replace=[["}}\n", "}}\t\n"]], error="log.malformed", details={"line": 5})])
     c("replay refuses an event the lifecycle forbids", [
         op("t.replay", events=[
             {"seq": 0, "ticket": "T1", "actor": "zone", "at": t(0), "action": {"type": "report", "id": "T1", "category": "livelihood.repair", "unit": "b3"}},
