@@ -15,7 +15,8 @@
 //!   always the last member, and a reader hashes the bytes it read, so any edit of a line —
 //!   even of its spacing — breaks the chain. Lines end with LF; a line ending in CR (a log
 //!   converted to CRLF) is refused as malformed, since the bytes are no longer those that
-//!   were sealed. Each ticket's events
+//!   were sealed; so are blank lines and spaces or tabs around a line's JSON (the writer
+//!   writes none, and an end record's line is not hashed). Each ticket's events
 //!   form a chain, so logs of different tickets can be interleaved, split by territory and
 //!   processed in parallel.
 //! - A log ends with an end record, `{"v":1,"end":{"events":N,"digest":"…"}}`: `events`
