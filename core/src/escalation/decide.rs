@@ -237,7 +237,7 @@ fn evaluate_keyed(
     let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
         // Room for a decision per candidate, which most sweeps take (an overdue ticket gets
         // its firing recorded and acted on); growing step by step copied the decisions over
-        // and over, a quarter of the evaluation. What is left is given back at the end.
+        // and over. What is left is given back at the end.
         let mut decisions = Vec::with_capacity(run.len());
         let mut runs = Vec::new();
         let mut buffers = Buffers::default();

@@ -675,6 +675,10 @@ mod tests {
         assert_eq!(unpack_key(RETURN_TO_TEXT, 3), None);
     }
 
+    /// When [`one_ticket`]'s ticket T1 is reported.
+    const T1_REPORTED: &str = "2025-03-03T09:00:00+08:00";
+
+    /// A ledger of one grid, its worker, and one ticket T1 the worker reported there.
     fn one_ticket() -> crate::ticket::Ledger {
         use crate::hierarchy::{Hierarchy, NodeKind};
         use crate::ticket::{Ledger, NewTicket, Taxonomy};
@@ -685,7 +689,7 @@ mod tests {
         h.add("w1", NodeKind::GridWorker, "网格员").expect("worker");
         h.serve("w1", "g1").expect("serves");
         let mut l = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
-        let t = "2025-03-03T09:00:00+08:00".parse().expect("time");
+        let t = T1_REPORTED.parse().expect("time");
         let new = NewTicket::new("T1", "livelihood.parking", "g1").expect("ticket");
         l.report(new, "w1", t).expect("reported");
         l
@@ -753,19 +757,11 @@ mod tests {
 
     #[test]
     fn rule_names_go_to_the_ticket_texts_when_the_ledgers_table_is_full() {
-        use crate::hierarchy::{Hierarchy, NodeKind};
-        use crate::ticket::{Action, ActorKey, Ledger, NewTicket, Taxonomy};
-        use crate::time::Timestamp;
-        use std::sync::Arc;
+        use crate::ticket::{Action, ActorKey, Ledger, TicketKey};
 
-        let mut h = Hierarchy::new();
-        h.add("g1", NodeKind::Grid, "第一网格").expect("grid");
-        h.add("w1", NodeKind::GridWorker, "网格员").expect("worker");
-        h.serve("w1", "g1").expect("serves");
-        let mut l = Ledger::new(Arc::new(h), Arc::new(Taxonomy::default()));
-        let t: Timestamp = "2025-03-03T09:00:00+08:00".parse().expect("time");
-        let new = NewTicket::new("T1", "livelihood.parking", "g1").expect("ticket");
-        let key = l.report(new, "w1", t).expect("reported");
+        let mut l = one_ticket();
+        let t = T1_REPORTED.parse().expect("time");
+        let key = TicketKey::from_index(0);
         let fire = |l: &mut Ledger, rule: &str| {
             let action = Action::RuleFired {
                 rule: rule.into(),

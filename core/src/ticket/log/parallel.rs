@@ -218,9 +218,10 @@ fn parse_and_walk<'a>(
 
     let n = pieces.len();
     let mut done: Vec<Run<'a>> = Vec::with_capacity(n);
-    let parse = |k: usize| pieces.get(k).map(|&(first, text)| parse_run(first, text));
+    // The run at index `k`, with its index.
+    let parse = |k: usize| (pieces.get(k)).map(|&(first, text)| (k, parse_run(first, text)));
     if threads <= 1 || cfg!(target_arch = "wasm32") {
-        for mut run in (0..n).map_while(parse) {
+        for (_, mut run) in (0..n).map_while(parse) {
             walk(&mut run);
             done.push(run);
         }
@@ -234,17 +235,14 @@ fn parse_and_walk<'a>(
             let (tx, next, parse) = (tx.clone(), &next, &parse);
             // A worker that cannot be started leaves its share to the others.
             let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
-                while let Some(run) = parse(next.fetch_add(1, Ordering::Relaxed)) {
-                    let k = run.first_line;
-                    if tx.send((k, run)).is_err() {
+                while let Some(parsed) = parse(next.fetch_add(1, Ordering::Relaxed)) {
+                    if tx.send(parsed).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        // Runs are told apart by their first line.
-        let slot_of = |first: usize| pieces.partition_point(|(f, _)| *f < first);
         let mut open = true;
         while done.len() < n {
             if let Some(mut run) = parsed.get_mut(done.len()).and_then(Option::take) {
@@ -267,11 +265,11 @@ fn parse_and_walk<'a>(
                 None
             };
             let got = got
-                .or_else(|| parse(next.fetch_add(1, Ordering::Relaxed)).map(|r| (r.first_line, r)))
+                .or_else(|| parse(next.fetch_add(1, Ordering::Relaxed)))
                 .or_else(|| if open { rx.recv().ok() } else { None });
             match got {
-                Some((first, run)) => {
-                    if let Some(slot) = parsed.get_mut(slot_of(first)) {
+                Some((k, run)) => {
+                    if let Some(slot) = parsed.get_mut(k) {
                         *slot = Some(run);
                     }
                 }
