@@ -10,6 +10,7 @@ pub struct RepositoryReadme;
 
 #[cfg(feature = "arrow")]
 pub mod arrow;
+mod bitset;
 pub mod calendar;
 pub mod consultation;
 pub mod document;

@@ -76,18 +76,33 @@ impl RepeatRule {
         place: NodeKey,
         inserted_before: Option<TicketKey>,
     ) -> impl Iterator<Item = TicketKey> + 'l {
+        let before = inserted_before.map(|k| u32::try_from(k.index()).unwrap_or(u32::MAX));
+        self.same_within(ledger, v, place, move |_, list| {
+            // Lists are in insertion order.
+            before.map_or(list.len(), |b| list.partition_point(|k| *k < b))
+        })
+    }
+
+    /// [`Self::same`] with the tickets of each unit cut to a prefix of its list (in
+    /// insertion order) of the length `end` gives for the unit and its list. A caller that
+    /// visits tickets in insertion order knows, for every unit, how many of its tickets came
+    /// before the one at hand, and saves the search of each list.
+    pub(crate) fn same_within<'l>(
+        &self,
+        ledger: &'l Ledger,
+        v: &TicketView<'_>,
+        place: NodeKey,
+        end: impl Fn(NodeKey, &[u32]) -> usize + 'l,
+    ) -> impl Iterator<Item = TicketKey> + 'l {
         let h = &**ledger.hierarchy();
         let window = i64::from(self.within_days) * 86_400;
         let (from, to) = (v.reported_at().plus_seconds(-window), v.reported_at());
         let category = v.category_index();
-        let before = inserted_before.map(|k| u32::try_from(k.index()).unwrap_or(u32::MAX));
         std::iter::once(place)
             .chain(h.descendant_keys(place).iter().copied())
             .flat_map(move |u| {
                 let list = ledger.arisen_in(u);
-                // Lists are in insertion order.
-                let end = before.map_or(list.len(), |b| list.partition_point(|k| *k < b));
-                list.get(..end).unwrap_or(&[]).iter().rev()
+                list.get(..end(u, list)).unwrap_or(&[]).iter().rev()
             })
             .map(|k| TicketKey::from_index(*k))
             .filter(move |k| {

@@ -199,11 +199,23 @@ impl MetricsAccumulator {
     /// the parts of its contribution that changed are taken out and put back. Refused, with
     /// nothing counted, when the calendar does not cover the ticket's handling time.
     pub fn observe(&mut self, ledger: &Ledger, key: TicketKey) -> Result<(), CalendarError> {
-        let Some(v) = ledger.view(key) else {
-            return Ok(());
-        };
+        match ledger.view(key) {
+            Some(v) => self.observe_view(ledger, &v, None),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Self::observe`] for a ticket at hand; `seen`, when the caller visits tickets in
+    /// insertion order, counts by unit the tickets that came before it.
+    fn observe_view(
+        &mut self,
+        ledger: &Ledger,
+        v: &TicketView<'_>,
+        seen: Option<&[u32]>,
+    ) -> Result<(), CalendarError> {
+        let key = v.key();
         if !self.incremental {
-            let new = self.cached(ledger, &v, None)?;
+            let new = self.cached(ledger, v, None, seen)?;
             self.apply_diff(None, &new);
             return Ok(());
         }
@@ -212,7 +224,7 @@ impl MetricsAccumulator {
             self.cache.resize_with(slot + 1, || None);
         }
         let old = self.cache.get(slot).and_then(Option::as_ref);
-        let new = self.cached(ledger, &v, old)?;
+        let new = self.cached(ledger, v, old, seen)?;
         let old = self.cache.get_mut(slot).and_then(Option::take);
         self.apply_diff(old.as_ref(), &new);
         if let Some(c) = self.cache.get_mut(slot) {
@@ -327,11 +339,24 @@ impl MetricsAccumulator {
     /// Observes every ticket of a ledger; stops at the first ticket refused (see
     /// [`MetricsAccumulator::observe`]).
     pub fn observe_all(&mut self, ledger: &Ledger) -> Result<(), CalendarError> {
+        // Visiting the tickets in insertion order, the tickets of a unit that came before
+        // the one at hand are the first `seen[unit]` of the unit's list: the repeat check
+        // reads them without searching the list (a search of a list far from the cache for
+        // every ticket was half the time of a city's metrics).
+        let mut seen: Vec<u32> = Vec::new();
         for i in 0..ledger.len() {
-            self.observe(
-                ledger,
-                TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX)),
-            )?;
+            let key = TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX));
+            let Some(v) = ledger.view(key) else {
+                continue;
+            };
+            self.observe_view(ledger, &v, Some(&seen))?;
+            let u = v.unit().index();
+            if seen.len() <= u {
+                seen.resize(u + 1, 0);
+            }
+            if let Some(n) = seen.get_mut(u) {
+                *n += 1;
+            }
         }
         Ok(())
     }
@@ -341,6 +366,7 @@ impl MetricsAccumulator {
         ledger: &Ledger,
         v: &TicketView<'_>,
         old: Option<&Cached>,
+        seen: Option<&[u32]>,
     ) -> Result<Cached, CalendarError> {
         let h = &**ledger.hierarchy();
         let f = v.facts();
@@ -350,7 +376,7 @@ impl MetricsAccumulator {
         };
         let repeat = match old {
             Some(o) => o.repeat,
-            None => is_repeat(ledger, v, &self.options),
+            None => is_repeat(ledger, v, &self.options, seen),
         };
         let received = self.period(f.reported_at);
         let handled_span = f.first_dispatch.zip(f.first_handled);
@@ -722,14 +748,29 @@ impl MetricsAccumulator {
 
 /// Whether a ticket repeats an earlier one (inserted before it) of the same category at the
 /// same place within the window; outside any place of the kind, within its own unit.
-fn is_repeat(ledger: &Ledger, v: &TicketView<'_>, options: &MetricsOptions) -> bool {
+/// `seen`, when given, counts by unit the tickets inserted before this one.
+fn is_repeat(
+    ledger: &Ledger,
+    v: &TicketView<'_>,
+    options: &MetricsOptions,
+    seen: Option<&[u32]>,
+) -> bool {
     let rule = RepeatRule {
         per: options.repeat_place,
         within_days: options.repeat_window_days,
     };
     let unit = v.unit();
     let place = rule.place(ledger.hierarchy(), unit).unwrap_or(unit);
-    rule.same(ledger, v, place, Some(v.key())).next().is_some()
+    match seen {
+        Some(seen) => rule
+            .same_within(ledger, v, place, |u, list| {
+                let n = seen.get(u.index()).map_or(0, |n| *n as usize);
+                n.min(list.len())
+            })
+            .next()
+            .is_some(),
+        None => rule.same(ledger, v, place, Some(v.key())).next().is_some(),
+    }
 }
 
 /// Computes every metric over a ledger (see the [formulas](crate::metrics#formulas)).

@@ -215,7 +215,7 @@ impl Ledger {
     /// Open tickets with an event an escalation rule may react to (returns, refusals,
     /// unsatisfied visits, dispatches, whistles, reopenings), in key order.
     pub fn needing_attention(&self) -> impl Iterator<Item = TicketKey> + '_ {
-        self.attention.iter().map(|k| TicketKey(*k))
+        self.attention.iter().map(TicketKey)
     }
 
     /// The ids of tickets given by key, in the order given (keys not in the ledger are

@@ -8,7 +8,6 @@
 //! - [`views`]: reading a ticket and the events;
 //! - [`replay`]: rebuilding from events; [`bulk`]: many actions in one call.
 
-use std::collections::BTreeSet;
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
@@ -208,7 +207,7 @@ pub struct Ledger {
     due: crate::sorted::SortedChunks<Due>,
     /// Open tickets with an event that an escalation rule may react to (a return, a refusal,
     /// an unsatisfied visit, a dispatch, a whistle, a reopening).
-    attention: BTreeSet<u32>,
+    attention: crate::bitset::KeySet,
     /// Tickets by the unit where they arose (node keys: dense indices, see [`DenseMap`]).
     by_unit: DenseMap<u32, Vec<u32>>,
     /// Deadline index entries moved by the engine (`recheck`): (ticket, kind) → the index key,
@@ -255,7 +254,7 @@ impl Ledger {
             reporters: Interner::default(),
             rule_names: Interner::default(),
             due: Default::default(),
-            attention: BTreeSet::new(),
+            attention: crate::bitset::KeySet::default(),
             by_unit: DenseMap::default(),
             by_report: Vec::new(),
             rechecks: DenseMap::default(),

@@ -54,7 +54,7 @@ impl Ledger {
                 .values()
                 .map(|v| v.capacity() * 4 + 32)
                 .sum::<usize>()
-            + self.attention.len() * 8
+            + self.attention.heap_size()
             + self.reporters.heap_size()
             + self.rule_names.heap_size()
     }

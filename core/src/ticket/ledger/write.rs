@@ -339,7 +339,7 @@ impl Ledger {
             }
         }
         if !open {
-            self.attention.remove(&key.0);
+            self.attention.remove(key.0);
         } else if unsatisfied
             || matches!(
                 kind,
