@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::hierarchy::{Hierarchy, NodeKey, NodeKind};
 use crate::ticket::{Ledger, TicketKey, TicketView};
+use crate::time::Timestamp;
 
 /// Where repeated complaints (重复投诉) are counted: among the tickets of the same compound
 /// or of the same building. Serialized as `"compound"` or `"building"`.
@@ -95,9 +96,7 @@ impl RepeatRule {
         end: impl Fn(NodeKey, &[u32]) -> usize + 'l,
     ) -> impl Iterator<Item = TicketKey> + 'l {
         let h = &**ledger.hierarchy();
-        let window = i64::from(self.within_days) * 86_400;
-        let (from, to) = (v.reported_at().plus_seconds(-window), v.reported_at());
-        let category = v.category_index();
+        let counts = self.counts_with(v);
         std::iter::once(place)
             .chain(h.descendant_keys(place).iter().copied())
             .flat_map(move |u| {
@@ -106,12 +105,19 @@ impl RepeatRule {
             })
             .map(|k| TicketKey::from_index(*k))
             .filter(move |k| {
-                ledger.view(*k).is_some_and(|o| {
-                    o.category_index() == category
-                        && o.reported_at() >= from
-                        && o.reported_at() <= to
-                })
+                ledger
+                    .view(*k)
+                    .is_some_and(|o| counts(o.category_index(), o.reported_at()))
             })
+    }
+
+    /// Whether a ticket of a category (by index) reported at an instant counts with `v`,
+    /// wherever it arose: the same category, reported within the window up to `v`'s report.
+    pub(crate) fn counts_with(&self, v: &TicketView<'_>) -> impl Fn(u16, Timestamp) -> bool {
+        let window = i64::from(self.within_days) * 86_400;
+        let (from, to) = (v.reported_at().plus_seconds(-window), v.reported_at());
+        let category = v.category_index();
+        move |c, at| c == category && at >= from && at <= to
     }
 }
 

@@ -815,3 +815,75 @@ fn partial_documents_of_another_format_or_hierarchy_are_refused() {
         compute(&l, &cal, &options, None).unwrap()
     );
 }
+
+/// Tickets of two categories at a building, its compound and two grids, reported on random
+/// days in any order: the repeat counts of the batch computation (which visits the tickets
+/// in insertion order and first compares each with the latest earlier ticket of each unit)
+/// equal those of the accumulator observing each ticket as it is reported (which searches
+/// the units' lists).
+fn arb_reports() -> impl Strategy<Value = Vec<(usize, bool, i64)>> {
+    prop::collection::vec((0usize..4, any::<bool>(), 0i64..90), 1..40)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn repeats_in_batch_equal_repeats_as_reported(reports in arb_reports(), building in any::<bool>()) {
+        let units = [BUILDING, COMPOUND, GRID, GRID2];
+        let options = MetricsOptions {
+            group_by: GroupBy::All,
+            period_by: PeriodBy::Day,
+            repeat_place: if building {
+                wangge::metrics::RepeatPlace::Building
+            } else {
+                wangge::metrics::RepeatPlace::Compound
+            },
+            ..MetricsOptions::default()
+        };
+        let cal = Calendar::standard();
+        let mut l = ledger();
+        let mut acc = MetricsAccumulator::new(options.clone(), cal.clone());
+        for (i, (unit, repair, day)) in reports.iter().enumerate() {
+            let category = if *repair { "livelihood.repair" } else { "livelihood.parking" };
+            let key = l
+                .report(
+                    NewTicket::new(&format!("R{i}"), category, units[*unit]).unwrap(),
+                    "@system",
+                    t(day * 1440 + i as i64),
+                )
+                .unwrap();
+            acc.observe(&l, key).unwrap();
+        }
+        prop_assert_eq!(acc.report(&l, None), compute(&l, &cal, &options, None).unwrap());
+    }
+}
+
+/// A repeat behind a ticket of another category: the latest earlier ticket of the unit does
+/// not match, an older one does.
+#[test]
+fn a_repeat_behind_another_category_counts() {
+    let mut l = ledger();
+    for (i, category) in [
+        "livelihood.repair",
+        "livelihood.parking",
+        "livelihood.repair",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        l.report(
+            NewTicket::new(&format!("R{i}"), category, BUILDING).unwrap(),
+            "@system",
+            t(i as i64 * 1440),
+        )
+        .unwrap();
+    }
+    let options = MetricsOptions {
+        group_by: GroupBy::All,
+        period_by: PeriodBy::All,
+        ..MetricsOptions::default()
+    };
+    let report = compute(&l, &Calendar::standard(), &options, None).unwrap();
+    assert_eq!(report.rows[0].counts.repeat_complaints, 1);
+}

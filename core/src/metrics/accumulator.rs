@@ -206,12 +206,12 @@ impl MetricsAccumulator {
     }
 
     /// [`Self::observe`] for a ticket at hand; `seen`, when the caller visits tickets in
-    /// insertion order, counts by unit the tickets that came before it.
+    /// insertion order, describes by unit the tickets that came before it.
     fn observe_view(
         &mut self,
         ledger: &Ledger,
         v: &TicketView<'_>,
-        seen: Option<&[u32]>,
+        seen: Option<&Seen>,
     ) -> Result<(), CalendarError> {
         let key = v.key();
         if !self.incremental {
@@ -339,24 +339,14 @@ impl MetricsAccumulator {
     /// Observes every ticket of a ledger; stops at the first ticket refused (see
     /// [`MetricsAccumulator::observe`]).
     pub fn observe_all(&mut self, ledger: &Ledger) -> Result<(), CalendarError> {
-        // Visiting the tickets in insertion order, the tickets of a unit that came before
-        // the one at hand are the first `seen[unit]` of the unit's list: the repeat check
-        // reads them without searching the list (a search of a list far from the cache for
-        // every ticket was half the time of a city's metrics).
-        let mut seen: Vec<u32> = Vec::new();
+        let mut seen = Seen::default();
         for i in 0..ledger.len() {
             let key = TicketKey::from_index(u32::try_from(i).unwrap_or(u32::MAX));
             let Some(v) = ledger.view(key) else {
                 continue;
             };
             self.observe_view(ledger, &v, Some(&seen))?;
-            let u = v.unit().index();
-            if seen.len() <= u {
-                seen.resize(u + 1, 0);
-            }
-            if let Some(n) = seen.get_mut(u) {
-                *n += 1;
-            }
+            seen.add(&v);
         }
         Ok(())
     }
@@ -366,7 +356,7 @@ impl MetricsAccumulator {
         ledger: &Ledger,
         v: &TicketView<'_>,
         old: Option<&Cached>,
-        seen: Option<&[u32]>,
+        seen: Option<&Seen>,
     ) -> Result<Cached, CalendarError> {
         let h = &**ledger.hierarchy();
         let f = v.facts();
@@ -748,12 +738,12 @@ impl MetricsAccumulator {
 
 /// Whether a ticket repeats an earlier one (inserted before it) of the same category at the
 /// same place within the window; outside any place of the kind, within its own unit.
-/// `seen`, when given, counts by unit the tickets inserted before this one.
+/// `seen`, when given, describes by unit the tickets inserted before this one.
 fn is_repeat(
     ledger: &Ledger,
     v: &TicketView<'_>,
     options: &MetricsOptions,
-    seen: Option<&[u32]>,
+    seen: Option<&Seen>,
 ) -> bool {
     let rule = RepeatRule {
         per: options.repeat_place,
@@ -761,15 +751,52 @@ fn is_repeat(
     };
     let unit = v.unit();
     let place = rule.place(ledger.hierarchy(), unit).unwrap_or(unit);
-    match seen {
-        Some(seen) => rule
-            .same_within(ledger, v, place, |u, list| {
-                let n = seen.get(u.index()).map_or(0, |n| *n as usize);
-                n.min(list.len())
-            })
-            .next()
-            .is_some(),
-        None => rule.same(ledger, v, place, Some(v.key())).next().is_some(),
+    let Some(seen) = seen else {
+        return rule.same(ledger, v, place, Some(v.key())).next().is_some();
+    };
+    // The latest earlier ticket of each unit first: usually a repeat is among them.
+    let counts = rule.counts_with(v);
+    let h = ledger.hierarchy();
+    let latest = |u: NodeKey| seen.latest.get(u.index()).and_then(|l| *l);
+    if std::iter::once(place)
+        .chain(h.descendant_keys(place).iter().copied())
+        .filter_map(latest)
+        .any(|(c, at)| counts(c, at))
+    {
+        return true;
+    }
+    rule.same_within(ledger, v, place, |u, list| {
+        let n = seen.counts.get(u.index()).map_or(0, |n| *n as usize);
+        n.min(list.len())
+    })
+    .next()
+    .is_some()
+}
+
+/// What a pass over a ledger in insertion order has seen of each unit's tickets, by node
+/// key: how many, which gives the tickets of a unit that came before the one at hand as the
+/// first so many of the unit's list, without searching it; and the category and report time
+/// of the latest, which answers most repeat checks without reading a record (half of a
+/// city's metrics went to finding and reading that record, far from the cache).
+#[derive(Default)]
+struct Seen {
+    counts: Vec<u32>,
+    latest: Vec<Option<(u16, Timestamp)>>,
+}
+
+impl Seen {
+    fn add(&mut self, v: &TicketView<'_>) {
+        let u = v.unit().index();
+        if self.counts.len() <= u {
+            self.counts.resize(u + 1, 0);
+            self.latest.resize(u + 1, None);
+        }
+        if let Some(n) = self.counts.get_mut(u) {
+            *n += 1;
+        }
+        if let Some(l) = self.latest.get_mut(u) {
+            *l = Some((v.category_index(), v.reported_at()));
+        }
     }
 }
 
