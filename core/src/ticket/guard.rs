@@ -121,6 +121,9 @@ fn in_conflict_in(ix: &Index, rec: &Rec, actor: u32, conflict: Conflict) -> bool
                     .find(|e| e.op.kind == ActionKind::RequestExtension)
                     .is_some_and(|e| e.actor == actor)
         }
+        // A ticket never returned (the record counts returns) has no returner: the log,
+        // a cache miss of its own, is not read.
+        Conflict::Returner if rec.returns == 0 => false,
         Conflict::Returner => {
             let mut events = rec.events().iter().rev().filter(|e| {
                 matches!(
