@@ -16,7 +16,7 @@ use wangge::ticket::log::{
     read_events, read_events_parallel, read_events_verified, read_events_verified_parallel,
     LogError, LogReader, LogWriter, PublicKey, Record, SigningKey,
 };
-use wangge::ticket::{Action, Event, Ledger, NewTicket, Trust};
+use wangge::ticket::{Action, Event, Ledger, NewTicket, Satisfaction, Trust};
 
 /// RFC 8032 section 7.1, test 1.
 const RFC8032_SECRET: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
@@ -798,4 +798,106 @@ fn a_flipped_byte_of_a_checkpointed_log_reads_the_same_on_several_threads() {
         kinds.contains("log.bad_signature") && kinds.contains("log.tampered"),
         "{kinds:?}"
     );
+}
+
+/// Texts with what a JSON writer must escape (quotes, backslashes, controls) and what it
+/// copies (Chinese, spaces).
+fn arb_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec!["a", "网格", " ", "\"", "\\", "\n", "\u{1}", "/"]),
+        0..4,
+    )
+    .prop_map(|parts| parts.concat())
+}
+
+/// Actions of every lifecycle, with and without their optional texts, and some others.
+fn arb_rich_action() -> impl Strategy<Value = Action> {
+    let node = prop::sample::select(vec![GRID, GRID2, COMMUNITY, SMR]);
+    prop_oneof![
+        Just(Action::File),
+        Just(Action::Acknowledge),
+        Just(Action::Close),
+        Just(Action::ConfirmOnSite),
+        Just(Action::Resume),
+        Just(Action::Unpark),
+        node.prop_map(|n| Action::Dispatch {
+            to: n.parse().unwrap()
+        }),
+        arb_text().prop_map(|outcome| Action::Handle { outcome }),
+        (any::<bool>(), prop::option::of(arb_text()))
+            .prop_map(|(passed, note)| Action::Verify { passed, note }),
+        prop::sample::select(Satisfaction::ALL.to_vec())
+            .prop_map(|satisfaction| Action::Visit { satisfaction }),
+        arb_text().prop_map(|reason| Action::Return { reason }),
+        arb_text().prop_map(|reason| Action::Suspend { reason }),
+        arb_text().prop_map(|reason| Action::Park { reason }),
+        Just(Action::Escalate {
+            to: None,
+            return_to: None
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Writing a ledger's log (which lays out the lines of every lifecycle from the records)
+    /// gives, byte for byte, the log of its events written one by one; so does the signed
+    /// writer.
+    #[test]
+    fn a_ledgers_log_is_the_log_of_its_events(
+        reports in prop::collection::vec(
+            (
+                (prop::option::of(arb_text()), prop::option::of(arb_text()), any::<bool>()),
+                (arb_text(), any::<bool>(), prop::option::of(arb_text())),
+                (prop::sample::select(Satisfaction::ALL.to_vec()), 0usize..8),
+            ),
+            1..4,
+        ),
+        steps in prop::collection::vec((0usize..4, 0usize..ACTORS.len(), 0i64..3, arb_rich_action()), 0..30),
+    ) {
+        let mut l = ledger();
+        let mut clock = 0;
+        // Each ticket through its lifecycle, up to a point.
+        for (i, ((description, reporter, verify_first), (outcome, passed, note), (satisfaction, stop))) in
+            reports.iter().enumerate()
+        {
+            let id = format!("T{i}");
+            let mut n = new(&id);
+            n.description = description.clone();
+            n.reporter = reporter.clone();
+            n.verify_first = *verify_first;
+            l.report(n, WORKER, t(clock)).unwrap();
+            let lifecycle = [
+                (CENTRE, Action::File),
+                (CENTRE, Action::Dispatch { to: GRID.parse().unwrap() }),
+                (WORKER, Action::Acknowledge),
+                (WORKER, Action::ConfirmOnSite),
+                (WORKER, Action::Handle { outcome: outcome.clone() }),
+                (CENTRE, Action::Verify { passed: *passed, note: note.clone() }),
+                (CENTRE, Action::Visit { satisfaction: *satisfaction }),
+            ];
+            for (actor, action) in lifecycle.into_iter().take(*stop) {
+                clock += 1;
+                let _ = l.apply(&id, actor, t(clock), action);
+            }
+        }
+        for (ticket, actor, dt, action) in steps {
+            clock += dt;
+            let _ = l.apply(&format!("T{}", ticket % reports.len()), ACTORS[actor], t(clock), action);
+        }
+        let mut one_by_one = LogWriter::new(Vec::new());
+        for e in l.all_events() {
+            one_by_one.write(&e).unwrap();
+        }
+        let expected = String::from_utf8(one_by_one.finish().unwrap()).unwrap();
+        prop_assert_eq!(l.to_jsonl(), expected);
+        let k = key();
+        let mut signed = LogWriter::signed(Vec::new(), &k);
+        for e in l.all_events() {
+            signed.write(&e).unwrap();
+        }
+        let expected = String::from_utf8(signed.finish().unwrap()).unwrap();
+        prop_assert_eq!(l.to_jsonl_signed(&k), expected);
+    }
 }

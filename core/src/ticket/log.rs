@@ -174,6 +174,8 @@ use std::sync::Arc;
 mod fast;
 mod parallel;
 
+pub(crate) use fast::{ActionRef, LineRef, ReportRef};
+
 /// The version written in the `v` field.
 pub const LOG_VERSION: u32 = 1;
 
@@ -290,7 +292,7 @@ impl LogError {
     }
 }
 
-/// An event line as serde writes it: the layout [`fast::write_line`] writes by hand (a test
+/// An event line as serde writes it: the layout [`fast::write_line_ref`] writes by hand (a test
 /// compares them).
 #[cfg(test)]
 #[derive(Serialize)]
@@ -758,9 +760,14 @@ impl<W: io::Write> LogWriter<W> {
 
     /// Writes one event; events of a ticket must come in `seq` order.
     pub fn write(&mut self, event: &Event) -> io::Result<()> {
+        self.write_ref(&LineRef::of(event))
+    }
+
+    /// [`LogWriter::write`] for an event's borrowed members.
+    pub(crate) fn write_ref(&mut self, line: &LineRef<'_>) -> io::Result<()> {
         self.buf.clear();
-        fast::write_line(&mut self.buf, event)?;
-        let ticket = event.ticket.as_str();
+        fast::write_line_ref(&mut self.buf, line)?;
+        let ticket = line.ticket;
         let i = self.chains.index(ticket);
         let prev = i
             .and_then(|i| self.chains.heads.get(i as usize))
@@ -769,7 +776,7 @@ impl<W: io::Write> LogWriter<W> {
         // replace the brace by the digest member.
         self.buf.pop();
         let digest = chain_digest(&prev, &self.buf);
-        self.chains.set_at(i, ticket, event.seq, digest);
+        self.chains.set_at(i, ticket, line.seq, digest);
         self.buf.extend_from_slice(b",\"digest\":\"");
         hex_into(&mut self.buf, &digest);
         self.buf.extend_from_slice(b"\"}\n");
@@ -1263,9 +1270,7 @@ impl Ledger {
     /// Writes every ticket's log as hash-chained JSON lines, ending with an end record.
     pub fn write_jsonl<W: io::Write>(&self, out: W) -> io::Result<W> {
         let mut writer = LogWriter::new(out);
-        for event in self.all_events() {
-            writer.write(&event)?;
-        }
+        self.each_line(|line| writer.write_ref(line))?;
         writer.finish()
     }
 
@@ -1273,9 +1278,7 @@ impl Ledger {
     /// `key` (see [Signed logs](crate::ticket::log#signed-logs)).
     pub fn write_jsonl_signed<W: io::Write>(&self, out: W, key: &SigningKey) -> io::Result<W> {
         let mut writer = LogWriter::signed(out, key);
-        for event in self.all_events() {
-            writer.write(&event)?;
-        }
+        self.each_line(|line| writer.write_ref(line))?;
         writer.finish()
     }
 

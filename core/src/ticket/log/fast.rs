@@ -20,20 +20,123 @@
 use super::{unhex, ParsedEvent};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::ticket::action_de::{action_from_pairs, Simple};
-use crate::ticket::{Action, Event};
+use crate::ticket::{
+    Action, ActionKind, Channel, Event, NewTicket, Priority, RequestType, Satisfaction,
+};
+use crate::time::Timestamp;
 #[cfg(not(target_arch = "wasm32"))]
 use serde::Deserialize;
+
+/// An event line's members, borrowed from wherever they live: a decoded [`Event`], or a
+/// ledger's record (so that writing a ledger's log builds no event per line).
+pub(crate) struct LineRef<'a> {
+    pub(crate) ticket: &'a str,
+    pub(crate) seq: u32,
+    pub(crate) at: Timestamp,
+    pub(crate) actor: &'a str,
+    pub(crate) action: ActionRef<'a>,
+}
+
+/// An action as the writer lays it out: the actions of every lifecycle by their members,
+/// any other as an [`Action`].
+pub(crate) enum ActionRef<'a> {
+    Report(ReportRef<'a>),
+    Dispatch {
+        to: &'a str,
+    },
+    Handle {
+        outcome: &'a str,
+    },
+    Verify {
+        passed: bool,
+        note: Option<&'a str>,
+    },
+    Visit {
+        satisfaction: Satisfaction,
+    },
+    /// An action without members.
+    Bare(ActionKind),
+    Other(&'a Action),
+}
+
+/// The members of a report, in the order of [`NewTicket`]'s fields.
+pub(crate) struct ReportRef<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) category: &'a str,
+    pub(crate) channel: Channel,
+    pub(crate) unit: &'a str,
+    pub(crate) holder: Option<&'a str>,
+    pub(crate) reporter: Option<&'a str>,
+    pub(crate) priority: Priority,
+    pub(crate) request_type: RequestType,
+    pub(crate) verify_first: bool,
+    pub(crate) description: Option<&'a str>,
+}
+
+impl<'a> LineRef<'a> {
+    pub(crate) fn of(event: &'a Event) -> LineRef<'a> {
+        LineRef {
+            ticket: event.ticket.as_str(),
+            seq: event.seq,
+            at: event.at,
+            actor: event.actor.as_str(),
+            action: ActionRef::of(&event.action),
+        }
+    }
+}
+
+impl<'a> ActionRef<'a> {
+    fn of(action: &'a Action) -> ActionRef<'a> {
+        match action {
+            Action::Report(t) => ActionRef::Report(ReportRef::of(t)),
+            Action::Dispatch { to } => ActionRef::Dispatch { to: to.as_str() },
+            Action::Handle { outcome } => ActionRef::Handle { outcome },
+            Action::Verify { passed, note } => ActionRef::Verify {
+                passed: *passed,
+                note: note.as_deref(),
+            },
+            Action::Visit { satisfaction } => ActionRef::Visit {
+                satisfaction: *satisfaction,
+            },
+            _ if action.has_members() => ActionRef::Other(action),
+            _ => ActionRef::Bare(action.kind()),
+        }
+    }
+}
+
+impl<'a> ReportRef<'a> {
+    fn of(t: &'a NewTicket) -> ReportRef<'a> {
+        ReportRef {
+            id: t.id.as_str(),
+            category: &t.category,
+            channel: t.channel,
+            unit: t.unit.as_str(),
+            holder: t.holder.as_ref().map(|h| h.as_str()),
+            reporter: t.reporter.as_deref(),
+            priority: t.priority,
+            request_type: t.request_type,
+            verify_first: t.verify_first,
+            description: t.description.as_deref(),
+        }
+    }
+}
 
 /// Writes an event line without its digest member and closing brace, byte for byte as
 /// serde_json writes the members `v`, `ticket`, `seq`, `at`, `actor` and `action` in that
 /// order (a test compares them): strings that need no escape are copied, the others and
 /// actions with members are written by serde_json.
+#[cfg(test)]
 pub(super) fn write_line(buf: &mut Vec<u8>, event: &Event) -> std::io::Result<()> {
+    write_line_ref(buf, &LineRef::of(event))
+}
+
+/// [`write_line`] for a line's borrowed members.
+pub(super) fn write_line_ref(buf: &mut Vec<u8>, line: &LineRef<'_>) -> std::io::Result<()> {
     buf.extend_from_slice(b"{\"v\":1,\"ticket\":");
-    write_str(buf, event.ticket.as_str())?;
+    write_str(buf, line.ticket)?;
     buf.extend_from_slice(b",\"seq\":");
     let mut digits = [0u8; 10];
-    let mut n = event.seq;
+    let mut n = line.seq;
     let mut i = digits.len();
     loop {
         i -= 1;
@@ -48,24 +151,23 @@ pub(super) fn write_line(buf: &mut Vec<u8>, event: &Event) -> std::io::Result<()
     buf.extend_from_slice(digits.get(i..).unwrap_or_default());
     buf.extend_from_slice(b",\"at\":\"");
     buf.extend_from_slice(
-        event
-            .at
+        line.at
             .rfc3339_at(crate::time::CHINA_OFFSET_SECONDS)
             .as_str()
             .as_bytes(),
     );
     buf.extend_from_slice(b"\",\"actor\":");
-    write_str(buf, event.actor.as_str())?;
+    write_str(buf, line.actor)?;
     buf.extend_from_slice(b",\"action\":");
-    write_action(buf, &event.action)?;
+    write_action(buf, &line.action)?;
     buf.push(b'}');
     Ok(())
 }
 
 /// An action as serde_json writes it: the actions of every lifecycle (no members, or the
-/// members of a dispatch, a handling, a verification and a visit) laid out by hand, the
-/// others through serde (a property test compares the two on every kind).
-fn write_action(buf: &mut Vec<u8>, action: &Action) -> std::io::Result<()> {
+/// members of a report, a dispatch, a handling, a verification and a visit) laid out by
+/// hand, the others through serde (a property test compares the two on every kind).
+fn write_action(buf: &mut Vec<u8>, action: &ActionRef<'_>) -> std::io::Result<()> {
     let member = |buf: &mut Vec<u8>, name: &[u8]| {
         buf.extend_from_slice(b",\"");
         buf.extend_from_slice(name);
@@ -77,17 +179,47 @@ fn write_action(buf: &mut Vec<u8>, action: &Action) -> std::io::Result<()> {
         buf.push(b'"');
     };
     match action {
-        Action::Dispatch { to } => {
+        // Every ticket's first line.
+        ActionRef::Report(t) => {
+            open(buf, "report");
+            member(buf, b"id");
+            write_str(buf, t.id)?;
+            member(buf, b"category");
+            write_str(buf, t.category)?;
+            member(buf, b"channel");
+            write_str(buf, t.channel.as_str())?;
+            member(buf, b"unit");
+            write_str(buf, t.unit)?;
+            if let Some(holder) = t.holder {
+                member(buf, b"holder");
+                write_str(buf, holder)?;
+            }
+            if let Some(reporter) = t.reporter {
+                member(buf, b"reporter");
+                write_str(buf, reporter)?;
+            }
+            member(buf, b"priority");
+            write_str(buf, t.priority.as_str())?;
+            member(buf, b"requestType");
+            write_str(buf, t.request_type.as_str())?;
+            member(buf, b"verifyFirst");
+            buf.extend_from_slice(if t.verify_first { b"true" } else { b"false" });
+            if let Some(description) = t.description {
+                member(buf, b"description");
+                write_str(buf, description)?;
+            }
+        }
+        ActionRef::Dispatch { to } => {
             open(buf, "dispatch");
             member(buf, b"to");
-            write_str(buf, to.as_str())?;
+            write_str(buf, to)?;
         }
-        Action::Handle { outcome } => {
+        ActionRef::Handle { outcome } => {
             open(buf, "handle");
             member(buf, b"outcome");
             write_str(buf, outcome)?;
         }
-        Action::Verify { passed, note } => {
+        ActionRef::Verify { passed, note } => {
             open(buf, "verify");
             member(buf, b"passed");
             buf.extend_from_slice(if *passed { b"true" } else { b"false" });
@@ -96,15 +228,15 @@ fn write_action(buf: &mut Vec<u8>, action: &Action) -> std::io::Result<()> {
                 write_str(buf, note)?;
             }
         }
-        Action::Visit { satisfaction } => {
+        ActionRef::Visit { satisfaction } => {
             open(buf, "visit");
             member(buf, b"satisfaction");
             write_str(buf, satisfaction.as_str())?;
         }
-        _ if action.has_members() => {
+        ActionRef::Other(action) => {
             return serde_json::to_writer(&mut *buf, action).map_err(std::io::Error::other);
         }
-        _ => open(buf, action.kind().as_str()),
+        ActionRef::Bare(kind) => open(buf, kind.as_str()),
     }
     buf.push(b'}');
     Ok(())
