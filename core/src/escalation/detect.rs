@@ -89,11 +89,21 @@ impl Why {
 fn deadline_reason(kind: DeadlineKind, due: Timestamp, tail: &str) -> SharedStr {
     let due = due.rfc3339_at(crate::time::CHINA_OFFSET_SECONDS);
     let parts = [deadline_label(kind), " ", due.as_str(), tail];
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    // Laid out on the stack and copied once into the shared text (a `String` first cost a
+    // second allocation for every firing).
+    let mut buf = [0u8; 256];
+    let mut len = 0;
     for part in parts {
-        out.push_str(part);
+        match buf.get_mut(len..len + part.len()) {
+            Some(slot) => slot.copy_from_slice(part.as_bytes()),
+            None => return SharedStr::from(parts.concat()),
+        }
+        len += part.len();
     }
-    SharedStr::from(out)
+    match std::str::from_utf8(buf.get(..len).unwrap_or_default()) {
+        Ok(text) => SharedStr::from(text),
+        Err(_) => SharedStr::from(parts.concat()),
+    }
 }
 
 /// One rule firing for one ticket.
