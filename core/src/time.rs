@@ -225,8 +225,45 @@ impl fmt::Display for Timestamp {
     }
 }
 
-/// RFC 3339 text held on the stack (at most `-999999-12-31T23:59:59+14:00`, 28 bytes).
+/// The date part of the last RFC 3339 text a writer made, so that the next time on the same
+/// local day only lays out the time of day (a log's events come ticket by ticket, mostly a
+/// few on the same day).
 #[derive(Default)]
+pub(crate) struct SameDay {
+    /// The offset and local day of `text`, when its date is at the usual places.
+    day: Option<(i32, i64)>,
+    text: Rfc3339,
+}
+
+impl Timestamp {
+    /// [`Timestamp::rfc3339_at`], reusing the date of the previous time when it falls on
+    /// the same local day: the same text.
+    pub(crate) fn rfc3339_same_day(self, offset_seconds: i32, last: &mut SameDay) -> Rfc3339 {
+        let (day, second) = self.local_day_and_second(offset_seconds);
+        if last.day == Some((offset_seconds, day)) {
+            if let Ok(second) = u32::try_from(second) {
+                let mut out = last.text.clone();
+                let two = |v: u32| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+                let [h0, h1] = two(second / 3600);
+                let [mi0, mi1] = two(second / 60 % 60);
+                let [s0, s1] = two(second % 60);
+                if let Some(slot) = out.bytes.get_mut(11..19) {
+                    slot.copy_from_slice(&[h0, h1, b':', mi0, mi1, b':', s0, s1]);
+                }
+                return out;
+            }
+        }
+        let out = self.rfc3339_at(offset_seconds);
+        // Years 0–9999: the time of day at bytes 11 to 18.
+        let usual = out.bytes.get(10) == Some(&b'T') && out.bytes.get(4) == Some(&b'-');
+        last.day = usual.then_some((offset_seconds, day));
+        last.text = out.clone();
+        out
+    }
+}
+
+/// RFC 3339 text held on the stack (at most `-999999-12-31T23:59:59+14:00`, 28 bytes).
+#[derive(Default, Clone)]
 pub(crate) struct Rfc3339 {
     bytes: [u8; 32],
     len: usize,
@@ -699,6 +736,32 @@ mod tests {
                     .to_string()
             };
             proptest::prop_assert_eq!(ours, theirs);
+        }
+
+        /// A writer that reuses the date of its previous time writes every time as
+        /// `rfc3339_at` does: times on one day and across days, at a few offsets, in any
+        /// order, with years outside 0–9999 among them.
+        #[test]
+        fn reusing_the_day_writes_the_same_text(
+            times in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        1_735_660_800i64..1_735_660_800 + 3 * 86_400,
+                        MIN_SECONDS..=MAX_SECONDS,
+                        -62_167_219_200i64 - 86_400..-62_167_219_200 + 86_400,
+                    ],
+                    proptest::prop_oneof![proptest::strategy::Just(480), proptest::strategy::Just(0), -(15 * 60 - 1)..(15 * 60)],
+                ),
+                1..40,
+            ),
+        ) {
+            let mut last = SameDay::default();
+            for (seconds, offset_minutes) in times {
+                let at = Timestamp(seconds);
+                let offset = offset_minutes * 60;
+                let (ours, theirs) = (at.rfc3339_same_day(offset, &mut last), at.rfc3339_at(offset));
+                proptest::prop_assert_eq!(ours.as_str(), theirs.as_str());
+            }
         }
     }
 

@@ -709,6 +709,8 @@ pub struct LogWriter<W: io::Write> {
     out: W,
     chains: Chains,
     buf: Vec<u8>,
+    /// The date of the previous line, reused by the next one on the same day.
+    last_day: crate::time::SameDay,
     signer: Option<Keyed<SigningKey>>,
 }
 
@@ -729,6 +731,7 @@ impl<W: io::Write> LogWriter<W> {
             out,
             chains: Chains::default(),
             buf: Vec::with_capacity(512),
+            last_day: crate::time::SameDay::default(),
             signer: None,
         }
     }
@@ -766,7 +769,7 @@ impl<W: io::Write> LogWriter<W> {
     /// [`LogWriter::write`] for an event's borrowed members.
     pub(crate) fn write_ref(&mut self, line: &LineRef<'_>) -> io::Result<()> {
         self.buf.clear();
-        fast::write_line_ref(&mut self.buf, line)?;
+        fast::write_line_ref(&mut self.buf, line, &mut self.last_day)?;
         let ticket = line.ticket;
         let i = self.chains.index(ticket);
         let prev = i

@@ -23,7 +23,7 @@ use crate::ticket::action_de::{action_from_pairs, Simple};
 use crate::ticket::{
     Action, ActionKind, Channel, Event, NewTicket, Priority, RequestType, Satisfaction,
 };
-use crate::time::Timestamp;
+use crate::time::{SameDay, Timestamp};
 #[cfg(not(target_arch = "wasm32"))]
 use serde::Deserialize;
 
@@ -127,11 +127,16 @@ impl<'a> ReportRef<'a> {
 /// actions with members are written by serde_json.
 #[cfg(test)]
 pub(super) fn write_line(buf: &mut Vec<u8>, event: &Event) -> std::io::Result<()> {
-    write_line_ref(buf, &LineRef::of(event))
+    write_line_ref(buf, &LineRef::of(event), &mut SameDay::default())
 }
 
-/// [`write_line`] for a line's borrowed members.
-pub(super) fn write_line_ref(buf: &mut Vec<u8>, line: &LineRef<'_>) -> std::io::Result<()> {
+/// [`write_line`] for a line's borrowed members; `last` holds the date of the writer's
+/// previous line.
+pub(super) fn write_line_ref(
+    buf: &mut Vec<u8>,
+    line: &LineRef<'_>,
+    last: &mut SameDay,
+) -> std::io::Result<()> {
     buf.extend_from_slice(b"{\"v\":1,\"ticket\":");
     write_str(buf, line.ticket)?;
     buf.extend_from_slice(b",\"seq\":");
@@ -152,7 +157,7 @@ pub(super) fn write_line_ref(buf: &mut Vec<u8>, line: &LineRef<'_>) -> std::io::
     buf.extend_from_slice(b",\"at\":\"");
     buf.extend_from_slice(
         line.at
-            .rfc3339_at(crate::time::CHINA_OFFSET_SECONDS)
+            .rfc3339_same_day(crate::time::CHINA_OFFSET_SECONDS, last)
             .as_str()
             .as_bytes(),
     );
