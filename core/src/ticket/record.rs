@@ -77,13 +77,8 @@ pub(crate) struct Rec {
     pub id: TicketId,
     pub log: Events,
     pub extra: Option<Box<Extra>>,
-    /// The report time in seconds since the Unix epoch (see [`Rec::t0`]); every other time
-    /// is an offset from it.
-    pub reported: u32,
-    /// The offset of the last event, as the log's last slot holds it: kept here so that
-    /// the check that time runs forward, made on every step, does not read the log (a
-    /// cache miss of its own on a ledger of millions).
-    pub last_dt: u32,
+    /// The report time (seconds since the Unix epoch); every other time is an offset.
+    pub t0: i64,
     /// Deadlines as offsets from `t0`, by [`DeadlineKind`]; `NONE` when unset.
     pub dues: [u32; 4],
     pub unit: NodeKey,
@@ -215,7 +210,6 @@ impl Rec {
     /// Appends an event to the log.
     pub(crate) fn push_event(&mut self, event: RawEvent) {
         let len = self.events().len();
-        self.last_dt = event.dt;
         self.log.push_after(len, event);
         self.log_len = u8::try_from(len + 1).unwrap_or(u8::MAX);
     }
@@ -227,17 +221,11 @@ impl Rec {
     }
 
     pub(crate) fn last_dt(&self) -> u32 {
-        self.last_dt
-    }
-
-    /// The report time in seconds since the Unix epoch. A report is dated within
-    /// [`crate::ticket::TICKET_YEARS`], which ends before 2106: it fits a `u32`.
-    pub(crate) fn t0(&self) -> i64 {
-        i64::from(self.reported)
+        self.events().last().map(|e| e.dt).unwrap_or(0)
     }
 
     pub(crate) fn time(&self, dt: u32) -> Timestamp {
-        Timestamp::EPOCH.plus_seconds(self.t0() + i64::from(dt))
+        Timestamp::EPOCH.plus_seconds(self.t0 + i64::from(dt))
     }
 
     pub(crate) fn opt_time(&self, dt: u32) -> Option<Timestamp> {

@@ -93,7 +93,7 @@ pub(crate) fn compute(
                 due = amount.shift(due, time(*s), time(*e), cal)?;
             }
         }
-        Ok(u32::try_from(due.unix_seconds() - rec.t0())
+        Ok(u32::try_from(due.unix_seconds() - rec.t0)
             .ok()
             .filter(|v| *v != NONE)
             .unwrap_or(NONE - 1))
@@ -237,7 +237,7 @@ impl Ledger {
         if !rec.state.is_open() {
             return 0;
         }
-        let Ok(dt) = u32::try_from(at.unix_seconds() - rec.t0()) else {
+        let Ok(dt) = u32::try_from(at.unix_seconds() - rec.t0) else {
             return 0;
         };
         let mut changed = 0;

@@ -73,7 +73,7 @@ impl Ledger {
                 at,
             });
         }
-        let dt = at.unix_seconds() - rec.t0();
+        let dt = at.unix_seconds() - rec.t0;
         let last = rec.last_dt();
         if dt < i64::from(last) {
             return Err(TicketError::TimeWentBackwards {
@@ -83,7 +83,7 @@ impl Ledger {
             });
         }
         let to_dt = |t: Timestamp| -> Result<u32, TicketError> {
-            u32::try_from(t.unix_seconds() - rec.t0())
+            u32::try_from(t.unix_seconds() - rec.t0)
                 .ok()
                 .filter(|v| *v != NONE)
                 .ok_or_else(|| TicketError::TimeOutOfRange {

@@ -26,7 +26,7 @@ impl Ledger {
                 let row = out.push_envelope(
                     key,
                     u32::try_from(seq).unwrap_or(u32::MAX),
-                    rec.t0() + i64::from(ev.dt),
+                    rec.t0 + i64::from(ev.dt),
                     if ev.actor == SYSTEM {
                         system
                     } else {
@@ -42,7 +42,7 @@ impl Ledger {
     /// An event's own fields (see [`Ledger::decode`], which this follows case by case).
     fn action_columns(&self, rec: &Rec, op: Op, row: u32, out: &mut EventColumns) {
         let node = |k: u32| i32::try_from(k).unwrap_or(i32::MAX);
-        let time = |dt: u32| rec.t0() + i64::from(dt);
+        let time = |dt: u32| rec.t0 + i64::from(dt);
         let text = |i: u32| rec.text(i).unwrap_or_default();
         let deadline = DeadlineKind::from_u8(op.small) as i32;
         // A node named by text (a return destination or a rule's subject beyond the packed

@@ -49,10 +49,10 @@ pub(super) fn summons_dues(rec: &Rec) -> Vec<(i64, u8)> {
     }
     for s in rec.summons().iter().filter(|s| s.outstanding()) {
         if s.signed == NONE && s.sign_due != NONE {
-            out.push((rec.t0() + i64::from(s.sign_due), DUE_SUMMONS_SIGN));
+            out.push((rec.t0 + i64::from(s.sign_due), DUE_SUMMONS_SIGN));
         }
         if s.report_due != NONE {
-            out.push((rec.t0() + i64::from(s.report_due), DUE_SUMMONS_REPORT));
+            out.push((rec.t0 + i64::from(s.report_due), DUE_SUMMONS_REPORT));
         }
     }
     out.sort_unstable();
@@ -240,7 +240,7 @@ impl Ledger {
         from: Timestamp,
         to: Timestamp,
     ) -> impl Iterator<Item = TicketKey> + '_ {
-        let t0 = |k: &u32| self.tickets.get(*k as usize).map_or(i64::MAX, |r| r.t0());
+        let t0 = |k: &u32| self.tickets.get(*k as usize).map_or(i64::MAX, |r| r.t0);
         let lo = self
             .by_report
             .partition_point(|k| t0(k) < from.unix_seconds());

@@ -124,20 +124,14 @@ impl Ledger {
         for text in [&new.description, &new.reporter].into_iter().flatten() {
             check_text(new.id.as_str(), text)?;
         }
-        // Within the ticket years (checked above), so it fits.
-        let reported =
-            u32::try_from(at.unix_seconds()).map_err(|_| TicketError::TimeOutOfRange {
-                ticket: new.id.to_string(),
-                at,
-            })?;
+        let t0 = at.unix_seconds();
         let rec = Rec {
             id: new.id.clone(),
             // Room for the main loop (report, file, dispatch, acknowledge, handle, verify,
             // visit) and the deadlines service levels set on the way.
             log: Events::with_capacity(10),
             extra: None,
-            reported,
-            last_dt: 0,
+            t0,
             dues: [NONE; 4],
             unit,
             holder,
@@ -250,7 +244,7 @@ impl Ledger {
         // reported at or before `at`.
         let t = at.unix_seconds();
         let tickets = &self.tickets;
-        let reported_by = |k: &u32| tickets.get(*k as usize).is_some_and(|r| r.t0() <= t);
+        let reported_by = |k: &u32| tickets.get(*k as usize).is_some_and(|r| r.t0 <= t);
         if self.by_report.last().is_none_or(reported_by) {
             // In time order: a push, without a search that touches a ticket per step.
             self.by_report.push(index);
@@ -280,7 +274,7 @@ impl Ledger {
             ticket: format!("#{}", key.0),
         };
         let rec = self.tickets.get(key.index()).ok_or_else(unknown)?;
-        let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0();
+        let dt = at.seconds_since(Timestamp::EPOCH) - rec.t0;
         let event = RawEvent {
             dt: u32::try_from(dt).unwrap_or(0),
             actor,
@@ -313,7 +307,7 @@ impl Ledger {
             Vec::new()
         };
         commit(rec, event, next, pending);
-        let (t0, dues, open) = (rec.t0(), rec.dues, rec.state.is_open());
+        let (t0, dues, open) = (rec.t0, rec.dues, rec.state.is_open());
         let new_summons = if old_summons.is_empty() && !whistling {
             Vec::new()
         } else {
@@ -373,7 +367,7 @@ impl Ledger {
         let old = rec.dues;
         let state = rec.state;
         commit(rec, event, state, Pending::default());
-        let (t0, dues) = (rec.t0(), rec.dues);
+        let (t0, dues) = (rec.t0, rec.dues);
         self.reindex(key, t0, old, dues);
     }
 }
