@@ -27,6 +27,41 @@ pub(crate) fn from_value<T: DeserializeOwned>(
     T::deserialize(MapOnly(value))
 }
 
+/// Reads a string and hands it to `parse`, borrowed from the input when the deserializer can
+/// lend it. serde's own `Cow<str>` reader always copies the text into a `String`: that was an
+/// allocation for every id, actor and timestamp of every log line read. The errors are
+/// serde's for a string (`invalid type: …, expected a string`) and `parse`'s own.
+pub(crate) fn parse_str<'de, D, T, E>(
+    deserializer: D,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    E: std::fmt::Display,
+{
+    struct Text<F>(F);
+    impl<'de, F, T, E> Visitor<'de> for Text<F>
+    where
+        F: FnOnce(&str) -> Result<T, E>,
+        E: std::fmt::Display,
+    {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<X: de::Error>(self, v: &str) -> Result<T, X> {
+            (self.0)(v).map_err(X::custom)
+        }
+        fn visit_bytes<X: de::Error>(self, v: &[u8]) -> Result<T, X> {
+            match std::str::from_utf8(v) {
+                Ok(s) => self.visit_str(s),
+                Err(_) => Err(X::invalid_value(de::Unexpected::Bytes(v), &self)),
+            }
+        }
+    }
+    deserializer.deserialize_str(Text(parse))
+}
+
 /// A deserializer that reads structs as maps and passes itself down to every nested value.
 struct MapOnly<D>(D);
 

@@ -176,8 +176,7 @@ impl AsRef<str> for NodeId {
 
 impl<'de> Deserialize<'de> for NodeId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<NodeId, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        NodeId::from_text(&s).map_err(serde::de::Error::custom)
+        crate::strict_json::parse_str(deserializer, NodeId::from_text)
     }
 }
 

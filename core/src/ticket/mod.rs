@@ -172,8 +172,7 @@ impl Serialize for TicketId {
 
 impl<'de> Deserialize<'de> for TicketId {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TicketId, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        TicketId::new(s.as_ref()).map_err(serde::de::Error::custom)
+        crate::strict_json::parse_str(deserializer, |s| TicketId::new(s))
     }
 }
 
@@ -395,8 +394,7 @@ impl Serialize for Actor {
 
 impl<'de> Deserialize<'de> for Actor {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Actor, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Actor::parse(&s).map_err(serde::de::Error::custom)
+        crate::strict_json::parse_str(deserializer, Actor::parse)
     }
 }
 
