@@ -73,6 +73,7 @@ wasm-test: wasm
 	python3 scripts/api_names.py --check
 	$(CARGO) build -q -p wangge-service
 	cd bindings-wasm && WANGGE_SERVICE_BIN=$(abspath $(TARGET_DIR))/debug/wangge-service node --test tests/*.test.mjs
+	cd bindings-wasm && WANGGE_WASM_MODULE=web node --test tests/conformance.test.mjs
 	node examples/js/leak.mjs > /dev/null
 	node examples/js/elevator.mjs > /dev/null
 

@@ -4,11 +4,14 @@
 //   W2 1M tickets x 6 transitions
 //   W3 30 sweeps over 1M open tickets (escalating the overdue ones)
 //   W4 1,000 tallies of 4,000 ballots
-// Usage: node bench/bench.mjs [--quick]   (--quick divides the sizes by 10)
+// Usage: node bench/bench.mjs [--quick] [--web]   (--quick divides the sizes by 10; --web runs
+// the browsers' module, wangge_bg.wasm, built for size, instead of Node's, built for speed)
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 const require = createRequire(import.meta.url);
-const w = require("../pkg/wangge.cjs");
+const web = process.argv.includes("--web");
+const w = web ? await import("../pkg/wangge.js") : require("../pkg/wangge.cjs");
+if (web) w.initSync({ module: readFileSync(new URL("../pkg/wangge_bg.wasm", import.meta.url)) });
 const { createMachine, createActor } = await import("xstate");
 
 const quick = process.argv.includes("--quick");
@@ -153,6 +156,6 @@ const [tJ4] = best(() => {
 });
 line("W4 1,000 tallies of 4,000 ballots (passesCoded)", tW4, tJ4, "plain_js");
 
-console.log(`wangge WebAssembly benchmark (N = ${N.toLocaleString()}), Node ${process.version}; ratio = other / wangge (>1: wangge faster)`);
+console.log(`wangge WebAssembly benchmark (N = ${N.toLocaleString()}), Node ${process.version}, ${web ? "wangge_bg.wasm (browsers, built for size)" : "wangge_node.wasm (Node, built for speed)"}; ratio = other / wangge (>1: wangge faster)`);
 console.table(report);
 console.log(`W3: ${decisions} decisions over 30 sweeps`);

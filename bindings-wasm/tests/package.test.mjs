@@ -29,9 +29,15 @@ before(() => {
   cpSync(join(here, "apps"), join(scratch, "apps"), { recursive: true });
 });
 
-test("the tarball carries the module once", () => {
+test("the tarball carries each module once: for browsers (size) and for Node (speed)", () => {
   const files = execFileSync("tar", ["tzf", tarball], { encoding: "utf8" }).trim().split("\n");
-  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")), ["package/wangge_bg.wasm"]);
+  assert.deepEqual(files.filter((f) => f.endsWith(".wasm")).sort(), ["package/wangge_bg.wasm", "package/wangge_node.wasm"]);
+  const unpacked = join(scratch, "node_modules", "wangge");
+  // Node's two entries load the Node module; the browsers' glue, only the module it is given
+  // or the one next to it.
+  assert.match(readFileSync(join(unpacked, "wangge.cjs"), "utf8"), /\/wangge_node\.wasm`/);
+  assert.match(readFileSync(join(unpacked, "node.mjs"), "utf8"), /"\.\/wangge_node\.wasm"/);
+  assert.doesNotMatch(readFileSync(join(unpacked, "wangge.js"), "utf8"), /wangge_node/);
   const manifest = JSON.parse(readFileSync(join(scratch, "node_modules", "wangge", "package.json"), "utf8"));
   for (const file of manifest.files) assert.ok(files.includes(`package/${file}`), `${file} is packed`);
   const main = join(scratch, "node_modules", "wangge", manifest.main);

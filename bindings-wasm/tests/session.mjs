@@ -6,7 +6,15 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 
 const require = createRequire(import.meta.url);
-const w = require("../pkg/wangge.cjs");
+// The package's Node entry (wangge_node.wasm, built for speed), or with WANGGE_WASM_MODULE=web
+// the browsers' glue and module (wangge_bg.wasm, built for size): the corpus runs on both.
+const w = process.env.WANGGE_WASM_MODULE === "web" ? await webModule() : require("../pkg/wangge.cjs");
+
+async function webModule() {
+  const glue = await import("../pkg/wangge.js");
+  glue.initSync({ module: readFileSync(new URL("../pkg/wangge_bg.wasm", import.meta.url)) });
+  return glue;
+}
 const root = new URL("../../", import.meta.url);
 
 const dataFile = (name, suffix) => readFileSync(new URL(`examples/data/${name}.${suffix}.json`, root), "utf8");
