@@ -447,12 +447,19 @@ pub fn u8s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
 
 /// An `array.array('I')` holding the values (one copy, no Python object per item).
 pub fn u32_array<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyAny>> {
-    let mut bytes: Vec<u8> = Vec::with_capacity(values.len() * 4);
-    for v in values {
-        bytes.extend_from_slice(&v.to_ne_bytes());
-    }
-    let a = array_type(py)?.call1(("I",))?;
-    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
+    packed_array(py, "I", values)
+}
+
+/// An `array.array` of `typecode` holding the values, from their bytes as they lie in memory
+/// (the array's own byte order): no byte-by-byte copy on the way.
+fn packed_array<'py, T: bytemuck::Pod>(
+    py: Python<'py>,
+    typecode: &str,
+    values: &[T],
+) -> PyResult<Bound<'py, PyAny>> {
+    let a = array_type(py)?.call1((typecode,))?;
+    let bytes = pyo3::types::PyBytes::new(py, bytemuck::cast_slice(values));
+    a.call_method1("frombytes", (bytes,))?;
     Ok(a)
 }
 
@@ -465,8 +472,5 @@ pub fn u8_array<'py>(py: Python<'py>, values: &[u8]) -> PyResult<Bound<'py, PyAn
 
 /// An `array.array('q')` holding the values.
 pub fn i64_array<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyAny>> {
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    let a = array_type(py)?.call1(("q",))?;
-    a.call_method1("frombytes", (pyo3::types::PyBytes::new(py, &bytes),))?;
-    Ok(a)
+    packed_array(py, "q", values)
 }
