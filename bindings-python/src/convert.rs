@@ -445,13 +445,14 @@ pub fn u8s(obj: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         .map_err(|e| malformed(format!("expected a list of integers 0–255: {e}")))
 }
 
-/// An `array.array('I')` holding the values (one copy, no Python object per item).
+/// An `array.array('I')` holding the values (no Python object per item).
 pub fn u32_array<'py>(py: Python<'py>, values: &[u32]) -> PyResult<Bound<'py, PyAny>> {
     packed_array(py, "I", values)
 }
 
 /// An `array.array` of `typecode` holding the values, from their bytes as they lie in memory
-/// (the array's own byte order): no byte-by-byte copy on the way.
+/// (native byte order, as the array's own): copied into a `bytes` and from it into the array,
+/// with no byte-by-byte copy before.
 fn packed_array<'py, T: bytemuck::Pod>(
     py: Python<'py>,
     typecode: &str,
