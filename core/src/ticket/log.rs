@@ -164,6 +164,7 @@ use std::io;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::ledger::Recent;
 use super::{Action, Actor, Event, Ledger, TicketError, TicketId, Trust};
 use crate::hierarchy::Hierarchy;
 use crate::intern::Interner;
@@ -1406,8 +1407,9 @@ impl Ledger {
         };
         let error = read.error.clone();
         let mut n = 0;
+        let mut recent = Recent::default();
         for (line, event) in read.events().take_while(|(l, _)| *l < replayable) {
-            self.replay_line(line, &event, trust)?;
+            self.replay_line(&mut recent, line, &event, trust)?;
             n += 1;
         }
         match error {
@@ -1428,16 +1430,17 @@ impl Ledger {
         let hold = reader.verifier.is_some();
         let mut held: Vec<(usize, Event)> = Vec::new();
         let mut n = 0;
+        let mut recent = Recent::default();
         for line in text.split_terminator('\n') {
             match reader.read_line(line)? {
                 Record::Event(event) if hold => held.push((reader.line, event)),
                 Record::Event(event) => {
-                    self.replay_line(reader.line, &event, trust)?;
+                    self.replay_line(&mut recent, reader.line, &event, trust)?;
                     n += 1;
                 }
                 Record::End | Record::Checkpoint => {
                     for (line, event) in held.drain(..) {
-                        self.replay_line(line, &event, trust)?;
+                        self.replay_line(&mut recent, line, &event, trust)?;
                         n += 1;
                     }
                 }
@@ -1447,8 +1450,14 @@ impl Ledger {
         Ok(n)
     }
 
-    fn replay_line(&mut self, line: usize, event: &Event, trust: Trust) -> Result<(), LogError> {
-        self.replay_event(event, trust)
+    fn replay_line(
+        &mut self,
+        recent: &mut Recent,
+        line: usize,
+        event: &Event,
+        trust: Trust,
+    ) -> Result<(), LogError> {
+        self.replay_recent(recent, event, trust)
             .map(|_| ())
             .map_err(|error| LogError::Replay { line, error })
     }

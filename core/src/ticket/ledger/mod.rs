@@ -44,6 +44,7 @@ mod views;
 mod write;
 
 pub use bulk::{BulkAction, BulkItem, BulkReport};
+pub(crate) use replay::Recent;
 pub use replay::ReplayError;
 pub use views::{TicketFacts, TicketView};
 // The submodules' helpers, for one another (each starts with `use super::*`).

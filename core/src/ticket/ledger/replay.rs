@@ -120,6 +120,72 @@ impl Ledger {
     }
 }
 
+/// The keys a log replay looked up last, compared before the ledger's and the hierarchy's
+/// hash tables are searched: a log comes ticket by ticket, and a ticket's events name the
+/// same few actors. A ticket's key and a node's key never change while a ledger loads (the
+/// hierarchy is shared and immutable, and tickets are never removed), so a key remembered
+/// here is the one the tables give.
+#[derive(Default)]
+pub(crate) struct Recent {
+    ticket: Option<(TicketId, TicketKey)>,
+    actors: [Option<(NodeId, ActorKey)>; RECENT_ACTORS],
+    /// The slot the next new actor takes (round robin).
+    next: usize,
+}
+
+/// The actors a [`Recent`] remembers: a lifecycle names three or four (the operations
+/// centre, the grid, the community, the system).
+const RECENT_ACTORS: usize = 4;
+
+impl Ledger {
+    /// [`Ledger::replay_event`] with the keys of recent events remembered in `recent`.
+    pub(crate) fn replay_recent(
+        &mut self,
+        recent: &mut Recent,
+        event: &Event,
+        trust: Trust,
+    ) -> Result<TicketState, TicketError> {
+        let actor = match &event.actor {
+            Actor::System => ActorKey::SYSTEM,
+            Actor::Node(id) => {
+                let known = recent.actors.iter().flatten().find(|(a, _)| a == id);
+                match known {
+                    Some((_, k)) => *k,
+                    None => {
+                        let k = self.replay_actor(&event.actor)?;
+                        if let Some(slot) = recent.actors.get_mut(recent.next) {
+                            *slot = Some((id.clone(), k));
+                        }
+                        recent.next = (recent.next + 1) % RECENT_ACTORS;
+                        k
+                    }
+                }
+            }
+        };
+        let key = match &recent.ticket {
+            Some((id, k)) if *id == event.ticket => Some(*k),
+            _ => self.key(event.ticket.as_str()),
+        };
+        let (state, key) = self.replay_resolved(
+            event.ticket.as_str(),
+            key,
+            event.seq,
+            event.at,
+            actor,
+            &event.action,
+            trust,
+        )?;
+        if recent
+            .ticket
+            .as_ref()
+            .is_none_or(|(id, _)| *id != event.ticket)
+        {
+            recent.ticket = Some((event.ticket.clone(), key));
+        }
+        Ok(state)
+    }
+}
+
 /// A replay stopped at an event that the lifecycle refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
 #[error("event {row} was refused: {error}")]
