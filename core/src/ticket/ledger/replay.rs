@@ -48,6 +48,18 @@ impl Ledger {
     ) -> Result<TicketState, TicketError> {
         let actor = self.replay_actor(&event.actor)?;
         let key = self.key(event.ticket.as_str());
+        self.replay_keyed(event, actor, key, trust)
+            .map(|(state, _)| state)
+    }
+
+    /// [`Ledger::replay_resolved`] for an event.
+    fn replay_keyed(
+        &mut self,
+        event: &Event,
+        actor: ActorKey,
+        key: Option<TicketKey>,
+        trust: Trust,
+    ) -> Result<(TicketState, TicketKey), TicketError> {
         self.replay_resolved(
             event.ticket.as_str(),
             key,
@@ -57,7 +69,6 @@ impl Ledger {
             &event.action,
             trust,
         )
-        .map(|(state, _)| state)
     }
 
     /// The key of an event's actor: a node the hierarchy has or had, or the system.
@@ -166,15 +177,7 @@ impl Ledger {
             Some((id, k)) if *id == event.ticket => Some(*k),
             _ => self.key(event.ticket.as_str()),
         };
-        let (state, key) = self.replay_resolved(
-            event.ticket.as_str(),
-            key,
-            event.seq,
-            event.at,
-            actor,
-            &event.action,
-            trust,
-        )?;
+        let (state, key) = self.replay_keyed(event, actor, key, trust)?;
         if recent
             .ticket
             .as_ref()
