@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError};
+use crate::hash::IdMap;
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::ticket::{
     Action, ActorKey, DeadlineKind, Ledger, TicketError, TicketId, TicketKey, TicketState,
@@ -11,7 +12,7 @@ use crate::ticket::{
 };
 use crate::time::Timestamp;
 
-use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing};
+use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing, Why};
 use super::policy::{rule_applies, EscalationPolicy, Response, Trigger};
 use super::text::SharedStr;
 
@@ -410,6 +411,37 @@ struct Ticket<'a> {
 struct Buffers {
     effects: Vec<Effect>,
     acts: Vec<Decision>,
+    reasons: Reasons,
+}
+
+/// The reasons of deadline firings written so far in a sweep, by due instant, deadline kind
+/// and trigger: tickets whose deadlines an escalation renewed at one sweep fall due at one
+/// instant, and their firings then share one text instead of an allocation each.
+#[derive(Default)]
+struct Reasons(IdMap<(Timestamp, u8), SharedStr>);
+
+/// The most deadline reasons a sweep keeps for sharing (past it, it starts again).
+const REASONS_KEPT: usize = 65_536;
+
+impl Reasons {
+    /// The reason of a firing, shared with earlier firings of the same deadline kind and
+    /// due instant.
+    fn of(&mut self, why: &Why, h: &Hierarchy) -> SharedStr {
+        let key = match why {
+            Why::Missed(kind, due) => (*due, *kind as u8),
+            Why::Approaching(kind, due) => (*due, *kind as u8 | 8),
+            _ => return why.reason(h),
+        };
+        if let Some(text) = self.0.get(&key) {
+            return text.clone();
+        }
+        if self.0.len() >= REASONS_KEPT {
+            self.0.clear();
+        }
+        let text = why.reason(h);
+        self.0.insert(key, text.clone());
+        text
+    }
 }
 
 /// The running state of one ticket's responses within a sweep.
@@ -488,7 +520,7 @@ fn decide_ticket(
             let Some(rule) = ctx.policy.rules.get(f.rule) else {
                 continue;
             };
-            let reason = f.why.reason(h);
+            let reason = buffers.reasons.of(&f.why, h);
             responses(h, &v, ctx, f, &reason, &mut state, &mut buffers.effects)?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
@@ -552,7 +584,7 @@ fn decide_ticket(
                 break;
             };
             let mut state = GroupState::of(&sv);
-            let reason = f.why.reason(h);
+            let reason = buffers.reasons.of(&f.why, h);
             responses(h, &sv, ctx, f, &reason, &mut state, &mut buffers.effects)?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
@@ -738,4 +770,46 @@ pub fn sweep_parallel(
     let evaluated = evaluate_keyed(now, ledger, policy, calendar, threads)?;
     evaluated.apply(ledger, now);
     Ok(evaluated.decisions)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Reasons, Why};
+    use crate::hierarchy::Hierarchy;
+    use crate::ticket::DeadlineKind;
+    use crate::time::Timestamp;
+
+    /// A shared reason is the text the firing would have written itself: per due instant,
+    /// deadline kind and trigger, however many firings ask and in whatever order.
+    #[test]
+    fn shared_reasons_are_each_firings_own_text() {
+        let h = Hierarchy::new();
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let (a, b) = (
+            t("2025-03-10T09:00:00+08:00"),
+            t("2025-03-11T09:00:00+08:00"),
+        );
+        let whys = [
+            Why::Missed(DeadlineKind::Handle, a),
+            Why::Missed(DeadlineKind::Handle, b),
+            Why::Missed(DeadlineKind::Verify, a),
+            Why::Approaching(DeadlineKind::Handle, a),
+            Why::Returns(2),
+        ];
+        let mut reasons = Reasons::default();
+        for round in 0..3 {
+            for why in whys.iter().chain(whys.iter().rev()) {
+                assert_eq!(
+                    reasons.of(why, &h),
+                    why.reason(&h),
+                    "round {round}: {why:?}"
+                );
+            }
+        }
+        // Five texts, all different; the four deadline reasons are kept.
+        let texts: std::collections::BTreeSet<String> =
+            whys.iter().map(|w| reasons.of(w, &h).to_string()).collect();
+        assert_eq!(texts.len(), 5);
+        assert_eq!(reasons.0.len(), 4);
+    }
 }
