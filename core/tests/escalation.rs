@@ -1059,3 +1059,124 @@ fn evaluating_on_several_threads_agrees_with_one() {
         assert_eq!(two_steps.events(id).unwrap(), events, "{id}");
     }
 }
+
+/// A sweep with a policy that reacts to nothing applies each ticket's decisions as soon as
+/// they are made: the decisions and the logs are those of evaluating every ticket first and
+/// applying after, sweep after sweep (graces, reminders, escalations, supervision).
+#[test]
+fn a_sweep_applying_ticket_by_ticket_agrees_with_evaluating_first() {
+    let mut one = sla_ledger();
+    for i in 0..300 {
+        let id = format!("S{i:03}");
+        one.report(
+            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            t(i % 40),
+        )
+        .unwrap();
+        one.apply(&id, CENTRE, t(i % 40 + 5), Action::File).unwrap();
+        one.apply(
+            &id,
+            CENTRE,
+            t(i % 40 + 10),
+            Action::Dispatch {
+                to: GRID.parse().unwrap(),
+            },
+        )
+        .unwrap();
+        if i % 4 == 0 {
+            one.apply(&id, WORKER, t(i % 40 + 20), Action::Acknowledge)
+                .unwrap();
+        }
+    }
+    let p = policy(vec![
+        rule(
+            "ack-late",
+            Trigger::DeadlineMissed {
+                deadline: DeadlineKind::Acknowledge,
+                grace: Some(Amount::WorkingMinutes(15)),
+            },
+            vec![Response::Remind],
+        ),
+        rule(
+            "handle-late",
+            Trigger::DeadlineMissed {
+                deadline: DeadlineKind::Handle,
+                grace: None,
+            },
+            vec![Response::Escalate { to: None }, Response::Supervise],
+        ),
+    ]);
+    let c = cal();
+    let mut two_steps = one.clone();
+    let mut acted = 0;
+    for minutes in [30, 45, 100, 60 * 24, 60 * 24 * 3, 60 * 24 * 9] {
+        let now = t(minutes);
+        let d = evaluate(now, &two_steps, &p, &c).unwrap();
+        apply(&mut two_steps, &d, now);
+        let s = sweep(&mut one, now, &p, &c).unwrap();
+        assert_eq!(s, d, "at {now}");
+        acted += actions(&s).len();
+    }
+    assert!(acted > 600, "{acted} actions");
+    for v in one.tickets() {
+        let id = v.id().as_str();
+        assert_eq!(
+            one.events(id).unwrap(),
+            two_steps.events(id).unwrap(),
+            "{id}"
+        );
+    }
+    assert_eq!(one.to_jsonl(), two_steps.to_jsonl());
+}
+
+/// When a grace runs past the calendar's coverage for a ticket in the middle of a sweep,
+/// the sweep is refused and applies nothing, not even the decisions about the tickets
+/// before it.
+#[test]
+fn a_sweep_refused_half_way_applies_nothing() {
+    let mut l = sla_ledger(); // the 2025 notice only
+    let dec = |s: &str| format!("2025-12-{s}+08:00").parse::<Timestamp>().unwrap();
+    for (id, due) in [("A", "01T10:00:00"), ("B", "31T15:00:00")] {
+        dispatched(&mut l, id);
+        l.apply(
+            id,
+            "@system",
+            dec("01T09:00:00"),
+            Action::SetDeadline {
+                deadline: DeadlineKind::Handle,
+                due: dec(due),
+            },
+        )
+        .unwrap();
+    }
+    let p = policy(vec![rule(
+        "handle-late",
+        Trigger::DeadlineMissed {
+            deadline: DeadlineKind::Handle,
+            grace: Some(Amount::WorkingDays(3)),
+        },
+        vec![Response::Remind],
+    )]);
+    let c = cal();
+    let now = dec("31T16:00:00");
+    let before = l.to_jsonl();
+    // A is overdue past its grace; B's grace would end in 2026.
+    let e = sweep(&mut l, now, &p, &c).unwrap_err();
+    assert_eq!(e.code(), "calendar.beyond_coverage");
+    assert_eq!(l.to_jsonl(), before);
+    // With B's deadline moved past the sweep, the same sweep reminds A.
+    l.apply(
+        "B",
+        "@system",
+        now,
+        Action::SetDeadline {
+            deadline: DeadlineKind::Handle,
+            due: dec("31T18:00:00"),
+        },
+    )
+    .unwrap();
+    let d = sweep(&mut l, now, &p, &c).unwrap();
+    assert_eq!(actions(&d), ["remind", "rule_fired"]);
+    assert_eq!(d[0].ticket.as_str(), "A");
+}

@@ -157,11 +157,21 @@ impl Evaluated {
             .map(|(start, _)| *start)
             .chain([self.decisions.len()]);
         for (&(start, key), end) in self.runs.iter().zip(ends) {
-            for d in self.decisions.get(start..end).unwrap_or(&[]) {
-                if let Effect::Act { action } = &d.effect {
-                    let _ = ledger.apply_key(key, ActorKey::SYSTEM, now, action);
-                }
-            }
+            apply_run(
+                ledger,
+                key,
+                self.decisions.get(start..end).unwrap_or(&[]),
+                now,
+            );
+        }
+    }
+}
+
+/// Applies one ticket's run of decisions (a refusal changes nothing).
+fn apply_run(ledger: &mut Ledger, key: TicketKey, decisions: &[Decision], now: Timestamp) {
+    for d in decisions {
+        if let Effect::Act { action } = &d.effect {
+            let _ = ledger.apply_key(key, ActorKey::SYSTEM, now, action);
         }
     }
 }
@@ -173,111 +183,26 @@ fn evaluate_keyed(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Evaluated, CalendarError> {
-    let rules = &policy.rules;
-    let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
-    let mut horizon = now;
-    for r in rules {
-        if let Trigger::DeadlineApproaching { before, .. } = &r.when {
-            horizon = horizon.max(before.after(now, calendar)?);
-        }
-    }
-    let ctx = Context {
-        now,
-        policy,
-        calendar,
-        horizon,
-        reactive: has(|t| {
-            matches!(
-                t,
-                Trigger::DeadlineApproaching { .. } | Trigger::CrossesBoundaries { .. }
-            )
-        }),
-    };
-    // Candidates, each with the deadline kinds found due in the index (a bit per kind).
-    let mut candidates: Vec<(TicketKey, u8)> = Vec::new();
-    // Only the deadline kinds some rule watches are visited: an entry of another kind is
-    // never due for this policy (and gets no bookkeeping `recheck`).
-    let watched = rules.iter().fold(0u8, |bits, r| match &r.when {
-        Trigger::DeadlineMissed { deadline, .. }
-        | Trigger::DeadlineApproaching { deadline, .. } => bits | 1 << (*deadline as u8),
-        _ => bits,
-    });
-    candidates.extend(
-        ledger
-            .due_of_kinds(ctx.horizon, watched)
-            .map(|(_, k, kind)| (k, 1u8 << kind)),
-    );
-    if has(|t| matches!(t, Trigger::SummonsLate)) {
-        candidates.extend(ledger.summons_due_until(now).map(|(_, k)| (k, 0)));
-    }
-    if has(|t| {
-        matches!(
-            t,
-            Trigger::Refusal
-                | Trigger::Unsatisfied
-                | Trigger::Returns { .. }
-                | Trigger::CrossesBoundaries { .. }
-        )
-    }) {
-        candidates.extend(ledger.needing_attention().map(|k| (k, 0)));
-    }
-    let mut repeats = repeated_complaints(ledger, &ctx);
-    candidates.extend(repeats.iter().map(|(k, _)| (*k, 0)));
-    candidates.sort_unstable_by_key(|(k, _)| *k);
-    candidates.dedup_by(|a, b| {
-        if a.0 == b.0 {
-            b.1 |= a.1;
-            true
-        } else {
-            false
-        }
-    });
-    repeats.sort_by_key(|(k, _)| *k);
-    let shared = SharedTexts::of(policy);
-
+    let prepared = Prepared::new(now, ledger, policy, calendar)?;
+    let candidates = &prepared.candidates;
     let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
         // Room for a decision per candidate, which most sweeps take (an overdue ticket gets
         // its firing recorded and acted on); growing step by step copied the decisions over
         // and over. What is left is given back at the end.
-        let mut decisions = Vec::with_capacity(run.len());
-        let mut runs = Vec::new();
-        let mut buffers = Buffers::default();
-        let mut firings = Vec::new();
+        let mut out = Evaluated {
+            decisions: Vec::with_capacity(run.len()),
+            runs: Vec::new(),
+        };
+        let mut worker = Worker::default();
         for &(key, kinds) in run {
-            let Some(v) = ledger.view(key) else { continue };
-            firings.clear();
-            detect(ledger, &v, &ctx, &mut firings)?;
-            // `repeats` is sorted by ticket: this ticket's are one slice of it.
-            let from = repeats.partition_point(|(k, _)| *k < key);
-            let to = repeats.partition_point(|(k, _)| *k <= key);
-            firings.extend(
-                repeats
-                    .get(from..to)
-                    .unwrap_or(&[])
-                    .iter()
-                    .map(|(_, f)| f.clone()),
-            );
-            settle(ledger, &v, &ctx, &mut firings);
-            let rechecks = rechecks(&v, &ctx, kinds, &firings)?;
-            if !firings.is_empty() || !rechecks.is_empty() {
-                let start = decisions.len();
-                let ticket = Ticket {
-                    key,
-                    firings: &mut firings,
-                    rechecks,
-                };
-                decide_ticket(ledger, &ctx, &shared, ticket, &mut buffers, &mut decisions)?;
-                if decisions.len() > start {
-                    runs.push((start, key));
-                }
-            }
+            prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
         }
-        decisions.shrink_to_fit();
-        Ok(Evaluated { decisions, runs })
+        out.decisions.shrink_to_fit();
+        Ok(out)
     };
     let threads = threads.min(candidates.len() / PER_THREAD);
     if threads <= 1 {
-        return decide(&candidates);
+        return decide(candidates);
     }
     let runs: Vec<&[(TicketKey, u8)]> = candidates
         .chunks(candidates.len().div_ceil(threads))
@@ -294,6 +219,189 @@ fn evaluate_keyed(
         all.decisions.append(&mut part.decisions);
     }
     Ok(all)
+}
+
+/// What an evaluation prepares before it looks at any ticket: its context, the candidate
+/// tickets (each with the deadline kinds found due in the index, a bit per kind), the
+/// repeated complaints by ticket and the texts decisions share.
+struct Prepared<'a> {
+    ctx: Context<'a>,
+    candidates: Vec<(TicketKey, u8)>,
+    repeats: Vec<(TicketKey, Firing)>,
+    shared: SharedTexts,
+}
+
+/// What one thread of an evaluation reuses from ticket to ticket.
+#[derive(Default)]
+struct Worker {
+    buffers: Buffers,
+    firings: Vec<Firing>,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(
+        now: Timestamp,
+        ledger: &Ledger,
+        policy: &'a EscalationPolicy,
+        calendar: &'a Calendar,
+    ) -> Result<Prepared<'a>, CalendarError> {
+        let rules = &policy.rules;
+        let has = |f: fn(&Trigger) -> bool| rules.iter().any(|r| f(&r.when));
+        let mut horizon = now;
+        for r in rules {
+            if let Trigger::DeadlineApproaching { before, .. } = &r.when {
+                horizon = horizon.max(before.after(now, calendar)?);
+            }
+        }
+        let ctx = Context {
+            now,
+            policy,
+            calendar,
+            horizon,
+            reactive: has(|t| {
+                matches!(
+                    t,
+                    Trigger::DeadlineApproaching { .. } | Trigger::CrossesBoundaries { .. }
+                )
+            }),
+        };
+        let mut candidates: Vec<(TicketKey, u8)> = Vec::new();
+        // Only the deadline kinds some rule watches are visited: an entry of another kind is
+        // never due for this policy (and gets no bookkeeping `recheck`).
+        let watched = rules.iter().fold(0u8, |bits, r| match &r.when {
+            Trigger::DeadlineMissed { deadline, .. }
+            | Trigger::DeadlineApproaching { deadline, .. } => bits | 1 << (*deadline as u8),
+            _ => bits,
+        });
+        candidates.extend(
+            ledger
+                .due_of_kinds(ctx.horizon, watched)
+                .map(|(_, k, kind)| (k, 1u8 << kind)),
+        );
+        if has(|t| matches!(t, Trigger::SummonsLate)) {
+            candidates.extend(ledger.summons_due_until(now).map(|(_, k)| (k, 0)));
+        }
+        if has(|t| {
+            matches!(
+                t,
+                Trigger::Refusal
+                    | Trigger::Unsatisfied
+                    | Trigger::Returns { .. }
+                    | Trigger::CrossesBoundaries { .. }
+            )
+        }) {
+            candidates.extend(ledger.needing_attention().map(|k| (k, 0)));
+        }
+        let mut repeats = repeated_complaints(ledger, &ctx);
+        candidates.extend(repeats.iter().map(|(k, _)| (*k, 0)));
+        candidates.sort_unstable_by_key(|(k, _)| *k);
+        candidates.dedup_by(|a, b| {
+            if a.0 == b.0 {
+                b.1 |= a.1;
+                true
+            } else {
+                false
+            }
+        });
+        repeats.sort_by_key(|(k, _)| *k);
+        Ok(Prepared {
+            ctx,
+            candidates,
+            repeats,
+            shared: SharedTexts::of(policy),
+        })
+    }
+
+    /// Whether deciding about the candidates can no longer be refused once it has begun, so
+    /// that a sweep may apply each ticket's decisions before it decides about the next and
+    /// still apply nothing when the evaluation is refused. Only working-time arithmetic
+    /// refuses (an instant beyond the calendar's coverage): the warning horizon, computed
+    /// already; a whistle's deadlines, the same for every ticket; a grace after a missed
+    /// deadline, which depends on each ticket's deadline and is tried here for every
+    /// candidate. A reactive policy applies decisions to copies of tickets and detects
+    /// again there, with deadlines nobody can foresee: its sweeps evaluate everything
+    /// first.
+    fn cannot_fail(&self, ledger: &Ledger) -> bool {
+        let ctx = &self.ctx;
+        if ctx.reactive {
+            return false;
+        }
+        ctx.policy.rules.iter().all(|rule| {
+            let whistles = rule.then.iter().all(|r| match r {
+                Response::Whistle {
+                    sign_within,
+                    report_within,
+                } => [sign_within, report_within]
+                    .iter()
+                    .all(|a| a.after(ctx.now, ctx.calendar).is_ok()),
+                _ => true,
+            });
+            let graces = match &rule.when {
+                Trigger::DeadlineMissed {
+                    deadline,
+                    grace: Some(grace),
+                } => self.candidates.iter().all(|(key, _)| {
+                    ledger
+                        .view(*key)
+                        .and_then(|v| v.deadline(*deadline))
+                        .is_none_or(|due| grace.after(due, ctx.calendar).is_ok())
+                }),
+                _ => true,
+            };
+            whistles && graces
+        })
+    }
+
+    /// Decides about one candidate ticket (with the deadline kinds found due for it),
+    /// appending its decisions, and its run of them, to `out`.
+    fn decide(
+        &self,
+        ledger: &Ledger,
+        key: TicketKey,
+        kinds: u8,
+        worker: &mut Worker,
+        out: &mut Evaluated,
+    ) -> Result<(), CalendarError> {
+        let ctx = &self.ctx;
+        let Some(v) = ledger.view(key) else {
+            return Ok(());
+        };
+        let firings = &mut worker.firings;
+        firings.clear();
+        detect(ledger, &v, ctx, firings)?;
+        // `repeats` is sorted by ticket: this ticket's are one slice of it.
+        let from = self.repeats.partition_point(|(k, _)| *k < key);
+        let to = self.repeats.partition_point(|(k, _)| *k <= key);
+        firings.extend(
+            self.repeats
+                .get(from..to)
+                .unwrap_or(&[])
+                .iter()
+                .map(|(_, f)| f.clone()),
+        );
+        settle(ledger, &v, ctx, firings);
+        let rechecks = rechecks(&v, ctx, kinds, firings)?;
+        if !firings.is_empty() || !rechecks.is_empty() {
+            let start = out.decisions.len();
+            let ticket = Ticket {
+                key,
+                firings,
+                rechecks,
+            };
+            decide_ticket(
+                ledger,
+                ctx,
+                &self.shared,
+                ticket,
+                &mut worker.buffers,
+                &mut out.decisions,
+            )?;
+            if out.decisions.len() > start {
+                out.runs.push((start, key));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Drops firings already recorded on the ticket, and orders and dedups the rest.
@@ -748,6 +856,12 @@ pub fn apply(ledger: &mut Ledger, decisions: &[Decision], now: Timestamp) -> Vec
 
 /// Evaluates and applies in one step; returns the decisions taken. When the evaluation is
 /// refused (a deadline beyond the calendar's coverage), nothing is applied.
+///
+/// The decisions and the ledger afterwards are those of [`evaluate`] then [`apply`]. When
+/// the policy reacts to nothing the others do and nothing can refuse the evaluation once it
+/// has begun (the graces and whistle deadlines are tried first), each ticket's decisions
+/// are applied as soon as they are made, while the ticket is still in the processor's
+/// cache; otherwise every ticket is evaluated first.
 pub fn sweep(
     ledger: &mut Ledger,
     now: Timestamp,
@@ -767,6 +881,28 @@ pub fn sweep_parallel(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Vec<Decision>, CalendarError> {
+    if threads <= 1 {
+        let prepared = Prepared::new(now, ledger, policy, calendar)?;
+        if prepared.cannot_fail(ledger) {
+            // Each ticket's decisions are applied as soon as they are made, while the
+            // ticket is still in the processor's cache. A ticket's decisions depend only on
+            // the ledger's shared parts and on that ticket, which the decisions applied
+            // before it have not touched: they are `evaluate`'s, and nothing can refuse the
+            // evaluation half-way.
+            let mut out = Evaluated {
+                decisions: Vec::with_capacity(prepared.candidates.len()),
+                runs: Vec::new(),
+            };
+            let mut worker = Worker::default();
+            for &(key, kinds) in &prepared.candidates {
+                let start = out.decisions.len();
+                prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
+                apply_run(ledger, key, out.decisions.get(start..).unwrap_or(&[]), now);
+            }
+            out.decisions.shrink_to_fit();
+            return Ok(out.decisions);
+        }
+    }
     let evaluated = evaluate_keyed(now, ledger, policy, calendar, threads)?;
     evaluated.apply(ledger, now);
     Ok(evaluated.decisions)
