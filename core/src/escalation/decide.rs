@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError};
-use crate::hash::IdMap;
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::ticket::{
     Action, ActorKey, DeadlineKind, Ledger, TicketError, TicketId, TicketKey, TicketState,
@@ -522,33 +521,46 @@ struct Buffers {
     reasons: Reasons,
 }
 
-/// The reasons of deadline firings written so far in a sweep, by due instant, deadline kind
+/// The reasons of deadline firings written lately in a sweep, by due instant, deadline kind
 /// and trigger: tickets whose deadlines an escalation renewed at one sweep fall due at one
 /// instant, and their firings then share one text instead of an allocation each.
+///
+/// A cache with one place per hash of the key (a later reason takes the place of an earlier
+/// one with the same hash), not a map: losing a reason costs one more allocation, and
+/// nothing else depends on what it keeps, so keys chosen to collide slow nothing down.
 #[derive(Default)]
-struct Reasons(IdMap<(Timestamp, u8), SharedStr>);
+struct Reasons(Vec<Option<(Timestamp, u8, SharedStr)>>);
 
-/// The most deadline reasons a sweep keeps for sharing (past it, it starts again).
-const REASONS_KEPT: usize = 65_536;
+/// The places of [`Reasons`]: 2^14 (16,384), about 650 KB while a sweep runs.
+const REASON_BITS: u32 = 14;
+const REASON_PLACES: usize = 1 << REASON_BITS;
 
 impl Reasons {
     /// The reason of a firing, shared with earlier firings of the same deadline kind and
     /// due instant.
     fn of(&mut self, why: &Why, h: &Hierarchy) -> SharedStr {
-        let key = match why {
+        let (due, kind) = match why {
             Why::Missed(kind, due) => (*due, *kind as u8),
             Why::Approaching(kind, due) => (*due, *kind as u8 | 8),
             _ => return why.reason(h),
         };
-        if let Some(text) = self.0.get(&key) {
-            return text.clone();
+        if self.0.is_empty() {
+            self.0.resize(REASON_PLACES, None);
         }
-        if self.0.len() >= REASONS_KEPT {
-            self.0.clear();
+        // Fibonacci hashing: the high bits of the key times 2^64 / φ.
+        let key = due.unix_seconds().unsigned_abs() ^ (u64::from(kind) << 56);
+        let place = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - REASON_BITS)) as usize;
+        let Some(slot) = self.0.get_mut(place) else {
+            return why.reason(h);
+        };
+        match slot {
+            Some((d, k, text)) if *d == due && *k == kind => text.clone(),
+            _ => {
+                let text = why.reason(h);
+                *slot = Some((due, kind, text.clone()));
+                text
+            }
         }
-        let text = why.reason(h);
-        self.0.insert(key, text.clone());
-        text
     }
 }
 
@@ -916,7 +928,8 @@ mod tests {
     use crate::time::Timestamp;
 
     /// A shared reason is the text the firing would have written itself: per due instant,
-    /// deadline kind and trigger, however many firings ask and in whatever order.
+    /// deadline kind and trigger, however many firings ask, in whatever order, and whatever
+    /// keys share a place.
     #[test]
     fn shared_reasons_are_each_firings_own_text() {
         let h = Hierarchy::new();
@@ -942,10 +955,23 @@ mod tests {
                 );
             }
         }
-        // Five texts, all different; the four deadline reasons are kept.
+        // Five texts, all different; the four deadline reasons are kept (in four places).
         let texts: std::collections::BTreeSet<String> =
             whys.iter().map(|w| reasons.of(w, &h).to_string()).collect();
         assert_eq!(texts.len(), 5);
-        assert_eq!(reasons.0.len(), 4);
+        assert_eq!(reasons.0.iter().flatten().count(), 4);
+        // Many more keys than places, so that keys share places, some with the same due
+        // instant and another kind or trigger: each firing still gets its own text.
+        let base = t("2025-01-01T00:00:00+08:00");
+        for _ in 0..2 {
+            for i in 0..5_000 {
+                let due = base.plus_seconds(i * 60);
+                for kind in DeadlineKind::ALL.iter().copied() {
+                    for why in [Why::Missed(kind, due), Why::Approaching(kind, due)] {
+                        assert_eq!(reasons.of(&why, &h), why.reason(&h), "{why:?}");
+                    }
+                }
+            }
+        }
     }
 }
