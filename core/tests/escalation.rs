@@ -67,6 +67,11 @@ fn rule(name: &str, when: Trigger, then: Vec<Response>) -> Rule {
     }
 }
 
+/// A rule that fires when a deadline is missed (after a grace, if any).
+fn missed(name: &str, deadline: DeadlineKind, grace: Option<Amount>, then: Vec<Response>) -> Rule {
+    rule(name, Trigger::DeadlineMissed { deadline, grace }, then)
+}
+
 fn sla_ledger() -> Ledger {
     let mut l = ledger();
     l.set_service_levels(Some(levels()), t(0)).unwrap();
@@ -974,43 +979,50 @@ fn due_until_merges_the_kinds_in_due_order() {
     assert_eq!(until, prefix);
 }
 
+/// A ledger with service levels and `n` tickets (`M00000`, ...) reported at minute `i %
+/// spread`, filed 5 and dispatched to the grid 10 minutes later; every `ack_every`-th is
+/// signed for 10 minutes after that.
+fn many_dispatched(n: i64, spread: i64, ack_every: i64) -> Ledger {
+    let mut l = sla_ledger();
+    for i in 0..n {
+        let id = format!("M{i:05}");
+        let at = i % spread;
+        l.report(
+            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
+            WORKER,
+            t(at),
+        )
+        .unwrap();
+        l.apply(&id, CENTRE, t(at + 5), Action::File).unwrap();
+        l.apply(
+            &id,
+            CENTRE,
+            t(at + 10),
+            Action::Dispatch {
+                to: GRID.parse().unwrap(),
+            },
+        )
+        .unwrap();
+        if i % ack_every == 0 {
+            l.apply(&id, WORKER, t(at + 20), Action::Acknowledge)
+                .unwrap();
+        }
+    }
+    l
+}
+
 /// Evaluating on several threads gives exactly the decisions of one thread, in the same
 /// order, on a sweep large enough to be split (over 8,192 tickets due; runs start at 4,096)
 /// with several triggers (deadlines to sign for and to handle missed, a warning before the
 /// handling deadline; reminders and escalations), sweep after sweep.
 #[test]
 fn evaluating_on_several_threads_agrees_with_one() {
-    let mut one = sla_ledger();
-    for i in 0..10_000 {
-        let id = format!("M{i:05}");
-        one.report(
-            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
-            WORKER,
-            t(i % 50),
-        )
-        .unwrap();
-        one.apply(&id, CENTRE, t(i % 50 + 5), Action::File).unwrap();
-        one.apply(
-            &id,
-            CENTRE,
-            t(i % 50 + 10),
-            Action::Dispatch {
-                to: GRID.parse().unwrap(),
-            },
-        )
-        .unwrap();
-        if i % 3 == 0 {
-            one.apply(&id, WORKER, t(i % 50 + 20), Action::Acknowledge)
-                .unwrap();
-        }
-    }
+    let mut one = many_dispatched(10_000, 50, 3);
     let p = policy(vec![
-        rule(
+        missed(
             "ack-late",
-            Trigger::DeadlineMissed {
-                deadline: DeadlineKind::Acknowledge,
-                grace: None,
-            },
+            DeadlineKind::Acknowledge,
+            None,
             vec![Response::Remind],
         ),
         rule(
@@ -1021,12 +1033,10 @@ fn evaluating_on_several_threads_agrees_with_one() {
             },
             vec![Response::Remind],
         ),
-        rule(
+        missed(
             "handle-late",
-            Trigger::DeadlineMissed {
-                deadline: DeadlineKind::Handle,
-                grace: None,
-            },
+            DeadlineKind::Handle,
+            None,
             vec![Response::Escalate { to: None }],
         ),
     ]);
@@ -1065,45 +1075,18 @@ fn evaluating_on_several_threads_agrees_with_one() {
 /// applying after, sweep after sweep (graces, reminders, escalations, supervision).
 #[test]
 fn a_sweep_applying_ticket_by_ticket_agrees_with_evaluating_first() {
-    let mut one = sla_ledger();
-    for i in 0..300 {
-        let id = format!("S{i:03}");
-        one.report(
-            NewTicket::new(&id, "livelihood.repair", BUILDING).unwrap(),
-            WORKER,
-            t(i % 40),
-        )
-        .unwrap();
-        one.apply(&id, CENTRE, t(i % 40 + 5), Action::File).unwrap();
-        one.apply(
-            &id,
-            CENTRE,
-            t(i % 40 + 10),
-            Action::Dispatch {
-                to: GRID.parse().unwrap(),
-            },
-        )
-        .unwrap();
-        if i % 4 == 0 {
-            one.apply(&id, WORKER, t(i % 40 + 20), Action::Acknowledge)
-                .unwrap();
-        }
-    }
+    let mut one = many_dispatched(300, 40, 4);
     let p = policy(vec![
-        rule(
+        missed(
             "ack-late",
-            Trigger::DeadlineMissed {
-                deadline: DeadlineKind::Acknowledge,
-                grace: Some(Amount::WorkingMinutes(15)),
-            },
+            DeadlineKind::Acknowledge,
+            Some(Amount::WorkingMinutes(15)),
             vec![Response::Remind],
         ),
-        rule(
+        missed(
             "handle-late",
-            Trigger::DeadlineMissed {
-                deadline: DeadlineKind::Handle,
-                grace: None,
-            },
+            DeadlineKind::Handle,
+            None,
             vec![Response::Escalate { to: None }, Response::Supervise],
         ),
     ]);
@@ -1150,12 +1133,10 @@ fn a_sweep_refused_half_way_applies_nothing() {
         )
         .unwrap();
     }
-    let p = policy(vec![rule(
+    let p = policy(vec![missed(
         "handle-late",
-        Trigger::DeadlineMissed {
-            deadline: DeadlineKind::Handle,
-            grace: Some(Amount::WorkingDays(3)),
-        },
+        DeadlineKind::Handle,
+        Some(Amount::WorkingDays(3)),
         vec![Response::Remind],
     )]);
     let c = cal();
