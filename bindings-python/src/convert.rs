@@ -475,3 +475,49 @@ pub fn u8_array<'py>(py: Python<'py>, values: &[u8]) -> PyResult<Bound<'py, PyAn
 pub fn i64_array<'py>(py: Python<'py>, values: &[i64]) -> PyResult<Bound<'py, PyAny>> {
     packed_array(py, "q", values)
 }
+
+/// The most places of [`str_keys`]'s table (2^16, 1 MB).
+const STR_KEY_BITS: u32 = 16;
+
+/// The keys of the strings of a Python iterable (not a `str` itself), each found by `lookup`.
+///
+/// A column of ids names the same `str` objects over and over (a million tickets' units are
+/// a few thousand strings), so each object's key is remembered by the object's address, in
+/// a table of up to 65,536 places, at most twice the items' number (a later object takes an
+/// earlier one's place when their addresses hash alike). The table holds a reference to every object it remembers, so that no other
+/// string can take a remembered one's address while the call runs, whatever the iterable.
+pub(crate) fn str_keys(
+    ids: &Bound<'_, PyAny>,
+    mut lookup: impl FnMut(&str) -> PyResult<u32>,
+) -> PyResult<Vec<u32>> {
+    if ids.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "expected a sequence of str, not a str",
+        ));
+    }
+    // An iterator of unknown length gets 4,096 places.
+    let len = ids.len().ok();
+    let bits = len.map_or(12, |n| (usize::BITS - n.leading_zeros()).clamp(4, STR_KEY_BITS));
+    let len = len.unwrap_or(0);
+    let mut memo: Vec<Option<(Bound<'_, PyAny>, u32)>> = vec![None; 1 << bits];
+    let mut keys = Vec::with_capacity(len);
+    for item in ids.try_iter()? {
+        let item = item?;
+        // Objects are 16-byte aligned: the address's low bits say nothing.
+        let address = item.as_ptr() as usize as u64 >> 4;
+        let place = address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits);
+        let Some(slot) = memo.get_mut(place as usize) else {
+            continue;
+        };
+        let key = match slot {
+            Some((seen, key)) if seen.is(&item) => *key,
+            _ => {
+                let key = lookup(&item.cast::<PyString>()?.to_cow()?)?;
+                *slot = Some((item, key));
+                key
+            }
+        };
+        keys.push(key);
+    }
+    Ok(keys)
+}

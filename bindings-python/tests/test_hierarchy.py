@@ -116,6 +116,26 @@ def test_division_code_orphan_is_reported():
     assert errors == [] or all(isinstance(e, wangge.DivisionCodeError) for _, e in errors)
 
 
+def test_keys_of_any_iterable_of_ids(h):
+    ids = ["b3", "g2", "b3"] * 3000
+    keys = h.keys_of(ids)
+    assert list(keys) == [h.key_of(i) for i in ids]
+    assert h.keys_of(tuple(ids)) == keys
+    assert h.keys_of(iter(ids)) == keys
+    assert h.keys_of(x for x in ids) == keys
+    # A new string object for every id, freed as soon as it is read: keys are remembered by
+    # object, and no freed object's address is mistaken for another id.
+    fresh = h.keys_of(("b" + str(3)) if i % 3 != 1 else ("g" + str(2)) for i in range(9000))
+    assert fresh == keys
+    assert h.keys_of([]) == h.keys_of(iter(()))
+    with pytest.raises(TypeError):
+        h.keys_of("b3")
+    with pytest.raises(TypeError):
+        h.keys_of(["b3", 7])  # type: ignore[list-item]
+    with pytest.raises(wangge.HierarchyError):
+        h.keys_of(["b3"] * 100 + ["nope"])
+
+
 def test_bulk_routing(h):
     keys = h.keys_of(["b3", "g2"])
     assert list(keys) == [h.key_of("b3"), h.key_of("g2")] and keys.typecode == "I"
