@@ -497,7 +497,9 @@ pub(crate) fn str_keys(
     }
     // An iterator of unknown length gets 4,096 places.
     let len = ids.len().ok();
-    let bits = len.map_or(12, |n| (usize::BITS - n.leading_zeros()).clamp(4, STR_KEY_BITS));
+    let bits = len.map_or(12, |n| {
+        (usize::BITS - n.leading_zeros()).clamp(4, STR_KEY_BITS)
+    });
     let len = len.unwrap_or(0);
     let mut memo: Vec<Option<(Bound<'_, PyAny>, u32)>> = vec![None; 1 << bits];
     let mut keys = Vec::with_capacity(len);

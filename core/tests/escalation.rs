@@ -809,6 +809,76 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `sweep` is `evaluate` then `apply`, whether it applies ticket by ticket (a policy that
+    /// reacts to nothing) or evaluates first (the standard policy warns before deadlines):
+    /// the same decisions and the same log, or the same refusal with nothing applied (a
+    /// grace of up to 300 working days runs past the 2025 calendar).
+    #[test]
+    fn a_sweep_is_evaluate_then_apply(
+        (n, spread, ack_every) in (1i64..60, 1i64..60, 1i64..5),
+        ops in arb_ops(),
+        steps in prop::collection::vec(1i64..2000, 1..6),
+        grace in prop::option::of(0u32..300),
+        reactive in any::<bool>(),
+    ) {
+        let p = if reactive {
+            EscalationPolicy::standard()
+        } else {
+            policy(vec![
+                missed(
+                    "ack-late",
+                    DeadlineKind::Acknowledge,
+                    grace.map(Amount::WorkingDays),
+                    vec![Response::Remind, Response::Supervise],
+                ),
+                missed(
+                    "handle-late",
+                    DeadlineKind::Handle,
+                    None,
+                    vec![Response::Escalate { to: None }],
+                ),
+                rule("refused", Trigger::Refusal, vec![Response::Supervise]),
+            ])
+        };
+        let c = cal();
+        // Dispatched tickets (deadlines to sign for and to handle), and a few more through
+        // random steps (refusals, returns, suspensions).
+        let mut one = many_dispatched(n, spread, ack_every);
+        let more = scenario_ledger(&ops);
+        for v in more.tickets() {
+            let id = v.id().as_str();
+            for e in more.events(id).unwrap() {
+                let actor = e.actor.to_string();
+                let _ = match &e.action {
+                    Action::Report(new) => one.report((**new).clone(), &actor, e.at).map(|_| TicketState::Reported),
+                    action => one.apply(id, &actor, e.at, action.clone()),
+                };
+            }
+        }
+        let mut two = one.clone();
+        let mut now = t(400);
+        for dt in steps {
+            now = now.plus_seconds(dt * 60);
+            let before = one.to_jsonl();
+            match (sweep(&mut one, now, &p, &c), evaluate(now, &two, &p, &c)) {
+                (Ok(s), Ok(d)) => {
+                    apply(&mut two, &d, now);
+                    prop_assert_eq!(s, d);
+                }
+                (Err(e), Err(f)) => {
+                    prop_assert_eq!(e.to_string(), f.to_string());
+                    prop_assert_eq!(one.to_jsonl(), before);
+                }
+                (s, d) => prop_assert!(false, "sweep {:?}, evaluate {:?}", s.map(|s| s.len()), d.map(|d| d.len())),
+            }
+            prop_assert_eq!(one.to_jsonl(), two.to_jsonl());
+        }
+    }
+}
+
 /// A passed forum decision resolves its ticket through the lifecycle (issue: consultation
 /// decisions linked to tickets).
 #[test]
