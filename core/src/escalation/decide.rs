@@ -182,42 +182,7 @@ fn evaluate_keyed(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Evaluated, CalendarError> {
-    let prepared = Prepared::new(now, ledger, policy, calendar)?;
-    let candidates = &prepared.candidates;
-    let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
-        // Room for a decision per candidate, which most sweeps take (an overdue ticket gets
-        // its firing recorded and acted on); growing step by step copied the decisions over
-        // and over. What is left is given back at the end.
-        let mut out = Evaluated {
-            decisions: Vec::with_capacity(run.len()),
-            runs: Vec::new(),
-        };
-        let mut worker = Worker::default();
-        for &(key, kinds) in run {
-            prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
-        }
-        out.decisions.shrink_to_fit();
-        Ok(out)
-    };
-    let threads = threads.min(candidates.len() / PER_THREAD);
-    if threads <= 1 {
-        return decide(candidates);
-    }
-    let runs: Vec<&[(TicketKey, u8)]> = candidates
-        .chunks(candidates.len().div_ceil(threads))
-        .collect();
-    let mut all = Evaluated {
-        decisions: Vec::new(),
-        runs: Vec::new(),
-    };
-    for part in crate::threads::on_threads(&runs, |run| decide(run)) {
-        let mut part = part?;
-        let offset = all.decisions.len();
-        all.runs
-            .extend(part.runs.iter().map(|(start, key)| (start + offset, *key)));
-        all.decisions.append(&mut part.decisions);
-    }
-    Ok(all)
+    Prepared::new(now, ledger, policy, calendar)?.evaluate(ledger, threads)
 }
 
 /// What an evaluation prepares before it looks at any ticket: its context, the candidate
@@ -231,10 +196,23 @@ struct Prepared<'a> {
 }
 
 /// What one thread of an evaluation reuses from ticket to ticket.
-#[derive(Default)]
 struct Worker {
     buffers: Buffers,
     firings: Vec<Firing>,
+}
+
+impl Worker {
+    /// A worker for a run of `candidates` tickets.
+    fn for_run(candidates: usize) -> Worker {
+        Worker {
+            buffers: Buffers {
+                effects: Vec::new(),
+                acts: Vec::new(),
+                reasons: Reasons::for_run(candidates),
+            },
+            firings: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Prepared<'a> {
@@ -309,6 +287,51 @@ impl<'a> Prepared<'a> {
             repeats,
             shared: SharedTexts::of(policy),
         })
+    }
+
+    /// The threads an evaluation asked for `threads` runs on: one for a sweep too small to
+    /// split.
+    fn threads(&self, threads: usize) -> usize {
+        threads.min(self.candidates.len() / PER_THREAD)
+    }
+
+    /// Decides about every candidate, on up to `threads` threads.
+    fn evaluate(&self, ledger: &Ledger, threads: usize) -> Result<Evaluated, CalendarError> {
+        let candidates = &self.candidates;
+        let decide = |run: &[(TicketKey, u8)]| -> Result<Evaluated, CalendarError> {
+            // Room for a decision per candidate, which most sweeps take (an overdue ticket
+            // gets its firing recorded and acted on); growing step by step copied the
+            // decisions over and over. What is left is given back at the end.
+            let mut out = Evaluated {
+                decisions: Vec::with_capacity(run.len()),
+                runs: Vec::new(),
+            };
+            let mut worker = Worker::for_run(run.len());
+            for &(key, kinds) in run {
+                self.decide(ledger, key, kinds, &mut worker, &mut out)?;
+            }
+            out.decisions.shrink_to_fit();
+            Ok(out)
+        };
+        let threads = self.threads(threads);
+        if threads <= 1 {
+            return decide(candidates);
+        }
+        let runs: Vec<&[(TicketKey, u8)]> = candidates
+            .chunks(candidates.len().div_ceil(threads))
+            .collect();
+        let mut all = Evaluated {
+            decisions: Vec::new(),
+            runs: Vec::new(),
+        };
+        for part in crate::threads::on_threads(&runs, |run| decide(run)) {
+            let mut part = part?;
+            let offset = all.decisions.len();
+            all.runs
+                .extend(part.runs.iter().map(|(start, key)| (start + offset, *key)));
+            all.decisions.append(&mut part.decisions);
+        }
+        Ok(all)
     }
 
     /// Whether deciding about the candidates can no longer be refused once it has begun, so
@@ -514,7 +537,6 @@ struct Ticket<'a> {
 
 /// Buffers a sweep reuses from ticket to ticket instead of allocating them for each (and
 /// the firings' own, beside them).
-#[derive(Default)]
 struct Buffers {
     effects: Vec<Effect>,
     acts: Vec<Decision>,
@@ -528,14 +550,25 @@ struct Buffers {
 /// A cache with one place per hash of the key (a later reason takes the place of an earlier
 /// one with the same hash), not a map: losing a reason costs one more allocation, and
 /// nothing else depends on what it keeps, so keys chosen to collide slow nothing down.
-#[derive(Default)]
-struct Reasons(Vec<Option<(Timestamp, u8, SharedStr)>>);
+struct Reasons {
+    places: Vec<Option<(Timestamp, u8, SharedStr)>>,
+    /// The places are 2^bits.
+    bits: u32,
+}
 
-/// The places of [`Reasons`]: 2^14 (16,384), about 650 KB while a sweep runs.
+/// The most places of [`Reasons`]: 2^14 (16,384), about 650 KB while a large sweep runs.
 const REASON_BITS: u32 = 14;
-const REASON_PLACES: usize = 1 << REASON_BITS;
 
 impl Reasons {
+    /// A cache for a run of `candidates` tickets: a place for each, up to 2^14 (made when
+    /// the first deadline fires).
+    fn for_run(candidates: usize) -> Reasons {
+        Reasons {
+            places: Vec::new(),
+            bits: (usize::BITS - candidates.leading_zeros()).clamp(4, REASON_BITS),
+        }
+    }
+
     /// The reason of a firing, shared with earlier firings of the same deadline kind and
     /// due instant.
     fn of(&mut self, why: &Why, h: &Hierarchy) -> SharedStr {
@@ -544,13 +577,13 @@ impl Reasons {
             Why::Approaching(kind, due) => (*due, *kind as u8 | 8),
             _ => return why.reason(h),
         };
-        if self.0.is_empty() {
-            self.0.resize(REASON_PLACES, None);
+        if self.places.is_empty() {
+            self.places.resize(1 << self.bits, None);
         }
         // Fibonacci hashing: the high bits of the key times 2^64 / φ.
         let key = due.unix_seconds().unsigned_abs() ^ (u64::from(kind) << 56);
-        let place = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - REASON_BITS)) as usize;
-        let Some(slot) = self.0.get_mut(place) else {
+        let place = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - self.bits)) as usize;
+        let Some(slot) = self.places.get_mut(place) else {
             return why.reason(h);
         };
         match slot {
@@ -885,7 +918,8 @@ pub fn sweep(
 
 /// [`sweep`] with the evaluation on up to `threads` threads ([`evaluate_parallel`]; the
 /// decisions are applied on the calling thread, in order). The result is exactly
-/// [`sweep`]'s.
+/// [`sweep`]'s. A sweep too small to split (up to 8,191 candidate tickets) runs as
+/// [`sweep`] does.
 pub fn sweep_parallel(
     ledger: &mut Ledger,
     now: Timestamp,
@@ -893,29 +927,27 @@ pub fn sweep_parallel(
     calendar: &Calendar,
     threads: usize,
 ) -> Result<Vec<Decision>, CalendarError> {
-    if threads <= 1 {
-        let prepared = Prepared::new(now, ledger, policy, calendar)?;
-        if prepared.cannot_fail(ledger) {
-            // Each ticket's decisions are applied as soon as they are made, while the
-            // ticket is still in the processor's cache. A ticket's decisions depend only on
-            // the ledger's shared parts and on that ticket, which the decisions applied
-            // before it have not touched: they are `evaluate`'s, and nothing can refuse the
-            // evaluation half-way.
-            let mut out = Evaluated {
-                decisions: Vec::with_capacity(prepared.candidates.len()),
-                runs: Vec::new(),
-            };
-            let mut worker = Worker::default();
-            for &(key, kinds) in &prepared.candidates {
-                let start = out.decisions.len();
-                prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
-                apply_run(ledger, key, out.decisions.get(start..).unwrap_or(&[]), now);
-            }
-            out.decisions.shrink_to_fit();
-            return Ok(out.decisions);
+    let prepared = Prepared::new(now, ledger, policy, calendar)?;
+    if prepared.threads(threads) <= 1 && prepared.cannot_fail(ledger) {
+        // Each ticket's decisions are applied as soon as they are made, while the
+        // ticket is still in the processor's cache. A ticket's decisions depend only on
+        // the ledger's shared parts and on that ticket, which the decisions applied
+        // before it have not touched: they are `evaluate`'s, and nothing can refuse the
+        // evaluation half-way.
+        let mut out = Evaluated {
+            decisions: Vec::with_capacity(prepared.candidates.len()),
+            runs: Vec::new(),
+        };
+        let mut worker = Worker::for_run(prepared.candidates.len());
+        for &(key, kinds) in &prepared.candidates {
+            let start = out.decisions.len();
+            prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
+            apply_run(ledger, key, out.decisions.get(start..).unwrap_or(&[]), now);
         }
+        out.decisions.shrink_to_fit();
+        return Ok(out.decisions);
     }
-    let evaluated = evaluate_keyed(now, ledger, policy, calendar, threads)?;
+    let evaluated = prepared.evaluate(ledger, threads)?;
     evaluated.apply(ledger, now);
     Ok(evaluated.decisions)
 }
@@ -945,7 +977,7 @@ mod tests {
             Why::Approaching(DeadlineKind::Handle, a),
             Why::Returns(2),
         ];
-        let mut reasons = Reasons::default();
+        let mut reasons = Reasons::for_run(1 << 20);
         for round in 0..3 {
             for why in whys.iter().chain(whys.iter().rev()) {
                 assert_eq!(
@@ -959,7 +991,7 @@ mod tests {
         let texts: std::collections::BTreeSet<String> =
             whys.iter().map(|w| reasons.of(w, &h).to_string()).collect();
         assert_eq!(texts.len(), 5);
-        assert_eq!(reasons.0.iter().flatten().count(), 4);
+        assert_eq!(reasons.places.iter().flatten().count(), 4);
         // Many more keys than places, so that keys share places, some with the same due
         // instant and another kind or trigger: each firing still gets its own text.
         let base = t("2025-01-01T00:00:00+08:00");
