@@ -484,8 +484,9 @@ const STR_KEY_BITS: u32 = 16;
 /// A column of ids names the same `str` objects over and over (a million tickets' units are
 /// a few thousand strings), so each object's key is remembered by the object's address, in
 /// a table of up to 65,536 places, at most twice the items' number (a later object takes an
-/// earlier one's place when their addresses hash alike). The table holds a reference to every object it remembers, so that no other
-/// string can take a remembered one's address while the call runs, whatever the iterable.
+/// earlier one's place when their addresses hash alike). The table holds a reference to
+/// every object it remembers, so that no other string can take a remembered one's address
+/// while the call runs, whatever the iterable.
 pub(crate) fn str_keys(
     ids: &Bound<'_, PyAny>,
     mut lookup: impl FnMut(&str) -> PyResult<u32>,
@@ -508,16 +509,15 @@ pub(crate) fn str_keys(
         // Objects are 16-byte aligned: the address's low bits say nothing.
         let address = item.as_ptr() as usize as u64 >> 4;
         let place = address.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits);
-        let Some(slot) = memo.get_mut(place as usize) else {
-            continue;
-        };
-        let key = match slot {
-            Some((seen, key)) if seen.is(&item) => *key,
-            _ => {
-                let key = lookup(&item.cast::<PyString>()?.to_cow()?)?;
+        let mut find = |item: &Bound<'_, PyAny>| lookup(&item.cast::<PyString>()?.to_cow()?);
+        let key = match memo.get_mut(place as usize) {
+            Some(Some((seen, key))) if seen.is(&item) => *key,
+            Some(slot) => {
+                let key = find(&item)?;
                 *slot = Some((item, key));
                 key
             }
+            None => find(&item)?,
         };
         keys.push(key);
     }
