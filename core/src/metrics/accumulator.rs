@@ -131,6 +131,8 @@ fn add_report(c: &mut Counts, p: &ReportPart, sign: i8) {
 struct Cached {
     groups: Groups,
     facts: TicketFacts,
+    /// The period the ticket was received in.
+    received: i64,
     /// (received period, working seconds) of the handling time.
     handling: Option<(i64, i64)>,
     /// (dispatched, handled) the handling time was computed from.
@@ -345,6 +347,9 @@ impl MetricsAccumulator {
             let Some(v) = ledger.view(key) else {
                 continue;
             };
+            if matches!(self.options.group_by, GroupBy::Level(_)) {
+                seen.remember_group(v.unit(), || self.groups_of(ledger.hierarchy(), &v));
+            }
             self.observe_view(ledger, &v, Some(&seen))?;
             seen.add(&v);
         }
@@ -362,7 +367,10 @@ impl MetricsAccumulator {
         let f = v.facts();
         let groups = match old {
             Some(o) if self.options.group_by != GroupBy::Department => o.groups.clone(),
-            _ => self.groups_of(h, v),
+            _ => match seen.and_then(|s| s.group(v.unit())) {
+                Some(group) => Groups::One(group),
+                None => self.groups_of(h, v),
+            },
         };
         let repeat = match old {
             Some(o) => o.repeat,
@@ -408,6 +416,7 @@ impl MetricsAccumulator {
         Ok(Cached {
             groups,
             facts: f,
+            received,
             handling,
             handled_span,
             repeat,
@@ -491,7 +500,7 @@ impl MetricsAccumulator {
     }
 
     fn parts_of(&self, c: &Cached) -> Parts {
-        self.parts(&c.facts, c.repeat, self.period(c.facts.reported_at))
+        self.parts(&c.facts, c.repeat, c.received)
     }
 
     fn apply_diff(&mut self, old: Option<&Cached>, new: &Cached) {
@@ -778,13 +787,36 @@ fn is_repeat(
 /// first so many of the unit's list, without searching it; and the category and report time
 /// of the latest, which answers most repeat checks without reading a record (half of a
 /// city's metrics went to finding and reading that record, far from the cache).
+///
+/// It also remembers each unit's group when tickets are grouped by level: the walk up a
+/// unit's chain reads a node's slot per level, and a city's tickets share a few thousand
+/// units (the walk was a quarter of a city-year's metrics).
 #[derive(Default)]
 struct Seen {
     counts: Vec<u32>,
     latest: Vec<Option<(u16, Timestamp)>>,
+    groups: Vec<Option<u32>>,
 }
 
 impl Seen {
+    /// The group remembered for a unit.
+    fn group(&self, unit: NodeKey) -> Option<u32> {
+        self.groups.get(unit.index()).copied().flatten()
+    }
+
+    /// Remembers a unit's single group, unless it is known already.
+    fn remember_group(&mut self, unit: NodeKey, groups: impl FnOnce() -> Groups) {
+        let u = unit.index();
+        if self.groups.len() <= u {
+            self.groups.resize(u + 1, None);
+        }
+        if let Some(slot @ None) = self.groups.get_mut(u) {
+            if let Groups::One(group) = groups() {
+                *slot = Some(group);
+            }
+        }
+    }
+
     fn add(&mut self, v: &TicketView<'_>) {
         let u = v.unit().index();
         if self.counts.len() <= u {

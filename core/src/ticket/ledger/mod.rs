@@ -83,6 +83,15 @@ impl ActorKey {
     pub const fn node(key: NodeKey) -> ActorKey {
         ActorKey(key.raw())
     }
+
+    /// The node, unless this is the host system.
+    pub(crate) const fn node_key(self) -> Option<NodeKey> {
+        if self.0 == SYSTEM {
+            None
+        } else {
+            Some(NodeKey::from_index(self.0))
+        }
+    }
 }
 
 /// Data an action adds besides its event: texts, summons, and where a return after an

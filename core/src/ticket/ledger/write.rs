@@ -79,9 +79,14 @@ impl Ledger {
         let unknown_unit = |id: &NodeId| TicketError::UnknownUnit {
             unit: id.to_string(),
         };
-        let unit = h
-            .key(new.unit.as_str())
-            .ok_or_else(|| unknown_unit(&new.unit))?;
+        // A unit usually reports in its own territory, and a report in a log names the
+        // default taker: each guess costs one comparison of ids, where a lookup in a city's
+        // hierarchy is a cache miss. The answers are the lookups' (`Hierarchy::key_hinted`).
+        let unit = match actor.node_key() {
+            Some(a) => h.key_hinted(new.unit.as_str(), a),
+            None => h.key(new.unit.as_str()),
+        }
+        .ok_or_else(|| unknown_unit(&new.unit))?;
         if !h.kind_of(unit).is_some_and(NodeKind::is_territorial) {
             return Err(TicketError::InvalidTarget {
                 ticket: new.id.to_string(),
@@ -104,7 +109,9 @@ impl Ledger {
             .unwrap_or(unit);
         let holder = match &new.holder {
             Some(id) => {
-                let k = h.key(id.as_str()).ok_or_else(|| unknown_unit(id))?;
+                let k = h
+                    .key_hinted(id.as_str(), default_holder)
+                    .ok_or_else(|| unknown_unit(id))?;
                 check_assignee(h, k).map_err(|reason| TicketError::InvalidTarget {
                     ticket: new.id.to_string(),
                     state: TicketState::Reported,
