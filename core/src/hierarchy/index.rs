@@ -169,12 +169,12 @@ impl Index {
             .iter()
             .map(|(org, member)| (member.index(), NodeKey(to_u32(*org))))
             .collect();
-        for slot in &h.slots {
+        // A slot's key is its place.
+        for (i, slot) in h.slots.iter().enumerate() {
             if slot.index.is_some() && slot.kind.class() == NodeClass::Territorial {
-                if let Some(k) = h.by_id.get(slot.id.as_str()) {
-                    acts_pairs.push((k.index(), *k));
-                    acting_pairs.push((k.index(), (*k, VIA_SELF)));
-                }
+                let k = NodeKey(to_u32(i));
+                acts_pairs.push((k.index(), k));
+                acting_pairs.push((k.index(), (k, VIA_SELF)));
             }
         }
         for pairs in [

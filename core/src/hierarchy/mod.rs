@@ -68,11 +68,13 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use crate::hash::IdMap;
+use crate::hash::IdState;
+use hashbrown::HashTable;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
+use std::hash::BuildHasher;
 
 pub use boundary::{Boundary, Ring, CONTAINMENT_TOLERANCE};
 pub use division::{DivisionCodeError, DivisionImport, DivisionRow, RowError};
@@ -336,6 +338,40 @@ struct Slot {
     index: Option<NodeIndex>,
 }
 
+/// The keys of ids ever added (removed nodes keep theirs): a table of keys, compared
+/// through the slots' ids. Four bytes a node, where a map holding its own copy of each id
+/// took 32: the lookup reads the node's slot, which the caller reads next anyway, and a
+/// city's table (37,000 nodes, 256 KB) stays in the cache while a ledger streams through.
+#[derive(Clone, Default)]
+struct IdIndex {
+    table: HashTable<u32>,
+    state: IdState,
+}
+
+impl IdIndex {
+    fn get(&self, slots: &[Slot], id: &str) -> Option<NodeKey> {
+        self.table
+            .find(self.state.hash_one(id), |k| {
+                slots.get(*k as usize).is_some_and(|s| s.id.as_str() == id)
+            })
+            .map(|k| NodeKey(*k))
+    }
+
+    /// Adds the key of a slot; the id must not be in the table.
+    fn insert(&mut self, slots: &[Slot], key: NodeKey) {
+        let Some(slot) = slots.get(key.index()) else {
+            return;
+        };
+        let state = &self.state;
+        self.table
+            .insert_unique(state.hash_one(slot.id.as_str()), key.0, |k| {
+                slots
+                    .get(*k as usize)
+                    .map_or(0, |s| state.hash_one(s.id.as_str()))
+            });
+    }
+}
+
 /// The governance hierarchy: a typed graph with checked invariants. See the
 /// [module documentation](self).
 ///
@@ -345,7 +381,7 @@ struct Slot {
 pub struct Hierarchy {
     graph: StableDiGraph<NodeData, EdgeData>,
     slots: Vec<Slot>,
-    by_id: IdMap<NodeId, NodeKey>,
+    by_id: IdIndex,
     index: OnceLock<Index>,
     /// The system of locations and boundaries (WGS-84 unless the document says otherwise).
     coordinate_system: crate::geo::CoordSystem,
@@ -389,8 +425,7 @@ impl Hierarchy {
     /// The key of a live node.
     pub fn key(&self, id: &str) -> Option<NodeKey> {
         self.by_id
-            .get(id)
-            .copied()
+            .get(&self.slots, id)
             .filter(|k| self.slot(*k).is_some_and(|s| s.index.is_some()))
     }
 
@@ -412,7 +447,7 @@ impl Hierarchy {
 
     /// The key ever assigned to an id, even if the node was removed since.
     pub fn key_ever(&self, id: &str) -> Option<NodeKey> {
-        self.by_id.get(id).copied()
+        self.by_id.get(&self.slots, id)
     }
 
     /// The id of a key (also for removed nodes, which keep their key).

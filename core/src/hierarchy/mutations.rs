@@ -21,8 +21,8 @@ impl Hierarchy {
                 id: node.id.to_string(),
             });
         }
-        let key = match self.by_id.get(node.id.as_str()) {
-            Some(k) => *k,
+        let key = match self.by_id.get(&self.slots, node.id.as_str()) {
+            Some(k) => k,
             None => {
                 let raw = u32::try_from(self.slots.len()).map_err(|_| {
                     HierarchyError::CapacityExceeded {
@@ -37,11 +37,11 @@ impl Hierarchy {
         let ix = self.graph.add_node(NodeData { key, node });
         if key.index() == self.slots.len() {
             self.slots.push(Slot {
-                id: id.clone(),
+                id,
                 kind,
                 index: Some(ix),
             });
-            self.by_id.insert(id, key);
+            self.by_id.insert(&self.slots, key);
         } else if let Some(slot) = self.slots.get_mut(key.index()) {
             slot.kind = kind;
             slot.index = Some(ix);
