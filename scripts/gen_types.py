@@ -103,7 +103,7 @@ HAND_WRITTEN = {
     ("Taxonomy", "taxonomy"): ("name", "TaxonomyDocument"),
     ("RoleSet", "authority"): ("array", ("name", "Role")),
     ("Actor", "ticket"): ("prim", "string"),
-    ("SharedStr", "escalation"): ("prim", "string"),
+    ("SharedStr", "text"): ("prim", "string"),
     ("OutOfJurisdictionReason", "ticket"): ("prim", "string"),
     # A GeoJSON Polygon or MultiPolygon of [longitude, latitude] positions.
     ("Boundary", "hierarchy"): ("union", [

@@ -28,6 +28,7 @@ mod repeats;
 pub mod sla;
 mod sorted;
 mod strict_json;
+mod text;
 mod threads;
 pub mod ticket;
 pub mod time;

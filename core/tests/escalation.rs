@@ -589,7 +589,9 @@ fn the_leak_case_driven_by_the_engine() {
         .unwrap()
         .into_iter()
         .filter_map(|e| match e.action {
-            Action::RuleFired { rule, subject, .. } => Some((rule, subject.map(|s| s.to_string()))),
+            Action::RuleFired { rule, subject, .. } => {
+                Some((rule.to_string(), subject.map(|s| s.to_string())))
+            }
             _ => None,
         })
         .collect();

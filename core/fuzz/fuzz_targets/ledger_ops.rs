@@ -338,7 +338,7 @@ fn action(act: &Act, at: Timestamp) -> Action {
             hours: h,
             subject,
         } => Action::RuleFired {
-            rule: rule.get(),
+            rule: rule.get().into(),
             breach: hours(i64::from(*h)),
             subject: subject.map(node),
         },

@@ -13,7 +13,7 @@ use crate::time::Timestamp;
 
 use super::detect::{deadline_label, detect, repeated_complaints, Context, Firing, Why};
 use super::policy::{rule_applies, EscalationPolicy, Response, Trigger};
-use super::text::SharedStr;
+use crate::text::SharedStr;
 
 /// What a decision does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -674,7 +674,16 @@ fn decide_ticket(
                 continue;
             };
             let reason = buffers.reasons.of(&f.why, h);
-            responses(h, &v, ctx, f, &reason, &mut state, &mut buffers.effects)?;
+            responses(
+                h,
+                &v,
+                ctx,
+                f,
+                &reason,
+                shared,
+                &mut state,
+                &mut buffers.effects,
+            )?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => {
@@ -738,7 +747,16 @@ fn decide_ticket(
             };
             let mut state = GroupState::of(&sv);
             let reason = buffers.reasons.of(&f.why, h);
-            responses(h, &sv, ctx, f, &reason, &mut state, &mut buffers.effects)?;
+            responses(
+                h,
+                &sv,
+                ctx,
+                f,
+                &reason,
+                shared,
+                &mut state,
+                &mut buffers.effects,
+            )?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => scratch
@@ -785,13 +803,16 @@ fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision])
     }
 }
 
-/// The effects of one firing, ending with its `rule_fired` marker, appended to `out`.
+/// The effects of one firing, ending with its `rule_fired` marker (naming the rule with
+/// the evaluation's shared text), appended to `out`.
+#[allow(clippy::too_many_arguments)]
 fn responses(
     h: &Hierarchy,
     v: &TicketView<'_>,
     ctx: &Context<'_>,
     f: &Firing,
     reason: &str,
+    shared: &SharedTexts,
     state: &mut GroupState,
     out: &mut Vec<Effect>,
 ) -> Result<(), CalendarError> {
@@ -852,7 +873,7 @@ fn responses(
     }
     out.push(Effect::Act {
         action: Action::RuleFired {
-            rule: rule.name.clone(),
+            rule: shared.rule(f.rule),
             breach: f.breach,
             subject: f.subject.and_then(|k| h.id(k)).cloned(),
         },

@@ -9,7 +9,7 @@ use crate::ticket::{ActionKind, DeadlineKind, Ledger, TicketKey, TicketView};
 use crate::time::Timestamp;
 
 use super::policy::{rule_applies, EscalationPolicy, Trigger};
-use super::text::SharedStr;
+use crate::text::SharedStr;
 
 /// Why a rule fires; rendered into a reason only for the firings that are kept.
 #[derive(Debug, Clone)]

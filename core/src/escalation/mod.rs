@@ -32,14 +32,13 @@ mod decide;
 mod detect;
 mod policy;
 mod tagged_de;
-mod text;
 mod whatif;
 
 pub use crate::repeats::RepeatScope;
+pub use crate::text::SharedStr;
 pub use decide::{
     apply, escalation_target, evaluate, evaluate_parallel, sweep, sweep_parallel, Applied,
     Decision, Effect,
 };
 pub use policy::{EscalationPolicy, Response, Rule, Trigger};
-pub use text::SharedStr;
 pub use whatif::{what_if, Course, TicketWhatIf, WhatIf, WhatIfTotals};

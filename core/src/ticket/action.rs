@@ -164,8 +164,9 @@ pub enum Action {
     /// Records that an escalation rule fired for a breach, so that it never fires twice for
     /// the same one (written by the escalation engine after its actions).
     RuleFired {
-        /// The rule's name.
-        rule: String,
+        /// The rule's name, shared with the policy's evaluation: a sweep that fires a rule for
+        /// a million tickets writes one text, not a million.
+        rule: SharedStr,
         /// What fired it: the deadline missed or the event that triggered it.
         breach: Timestamp,
         /// The department concerned, for a late summons.

@@ -393,7 +393,7 @@ impl Flat {
                 due: need(self.due, "due")?,
             },
             K::RuleFired => Action::RuleFired {
-                rule: need(self.rule, "rule")?,
+                rule: need(self.rule, "rule")?.into(),
                 breach: need(self.breach, "breach")?,
                 subject: self.subject,
             },

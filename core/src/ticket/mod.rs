@@ -93,6 +93,7 @@ use serde::{Deserialize, Serialize};
 use crate::hierarchy::NodeId;
 use crate::time::Timestamp;
 
+pub use crate::text::SharedStr;
 pub use crate::vocabulary::{Channel, DeadlineKind, Priority, RequestType, Satisfaction};
 pub use action::{Action, ActionKind};
 pub use authority::{Authority, Denial};

@@ -710,7 +710,7 @@ impl Ledger {
                 at: rec.opt_time(op.arg),
             },
             ActionKind::RuleFired => Action::RuleFired {
-                rule: self.rule_name(rec, op).unwrap_or_default().to_owned(),
+                rule: self.rule_name(rec, op).unwrap_or_default().into(),
                 breach: at(op.arg),
                 subject: (op.small == RULE_WITH_SUBJECT)
                     .then(|| rec.text(u32::from(op.aux) + 1))
@@ -871,7 +871,7 @@ mod tests {
             .expect("events")
             .into_iter()
             .filter_map(|e| match e.action {
-                Action::RuleFired { rule, .. } => Some(rule),
+                Action::RuleFired { rule, .. } => Some(rule.to_string()),
                 _ => None,
             })
             .collect();

@@ -527,7 +527,7 @@ mod tests {
             (deadline(), time()).prop_map(|(deadline, due)| Action::SetDeadline { deadline, due }),
             (text(), time(), prop::option::of(node())).prop_map(|(rule, breach, subject)| {
                 Action::RuleFired {
-                    rule,
+                    rule: rule.into(),
                     breach,
                     subject,
                 }

@@ -1,4 +1,5 @@
-//! [`SharedStr`]: the texts of a [`Decision`](super::Decision), shared rather than copied.
+//! [`SharedStr`]: texts shared rather than copied (the texts of an escalation
+//! [`Decision`](crate::escalation::Decision), and the rule a `rule_fired` marker names).
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
