@@ -1233,3 +1233,45 @@ fn a_sweep_refused_half_way_applies_nothing() {
     assert_eq!(actions(&d), ["remind", "rule_fired"]);
     assert_eq!(d[0].ticket.as_str(), "A");
 }
+
+/// A ticket's index bookkeeping comes before its actions in the decisions (it refers to the
+/// deadlines as they stand before them), also when a sweep decides ticket by ticket.
+#[test]
+fn a_tickets_rechecks_come_before_its_actions() {
+    let p = policy(vec![
+        missed(
+            "ack-late",
+            DeadlineKind::Acknowledge,
+            Some(Amount::WorkingHours(2)),
+            vec![Response::Remind],
+        ),
+        missed(
+            "handle-late",
+            DeadlineKind::Handle,
+            None,
+            vec![Response::Supervise],
+        ),
+    ]);
+    let c = cal();
+    let mut l = sla_ledger();
+    dispatched(&mut l, "T1");
+    // 11:20: the deadline to sign for (09:40) is missed but its grace runs to 11:40, so the
+    // index is told to look again then; the handling deadline (11:10) fires, and stays, so
+    // the index is told when to look at it next as well.
+    let kinds = |d: &[wangge::escalation::Decision]| -> Vec<String> {
+        d.iter()
+            .map(|d| match &d.effect {
+                Effect::Act { action } => action.kind().to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let evaluated = evaluate(t(140), &l, &p, &c).unwrap();
+    assert_eq!(
+        kinds(&evaluated),
+        ["recheck", "recheck", "supervise", "rule_fired"]
+    );
+    let swept = sweep(&mut l, t(140), &p, &c).unwrap();
+    assert_eq!(kinds(&swept), kinds(&evaluated));
+    assert!(l.get("T1").unwrap().snapshot().supervised);
+}
