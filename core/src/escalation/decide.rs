@@ -674,16 +674,12 @@ fn decide_ticket(
                 continue;
             };
             let reason = buffers.reasons.of(&f.why, h);
-            responses(
-                h,
-                &v,
-                ctx,
-                f,
-                &reason,
-                shared,
-                &mut state,
-                &mut buffers.effects,
-            )?;
+            let fired = Fired {
+                firing: f,
+                reason: &reason,
+                name: shared.rule(f.rule),
+            };
+            responses(h, &v, ctx, fired, &mut state, &mut buffers.effects)?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => {
@@ -747,16 +743,12 @@ fn decide_ticket(
             };
             let mut state = GroupState::of(&sv);
             let reason = buffers.reasons.of(&f.why, h);
-            responses(
-                h,
-                &sv,
-                ctx,
-                f,
-                &reason,
-                shared,
-                &mut state,
-                &mut buffers.effects,
-            )?;
+            let fired = Fired {
+                firing: f,
+                reason: &reason,
+                name: shared.rule(f.rule),
+            };
+            responses(h, &sv, ctx, fired, &mut state, &mut buffers.effects)?;
             for effect in buffers.effects.drain(..) {
                 let keep = match &effect {
                     Effect::Act { action } => scratch
@@ -803,19 +795,27 @@ fn renewed_by_escalation(ledger: &Ledger, v: &TicketView<'_>, acts: &[Decision])
     }
 }
 
-/// The effects of one firing, ending with its `rule_fired` marker (naming the rule with
-/// the evaluation's shared text), appended to `out`.
-#[allow(clippy::too_many_arguments)]
+/// A firing with its texts: the reason, and the rule's name as the evaluation shares it.
+struct Fired<'a> {
+    firing: &'a Firing,
+    reason: &'a str,
+    name: SharedStr,
+}
+
+/// The effects of one firing, ending with its `rule_fired` marker, appended to `out`.
 fn responses(
     h: &Hierarchy,
     v: &TicketView<'_>,
     ctx: &Context<'_>,
-    f: &Firing,
-    reason: &str,
-    shared: &SharedTexts,
+    fired: Fired<'_>,
     state: &mut GroupState,
     out: &mut Vec<Effect>,
 ) -> Result<(), CalendarError> {
+    let Fired {
+        firing: f,
+        reason,
+        name,
+    } = fired;
     let Some(rule) = ctx.policy.rules.get(f.rule) else {
         return Ok(());
     };
@@ -873,7 +873,7 @@ fn responses(
     }
     out.push(Effect::Act {
         action: Action::RuleFired {
-            rule: shared.rule(f.rule),
+            rule: name,
             breach: f.breach,
             subject: f.subject.and_then(|k| h.id(k)).cloned(),
         },
