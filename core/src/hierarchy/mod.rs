@@ -341,7 +341,8 @@ struct Slot {
 /// The keys of ids ever added (removed nodes keep theirs): a table of keys, compared
 /// through the slots' ids. Four bytes a node, where a map holding its own copy of each id
 /// took 32: the lookup reads the node's slot, which the caller reads next anyway, and a
-/// city's table (37,000 nodes, 256 KB) stays in the cache while a ledger streams through.
+/// city's table (37,000 nodes: about 320 KB with its control bytes, where the map took
+/// 2.1 MB) stays in the cache while a ledger streams through.
 #[derive(Clone, Default)]
 struct IdIndex {
     table: HashTable<u32>,
