@@ -144,11 +144,18 @@ impl Ledger {
             Ok(u32::try_from(i).unwrap_or(NONE))
         };
         let short = |i: u32| u16::try_from(i).unwrap_or(NO_TEXT);
-        let node = |id: &NodeId| {
-            h.key(id.as_str()).ok_or_else(|| TicketError::UnknownUnit {
+        // A node by id, guessing `hint` first: comparing one id saves a lookup in the
+        // hierarchy, a cache miss in a city's (the answer is the lookup's).
+        let node_hinted = |id: &NodeId, hint: Option<NodeKey>| {
+            match hint {
+                Some(k) => h.key_hinted(id.as_str(), k),
+                None => h.key(id.as_str()),
+            }
+            .ok_or_else(|| TicketError::UnknownUnit {
                 unit: id.to_string(),
             })
         };
+        let node = |id: &NodeId| node_hinted(id, None);
         let op = |small: u8, aux: u16, arg: u32| Op {
             kind,
             small,
@@ -260,7 +267,8 @@ impl Ledger {
                 return_to: back,
             } => {
                 let target = match to {
-                    Some(id) => node(id)?,
+                    // One level up is the usual escalation (the engine's default).
+                    Some(id) => node_hinted(id, h.parent_key(rec.home))?,
                     None => h.parent_key(rec.home).ok_or_else(|| {
                         invalid(
                             &self.node_name(rec.home),
@@ -279,7 +287,7 @@ impl Ledger {
                     // A recorded destination is kept on replay (the log says where returns
                     // went when it was written); a live caller must name the authority's.
                     Some(id) => {
-                        let k = node(id)?;
+                        let k = node_hinted(id, expected)?;
                         if live && expected != Some(k) {
                             return Err(invalid(
                                 id.as_str(),
