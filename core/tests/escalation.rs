@@ -102,16 +102,40 @@ fn dispatched(l: &mut Ledger, id: &str) {
     .unwrap();
 }
 
+/// The kind of every decision's effect, the deadline index's bookkeeping (`recheck`)
+/// included.
+fn kinds(d: &[wangge::escalation::Decision]) -> Vec<String> {
+    d.iter().map(kind).collect()
+}
+
 /// The decisions' actions, leaving out the deadline index's bookkeeping (`recheck`).
 fn actions(d: &[wangge::escalation::Decision]) -> Vec<String> {
     d.iter()
         .filter(|d| d.trigger != "recheck")
-        .map(|d| match &d.effect {
-            Effect::Act { action } => action.kind().to_string(),
-            Effect::Notify { .. } => "notify".into(),
-            other => format!("{other:?}"),
-        })
+        .map(kind)
         .collect()
+}
+
+fn kind(d: &wangge::escalation::Decision) -> String {
+    match &d.effect {
+        Effect::Act { action } => action.kind().to_string(),
+        Effect::Notify { .. } => "notify".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A reminder when the deadline to sign for is missed (after a grace), and `then` when the
+/// handling deadline is.
+fn ack_then_handle(ack_grace: Amount, then: Vec<Response>) -> EscalationPolicy {
+    policy(vec![
+        missed(
+            "ack-late",
+            DeadlineKind::Acknowledge,
+            Some(ack_grace),
+            vec![Response::Remind],
+        ),
+        missed("handle-late", DeadlineKind::Handle, None, then),
+    ])
 }
 
 /// Evaluates and keeps the firings (not the index bookkeeping).
@@ -1148,20 +1172,10 @@ fn evaluating_on_several_threads_agrees_with_one() {
 #[test]
 fn a_sweep_applying_ticket_by_ticket_agrees_with_evaluating_first() {
     let mut one = many_dispatched(300, 40, 4);
-    let p = policy(vec![
-        missed(
-            "ack-late",
-            DeadlineKind::Acknowledge,
-            Some(Amount::WorkingMinutes(15)),
-            vec![Response::Remind],
-        ),
-        missed(
-            "handle-late",
-            DeadlineKind::Handle,
-            None,
-            vec![Response::Escalate { to: None }, Response::Supervise],
-        ),
-    ]);
+    let p = ack_then_handle(
+        Amount::WorkingMinutes(15),
+        vec![Response::Escalate { to: None }, Response::Supervise],
+    );
     let c = cal();
     let mut two_steps = one.clone();
     let mut acted = 0;
@@ -1238,34 +1252,13 @@ fn a_sweep_refused_half_way_applies_nothing() {
 /// deadlines as they stand before them), also when a sweep decides ticket by ticket.
 #[test]
 fn a_tickets_rechecks_come_before_its_actions() {
-    let p = policy(vec![
-        missed(
-            "ack-late",
-            DeadlineKind::Acknowledge,
-            Some(Amount::WorkingHours(2)),
-            vec![Response::Remind],
-        ),
-        missed(
-            "handle-late",
-            DeadlineKind::Handle,
-            None,
-            vec![Response::Supervise],
-        ),
-    ]);
+    let p = ack_then_handle(Amount::WorkingHours(2), vec![Response::Supervise]);
     let c = cal();
     let mut l = sla_ledger();
     dispatched(&mut l, "T1");
     // 11:20: the deadline to sign for (09:40) is missed but its grace runs to 11:40, so the
     // index is told to look again then; the handling deadline (11:10) fires, and stays, so
     // the index is told when to look at it next as well.
-    let kinds = |d: &[wangge::escalation::Decision]| -> Vec<String> {
-        d.iter()
-            .map(|d| match &d.effect {
-                Effect::Act { action } => action.kind().to_string(),
-                other => format!("{other:?}"),
-            })
-            .collect()
-    };
     let evaluated = evaluate(t(140), &l, &p, &c).unwrap();
     assert_eq!(
         kinds(&evaluated),
