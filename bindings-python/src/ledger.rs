@@ -650,6 +650,17 @@ impl Ledger {
         self.inner.read(py, |l| l.event_count())
     }
 
+    /// Reserves room for `additional` more tickets, so that reporting that many (in one
+    /// `report_coded` call or many) does not grow the ledger's tables step by step. More than
+    /// the ledger can hold or memory allows raises `TicketError` (`ticket.capacity_exceeded`).
+    fn reserve(&self, py: Python<'_>, additional: usize) -> PyResult<()> {
+        guard(|| {
+            self.inner
+                .write_detached(py, |l| l.try_reserve(additional))
+                .map_err(err)
+        })
+    }
+
     /// Reports a new ticket (a dict: `id`, `category`, `unit`, and optionally `channel`,
     /// `priority`, `requestType`, `verifyFirst`, `holder`, `reporter`, `description`) as `actor` at `at`.
     #[pyo3(signature = (ticket, *, actor, at))]

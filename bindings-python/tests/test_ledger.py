@@ -111,6 +111,14 @@ def test_coded_bulk(h):
     ledger = wangge.Ledger(h)
     g1, hh, zx = h.key_of("g1"), h.key_of("hh"), h.key_of("zx")
     t0 = int(T(0).timestamp())
+    # Room is reserved ahead; more than a ledger can hold is a typed error that changes nothing.
+    ledger.reserve(2)
+    with pytest.raises(wangge.TicketError) as too_many:
+        ledger.reserve(2**32)
+    assert too_many.value.code == "ticket.capacity_exceeded" and "4294967296 more" in str(too_many.value)
+    with pytest.raises(OverflowError):
+        ledger.reserve(-1)
+    assert len(ledger) == 0
     assert ledger.report_coded(["A", "B"], "livelihood.repair", [g1, g1], [g1, g1], [t0, t0]) == []
     bad = ledger.report_coded(["A"], "livelihood.repair", [g1], [g1], [t0])
     assert [(i, e.code) for i, e in bad] == [(1, "ticket.duplicate_ticket")]

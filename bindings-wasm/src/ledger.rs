@@ -166,6 +166,13 @@ impl Ledger {
         self.inner.event_count()
     }
 
+    /// Reserves room for `additional` more tickets, so that reporting that many does not
+    /// grow the ledger's tables step by step. More than the ledger can hold or memory allows
+    /// throws (`ticket.capacity_exceeded`).
+    pub fn reserve(&mut self, additional: usize) -> Result<(), JsValue> {
+        self.inner.try_reserve(additional).map_err(err)
+    }
+
     /// The authority actions are checked against (a property, as in Python).
     #[wasm_bindgen(getter)]
     pub fn authority(&self) -> Authority {

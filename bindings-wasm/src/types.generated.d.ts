@@ -215,6 +215,7 @@ export type TicketError =
   | { ticket: string; departments: string[] }
   | { ticket: string; due: Instant; at: Instant }
   | { ticket: string; at: Instant }
+  | { tickets: number; more: number }
   | { ticket: string; len: number }
   | { pattern: string; used_by: string }
   | { ticket: string; error: CalendarError };

@@ -146,6 +146,10 @@ test("typed bulk entry points", () => {
   const g1 = h.keyOf("g1"), hh = h.keyOf("hh"), zx = h.keyOf("zx");
   const t0 = Date.parse("2025-03-03T09:00:00+08:00");
   const ids = ["A", "B"];
+  // Room is reserved ahead; more than a ledger can hold throws a typed error and changes nothing.
+  l.reserve(2);
+  assert.throws(() => l.reserve(2 ** 32 - 1), (e) => e.code === "ticket.capacity_exceeded" && /4294967295 more/.test(e.message));
+  assert.equal(l.size, 0);
   assert.deepEqual(l.reportCoded(ids, "livelihood.repair", new Uint32Array([g1, g1]), new Uint32Array([g1, g1]), new Float64Array([t0, t0])), []);
   // Refused reports come back with their position and error, as in Python (not as a count).
   const again = l.reportCoded(["A", "C"], "livelihood.repair", new Uint32Array([g1, 999999]), new Uint32Array([g1, g1]), new Float64Array([t0, t0]));

@@ -1797,6 +1797,9 @@ def partial_cases(setup, ops):
 
 # Codes the corpus cannot reach, and why. Every other code of the core appears in a case.
 UNREACHABLE = {
+    "ticket.capacity_exceeded": "needs room for more than 4,294,967,295 tickets, or more memory than the "
+                                "machine has; `reserve` is tested in the bindings (test_ledger.py, "
+                                "wasm.test.mjs) and by the doctest of `Ledger::try_reserve`",
     "input.missing_column": "Arrow tables are read by the core's `arrow` feature and the Python binding, "
                             "not by a conformance operation; tested in core/tests/arrow.rs and "
                             "bindings-python/tests/test_arrow.py",

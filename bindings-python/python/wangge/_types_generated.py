@@ -497,6 +497,11 @@ TicketErrorTimeOutOfRange = TypedDict("TicketErrorTimeOutOfRange", {
     "at": Instant,
 })
 
+TicketErrorCapacityExceeded = TypedDict("TicketErrorCapacityExceeded", {
+    "tickets": int,
+    "more": int,
+})
+
 TicketErrorTextTooLong = TypedDict("TicketErrorTextTooLong", {
     "ticket": str,
     "len": int,
@@ -512,7 +517,7 @@ TicketErrorCalendar = TypedDict("TicketErrorCalendar", {
     "error": "CalendarError",
 })
 
-TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorTextTooLong", "TicketErrorUnmatchedCategory", "TicketErrorCalendar"]
+TicketError = Union["TicketErrorInvalidTicketId", "TicketErrorUnknownTicket", "TicketErrorDuplicateTicket", "TicketErrorUnknownActor", "TicketErrorUnknownUnit", "TicketErrorUnknownCategory", "TicketErrorUnknownName", "TicketErrorIllegalTransition", "TicketErrorUnauthorized", "TicketErrorSeparationOfDuty", "TicketErrorOutOfJurisdiction", "TicketErrorInvalidTarget", "TicketErrorTimeWentBackwards", "TicketErrorWhistleOutstanding", "TicketErrorExtensionTooLate", "TicketErrorTimeOutOfRange", "TicketErrorCapacityExceeded", "TicketErrorTextTooLong", "TicketErrorUnmatchedCategory", "TicketErrorCalendar"]
 """Why an action on a ticket was refused. A refused action changes nothing: neither the ticket's state nor its log."""
 
 CalendarErrorInvalidSpan = TypedDict("CalendarErrorInvalidSpan", {
@@ -1588,6 +1593,7 @@ __all__ = [
     "Threshold",
     "TicketError",
     "TicketErrorCalendar",
+    "TicketErrorCapacityExceeded",
     "TicketErrorDuplicateTicket",
     "TicketErrorExtensionTooLate",
     "TicketErrorIllegalTransition",

@@ -172,6 +172,15 @@ pub enum TicketError {
         /// The time given.
         at: Timestamp,
     },
+    /// The ledger has no room for more tickets: it holds at most 4,294,967,295 (ticket keys
+    /// are 32-bit), and only as many as memory allows.
+    #[error("the ledger holds {tickets} tickets and has no room for {more} more (at most 4294967295, and as many as memory allows)")]
+    CapacityExceeded {
+        /// The tickets it holds.
+        tickets: usize,
+        /// The tickets asked room for.
+        more: usize,
+    },
     /// A text field is longer than 65,536 bytes.
     #[error("ticket {ticket:?}: a text field of {len} bytes is longer than 65536")]
     TextTooLong {
@@ -272,6 +281,7 @@ impl TicketError {
             TicketError::ExtensionTooLate { .. } => "ticket.extension_too_late",
             TicketError::TimeOutOfRange { .. } => "ticket.time_out_of_range",
             TicketError::TextTooLong { .. } => "ticket.text_too_long",
+            TicketError::CapacityExceeded { .. } => "ticket.capacity_exceeded",
             TicketError::Calendar { error, .. } => error.code(),
             TicketError::UnmatchedCategory { .. } => "ticket.unmatched_category",
         }

@@ -51,6 +51,9 @@ pub use views::{TicketFacts, TicketView};
 #[allow(unused_imports)]
 use self::{codec::*, guards::*, indexes::*, write::*};
 
+/// The most tickets a ledger holds: ticket keys are 32-bit, and the last one is kept free.
+const MAX_TICKETS: usize = u32::MAX as usize;
+
 /// The longest free-text field accepted, in bytes.
 pub const MAX_TEXT_LEN: usize = 65_536;
 
@@ -340,7 +343,8 @@ impl Ledger {
         self.tickets.is_empty()
     }
 
-    /// Reserves room for more tickets.
+    /// Reserves room for more tickets, as [`try_reserve`](Self::try_reserve) does, but aborts
+    /// the process if the memory cannot be allocated (as `Vec::reserve` does).
     pub fn reserve(&mut self, additional: usize) {
         self.tickets.reserve(additional);
         let (tickets, state) = (&self.tickets, &self.by_id_state);
@@ -350,6 +354,49 @@ impl Ledger {
                 .map(|r| state.hash_one(r.id.as_str()))
                 .unwrap_or(0)
         });
+    }
+
+    /// Reserves room for `additional` more tickets in the ledger's table and its index of
+    /// ids, so that reporting that many does not grow them step by step (each growth of the
+    /// index rehashes every id). Bindings call this with sizes that come from their users:
+    /// more than the ledger can hold, or more than memory allows, is an error, never an abort.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use wangge::hierarchy::Hierarchy;
+    /// use wangge::ticket::{Ledger, Taxonomy};
+    /// let mut l = Ledger::new(Arc::new(Hierarchy::new()), Arc::new(Taxonomy::default()));
+    /// l.try_reserve(1_000)?;
+    /// let e = l.try_reserve(usize::MAX).unwrap_err();
+    /// assert_eq!(e.code(), "ticket.capacity_exceeded");
+    /// assert_eq!(l.len(), 0);
+    /// # Ok::<(), wangge::ticket::TicketError>(())
+    /// ```
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), TicketError> {
+        let full = TicketError::CapacityExceeded {
+            tickets: self.tickets.len(),
+            more: additional,
+        };
+        if self
+            .tickets
+            .len()
+            .checked_add(additional)
+            .is_none_or(|total| total > MAX_TICKETS)
+        {
+            return Err(full);
+        }
+        self.tickets
+            .try_reserve(additional)
+            .map_err(|_| full.clone())?;
+        let (tickets, state) = (&self.tickets, &self.by_id_state);
+        self.by_id
+            .try_reserve(additional, |i| {
+                tickets
+                    .get(*i as usize)
+                    .map(|r| state.hash_one(r.id.as_str()))
+                    .unwrap_or(0)
+            })
+            .map_err(|_| full)
     }
 
     /// The key of a ticket.

@@ -204,10 +204,13 @@ impl Ledger {
         let mut rec = self.prepare_report(new, actor, at, mode)?;
         let holder = rec.holder;
         let unit = rec.unit;
-        let index = u32::try_from(self.tickets.len()).map_err(|_| TicketError::TimeOutOfRange {
-            ticket: new.id.to_string(),
-            at,
-        })?;
+        let index = u32::try_from(self.tickets.len())
+            .ok()
+            .filter(|i| *i < u32::MAX)
+            .ok_or(TicketError::CapacityExceeded {
+                tickets: self.tickets.len(),
+                more: 1,
+            })?;
         // An empty description or reporter is not stored, as no empty text of an action is:
         // it reads back as absent (so the event is the same in a log, a replay and a flat
         // row, where an empty cell is an absent value).
