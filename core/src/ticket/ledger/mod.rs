@@ -52,7 +52,7 @@ pub use views::{TicketFacts, TicketView};
 use self::{codec::*, guards::*, indexes::*, write::*};
 
 /// The most tickets a ledger holds: ticket keys are 32-bit, and the last one is kept free.
-const MAX_TICKETS: usize = u32::MAX as usize;
+const MAX_TICKETS: u64 = u32::MAX as u64;
 
 /// The longest free-text field accepted, in bytes.
 pub const MAX_TEXT_LEN: usize = 65_536;
@@ -377,12 +377,8 @@ impl Ledger {
             tickets: self.tickets.len(),
             more: additional,
         };
-        if self
-            .tickets
-            .len()
-            .checked_add(additional)
-            .is_none_or(|total| total > MAX_TICKETS)
-        {
+        let total = self.tickets.len().checked_add(additional);
+        if !total.is_some_and(|t| u64::try_from(t).is_ok_and(|t| t <= MAX_TICKETS)) {
             return Err(full);
         }
         self.tickets
