@@ -120,6 +120,34 @@ pub fn py_date<'py>(py: Python<'py>, d: Date) -> PyResult<Bound<'py, PyAny>> {
     from.bind(py).call1((d.to_string(),))
 }
 
+/// Runs `f` with CPython's cyclic garbage collector paused (if it was running), for
+/// conversions that build a large tree of fresh dicts and lists: every 700 new containers
+/// the collector scans the young ones, and every so often the whole growing result again;
+/// data built from Rust values cannot form a cycle, so the scans find nothing. The collector
+/// is restarted when `f` returns, fails or panics. The GIL is held throughout, so no other
+/// Python thread runs while it is paused.
+pub fn without_gc<'py, R>(py: Python<'py>, f: impl FnOnce() -> PyResult<R>) -> PyResult<R> {
+    struct Resume<'py>(Option<Bound<'py, PyModule>>);
+    impl Drop for Resume<'_> {
+        fn drop(&mut self) {
+            if let Some(gc) = &self.0 {
+                // Restarting cannot fail in CPython; if it did, the collector stays paused,
+                // which changes no result.
+                let _ = gc.call_method0("enable");
+            }
+        }
+    }
+    let gc = py.import("gc")?;
+    let running = gc.call_method0("isenabled")?.is_truthy()?;
+    let _resume = if running {
+        gc.call_method0("disable")?;
+        Resume(Some(gc))
+    } else {
+        Resume(None)
+    };
+    f()
+}
+
 /// Any serializable value as plain Python data (dicts, lists, strings, numbers).
 pub fn to_py<'py, T: Serialize + ?Sized>(
     py: Python<'py>,

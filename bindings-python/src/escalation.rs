@@ -1,13 +1,14 @@
 //! Working-time calendars, service levels and the escalation engine.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 use wangge::calendar::{BeyondCoverage, Calendar as CoreCalendar};
 use wangge::escalation::{self as engine, Decision, EscalationPolicy as CorePolicy};
 use wangge::sla::{ServiceLevels, ServicePolicy};
+use wangge::ticket::Action;
 
 use crate::convert::{
-    date, datetime, enum_of, i64_array, i64s, json, plain, py_date, timestamp, to_py,
+    date, datetime, enum_of, i64_array, i64s, json, plain, py_date, timestamp, to_py, without_gc,
 };
 use crate::errors::{error_object, guard, IntoPyResult};
 use crate::ledger::Ledger;
@@ -308,9 +309,19 @@ impl Decisions {
         }
     }
 
-    /// The decisions as dicts.
+    /// The decisions as dicts (with CPython's cyclic collector paused while they are built:
+    /// they cannot form a cycle).
     fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guard(|| to_py(py, &self.inner))
+        guard(|| {
+            without_gc(py, || {
+                let mut dicts = DecisionDicts::new(py);
+                let list = pyo3::types::PyList::empty(py);
+                for d in &self.inner {
+                    list.append(dicts.decision(d)?)?;
+                }
+                Ok(list.into_any())
+            })
+        })
     }
 
     /// The decisions as an Arrow record batch, one row each with nested values flattened
@@ -510,5 +521,111 @@ impl EscalationPolicy {
                 args.into_any(),
             ],
         )
+    }
+}
+
+/// Decisions as dicts, built member by member: the shape serde gives them (`to_py`, which
+/// `Decisions[i]` uses; a test compares the two on every kind of decision), at a fraction of
+/// the cost. A sweep's decisions share their texts (the rule's name, the trigger's, the
+/// reason of a due instant): each shared text becomes one Python string, however many
+/// decisions name it, and consecutive decisions of a ticket share its id. The kinds a sweep
+/// makes by the million (escalations, their `rule_fired` markers and the index's
+/// `recheck`s) are built here; the other actions go through `to_py`.
+struct DecisionDicts<'py> {
+    py: Python<'py>,
+    /// Shared texts by address and length: the decisions are borrowed for the whole
+    /// conversion, so one address holds one text.
+    texts: std::collections::HashMap<(usize, usize), Bound<'py, PyString>>,
+    ticket: Option<(wangge::ticket::TicketId, Bound<'py, PyString>)>,
+}
+
+impl<'py> DecisionDicts<'py> {
+    fn new(py: Python<'py>) -> DecisionDicts<'py> {
+        DecisionDicts {
+            py,
+            texts: std::collections::HashMap::new(),
+            ticket: None,
+        }
+    }
+
+    fn text(&mut self, s: &str) -> Bound<'py, PyString> {
+        let py = self.py;
+        self.texts
+            .entry((s.as_ptr() as usize, s.len()))
+            .or_insert_with(|| PyString::new(py, s))
+            .clone()
+    }
+
+    fn ticket(&mut self, id: &wangge::ticket::TicketId) -> Bound<'py, PyString> {
+        match &self.ticket {
+            Some((last, text)) if last == id => text.clone(),
+            _ => {
+                let text = PyString::new(self.py, id.as_str());
+                self.ticket = Some((id.clone(), text.clone()));
+                text
+            }
+        }
+    }
+
+    fn decision(&mut self, d: &Decision) -> PyResult<Bound<'py, PyDict>> {
+        let py = self.py;
+        let out = PyDict::new(py);
+        out.set_item(pyo3::intern!(py, "ticket"), self.ticket(&d.ticket))?;
+        out.set_item(pyo3::intern!(py, "rule"), self.text(&d.rule))?;
+        out.set_item(pyo3::intern!(py, "trigger"), self.text(&d.trigger))?;
+        out.set_item(pyo3::intern!(py, "breach"), d.breach.to_string())?;
+        if let Some(subject) = &d.subject {
+            out.set_item(pyo3::intern!(py, "subject"), subject.as_str())?;
+        }
+        out.set_item(pyo3::intern!(py, "reason"), self.text(&d.reason))?;
+        let effect = match &d.effect {
+            engine::Effect::Act { action } => {
+                let effect = PyDict::new(py);
+                effect.set_item(pyo3::intern!(py, "type"), pyo3::intern!(py, "act"))?;
+                effect.set_item(pyo3::intern!(py, "action"), self.action(action)?)?;
+                effect.into_any()
+            }
+            other => to_py(py, other)?,
+        };
+        out.set_item(pyo3::intern!(py, "effect"), effect)?;
+        Ok(out)
+    }
+
+    fn action(&mut self, action: &Action) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let out = PyDict::new(py);
+        let kind = pyo3::intern!(py, "type");
+        match action {
+            Action::Escalate { to, return_to } => {
+                out.set_item(kind, pyo3::intern!(py, "escalate"))?;
+                if let Some(to) = to {
+                    out.set_item(pyo3::intern!(py, "to"), to.as_str())?;
+                }
+                if let Some(r) = return_to {
+                    out.set_item(pyo3::intern!(py, "returnTo"), r.as_str())?;
+                }
+            }
+            Action::RuleFired {
+                rule,
+                breach,
+                subject,
+            } => {
+                out.set_item(kind, pyo3::intern!(py, "rule_fired"))?;
+                out.set_item(pyo3::intern!(py, "rule"), self.text(rule))?;
+                out.set_item(pyo3::intern!(py, "breach"), breach.to_string())?;
+                if let Some(subject) = subject {
+                    out.set_item(pyo3::intern!(py, "subject"), subject.as_str())?;
+                }
+            }
+            Action::Recheck { deadline, at } => {
+                out.set_item(kind, pyo3::intern!(py, "recheck"))?;
+                out.set_item(pyo3::intern!(py, "deadline"), deadline.to_string())?;
+                if let Some(at) = at {
+                    out.set_item(pyo3::intern!(py, "at"), at.to_string())?;
+                }
+            }
+            other => return to_py(py, other),
+        }
+        Ok(out.into_any())
     }
 }

@@ -76,8 +76,13 @@ def service_policy(value: Any) -> Dict[str, Any]:
 
 
 def decisions(handle: wangge.Decisions) -> List[List[str]]:
+    listed = handle.to_list()
+    # to_list() builds the dicts of a sweep's common decisions by hand; indexing goes through
+    # serde. Both give the same dicts, members in the same order, for every decision here.
+    assert json.dumps(listed, ensure_ascii=False) == json.dumps(
+        [handle[i] for i in range(len(handle))], ensure_ascii=False)
     out = []
-    for d in handle.to_list():
+    for d in listed:
         if d["trigger"] == "recheck":
             continue
         effect = d["effect"]

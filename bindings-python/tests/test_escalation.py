@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from array import array
 from datetime import date
 
@@ -146,3 +147,57 @@ def test_policy_errors():
 
 def test_cn2025_text_is_used():
     assert "holiday" in CN2025 and CST.utcoffset(None).total_seconds() == 8 * 3600
+
+
+def test_decision_dicts_are_serdes(h, calendar):
+    """`Decisions.to_list()` builds the dicts of a sweep's common decisions member by member;
+    indexing gives serde's. Both are the same dicts, members in the same order, for decisions
+    of every kind: rechecks with and without a time, escalations with a target, markers and
+    decisions naming a department, notifications with and without an addressee."""
+    ledger = wangge.Ledger(h)
+    ledger.set_service_levels(POLICY, calendar, now=T(0))
+    for i in range(3):
+        ledger.report({"id": f"D{i}", "category": "livelihood.repair", "unit": "b3"}, actor="w1", at=T(i))
+        ledger.apply(f"D{i}", actor="zx", at=T(5 + i), action={"type": "file"})
+        ledger.apply(f"D{i}", actor="zx", at=T(10 + i), action={"type": "dispatch", "to": "g1"})
+    ledger.apply("D1", actor="w1", at=T(20), action={"type": "acknowledge"})
+    ledger.apply("D2", actor="w1", at=T(20), action={"type": "acknowledge"})
+    ledger.apply("D2", actor="w1", at=T(21), action={"type": "record_refusal", "party": "店主"})
+    ledger.apply("D2", actor="w1", at=T(22), action={"type": "whistle", "departments": ["smr", "cg"],
+                                                      "signBy": T(40).isoformat()})
+    policy = wangge.EscalationPolicy({"name": "every-kind", "top": "district", "rules": [
+        {"name": "soon", "when": {"type": "deadline_approaching", "deadline": "handle",
+                                  "before": {"minutes": 30}},
+         "then": [{"type": "remind"}, {"type": "notify", "to": "grid-leader", "message": "快到期"}]},
+        {"name": "late", "when": {"type": "deadline_missed", "deadline": "handle"},
+         "then": [{"type": "escalate", "to": "community"}, {"type": "notify", "message": "已超期"}]},
+        {"name": "later", "when": {"type": "deadline_missed", "deadline": "handle",
+                                   "grace": {"hours": 4}},
+         "then": [{"type": "supervise"}]},
+        {"name": "unsigned", "when": {"type": "summons_late"}, "then": [{"type": "notify", "message": "未报到"}]},
+    ]})
+    seen = set()
+    for minutes in (60, 100, 130, 400):
+        d = policy.evaluate(ledger, now=T(minutes), calendar=calendar)
+        listed = d.to_list()
+        assert json.dumps(listed, ensure_ascii=False) == json.dumps([d[i] for i in range(len(d))],
+                                                                    ensure_ascii=False)
+        for x in listed:
+            e = x["effect"]
+            seen.add((e["type"], e["action"]["type"] if e["type"] == "act" else "to" in e,
+                      "subject" in x, tuple(sorted(e.get("action", e)))))
+    kinds = {(k[0], k[1]) for k in seen}
+    assert {("act", "recheck"), ("act", "rule_fired"), ("act", "escalate"), ("act", "remind"),
+            ("notify", True), ("notify", False)} <= kinds, seen
+    assert any(k[1] == "recheck" and "at" in k[3] for k in seen), seen
+    assert any(k[1] == "escalate" and "to" in k[3] for k in seen), seen
+    assert any(k[2] for k in seen), seen  # a decision naming a department
+    # The cyclic collector, paused while the list is built, runs again after; one paused by
+    # the caller stays paused.
+    import gc
+    assert gc.isenabled() and d.to_list() and gc.isenabled()
+    gc.disable()
+    try:
+        assert d.to_list() and not gc.isenabled()
+    finally:
+        gc.enable()
