@@ -16,7 +16,7 @@ use wangge::time::Timestamp;
 use crate::authority::{authority_of, Authority};
 use crate::convert::{
     self, datetime, enum_of, i64_column, json, opt_datetime, plain, timestamp, to_py, u32_column,
-    u8_array, u8s,
+    u8_array, u8s, without_gc,
 };
 use crate::errors::{err, error_object, guard, malformed, IntoPyResult, RowError};
 use crate::escalation::{service_policy, Calendar};
@@ -860,7 +860,7 @@ impl Ledger {
             let v = self.inner.read_detached(py, |l| {
                 l.tickets().map(|t| t.snapshot()).collect::<Vec<_>>()
             });
-            to_py(py, &v)
+            without_gc(py, || to_py(py, &v))
         })
     }
 
@@ -955,7 +955,7 @@ impl Ledger {
             let v = self
                 .inner
                 .read_detached(py, |l| l.all_events().collect::<Vec<_>>());
-            to_py(py, &v)
+            without_gc(py, || to_py(py, &v))
         })
     }
 
@@ -1202,7 +1202,7 @@ impl Ledger {
     fn ticket_rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let rows = self.ticket_rows_vec(py);
-            to_py(py, &rows)
+            without_gc(py, || to_py(py, &rows))
         })
     }
 
@@ -1210,7 +1210,7 @@ impl Ledger {
     fn event_rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             let rows = self.event_rows_vec(py);
-            to_py(py, &rows)
+            without_gc(py, || to_py(py, &rows))
         })
     }
 
