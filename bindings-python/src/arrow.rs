@@ -151,22 +151,26 @@ pub fn rows_stream(rows: &[serde_json::Map<String, serde_json::Value>]) -> PyRes
     use serde_json::Value;
     use std::sync::Arc;
 
+    // The rows turned into columns in one pass: a hash lookup per cell, where looking each
+    // column up in each row's map compared its name with the row's keys.
     let mut names: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for row in rows {
-        for k in row.keys() {
-            if seen.insert(k.as_str()) {
+    let mut columns: Vec<Vec<Option<&Value>>> = Vec::new();
+    let mut place = std::collections::HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        for (k, v) in row {
+            let c = *place.entry(k.as_str()).or_insert_with(|| {
                 names.push(k.as_str());
+                columns.push(vec![None; rows.len()]);
+                columns.len() - 1
+            });
+            if let Some(cell) = columns.get_mut(c).and_then(|col| col.get_mut(i)) {
+                *cell = Some(v).filter(|v| !v.is_null());
             }
         }
     }
     let mut fields = Vec::new();
     let mut arrays: Vec<ArrayRef> = Vec::new();
-    for name in names {
-        let cells: Vec<Option<&Value>> = rows
-            .iter()
-            .map(|r| r.get(name).filter(|v| !v.is_null()))
-            .collect();
+    for (name, cells) in names.into_iter().zip(columns) {
         let present = || cells.iter().flatten();
         let array: ArrayRef = if present().next().is_none() {
             Arc::new(NullArray::new(rows.len()))
@@ -207,8 +211,8 @@ pub fn rows_stream(rows: &[serde_json::Map<String, serde_json::Value>]) -> PyRes
         } else {
             let text = cells.iter().map(|c| {
                 c.map(|v| match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                    other => std::borrow::Cow::Owned(other.to_string()),
                 })
             });
             Arc::new(text.collect::<StringArray>())

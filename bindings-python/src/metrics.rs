@@ -27,21 +27,21 @@ pub struct Metrics {
     inner: MetricsReport,
 }
 
-/// Flattens nested objects into one level (`rates.satisfaction` → `rates_satisfaction`).
-fn flatten(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
+/// Flattens nested objects into one level (`rates.satisfaction` → `rates_satisfaction`),
+/// moving the leaves out of the value.
+fn flatten(prefix: &str, v: Value, out: &mut Map<String, Value>) {
     match v {
         Value::Object(m) => {
             for (k, v) in m {
-                let key = if prefix.is_empty() {
-                    k.clone()
+                if prefix.is_empty() {
+                    flatten(&k, v, out);
                 } else {
-                    format!("{prefix}_{k}")
-                };
-                flatten(&key, v, out);
+                    flatten(&format!("{prefix}_{k}"), v, out);
+                }
             }
         }
         other => {
-            out.insert(prefix.to_owned(), other.clone());
+            out.insert(prefix.to_owned(), other);
         }
     }
 }
@@ -52,7 +52,7 @@ pub(crate) fn flat_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Val
         .map(|item| {
             let mut out = Map::new();
             if let Ok(v) = serde_json::to_value(item) {
-                flatten("", &v, &mut out);
+                flatten("", v, &mut out);
             }
             out
         })
