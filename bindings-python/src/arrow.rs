@@ -3,6 +3,7 @@
 //! object that offers one. The columns are the core's (`wangge::arrow`); this file only
 //! moves them across the C stream interface.
 
+use std::borrow::Cow;
 use std::ffi::CStr;
 
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
@@ -25,6 +26,7 @@ const STREAM: &CStr = c"arrow_array_stream";
 /// takes them (`pyarrow.table(s)`, `polars.from_arrow(s)`, `duckdb.arrow(s)`), each time it
 /// asks, without copying the columns.
 #[pyclass(module = "wangge._wangge", frozen)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct ArrowStream {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
@@ -143,94 +145,167 @@ pub fn load<'py>(
 /// them) as `timestamp[s, tz=+08:00]`, other text as UTF-8, anything else (mixed, lists) as
 /// JSON text; a column of nulls is Arrow's null type. A cell a row lacks is null.
 pub fn rows_stream(rows: &[serde_json::Map<String, serde_json::Value>]) -> PyResult<ArrowStream> {
-    use arrow_array::{
-        ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray,
-        TimestampSecondArray,
-    };
-    use arrow_schema::{Field, Schema};
-    use serde_json::Value;
-    use std::sync::Arc;
+    let mut columns = FlatColumns::new(rows.len());
+    for row in rows {
+        columns.row(
+            row.iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cell::Json(v))),
+        );
+    }
+    columns.stream()
+}
 
-    // The rows turned into columns in one pass: a hash lookup per cell, where looking each
-    // column up in each row's map compared its name with the row's keys.
-    let mut names: Vec<&str> = Vec::new();
-    let mut columns: Vec<Vec<Option<&Value>>> = Vec::new();
-    let mut place = std::collections::HashMap::new();
-    for (i, row) in rows.iter().enumerate() {
-        for (k, v) in row {
-            let c = *place.entry(k.as_str()).or_insert_with(|| {
-                names.push(k.as_str());
-                columns.push(vec![None; rows.len()]);
-                columns.len() - 1
-            });
-            if let Some(cell) = columns.get_mut(c).and_then(|col| col.get_mut(i)) {
-                *cell = Some(v).filter(|v| !v.is_null());
-            }
+/// A cell of a flat row: a JSON value, or text and instants taken straight from typed
+/// values (without going through JSON and, for instants, through text and back).
+pub enum Cell<'a> {
+    Json(&'a serde_json::Value),
+    Text(&'a str),
+    Time(wangge::time::Timestamp),
+}
+
+impl Cell<'_> {
+    fn is_null(&self) -> bool {
+        matches!(self, Cell::Json(serde_json::Value::Null))
+    }
+
+    fn json(&self) -> Option<&serde_json::Value> {
+        match self {
+            Cell::Json(v) => Some(v),
+            _ => None,
         }
     }
-    let mut fields = Vec::new();
-    let mut arrays: Vec<ArrayRef> = Vec::new();
-    for (name, cells) in names.into_iter().zip(columns) {
-        let present = || cells.iter().flatten();
-        let array: ArrayRef = if present().next().is_none() {
-            Arc::new(NullArray::new(rows.len()))
-        } else if present().all(|v| v.is_boolean()) {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|c| c.and_then(Value::as_bool))
-                    .collect::<BooleanArray>(),
-            )
-        } else if present().all(|v| v.is_i64()) {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|c| c.and_then(Value::as_i64))
-                    .collect::<Int64Array>(),
-            )
-        } else if present().all(|v| v.is_number()) {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|c| c.and_then(Value::as_f64))
-                    .collect::<Float64Array>(),
-            )
-        } else if present().all(|v| {
-            v.as_str()
-                .is_some_and(|s| s.parse::<wangge::time::Timestamp>().is_ok())
-        }) {
-            let secs = cells.iter().map(|c| {
-                c.and_then(Value::as_str)
-                    .and_then(|s| s.parse::<wangge::time::Timestamp>().ok())
-                    .map(wangge::time::Timestamp::unix_seconds)
-            });
-            Arc::new(
-                secs.collect::<TimestampSecondArray>()
-                    .with_timezone("+08:00"),
-            )
-        } else {
-            let text = cells.iter().map(|c| {
-                c.map(|v| match v {
-                    Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
-                    other => std::borrow::Cow::Owned(other.to_string()),
-                })
-            });
-            Arc::new(text.collect::<StringArray>())
-        };
-        fields.push(Field::new(name, array.data_type().clone(), true));
-        arrays.push(array);
+
+    /// The instant, for a cell that is one or is text that reads as one.
+    fn time(&self) -> Option<wangge::time::Timestamp> {
+        match self {
+            Cell::Time(t) => Some(*t),
+            Cell::Text(s) => s.parse().ok(),
+            Cell::Json(v) => v.as_str().and_then(|s| s.parse().ok()),
+        }
     }
-    let schema = Arc::new(Schema::new(fields));
-    let batch = if arrays.is_empty() {
-        RecordBatch::new_empty(schema.clone())
-    } else {
-        RecordBatch::try_new(schema.clone(), arrays)
-            .map_err(|e| PyTypeError::new_err(e.to_string()))?
-    };
-    Ok(ArrowStream {
-        schema,
-        batches: vec![batch],
-    })
+
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Text(s) => Cow::Borrowed(s),
+            Cell::Time(t) => Cow::Owned(t.to_string()),
+            Cell::Json(serde_json::Value::String(s)) => Cow::Borrowed(s.as_str()),
+            Cell::Json(other) => Cow::Owned(other.to_string()),
+        }
+    }
+}
+
+/// Flat rows gathered into columns as they come ([`rows_stream`]'s rules): a column per name
+/// in order of first appearance, a hash lookup per cell.
+pub struct FlatColumns<'a> {
+    rows: usize,
+    row: usize,
+    names: Vec<Cow<'a, str>>,
+    place: std::collections::HashMap<Cow<'a, str>, usize>,
+    columns: Vec<Vec<Option<Cell<'a>>>>,
+}
+
+impl<'a> FlatColumns<'a> {
+    /// Room for `rows` rows.
+    pub fn new(rows: usize) -> FlatColumns<'a> {
+        FlatColumns {
+            rows,
+            row: 0,
+            names: Vec::new(),
+            place: std::collections::HashMap::new(),
+            columns: Vec::new(),
+        }
+    }
+
+    /// The next row's cells, in the order of its names (a row as a sorted map gives them).
+    /// A null cell is absent, but its name makes a column.
+    pub fn row(&mut self, cells: impl IntoIterator<Item = (Cow<'a, str>, Cell<'a>)>) {
+        let (i, rows) = (self.row, self.rows);
+        for (name, cell) in cells {
+            let c = match self.place.get(&name) {
+                Some(c) => *c,
+                None => {
+                    self.names.push(name.clone());
+                    self.columns
+                        .push(std::iter::repeat_with(|| None).take(rows).collect());
+                    self.place.insert(name, self.columns.len() - 1);
+                    self.columns.len() - 1
+                }
+            };
+            if let Some(slot) = self.columns.get_mut(c).and_then(|col| col.get_mut(i)) {
+                *slot = Some(cell).filter(|c| !c.is_null());
+            }
+        }
+        self.row += 1;
+    }
+
+    /// The columns as one record batch, each typed by its cells.
+    pub fn stream(self) -> PyResult<ArrowStream> {
+        use arrow_array::{
+            ArrayRef, BooleanArray, Float64Array, Int64Array, NullArray, StringArray,
+            TimestampSecondArray,
+        };
+        use arrow_schema::{Field, Schema};
+        use serde_json::Value;
+        use std::sync::Arc;
+
+        let rows = self.rows;
+        let mut fields = Vec::new();
+        let mut arrays: Vec<ArrayRef> = Vec::new();
+        for (name, cells) in self.names.into_iter().zip(self.columns) {
+            let present = || cells.iter().flatten();
+            let json = |f: fn(&Value) -> bool| present().all(|c| c.json().is_some_and(f));
+            let array: ArrayRef = if present().next().is_none() {
+                Arc::new(NullArray::new(rows))
+            } else if json(Value::is_boolean) {
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_bool))
+                        .collect::<BooleanArray>(),
+                )
+            } else if json(Value::is_i64) {
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_i64))
+                        .collect::<Int64Array>(),
+                )
+            } else if json(Value::is_number) {
+                Arc::new(
+                    cells
+                        .iter()
+                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_f64))
+                        .collect::<Float64Array>(),
+                )
+            } else if present().all(|c| c.time().is_some()) {
+                let secs = cells.iter().map(|c| {
+                    c.as_ref()
+                        .and_then(Cell::time)
+                        .map(wangge::time::Timestamp::unix_seconds)
+                });
+                Arc::new(
+                    secs.collect::<TimestampSecondArray>()
+                        .with_timezone("+08:00"),
+                )
+            } else {
+                let text = cells.iter().map(|c| c.as_ref().map(Cell::text));
+                Arc::new(text.collect::<StringArray>())
+            };
+            fields.push(Field::new(name, array.data_type().clone(), true));
+            arrays.push(array);
+        }
+        let schema = Arc::new(Schema::new(fields));
+        let batch = if arrays.is_empty() {
+            RecordBatch::new_empty(schema.clone())
+        } else {
+            RecordBatch::try_new(schema.clone(), arrays)
+                .map_err(|e| PyTypeError::new_err(e.to_string()))?
+        };
+        Ok(ArrowStream {
+            schema,
+            batches: vec![batch],
+        })
+    }
 }
 
 /// Columns of Python cells (see `Ledger.load_columns`) as one record batch, when every

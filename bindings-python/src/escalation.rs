@@ -327,7 +327,7 @@ impl Decisions {
     /// The decisions as an Arrow record batch, one row each with nested values flattened
     /// (`effect_action_type`, …), through the Arrow PyCapsule interface.
     fn to_arrow(&self) -> PyResult<crate::arrow::ArrowStream> {
-        guard(|| crate::arrow::rows_stream(&crate::metrics::flat_rows(&self.inner)))
+        guard(|| decisions_stream(&self.inner))
     }
 
     /// The decisions at the given positions, in that order.
@@ -627,5 +627,264 @@ impl<'py> DecisionDicts<'py> {
             other => return to_py(py, other),
         }
         Ok(out.into_any())
+    }
+}
+
+/// The decisions as one Arrow record batch: the table `rows_stream` makes of their flattened
+/// JSON (the same columns, in the same order, with the same types and cells; a test compares
+/// the two), with the members of the common decisions (escalations, their `rule_fired`
+/// markers, the index's `recheck`s, notifications) taken straight from the values, instants
+/// as instants. Other actions and effects are flattened through JSON.
+pub(crate) fn decisions_stream(decisions: &[Decision]) -> PyResult<crate::arrow::ArrowStream> {
+    use crate::arrow::{Cell, FlatColumns};
+    use serde_json::{Map, Value};
+    use std::borrow::Cow;
+
+    /// The flattened members of a value under a prefix (the JSON route).
+    fn flat<T: serde::Serialize>(prefix: &str, value: &T) -> Map<String, Value> {
+        let mut out = Map::new();
+        if let Ok(v) = serde_json::to_value(value) {
+            crate::metrics::flatten(prefix, v, &mut out);
+        }
+        out
+    }
+    // What goes through JSON, made first so that the rows can borrow it.
+    let other: Vec<Option<Map<String, Value>>> = decisions
+        .iter()
+        .map(|d| match &d.effect {
+            engine::Effect::Act { action } => match action {
+                Action::Escalate { .. } | Action::RuleFired { .. } | Action::Recheck { .. } => None,
+                other => Some(flat("effect_action", other)),
+            },
+            engine::Effect::Notify { .. } => None,
+            other => Some(flat("effect", other)),
+        })
+        .collect();
+    let mut columns = FlatColumns::new(decisions.len());
+    let mut row: Vec<(Cow<'_, str>, Cell<'_>)> = Vec::with_capacity(16);
+    for (d, other) in decisions.iter().zip(&other) {
+        row.clear();
+        let b = |name: &'static str, cell| (Cow::Borrowed(name), cell);
+        row.push(b("breach", Cell::Time(d.breach)));
+        row.push(b("reason", Cell::Text(&d.reason)));
+        row.push(b("rule", Cell::Text(&d.rule)));
+        if let Some(subject) = &d.subject {
+            row.push(b("subject", Cell::Text(subject.as_str())));
+        }
+        row.push(b("ticket", Cell::Text(d.ticket.as_str())));
+        row.push(b("trigger", Cell::Text(&d.trigger)));
+        match &d.effect {
+            engine::Effect::Act { action } => {
+                row.push(b("effect_type", Cell::Text("act")));
+                match action {
+                    Action::Escalate { to, return_to } => {
+                        row.push(b("effect_action_type", Cell::Text("escalate")));
+                        if let Some(to) = to {
+                            row.push(b("effect_action_to", Cell::Text(to.as_str())));
+                        }
+                        if let Some(r) = return_to {
+                            row.push(b("effect_action_returnTo", Cell::Text(r.as_str())));
+                        }
+                    }
+                    Action::RuleFired {
+                        rule,
+                        breach,
+                        subject,
+                    } => {
+                        row.push(b("effect_action_type", Cell::Text("rule_fired")));
+                        row.push(b("effect_action_rule", Cell::Text(rule)));
+                        row.push(b("effect_action_breach", Cell::Time(*breach)));
+                        if let Some(subject) = subject {
+                            row.push(b("effect_action_subject", Cell::Text(subject.as_str())));
+                        }
+                    }
+                    Action::Recheck { deadline, at } => {
+                        row.push(b("effect_action_type", Cell::Text("recheck")));
+                        row.push(b("effect_action_deadline", Cell::Text(deadline.as_str())));
+                        if let Some(at) = at {
+                            row.push(b("effect_action_at", Cell::Time(*at)));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            engine::Effect::Notify { to, message } => {
+                row.push(b("effect_type", Cell::Text("notify")));
+                row.push(b("effect_message", Cell::Text(message)));
+                if let Some(to) = to {
+                    row.push(b("effect_to", Cell::Text(to)));
+                }
+            }
+            _ => {}
+        }
+        if let Some(other) = other {
+            row.extend(
+                other
+                    .iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Cell::Json(v))),
+            );
+        }
+        // In the order of the names, as the flattened row's map gives them.
+        row.sort_unstable_by(|x, y| x.0.cmp(&y.0));
+        columns.row(row.drain(..));
+    }
+    columns.stream()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decisions_stream;
+    use wangge::escalation::{Decision, Effect, SharedStr};
+    use wangge::hierarchy::NodeId;
+    use wangge::ticket::{Action, DeadlineKind, TicketId};
+    use wangge::time::Timestamp;
+
+    fn decision(ticket: &str, rule: &str, subject: Option<&str>, effect: Effect) -> Decision {
+        Decision {
+            ticket: TicketId::new(ticket).unwrap(),
+            rule: SharedStr::from(rule),
+            trigger: SharedStr::from_static("deadline_missed"),
+            breach: t("2025-03-03T09:00:00+08:00"),
+            subject: subject.map(|s| NodeId::new(s).unwrap()),
+            reason: SharedStr::from("处理时限 2025-03-03T09:00:00+08:00 已过"),
+            effect,
+        }
+    }
+
+    fn t(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn act(action: Action) -> Effect {
+        Effect::Act { action }
+    }
+
+    /// The typed route gives the table of the decisions' flattened JSON (`rows_stream`),
+    /// column for column, for decisions of every kind, alone and together.
+    #[test]
+    fn decisions_reach_arrow_as_their_flattened_json_does() {
+        let id = |s: &str| NodeId::new(s).unwrap();
+        let every = vec![
+            decision(
+                "T1",
+                "late",
+                None,
+                act(Action::Escalate {
+                    to: Some(id("c1")),
+                    return_to: None,
+                }),
+            ),
+            decision(
+                "T1",
+                "late",
+                None,
+                act(Action::Escalate {
+                    to: None,
+                    return_to: Some(id("zx")),
+                }),
+            ),
+            decision(
+                "T1",
+                "late",
+                None,
+                act(Action::RuleFired {
+                    rule: SharedStr::from("late"),
+                    breach: t("2025-03-03T09:00:00+08:00"),
+                    subject: None,
+                }),
+            ),
+            decision(
+                "T2",
+                "unsigned",
+                Some("smr"),
+                act(Action::RuleFired {
+                    rule: SharedStr::from("unsigned"),
+                    breach: t("2025-03-04T10:30:00+08:00"),
+                    subject: Some(id("smr")),
+                }),
+            ),
+            decision(
+                "T2",
+                "",
+                None,
+                act(Action::Recheck {
+                    deadline: DeadlineKind::Handle,
+                    at: Some(t("2025-03-05T09:00:00+08:00")),
+                }),
+            ),
+            decision(
+                "T3",
+                "",
+                None,
+                act(Action::Recheck {
+                    deadline: DeadlineKind::Acknowledge,
+                    at: None,
+                }),
+            ),
+            decision(
+                "T3",
+                "soon",
+                None,
+                act(Action::Remind {
+                    deadline: DeadlineKind::Handle,
+                }),
+            ),
+            decision(
+                "T3",
+                "later",
+                None,
+                act(Action::Supervise {
+                    note: Some("督办".into()),
+                }),
+            ),
+            decision(
+                "T4",
+                "refusal",
+                None,
+                act(Action::Whistle {
+                    departments: vec![id("smr"), id("cg")],
+                    sign_by: Some(t("2025-03-03T10:00:00+08:00")),
+                    report_by: None,
+                }),
+            ),
+            decision(
+                "T4",
+                "soon",
+                None,
+                Effect::Notify {
+                    to: Some("grid-leader".into()),
+                    message: "快到期".into(),
+                },
+            ),
+            decision(
+                "T5",
+                "unsigned",
+                Some("cg"),
+                Effect::Notify {
+                    to: None,
+                    message: "".into(),
+                },
+            ),
+        ];
+        let mut sets: Vec<Vec<Decision>> = every.iter().map(|d| vec![d.clone()]).collect();
+        sets.push(every.clone());
+        sets.push(every.iter().rev().cloned().collect());
+        sets.push(Vec::new());
+        // A rule whose name reads as an instant: in a column of such names, the column is
+        // one of instants by both routes; beside another name, text by both.
+        let instant = decision(
+            "T6",
+            "2025-03-03T09:00:00+08:00",
+            None,
+            act(Action::Remind {
+                deadline: DeadlineKind::Handle,
+            }),
+        );
+        sets.push(vec![instant.clone()]);
+        sets.push(vec![instant, every[0].clone()]);
+        for set in &sets {
+            let generic = crate::arrow::rows_stream(&crate::metrics::flat_rows(set)).unwrap();
+            assert_eq!(decisions_stream(set).unwrap(), generic, "{set:?}");
+        }
     }
 }

@@ -29,7 +29,7 @@ pub struct Metrics {
 
 /// Flattens nested objects into one level (`rates.satisfaction` → `rates_satisfaction`),
 /// moving the leaves out of the value.
-fn flatten(prefix: &str, v: Value, out: &mut Map<String, Value>) {
+pub(crate) fn flatten(prefix: &str, v: Value, out: &mut Map<String, Value>) {
     match v {
         Value::Object(m) => {
             for (k, v) in m {
