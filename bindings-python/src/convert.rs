@@ -486,8 +486,20 @@ fn packed_array<'py, T: bytemuck::Pod>(
     typecode: &str,
     values: &[T],
 ) -> PyResult<Bound<'py, PyAny>> {
+    array_of_bytes(
+        py,
+        typecode,
+        pyo3::types::PyBytes::new(py, bytemuck::cast_slice(values)),
+    )
+}
+
+/// An `array.array` of `typecode` from the bytes of its items (native byte order).
+pub fn array_of_bytes<'py>(
+    py: Python<'py>,
+    typecode: &str,
+    bytes: Bound<'py, pyo3::types::PyBytes>,
+) -> PyResult<Bound<'py, PyAny>> {
     let a = array_type(py)?.call1((typecode,))?;
-    let bytes = pyo3::types::PyBytes::new(py, bytemuck::cast_slice(values));
     a.call_method1("frombytes", (bytes,))?;
     Ok(a)
 }
