@@ -307,8 +307,11 @@ impl<'a> Prepared<'a> {
                 runs: Vec::new(),
             };
             let mut worker = Worker::for_run(run.len());
-            for &(key, kinds) in run {
-                self.decide(ledger, key, kinds, &mut worker, &mut out)?;
+            for batch in run.chunks(TOUCHED) {
+                ledger.touch(batch.iter().map(|c| c.0));
+                for &(key, kinds) in batch {
+                    self.decide(ledger, key, kinds, &mut worker, &mut out)?;
+                }
             }
             out.decisions.shrink_to_fit();
             Ok(out)
@@ -937,6 +940,9 @@ pub fn sweep(
     sweep_parallel(ledger, now, policy, calendar, 1)
 }
 
+/// How many due tickets a sweep reads ahead of working on them ([`Ledger::touch`]).
+const TOUCHED: usize = 32;
+
 /// [`sweep`] with the evaluation on up to `threads` threads ([`evaluate_parallel`]; the
 /// decisions are applied on the calling thread, in order). The result is exactly
 /// [`sweep`]'s. A sweep too small to split (up to 8,191 candidate tickets) runs as
@@ -960,10 +966,13 @@ pub fn sweep_parallel(
             runs: Vec::new(),
         };
         let mut worker = Worker::for_run(prepared.candidates.len());
-        for &(key, kinds) in &prepared.candidates {
-            let start = out.decisions.len();
-            prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
-            apply_run(ledger, key, out.decisions.get(start..).unwrap_or(&[]), now);
+        for batch in prepared.candidates.chunks(TOUCHED) {
+            ledger.touch(batch.iter().map(|c| c.0));
+            for &(key, kinds) in batch {
+                let start = out.decisions.len();
+                prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;
+                apply_run(ledger, key, out.decisions.get(start..).unwrap_or(&[]), now);
+            }
         }
         out.decisions.shrink_to_fit();
         return Ok(out.decisions);
