@@ -155,7 +155,11 @@ impl Evaluated {
             .skip(1)
             .map(|(start, _)| *start)
             .chain([self.decisions.len()]);
-        for (&(start, key), end) in self.runs.iter().zip(ends) {
+        for (i, (&(start, key), end)) in self.runs.iter().zip(ends).enumerate() {
+            if i % TOUCHED == 0 {
+                let next = self.runs.get(i..).unwrap_or_default().iter().take(TOUCHED);
+                ledger.touch(next.map(|(_, key)| *key));
+            }
             apply_run(
                 ledger,
                 key,
