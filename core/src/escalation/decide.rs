@@ -7,7 +7,7 @@ use crate::calendar::{Calendar, CalendarError};
 use crate::hierarchy::{Hierarchy, NodeId, NodeKey, NodeKind};
 use crate::ticket::{
     Action, ActorKey, DeadlineKind, Ledger, TicketError, TicketId, TicketKey, TicketState,
-    TicketView,
+    TicketView, TOUCHED,
 };
 use crate::time::Timestamp;
 
@@ -157,8 +157,8 @@ impl Evaluated {
             .chain([self.decisions.len()]);
         for (i, (&(start, key), end)) in self.runs.iter().zip(ends).enumerate() {
             if i % TOUCHED == 0 {
-                let next = self.runs.get(i..).unwrap_or_default().iter().take(TOUCHED);
-                ledger.touch(next.map(|(_, key)| *key));
+                let next = self.runs.get(i..).unwrap_or_default();
+                ledger.touch(next.get(..TOUCHED).unwrap_or(next), |(_, key)| *key);
             }
             apply_run(
                 ledger,
@@ -312,7 +312,7 @@ impl<'a> Prepared<'a> {
             };
             let mut worker = Worker::for_run(run.len());
             for batch in run.chunks(TOUCHED) {
-                ledger.touch(batch.iter().map(|c| c.0));
+                ledger.touch(batch, |c| c.0);
                 for &(key, kinds) in batch {
                     self.decide(ledger, key, kinds, &mut worker, &mut out)?;
                 }
@@ -944,9 +944,6 @@ pub fn sweep(
     sweep_parallel(ledger, now, policy, calendar, 1)
 }
 
-/// How many due tickets a sweep reads ahead of working on them ([`Ledger::touch`]).
-const TOUCHED: usize = 32;
-
 /// [`sweep`] with the evaluation on up to `threads` threads ([`evaluate_parallel`]; the
 /// decisions are applied on the calling thread, in order). The result is exactly
 /// [`sweep`]'s. A sweep too small to split (up to 8,191 candidate tickets) runs as
@@ -971,7 +968,7 @@ pub fn sweep_parallel(
         };
         let mut worker = Worker::for_run(prepared.candidates.len());
         for batch in prepared.candidates.chunks(TOUCHED) {
-            ledger.touch(batch.iter().map(|c| c.0));
+            ledger.touch(batch, |c| c.0);
             for &(key, kinds) in batch {
                 let start = out.decisions.len();
                 prepared.decide(ledger, key, kinds, &mut worker, &mut out)?;

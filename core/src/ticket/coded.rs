@@ -167,15 +167,12 @@ impl Ledger {
             .zip(at_seconds)
             .zip(codes.iter().zip(args));
         for (i, (((t, a), s), (code, arg))) in items.enumerate() {
-            if i % super::ledger::TOUCHED == 0 {
+            if i % super::TOUCHED == 0 {
                 // Items in time order name tickets all over the ledger: their records and
                 // logs are read ahead, a few at a time (`Ledger::touch`).
-                let next = tickets
-                    .get(i..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take(super::ledger::TOUCHED);
-                self.touch(next.map(|t| TicketKey::from_index(*t)));
+                let next = tickets.get(i..).unwrap_or_default();
+                let next = next.get(..super::TOUCHED).unwrap_or(next);
+                self.touch(next, |t| TicketKey::from_index(*t));
             }
             let ticket = TicketKey::from_index(*t);
             let result = coded_action(self.hierarchy(), *code, *arg)

@@ -99,6 +99,7 @@ pub use action::{Action, ActionKind};
 pub use authority::{Authority, Denial};
 pub use coded::{coded_action, CodedReport, ACTION_CODES};
 pub use error::{OutOfJurisdictionReason, TicketError};
+pub(crate) use ledger::TOUCHED;
 pub use ledger::{
     ActorKey, BulkAction, BulkItem, BulkReport, Ledger, ReplayError, TicketFacts, TicketKey,
     TicketView, Trust, MAX_TEXT_LEN,

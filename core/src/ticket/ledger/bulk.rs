@@ -54,9 +54,6 @@ impl<E> BulkReport<E> {
     }
 }
 
-/// How many items the bulk paths read ahead of applying them.
-pub(crate) const TOUCHED: usize = 32;
-
 impl Ledger {
     /// Applies many actions, each on its own: a refused item is reported and changes
     /// nothing, the others go through in order.
@@ -66,11 +63,13 @@ impl Ledger {
             errors: Vec::new(),
         };
         for (i, item) in items.iter().enumerate() {
-            if i % TOUCHED == 0 {
+            if i % super::TOUCHED == 0 {
                 // Items in time order name tickets all over the ledger: their records and
                 // logs are read ahead, a few at a time (`Ledger::touch`).
-                let next = items.get(i..).unwrap_or_default().iter().take(TOUCHED);
-                self.touch(next.map(|item| item.ticket));
+                let next = items.get(i..).unwrap_or_default();
+                self.touch(next.get(..super::TOUCHED).unwrap_or(next), |item| {
+                    item.ticket
+                });
             }
             match self.step(item.ticket, item.actor.0, item.at, &item.action, Mode::LIVE) {
                 Ok(state) => report.states.push(Some(state)),
