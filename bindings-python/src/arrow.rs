@@ -194,6 +194,16 @@ impl Cell<'_> {
     }
 }
 
+/// A column's JSON cells read as one type (`None` for an absent cell or another value).
+fn values<'c, T: 'c>(
+    cells: &'c [Option<Cell<'c>>],
+    get: fn(&serde_json::Value) -> Option<T>,
+) -> impl Iterator<Item = Option<T>> + 'c {
+    cells
+        .iter()
+        .map(move |c| c.as_ref().and_then(Cell::json).and_then(get))
+}
+
 /// Flat rows gathered into columns as they come ([`rows_stream`]'s rules): a column per name
 /// in order of first appearance, a hash lookup per cell.
 pub struct FlatColumns<'a> {
@@ -257,26 +267,11 @@ impl<'a> FlatColumns<'a> {
             let array: ArrayRef = if present().next().is_none() {
                 Arc::new(NullArray::new(rows))
             } else if json(Value::is_boolean) {
-                Arc::new(
-                    cells
-                        .iter()
-                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_bool))
-                        .collect::<BooleanArray>(),
-                )
+                Arc::new(values(&cells, Value::as_bool).collect::<BooleanArray>())
             } else if json(Value::is_i64) {
-                Arc::new(
-                    cells
-                        .iter()
-                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_i64))
-                        .collect::<Int64Array>(),
-                )
+                Arc::new(values(&cells, Value::as_i64).collect::<Int64Array>())
             } else if json(Value::is_number) {
-                Arc::new(
-                    cells
-                        .iter()
-                        .map(|c| c.as_ref().and_then(Cell::json).and_then(Value::as_f64))
-                        .collect::<Float64Array>(),
-                )
+                Arc::new(values(&cells, Value::as_f64).collect::<Float64Array>())
             } else if present().all(|c| c.time().is_some()) {
                 let secs = cells.iter().map(|c| {
                     c.as_ref()
