@@ -157,8 +157,7 @@ impl Evaluated {
             .chain([self.decisions.len()]);
         for (i, (&(start, key), end)) in self.runs.iter().zip(ends).enumerate() {
             if i % TOUCHED == 0 {
-                let next = self.runs.get(i..).unwrap_or_default();
-                ledger.touch(next.get(..TOUCHED).unwrap_or(next), |(_, key)| *key);
+                ledger.touch(self.runs.get(i..).unwrap_or_default(), |(_, key)| *key);
             }
             apply_run(
                 ledger,

@@ -171,7 +171,6 @@ impl Ledger {
                 // Items in time order name tickets all over the ledger: their records and
                 // logs are read ahead, a few at a time (`Ledger::touch`).
                 let next = tickets.get(i..).unwrap_or_default();
-                let next = next.get(..super::TOUCHED).unwrap_or(next);
                 self.touch(next, |t| TicketKey::from_index(*t));
             }
             let ticket = TicketKey::from_index(*t);

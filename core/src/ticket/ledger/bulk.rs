@@ -66,10 +66,7 @@ impl Ledger {
             if i % super::TOUCHED == 0 {
                 // Items in time order name tickets all over the ledger: their records and
                 // logs are read ahead, a few at a time (`Ledger::touch`).
-                let next = items.get(i..).unwrap_or_default();
-                self.touch(next.get(..super::TOUCHED).unwrap_or(next), |item| {
-                    item.ticket
-                });
+                self.touch(items.get(i..).unwrap_or_default(), |item| item.ticket);
             }
             match self.step(item.ticket, item.actor.0, item.at, &item.action, Mode::LIVE) {
                 Ok(state) => report.states.push(Some(state)),
